@@ -1,0 +1,189 @@
+/* decode.c: the decoder's entry point, status names and link-type table. */
+#include <pcap/pcap.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "decode_int.h"
+
+static const char *const status_names[] = {
+	[RS_OK] = "ok",
+	[RS_TRUNCATED] = "truncated",
+	[RS_INVALID] = "invalid",
+	[RS_UNSUPPORTED] = "unsupported",
+};
+
+const char *rs_status_str(enum rs_status s)
+{
+	if ((size_t)s < sizeof(status_names) / sizeof(status_names[0]) && status_names[s])
+		return status_names[s];
+	return "unknown";
+}
+
+static const char *const layer_names[] = {
+	[RS_LAYER_NONE] = "none",
+	[RS_LAYER_LINK] = "link",
+	[RS_LAYER_VLAN] = "vlan",
+	[RS_LAYER_IPV4] = "ip",
+	[RS_LAYER_IPV6] = "ipv6",
+	[RS_LAYER_TCP] = "tcp",
+	[RS_LAYER_UDP] = "udp",
+	[RS_LAYER_ICMP] = "icmp",
+	[RS_LAYER_ICMPV6] = "icmpv6",
+};
+
+const char *rs_layer_str(enum rs_layer l)
+{
+	if ((size_t)l < sizeof(layer_names) / sizeof(layer_names[0]) && layer_names[l])
+		return layer_names[l];
+	return "unknown";
+}
+
+/*
+ * The link types we decode.  LINKTYPE_RAW (101) is DLT_RAW, which is 12 on
+ * most systems and 14 on OpenBSD; a file may carry any of the three, so all
+ * are listed (a duplicate row is harmless).
+ */
+static const struct {
+	int dlt;
+	const char *name;
+} dlt_table[] = {
+	{ DLT_NULL, "NULL" },
+	{ DLT_EN10MB, "EN10MB" },
+	{ DLT_RAW, "RAW" },
+	{ 12, "RAW" },
+	{ 14, "RAW" },
+	{ 101, "RAW" },
+	{ DLT_LOOP, "LOOP" },
+	{ DLT_LINUX_SLL, "LINUX_SLL" },
+	{ DLT_LINUX_SLL2, "LINUX_SLL2" },
+	{ DLT_IPV4, "IPV4" },
+	{ DLT_IPV6, "IPV6" },
+};
+
+bool rs_dlt_supported(int dlt)
+{
+	for (size_t i = 0; i < sizeof(dlt_table) / sizeof(dlt_table[0]); i++)
+		if (dlt_table[i].dlt == dlt)
+			return true;
+	return false;
+}
+
+const char *rs_dlt_name(int dlt)
+{
+	for (size_t i = 0; i < sizeof(dlt_table) / sizeof(dlt_table[0]); i++)
+		if (dlt_table[i].dlt == dlt)
+			return dlt_table[i].name;
+	return "unknown";
+}
+
+void rs_packet_reset(struct rs_packet *pkt)
+{
+	uint64_t frame = pkt->frame;
+	int64_t ts_sec = pkt->ts_sec;
+	uint32_t ts_frac = pkt->ts_frac;
+	uint8_t ts_digits = pkt->ts_digits;
+	uint32_t caplen = pkt->caplen, len = pkt->len;
+
+	memset(pkt, 0, sizeof(*pkt));
+	pkt->frame = frame;
+	pkt->ts_sec = ts_sec;
+	pkt->ts_frac = ts_frac;
+	pkt->ts_digits = ts_digits;
+	pkt->caplen = caplen;
+	pkt->len = len;
+}
+
+enum rs_status rs_fail(struct rs_packet *pkt, enum rs_layer layer, enum rs_status st,
+		       const char *fmt, ...)
+{
+	va_list ap;
+
+	/* Only the first failure counts: it is the one that stopped decoding. */
+	if (pkt->has_err)
+		return st;
+	pkt->has_err = true;
+	pkt->err.layer = layer;
+	pkt->err.kind = st;
+	va_start(ap, fmt);
+	vsnprintf(pkt->err.detail, sizeof(pkt->err.detail), fmt, ap);
+	va_end(ap);
+	return st;
+}
+
+enum rs_status rs_fail_short(struct rs_packet *pkt, enum rs_layer layer, size_t need,
+			     size_t have)
+{
+	return rs_fail(pkt, layer, RS_TRUNCATED, "need %zu bytes, have %zu", need, have);
+}
+
+enum rs_status rs_decode(int dlt, const uint8_t *p, size_t caplen, size_t wirelen,
+			 struct rs_packet *pkt)
+{
+	struct rs_reader r = rs_reader_make(p, p ? caplen : 0);
+
+	rs_packet_reset(pkt);
+	pkt->caplen = (uint32_t)(caplen > UINT32_MAX ? UINT32_MAX : caplen);
+	pkt->len = (uint32_t)(wirelen > UINT32_MAX ? UINT32_MAX : wirelen);
+	pkt->link.dlt = dlt;
+	/* A broken file may claim fewer bytes on the wire than it captured. */
+	if (wirelen < r.len)
+		wirelen = r.len;
+	return rs_decode_link(pkt, dlt, r, wirelen);
+}
+
+enum rs_status rs_decode_transport(struct rs_packet *pkt, uint8_t proto, struct rs_reader r,
+				   const struct rs_l3info *l3)
+{
+	switch (proto) {
+	case 6:
+		return rs_decode_tcp(pkt, r, l3);
+	case 17:
+		return rs_decode_udp(pkt, r, l3);
+	case 1:
+		return rs_decode_icmp(pkt, r, l3);
+	case 58:
+		return rs_decode_icmp6(pkt, r, l3);
+	default:
+		return RS_OK;
+	}
+}
+
+uint32_t rs_pseudo_sum(const struct rs_packet *pkt, const struct rs_l3info *l3, uint8_t proto,
+		       uint32_t len)
+{
+	uint8_t ph[40];
+	size_t n;
+	struct rs_reader r;
+
+	if (pkt->ip.v == 4) {
+		memcpy(ph, pkt->ip.src, 4);
+		memcpy(ph + 4, pkt->ip.dst, 4);
+		ph[8] = 0;
+		ph[9] = proto;
+		ph[10] = (uint8_t)(len >> 8);
+		ph[11] = (uint8_t)len;
+		n = 12;
+	} else {
+		memcpy(ph, pkt->ip.src, 16);
+		memcpy(ph + 16, l3->pseudo_dst, 16);
+		ph[32] = (uint8_t)(len >> 24);
+		ph[33] = (uint8_t)(len >> 16);
+		ph[34] = (uint8_t)(len >> 8);
+		ph[35] = (uint8_t)len;
+		ph[36] = ph[37] = ph[38] = 0;
+		ph[39] = proto;
+		n = 40;
+	}
+	/* The pseudo-header is our own copy, not packet memory. */
+	r = rs_reader_make(ph, n);
+	return rs_csum_add(0, &r);
+}
+
+bool rs_l4_csum_ok(const struct rs_packet *pkt, const struct rs_l3info *l3, uint8_t proto,
+		   const struct rs_reader *r)
+{
+	uint32_t sum = rs_pseudo_sum(pkt, l3, proto, (uint32_t)r->len);
+
+	return rs_csum_fold(rs_csum_add(sum, r)) == 0;
+}

@@ -1,0 +1,44 @@
+/* udp.c: the UDP header (RFC 768; the IPv6 checksum rule of RFC 8200 8.1). */
+#include "decode_int.h"
+
+#define IPPROTO_UDP_NUM 17
+
+enum rs_status rs_decode_udp(struct rs_packet *pkt, struct rs_reader r,
+			     const struct rs_l3info *l3)
+{
+	struct rs_udp *uh = &pkt->udp;
+	struct rs_reader dgram;
+
+	if (!rs_reader_has(&r, 0, 8))
+		return rs_fail_short(pkt, RS_LAYER_UDP, 8, r.len);
+	uh->sport = rs_get_be16(&r, 0);
+	uh->dport = rs_get_be16(&r, 2);
+	uh->len = rs_get_be16(&r, 4);
+	uh->csum = rs_get_be16(&r, 6);
+	pkt->l4 = RS_LAYER_UDP;
+
+	if (uh->len < 8)
+		return rs_fail(pkt, RS_LAYER_UDP, RS_INVALID, "length %u < 8", uh->len);
+	/* A first fragment holds only part of the datagram the length counts. */
+	if (uh->len > l3->len && !l3->fragmented)
+		return rs_fail(pkt, RS_LAYER_UDP, RS_INVALID, "length %u > IP payload length %u",
+			       uh->len, l3->len);
+	uh->payload_len = (uint32_t)uh->len - 8;
+	dgram = rs_reader_sub(&r, 0, uh->len);
+	pkt->payload_caplen = (uint32_t)(dgram.len - 8);
+	if (pkt->payload_caplen)
+		pkt->payload = dgram.p + 8;  /* a pointer for the caller, not a read */
+
+	if (dgram.len == uh->len && !l3->fragmented) {
+		if (pkt->ip.v == 6) {
+			/* RFC 8200: a zero checksum is not allowed over IPv6. */
+			uh->csum_checked = true;
+			uh->csum_ok = uh->csum != 0 &&
+				      rs_l4_csum_ok(pkt, l3, IPPROTO_UDP_NUM, &dgram);
+		} else if (uh->csum != 0) {
+			uh->csum_checked = true;
+			uh->csum_ok = rs_l4_csum_ok(pkt, l3, IPPROTO_UDP_NUM, &dgram);
+		}
+	}
+	return RS_OK;
+}
