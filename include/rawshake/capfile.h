@@ -1,0 +1,46 @@
+/*
+ * capfile.h: reading pcap and pcapng files (or standard input) with
+ * libpcap, keeping the file's own timestamp precision and telling a
+ * file that ends mid-record apart from other read errors.
+ */
+#ifndef RAWSHAKE_CAPFILE_H
+#define RAWSHAKE_CAPFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <pcap/pcap.h>
+
+struct rs_capfile {
+	pcap_t *pcap;
+	const char *name;     /* as given; "-" is standard input */
+	int dlt;
+	uint8_t ts_digits;    /* 6 (microseconds) or 9 (nanoseconds) */
+	char errbuf[PCAP_ERRBUF_SIZE];
+};
+
+enum rs_cap_result {
+	RS_CAP_PACKET,      /* *hdr and *data are valid until the next call */
+	RS_CAP_EOF,
+	RS_CAP_TRUNCATED,   /* the file ends inside a record */
+	RS_CAP_ERROR,       /* another read error; see errbuf */
+};
+
+/* Opens path ("-" for standard input).  On failure returns false with a
+ * one-line reason in err (without the file name). */
+bool rs_capfile_open(struct rs_capfile *cf, const char *path, char *err, size_t errlen);
+/* Compiles and installs a BPF filter (tcpdump syntax, no name lookups). */
+bool rs_capfile_set_filter(struct rs_capfile *cf, const char *expr, char *err, size_t errlen);
+enum rs_cap_result rs_capfile_next(struct rs_capfile *cf, const struct pcap_pkthdr **hdr,
+				   const uint8_t **data);
+void rs_capfile_close(struct rs_capfile *cf);
+
+/*
+ * The timestamp precision a capture file was written with, from its first
+ * bytes: 9 for nanosecond pcap or a pcapng whose first interface says
+ * if_tsresol >= 7 digits, else 6.  Exposed for the tests.
+ */
+uint8_t rs_capfile_sniff_digits(const uint8_t *head, size_t n);
+
+#endif

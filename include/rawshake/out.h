@@ -1,0 +1,62 @@
+/*
+ * out.h: the one buffered writer all output goes through.
+ *
+ * Formatting helpers append to a fixed buffer that is written out when
+ * full or on rs_out_flush().  A write that fails with EPIPE (the reader of
+ * a pipe went away, as with "| head") marks the writer closed; callers
+ * check rs_out_closed() and stop quietly.
+ */
+#ifndef RAWSHAKE_OUT_H
+#define RAWSHAKE_OUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define RS_OUT_BUFSIZE (1u << 16)
+
+struct rs_out {
+	int fd;
+	size_t n;
+	bool closed;     /* EPIPE seen: the reader went away */
+	int err;         /* errno of another write error, 0 if none */
+	char buf[RS_OUT_BUFSIZE];
+};
+
+void rs_out_init(struct rs_out *o, int fd);
+/* Writes what is buffered; false on error (see closed / err). */
+bool rs_out_flush(struct rs_out *o);
+static inline bool rs_out_closed(const struct rs_out *o) { return o->closed || o->err != 0; }
+
+void rs_out_write(struct rs_out *o, const char *s, size_t n);
+void rs_out_str(struct rs_out *o, const char *s);
+void rs_out_char(struct rs_out *o, char c);
+void rs_out_u64(struct rs_out *o, uint64_t v);
+void rs_out_i64(struct rs_out *o, int64_t v);
+/* v right-aligned in width columns. */
+void rs_out_u64_w(struct rs_out *o, uint64_t v, unsigned width);
+/* v as exactly digits decimal digits, zero-padded (fractions of seconds). */
+void rs_out_u64_zpad(struct rs_out *o, uint64_t v, unsigned digits);
+void rs_out_hex(struct rs_out *o, uint64_t v, unsigned min_digits);
+/* A double with the given digits after the point ("%.*f"). */
+void rs_out_double(struct rs_out *o, double v, unsigned decimals);
+/* printf-style, for rare lines (notes, errors); not for the per-packet hot path. */
+void rs_out_printf(struct rs_out *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* A JSON string literal, quotes included, escaping everything RFC 8259 needs;
+ * invalid UTF-8 bytes are written as \u00XX of their byte value. */
+void rs_out_json_str(struct rs_out *o, const char *s, size_t n);
+static inline void rs_out_json_cstr(struct rs_out *o, const char *s);
+
+/* Addresses without any name lookup: dotted quad, RFC 5952 IPv6, MAC. */
+void rs_out_ip(struct rs_out *o, uint8_t v, const uint8_t *addr);
+void rs_out_mac(struct rs_out *o, const uint8_t *mac);
+
+#include <string.h>
+static inline void rs_out_json_cstr(struct rs_out *o, const char *s)
+{
+	rs_out_json_str(o, s, strlen(s));
+}
+
+#endif

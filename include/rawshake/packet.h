@@ -1,0 +1,213 @@
+/*
+ * packet.h: the decoded view of one captured packet, and the decoder that
+ * fills it.
+ *
+ * Decoding never allocates and never keeps a pointer into the packet after
+ * it returns (except `payload`, valid only as long as the captured bytes).
+ * Every field is copied out through the bounds-checked reader (reader.h).
+ * A layer that cannot be decoded stops decoding there and records why in
+ * `err`: truncated (the capture ended early) or invalid (a header field is
+ * impossible).  The layers decoded before it stay valid.
+ */
+#ifndef RAWSHAKE_PACKET_H
+#define RAWSHAKE_PACKET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum rs_status {
+	RS_OK = 0,
+	RS_TRUNCATED,   /* captured bytes end before the header does */
+	RS_INVALID,     /* a header field lies */
+	RS_UNSUPPORTED, /* a link type or protocol we do not decode */
+};
+const char *rs_status_str(enum rs_status s);
+
+enum rs_layer {
+	RS_LAYER_NONE = 0,
+	RS_LAYER_LINK,
+	RS_LAYER_VLAN,
+	RS_LAYER_IPV4,
+	RS_LAYER_IPV6,
+	RS_LAYER_TCP,
+	RS_LAYER_UDP,
+	RS_LAYER_ICMP,
+	RS_LAYER_ICMPV6,
+};
+/* "link", "vlan", "ip", "ipv6", "tcp", "udp", "icmp", "icmpv6" */
+const char *rs_layer_str(enum rs_layer l);
+
+/* TCP flag bits as they sit in byte 13 of the header. */
+enum {
+	RS_TH_FIN = 0x01,
+	RS_TH_SYN = 0x02,
+	RS_TH_RST = 0x04,
+	RS_TH_PSH = 0x08,
+	RS_TH_ACK = 0x10,
+	RS_TH_URG = 0x20,
+	RS_TH_ECE = 0x40,
+	RS_TH_CWR = 0x80,
+};
+
+/* TCP option kinds we name. */
+enum {
+	RS_TCPOPT_EOL = 0,
+	RS_TCPOPT_NOP = 1,
+	RS_TCPOPT_MSS = 2,
+	RS_TCPOPT_WSCALE = 3,
+	RS_TCPOPT_SACK_PERM = 4,
+	RS_TCPOPT_SACK = 5,
+	RS_TCPOPT_TIMESTAMP = 8,
+};
+
+#define RS_MAX_VLAN 2
+#define RS_MAX_SACK 4
+#define RS_MAX_TCPOPT 40   /* 40 option bytes hold at most 40 options */
+#define RS_MAX_IP6_EXT 8
+#define RS_ERR_DETAIL 96
+
+struct rs_link {
+	int dlt;                 /* DLT_* of the capture */
+	uint16_t ethertype;      /* after VLAN tags; 0 when the link has none */
+	bool has_mac;
+	uint8_t src[6], dst[6];  /* Ethernet, or SLL/SLL2 address when 6 long */
+	uint8_t nvlan;
+	uint16_t vlan_tpid[RS_MAX_VLAN];
+	uint16_t vlan_tci[RS_MAX_VLAN];
+	bool has_pkttype;        /* Linux cooked: direction of the packet */
+	uint16_t pkttype;        /* 0 host, 1 broadcast, 2 multicast, 3 other host, 4 outgoing */
+	uint32_t ifindex;        /* SLL2 only */
+	uint32_t family;         /* DLT_NULL / DLT_LOOP address family */
+};
+
+struct rs_ip {
+	uint8_t v;               /* 4 or 6 */
+	uint8_t src[16], dst[16];/* IPv4 in the first four bytes */
+	uint8_t ttl;             /* IPv4 TTL or IPv6 hop limit */
+	uint8_t tos;             /* IPv4 TOS or IPv6 traffic class */
+	uint8_t proto;           /* upper layer, after IPv6 extension headers */
+	uint16_t hdr_len;        /* IPv4 IHL*4; IPv6 40 + extension headers */
+	uint32_t total_len;      /* IPv4 total length; IPv6 40 + payload length */
+	uint32_t id;             /* IPv4 ID; IPv6 fragment identification */
+	bool has_id;             /* IPv4 always; IPv6 with a fragment header */
+	bool df, mf;
+	uint16_t frag_off;       /* fragment offset in bytes */
+	bool is_later_fragment;  /* frag_off != 0: the transport header is elsewhere */
+	bool has_options;        /* IPv4 header longer than 20 bytes */
+	bool csum_ok;            /* IPv4 header checksum (always true for IPv6) */
+	uint16_t csum;
+	uint32_t flow;           /* IPv6 flow label */
+	uint8_t n_ext;           /* IPv6 extension headers walked */
+	uint8_t ext[RS_MAX_IP6_EXT];
+	bool len_short;          /* fewer bytes captured than total_len */
+	uint32_t pad;            /* link bytes beyond total_len (Ethernet padding) */
+};
+
+struct rs_tcp_opt {
+	uint8_t kind;
+	uint8_t len;             /* option length byte (1 for EOL and NOP) */
+};
+
+struct rs_tcp {
+	uint16_t sport, dport;
+	uint32_t seq, ack;
+	uint8_t hdr_len;         /* data offset * 4 */
+	uint8_t flags;           /* RS_TH_* */
+	uint16_t win, csum, urg;
+	uint32_t payload_len;    /* from the IP length, not the capture */
+	bool csum_checked;       /* the whole segment was captured */
+	bool csum_ok;
+	/* Options in the order they appear, then the parsed values. */
+	uint8_t n_opts;
+	struct rs_tcp_opt opts[RS_MAX_TCPOPT];
+	bool opts_bad;           /* an option's length ran past the header or was < 2 */
+	bool has_mss;
+	uint16_t mss;
+	bool has_wscale;
+	uint8_t wscale;
+	bool sack_perm;
+	uint8_t n_sack;
+	uint32_t sack[RS_MAX_SACK][2];
+	bool has_ts;
+	uint32_t ts_val, ts_ecr;
+};
+
+struct rs_udp {
+	uint16_t sport, dport;
+	uint16_t len;            /* UDP length field */
+	uint16_t csum;
+	bool csum_checked;       /* whole datagram captured and checksum not 0 */
+	bool csum_ok;
+	uint32_t payload_len;
+};
+
+struct rs_icmp {
+	uint8_t v;               /* 4 for ICMP, 6 for ICMPv6 */
+	uint8_t type, code;
+	uint16_t csum;
+	bool csum_checked, csum_ok;
+	bool has_echo;           /* echo request/reply: id and seq */
+	uint16_t id, seq;
+	uint32_t mtu;            /* frag-needed next-hop MTU, packet-too-big MTU */
+	uint32_t gateway;        /* redirect */
+	uint32_t pointer;        /* parameter problem */
+	bool has_ts;             /* ICMP timestamp request/reply */
+	uint32_t ts_orig, ts_recv, ts_xmit;
+	/* The original packet quoted by an error message. */
+	bool has_quote;
+	struct {
+		uint8_t v;
+		uint8_t src[16], dst[16];
+		uint8_t proto;
+		bool has_ports;
+		uint16_t sport, dport;
+	} quote;
+};
+
+struct rs_error {
+	enum rs_layer layer;
+	enum rs_status kind;     /* RS_TRUNCATED, RS_INVALID or RS_UNSUPPORTED */
+	char detail[RS_ERR_DETAIL];
+};
+
+struct rs_packet {
+	uint64_t frame;          /* 1-based, counted by the caller */
+	int64_t ts_sec;
+	uint32_t ts_frac;        /* microseconds or nanoseconds, see ts_digits */
+	uint8_t ts_digits;       /* 6 or 9 */
+	uint32_t caplen, len;
+
+	struct rs_link link;
+	bool has_ip;
+	struct rs_ip ip;
+	enum rs_layer l4;        /* RS_LAYER_TCP/UDP/ICMP/ICMPV6 when decoded */
+	struct rs_tcp tcp;
+	struct rs_udp udp;
+	struct rs_icmp icmp;
+
+	const uint8_t *payload;  /* application bytes captured (may be NULL) */
+	uint32_t payload_caplen;
+
+	bool has_err;
+	struct rs_error err;
+};
+
+/* True for the link types rs_decode() understands. */
+bool rs_dlt_supported(int dlt);
+/* A short name for a DLT ("EN10MB", "LINUX_SLL2", ...), never NULL. */
+const char *rs_dlt_name(int dlt);
+
+/*
+ * Decodes one captured packet.  Fills every layer it can and returns the
+ * status of the first layer that failed (RS_OK when all went well).
+ * Frame number and timestamp are left as the caller set them; everything
+ * else in *pkt is reset.
+ */
+enum rs_status rs_decode(int dlt, const uint8_t *p, size_t caplen, size_t wirelen,
+			 struct rs_packet *pkt);
+
+/* Resets the decoded fields of *pkt (not frame/ts/caplen/len). */
+void rs_packet_reset(struct rs_packet *pkt);
+
+#endif

@@ -1,0 +1,61 @@
+/*
+ * view.h: the pipeline every command that shows packets shares:
+ * decode, track TCP, print (text, JSON, ladder, summary).
+ *
+ * `read` feeds it from files, `sniff` from a live handle, `send` and
+ * `connect` with what they send and receive.
+ */
+#ifndef RAWSHAKE_VIEW_H
+#define RAWSHAKE_VIEW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <pcap/pcap.h>
+
+#include "rawshake/out.h"
+#include "rawshake/packet.h"
+#include "rawshake/print.h"
+
+enum rs_format {
+	RS_FORMAT_TEXT,
+	RS_FORMAT_JSON,
+	RS_FORMAT_LADDER,
+};
+const char *rs_format_str(enum rs_format f);
+
+struct rs_view_opts {
+	enum rs_format format;
+	unsigned print_flags;     /* RS_PRINT_* */
+	bool quiet;               /* decode everything, print only the count */
+	uint64_t max_packets;     /* -c; 0 = no limit */
+};
+
+struct rs_view {
+	struct rs_view_opts opts;
+	struct rs_out *out;
+	struct rs_printer printer;
+	struct rs_packet pkt;     /* reused for every packet: no per-packet allocation */
+	uint64_t frames;          /* packets seen (after the filter) */
+	uint64_t decode_errors;   /* packets with a truncated or invalid layer */
+};
+
+void rs_view_init(struct rs_view *v, const struct rs_view_opts *opts, struct rs_out *out);
+/* Shows one packet.  Returns false once -c packets have been shown. */
+bool rs_view_packet(struct rs_view *v, int dlt, uint8_t ts_digits,
+		    const struct pcap_pkthdr *h, const uint8_t *data);
+/* End of input: final lines (count, summary). */
+void rs_view_finish(struct rs_view *v);
+void rs_view_free(struct rs_view *v);
+
+/*
+ * Reads capture files in order through one view, with an optional BPF
+ * filter compiled for each file's link type.  Problems are reported on
+ * errfd as "rawshake: FILE: problem".  Returns the exit status: 0 all read,
+ * 1 a file ended inside a record or could not be read to its end,
+ * 2 a file could not be opened, is not a capture, has an unsupported link
+ * type, or the filter is bad (nothing is printed for that file).
+ */
+int rs_read_files(struct rs_view *v, char *const *files, int nfiles, const char *filter,
+		  int errfd);
+
+#endif

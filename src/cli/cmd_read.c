@@ -1,0 +1,140 @@
+/* cmd_read.c: "rawshake read": options and arguments, then the library's read loop. */
+#include "cli.h"
+#include "rawshake/out.h"
+#include "rawshake/view.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void read_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: rawshake read [options] FILE... [FILTER]\n"
+		"Read pcap/pcapng files ('-' = standard input) and print every packet.\n"
+		"FILTER is a BPF expression in tcpdump syntax; no names are ever resolved.\n"
+		"\n"
+		"  -c, --count N        stop after N packets\n"
+		"  -q, --quiet          decode everything, print only the packet count\n"
+		"  -v, --verbose        IP header details and checksums\n"
+		"      --format FMT     text (default) or json (JSON Lines)\n"
+		"  -h, --help           this help\n");
+}
+
+/*
+ * Arguments after the first: a capture file when it is "-", exists, or
+ * looks like a path to one; the first that is not starts the filter, which
+ * is every remaining argument joined by spaces (as tcpdump takes it).
+ */
+static bool is_file_arg(const char *a)
+{
+	struct stat st;
+	size_t n = strlen(a);
+
+	if (strcmp(a, "-") == 0 || strchr(a, '/'))
+		return true;
+	if ((n > 5 && strcmp(a + n - 5, ".pcap") == 0) ||
+	    (n > 7 && strcmp(a + n - 7, ".pcapng") == 0) ||
+	    (n > 4 && strcmp(a + n - 4, ".cap") == 0))
+		return true;
+	return stat(a, &st) == 0 && !S_ISDIR(st.st_mode);
+}
+
+static int read_run(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "count", required_argument, NULL, 'c' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "format", required_argument, NULL, 'F' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct rs_view_opts vo = { .format = RS_FORMAT_TEXT };
+	unsigned long long n;
+	int c;
+
+	/* "+": stop at the first non-option, so a filter's words stay arguments. */
+	while ((c = getopt_long(argc, argv, "+c:qvh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			if (!rs_cli_parse_u64("-c", optarg, 1, UINT64_MAX, &n))
+				return RS_EXIT_USAGE;
+			vo.max_packets = n;
+			break;
+		case 'q':
+			vo.quiet = true;
+			break;
+		case 'v':
+			vo.print_flags |= RS_PRINT_VERBOSE;
+			break;
+		case 'F':
+			if (strcmp(optarg, "text") == 0) {
+				vo.format = RS_FORMAT_TEXT;
+			} else if (strcmp(optarg, "json") == 0) {
+				vo.format = RS_FORMAT_JSON;
+			} else {
+				fprintf(stderr, "rawshake read: --format: '%s' is not text or json\n", optarg);
+				return RS_EXIT_USAGE;
+			}
+			break;
+		case 'h':
+			read_usage(stdout);
+			return RS_EXIT_OK;
+		default:
+			read_usage(stderr);
+			return RS_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "rawshake read: no capture file given\n");
+		read_usage(stderr);
+		return RS_EXIT_USAGE;
+	}
+
+	int first = optind, nfiles = 1;
+	while (first + nfiles < argc && is_file_arg(argv[first + nfiles]))
+		nfiles++;
+	char *filter = NULL;
+	if (first + nfiles < argc) {
+		size_t len = 0;
+		for (int i = first + nfiles; i < argc; i++)
+			len += strlen(argv[i]) + 1;
+		filter = malloc(len);
+		if (!filter) {
+			fprintf(stderr, "rawshake read: out of memory\n");
+			return RS_EXIT_USAGE;
+		}
+		filter[0] = '\0';
+		for (int i = first + nfiles; i < argc; i++) {
+			if (i > first + nfiles)
+				strcat(filter, " ");
+			strcat(filter, argv[i]);
+		}
+	}
+
+	static struct rs_out out;
+	struct rs_view view;
+	rs_out_init(&out, STDOUT_FILENO);
+	rs_view_init(&view, &vo, &out);
+	int status = rs_read_files(&view, argv + first, nfiles, filter, STDERR_FILENO);
+	if (!rs_out_closed(&out))
+		rs_view_finish(&view);
+	rs_out_flush(&out);
+	if (out.err) {
+		fprintf(stderr, "rawshake read: write error: %s\n", strerror(out.err));
+		status = RS_EXIT_PARTIAL;
+	}
+	rs_view_free(&view);
+	free(filter);
+	return status;
+}
+
+const struct rs_command rs_cmd_read = {
+	.name = "read",
+	.summary = "read pcap/pcapng files and explain every packet",
+	.run = read_run,
+	.usage = read_usage,
+};

@@ -1,0 +1,89 @@
+/* main.c: rawshake's entry point: pick the subcommand, print help and version. */
+#include "config.h"
+#include "cli.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct rs_command *const commands[] = {
+	&rs_cmd_read,
+};
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+int rs_cli_parse_u64(const char *opt, const char *s, unsigned long long min,
+		     unsigned long long max, unsigned long long *out)
+{
+	char *end;
+	errno = 0;
+	if (!s || !*s || *s == '-' || *s == '+') {
+		fprintf(stderr, "rawshake: %s: '%s' is not a number\n", opt, s ? s : "");
+		return 0;
+	}
+	unsigned long long v = strtoull(s, &end, 10);
+	if (*end != '\0') {
+		fprintf(stderr, "rawshake: %s: '%s' is not a number\n", opt, s);
+		return 0;
+	}
+	if (errno == ERANGE || v < min || v > max) {
+		fprintf(stderr, "rawshake: %s: %s is out of range (%llu to %llu)\n", opt, s, min, max);
+		return 0;
+	}
+	*out = v;
+	return 1;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: rawshake COMMAND [options] ...\n"
+		   "       rawshake help [COMMAND]\n"
+		   "       rawshake --version\n\ncommands:\n");
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		fprintf(f, "  %-8s %s\n", commands[i]->name, commands[i]->summary);
+}
+
+static const struct rs_command *find(const char *name)
+{
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		if (strcmp(commands[i]->name, name) == 0)
+			return commands[i];
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	/* A closed pipe is seen as EPIPE by the writer, which then stops quietly. */
+	signal(SIGPIPE, SIG_IGN);
+
+	if (argc < 2) {
+		usage(stderr);
+		return RS_EXIT_USAGE;
+	}
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0 || strcmp(cmd, "version") == 0) {
+		printf("rawshake %s\n", PACKAGE_VERSION);
+		return RS_EXIT_OK;
+	}
+	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+		if (argc > 2) {
+			const struct rs_command *c = find(argv[2]);
+			if (!c) {
+				fprintf(stderr, "rawshake: no command '%s'\n", argv[2]);
+				usage(stderr);
+				return RS_EXIT_USAGE;
+			}
+			c->usage(stdout);
+			return RS_EXIT_OK;
+		}
+		usage(stdout);
+		return RS_EXIT_OK;
+	}
+	const struct rs_command *c = find(cmd);
+	if (!c) {
+		fprintf(stderr, "rawshake: no command '%s'\n", cmd);
+		usage(stderr);
+		return RS_EXIT_USAGE;
+	}
+	return c->run(argc - 1, argv + 1);
+}

@@ -1,0 +1,289 @@
+/* out.c: the buffered writer; formatting without stdio on the hot path. */
+#include "rawshake/out.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+void rs_out_init(struct rs_out *o, int fd)
+{
+	o->fd = fd;
+	o->n = 0;
+	o->closed = false;
+	o->err = 0;
+}
+
+bool rs_out_flush(struct rs_out *o)
+{
+	size_t off = 0;
+
+	if (rs_out_closed(o)) {
+		o->n = 0;
+		return false;
+	}
+	while (off < o->n) {
+		ssize_t w = write(o->fd, o->buf + off, o->n - off);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EPIPE)
+				o->closed = true;
+			else
+				o->err = errno;
+			o->n = 0;
+			return false;
+		}
+		off += (size_t)w;
+	}
+	o->n = 0;
+	return true;
+}
+
+void rs_out_write(struct rs_out *o, const char *s, size_t n)
+{
+	if (n > sizeof(o->buf) - o->n) {
+		rs_out_flush(o);
+		if (n > sizeof(o->buf)) {
+			/* Larger than the buffer: write it straight through. */
+			while (n > 0 && !rs_out_closed(o)) {
+				size_t chunk = n < sizeof(o->buf) ? n : sizeof(o->buf);
+				memcpy(o->buf, s, chunk);
+				o->n = chunk;
+				rs_out_flush(o);
+				s += chunk;
+				n -= chunk;
+			}
+			return;
+		}
+	}
+	memcpy(o->buf + o->n, s, n);
+	o->n += n;
+}
+
+void rs_out_str(struct rs_out *o, const char *s)
+{
+	rs_out_write(o, s, strlen(s));
+}
+
+void rs_out_char(struct rs_out *o, char c)
+{
+	if (o->n == sizeof(o->buf))
+		rs_out_flush(o);
+	o->buf[o->n++] = c;
+}
+
+/* Writes v's decimal digits into the end of tmp[24]; returns the first. */
+static char *fmt_u64(char tmp[24], uint64_t v)
+{
+	char *p = tmp + 24;
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return p;
+}
+
+void rs_out_u64(struct rs_out *o, uint64_t v)
+{
+	char tmp[24];
+	char *p = fmt_u64(tmp, v);
+	rs_out_write(o, p, (size_t)(tmp + 24 - p));
+}
+
+void rs_out_i64(struct rs_out *o, int64_t v)
+{
+	if (v < 0) {
+		rs_out_char(o, '-');
+		rs_out_u64(o, (uint64_t)0 - (uint64_t)v);
+	} else {
+		rs_out_u64(o, (uint64_t)v);
+	}
+}
+
+void rs_out_u64_w(struct rs_out *o, uint64_t v, unsigned width)
+{
+	char tmp[24];
+	char *p = fmt_u64(tmp, v);
+	size_t n = (size_t)(tmp + 24 - p);
+	for (size_t i = n; i < width; i++)
+		rs_out_char(o, ' ');
+	rs_out_write(o, p, n);
+}
+
+void rs_out_u64_zpad(struct rs_out *o, uint64_t v, unsigned digits)
+{
+	char tmp[24];
+	char *p = fmt_u64(tmp, v);
+	size_t n = (size_t)(tmp + 24 - p);
+	for (size_t i = n; i < digits; i++)
+		rs_out_char(o, '0');
+	rs_out_write(o, p, n);
+}
+
+void rs_out_hex(struct rs_out *o, uint64_t v, unsigned min_digits)
+{
+	static const char hexdig[] = "0123456789abcdef";
+	char tmp[16];
+	unsigned n = 0;
+	do {
+		tmp[15 - n++] = hexdig[v & 0xf];
+		v >>= 4;
+	} while (v && n < 16);
+	while (n < min_digits && n < 16)
+		tmp[15 - n++] = '0';
+	rs_out_write(o, tmp + 16 - n, n);
+}
+
+void rs_out_double(struct rs_out *o, double v, unsigned decimals)
+{
+	char tmp[64];
+	int n = snprintf(tmp, sizeof(tmp), "%.*f", (int)decimals, v);
+	if (n > 0)
+		rs_out_write(o, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
+}
+
+void rs_out_printf(struct rs_out *o, const char *fmt, ...)
+{
+	char tmp[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		rs_out_write(o, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
+}
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
+static size_t utf8_seq_len(const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0];
+	size_t len;
+	uint32_t cp;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf) {
+		len = 2;
+		cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	/* Overlong forms, surrogates and values past U+10FFFF are invalid. */
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return len;
+}
+
+void rs_out_json_str(struct rs_out *o, const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+
+	rs_out_char(o, '"');
+	while (i < n) {
+		unsigned char c = s[i];
+		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+			size_t j = i;
+			while (j < n && s[j] >= 0x20 && s[j] < 0x80 && s[j] != '"' && s[j] != '\\')
+				j++;
+			rs_out_write(o, str + i, j - i);
+			i = j;
+			continue;
+		}
+		switch (c) {
+		case '"': rs_out_write(o, "\\\"", 2); i++; continue;
+		case '\\': rs_out_write(o, "\\\\", 2); i++; continue;
+		case '\n': rs_out_write(o, "\\n", 2); i++; continue;
+		case '\r': rs_out_write(o, "\\r", 2); i++; continue;
+		case '\t': rs_out_write(o, "\\t", 2); i++; continue;
+		default: break;
+		}
+		if (c >= 0x80) {
+			size_t len = utf8_seq_len(s + i, n - i);
+			if (len > 0) {
+				rs_out_write(o, str + i, len);
+				i += len;
+				continue;
+			}
+		}
+		/* A control character or a byte that is not UTF-8: its value. */
+		rs_out_write(o, "\\u00", 4);
+		rs_out_hex(o, c, 2);
+		i++;
+	}
+	rs_out_char(o, '"');
+}
+
+void rs_out_ip(struct rs_out *o, uint8_t v, const uint8_t *a)
+{
+	if (v == 4) {
+		for (int i = 0; i < 4; i++) {
+			if (i)
+				rs_out_char(o, '.');
+			rs_out_u64(o, a[i]);
+		}
+		return;
+	}
+	/* RFC 5952: lower case, no leading zeros, the longest run (>1) of zero
+	 * groups compressed, the first one on a tie; IPv4-mapped as dotted. */
+	uint16_t g[8];
+	for (int i = 0; i < 8; i++)
+		g[i] = (uint16_t)((a[2 * i] << 8) | a[2 * i + 1]);
+	int best = -1, best_len = 0;
+	for (int i = 0; i < 8;) {
+		if (g[i] != 0) {
+			i++;
+			continue;
+		}
+		int j = i;
+		while (j < 8 && g[j] == 0)
+			j++;
+		if (j - i > best_len && j - i > 1) {
+			best = i;
+			best_len = j - i;
+		}
+		i = j;
+	}
+	bool mapped = g[0] == 0 && g[1] == 0 && g[2] == 0 && g[3] == 0 &&
+		      g[4] == 0 && g[5] == 0xffff;
+	if (mapped) {
+		rs_out_str(o, "::ffff:");
+		rs_out_ip(o, 4, a + 12);
+		return;
+	}
+	for (int i = 0; i < 8; i++) {
+		if (i == best) {
+			rs_out_write(o, "::", 2);
+			i += best_len - 1;
+			continue;
+		}
+		if (i && i != best + best_len)
+			rs_out_char(o, ':');
+		rs_out_hex(o, g[i], 1);
+	}
+}
+
+void rs_out_mac(struct rs_out *o, const uint8_t *mac)
+{
+	for (int i = 0; i < 6; i++) {
+		if (i)
+			rs_out_char(o, ':');
+		rs_out_hex(o, mac[i], 2);
+	}
+}

@@ -1,0 +1,387 @@
+/* print_text.c: one packet as a line of text, tcpdump-like but with flag names. */
+#include "rawshake/print.h"
+#include "rawshake/names.h"
+
+#include <string.h>
+#include <time.h>
+
+void rs_printer_init(struct rs_printer *pr, unsigned flags)
+{
+	memset(pr, 0, sizeof(*pr));
+	pr->flags = flags;
+}
+
+void rs_print_tcp_flags(struct rs_out *o, uint8_t flags)
+{
+	bool first = true;
+	for (int i = 0; i < 8; i++) {
+		if (!(flags & rs_tcp_flag_names[i].bit))
+			continue;
+		if (!first)
+			rs_out_char(o, ',');
+		rs_out_str(o, rs_tcp_flag_names[i].name);
+		first = false;
+	}
+	if (first)
+		rs_out_str(o, "none");
+}
+
+void rs_print_ts_epoch(struct rs_out *o, int64_t sec, uint32_t frac, uint8_t digits)
+{
+	rs_out_i64(o, sec);
+	rs_out_char(o, '.');
+	rs_out_u64_zpad(o, frac, digits);
+}
+
+static void print_clock(struct rs_printer *pr, struct rs_out *o, const struct rs_packet *pkt)
+{
+	if (!pr->cache_valid || pr->cached_sec != pkt->ts_sec) {
+		time_t t = (time_t)pkt->ts_sec;
+		struct tm tm;
+		if (localtime_r(&t, &tm))
+			strftime(pr->cached_hms, sizeof(pr->cached_hms), "%H:%M:%S", &tm);
+		else
+			strcpy(pr->cached_hms, "??:??:??");
+		pr->cached_sec = pkt->ts_sec;
+		pr->cache_valid = true;
+	}
+	rs_out_str(o, pr->cached_hms);
+	rs_out_char(o, '.');
+	rs_out_u64_zpad(o, pkt->ts_frac, pkt->ts_digits);
+}
+
+static void print_error(struct rs_out *o, const struct rs_packet *pkt)
+{
+	rs_out_str(o, " [");
+	rs_out_str(o, pkt->err.kind == RS_TRUNCATED ? "truncated " :
+		      pkt->err.kind == RS_INVALID ? "invalid " : "unsupported ");
+	rs_out_str(o, rs_layer_str(pkt->err.layer));
+	if (pkt->err.detail[0]) {
+		rs_out_str(o, ": ");
+		rs_out_str(o, pkt->err.detail);
+	}
+	rs_out_char(o, ']');
+}
+
+static void print_tcp_options(struct rs_out *o, const struct rs_tcp *t)
+{
+	unsigned sack_i = 0;
+
+	rs_out_str(o, " opts [");
+	for (unsigned i = 0; i < t->n_opts; i++) {
+		if (i)
+			rs_out_char(o, ',');
+		switch (t->opts[i].kind) {
+		case RS_TCPOPT_EOL: rs_out_str(o, "eol"); break;
+		case RS_TCPOPT_NOP: rs_out_str(o, "nop"); break;
+		case RS_TCPOPT_MSS:
+			rs_out_str(o, "mss ");
+			rs_out_u64(o, t->mss);
+			break;
+		case RS_TCPOPT_WSCALE:
+			rs_out_str(o, "wscale ");
+			rs_out_u64(o, t->wscale);
+			break;
+		case RS_TCPOPT_SACK_PERM: rs_out_str(o, "sackOK"); break;
+		case RS_TCPOPT_SACK:
+			rs_out_str(o, "sack");
+			for (unsigned k = 0; sack_i < t->n_sack && k * 8 + 2 < t->opts[i].len; k++, sack_i++) {
+				rs_out_str(o, k ? " " : " {");
+				rs_out_u64(o, t->sack[sack_i][0]);
+				rs_out_char(o, ':');
+				rs_out_u64(o, t->sack[sack_i][1]);
+				if (k * 8 + 10 >= t->opts[i].len || sack_i + 1 >= t->n_sack)
+					rs_out_char(o, '}');
+			}
+			break;
+		case RS_TCPOPT_TIMESTAMP:
+			rs_out_str(o, "TS val ");
+			rs_out_u64(o, t->ts_val);
+			rs_out_str(o, " ecr ");
+			rs_out_u64(o, t->ts_ecr);
+			break;
+		default:
+			rs_out_str(o, "opt-");
+			rs_out_u64(o, t->opts[i].kind);
+			rs_out_str(o, " len ");
+			rs_out_u64(o, t->opts[i].len);
+			break;
+		}
+	}
+	if (t->opts_bad)
+		rs_out_str(o, t->n_opts ? ",bad opt" : "bad opt");
+	rs_out_char(o, ']');
+}
+
+static void print_endpoint(struct rs_out *o, const struct rs_packet *pkt, const uint8_t *addr,
+			   bool has_port, uint16_t port)
+{
+	rs_out_ip(o, pkt->ip.v, addr);
+	if (has_port) {
+		rs_out_char(o, '.');
+		rs_out_u64(o, port);
+	}
+}
+
+static void print_ip_verbose(struct rs_out *o, const struct rs_ip *ip)
+{
+	rs_out_str(o, "(");
+	rs_out_str(o, ip->v == 4 ? "ttl " : "hlim ");
+	rs_out_u64(o, ip->ttl);
+	if (ip->has_id) {
+		rs_out_str(o, ", id ");
+		rs_out_u64(o, ip->id);
+	}
+	if (ip->df)
+		rs_out_str(o, ", DF");
+	if (ip->mf)
+		rs_out_str(o, ", MF");
+	if (ip->frag_off) {
+		rs_out_str(o, ", offset ");
+		rs_out_u64(o, ip->frag_off);
+	}
+	rs_out_str(o, ip->v == 4 ? ", tos 0x" : ", class 0x");
+	rs_out_hex(o, ip->tos, 1);
+	if (ip->v == 6 && ip->flow) {
+		rs_out_str(o, ", flow 0x");
+		rs_out_hex(o, ip->flow, 5);
+	}
+	if (ip->has_options)
+		rs_out_str(o, ", options");
+	for (unsigned i = 0; i < ip->n_ext; i++) {
+		const char *n = rs_ipproto_name(ip->ext[i]);
+		rs_out_str(o, i ? "," : ", ext ");
+		if (n)
+			rs_out_str(o, n);
+		else
+			rs_out_u64(o, ip->ext[i]);
+	}
+	rs_out_str(o, ", len ");
+	rs_out_u64(o, ip->total_len);
+	if (ip->v == 4)
+		rs_out_str(o, ip->csum_ok ? ", csum ok" : ", csum bad");
+	rs_out_str(o, ") ");
+}
+
+static void print_tcp(struct rs_printer *pr, struct rs_out *o, const struct rs_packet *pkt,
+		      const struct rs_tcp_event *ev)
+{
+	const struct rs_tcp *t = &pkt->tcp;
+	(void)pr;
+	(void)ev;
+
+	rs_out_str(o, "TCP [");
+	rs_print_tcp_flags(o, t->flags);
+	rs_out_str(o, "] seq ");
+	rs_out_u64(o, t->seq);
+	if (t->flags & RS_TH_ACK) {
+		rs_out_str(o, " ack ");
+		rs_out_u64(o, t->ack);
+	}
+	rs_out_str(o, " win ");
+	rs_out_u64(o, t->win);
+	if ((t->flags & RS_TH_URG) || t->urg) {
+		rs_out_str(o, " urg ");
+		rs_out_u64(o, t->urg);
+	}
+	if (t->n_opts || t->opts_bad)
+		print_tcp_options(o, t);
+	rs_out_str(o, " len ");
+	rs_out_u64(o, t->payload_len);
+	if (pr->flags & RS_PRINT_VERBOSE) {
+		rs_out_str(o, " csum 0x");
+		rs_out_hex(o, t->csum, 4);
+		rs_out_str(o, !t->csum_checked ? " (unchecked)" : t->csum_ok ? " ok" : " bad");
+	} else if (t->csum_checked && !t->csum_ok) {
+		rs_out_str(o, " [bad csum]");
+	}
+}
+
+static void print_icmp(struct rs_printer *pr, struct rs_out *o, const struct rs_packet *pkt)
+{
+	const struct rs_icmp *ic = &pkt->icmp;
+	const char *code = rs_icmp_code_name(ic->v, ic->type, ic->code);
+
+	rs_out_str(o, ic->v == 6 ? "ICMP6 " : "ICMP ");
+	rs_out_str(o, rs_icmp_type_name(ic->v, ic->type));
+	if (code) {
+		rs_out_char(o, '/');
+		rs_out_str(o, code);
+	} else if (ic->code) {
+		rs_out_str(o, " code ");
+		rs_out_u64(o, ic->code);
+	}
+	if (ic->has_echo) {
+		rs_out_str(o, " id ");
+		rs_out_u64(o, ic->id);
+		rs_out_str(o, " seq ");
+		rs_out_u64(o, ic->seq);
+	}
+	if (ic->mtu) {
+		rs_out_str(o, " mtu ");
+		rs_out_u64(o, ic->mtu);
+	}
+	if (ic->has_ts) {
+		rs_out_str(o, " orig ");
+		rs_out_u64(o, ic->ts_orig);
+		rs_out_str(o, " recv ");
+		rs_out_u64(o, ic->ts_recv);
+		rs_out_str(o, " xmit ");
+		rs_out_u64(o, ic->ts_xmit);
+	}
+	if (ic->has_quote) {
+		const char *pn = rs_ipproto_name(ic->quote.proto);
+		rs_out_str(o, " (original: ");
+		if (pn) {
+			for (const char *c = pn; *c; c++)
+				rs_out_char(o, (char)(*c >= 'a' && *c <= 'z' ? *c - 32 : *c));
+		} else {
+			rs_out_str(o, "proto ");
+			rs_out_u64(o, ic->quote.proto);
+		}
+		rs_out_char(o, ' ');
+		rs_out_ip(o, ic->quote.v, ic->quote.src);
+		if (ic->quote.has_ports) {
+			rs_out_char(o, '.');
+			rs_out_u64(o, ic->quote.sport);
+		}
+		rs_out_str(o, " > ");
+		rs_out_ip(o, ic->quote.v, ic->quote.dst);
+		if (ic->quote.has_ports) {
+			rs_out_char(o, '.');
+			rs_out_u64(o, ic->quote.dport);
+		}
+		rs_out_char(o, ')');
+	}
+	if ((pr->flags & RS_PRINT_VERBOSE) && ic->csum_checked)
+		rs_out_str(o, ic->csum_ok ? " csum ok" : " csum bad");
+	else if (ic->csum_checked && !ic->csum_ok)
+		rs_out_str(o, " [bad csum]");
+}
+
+static void print_link_only(struct rs_out *o, const struct rs_packet *pkt)
+{
+	const struct rs_link *l = &pkt->link;
+
+	if (l->has_mac) {
+		rs_out_str(o, "ether ");
+		rs_out_mac(o, l->src);
+		rs_out_str(o, " > ");
+		rs_out_mac(o, l->dst);
+		rs_out_char(o, ' ');
+	} else {
+		rs_out_str(o, rs_dlt_name(l->dlt));
+		rs_out_char(o, ' ');
+	}
+	if (l->ethertype) {
+		const char *n = rs_ethertype_name(l->ethertype);
+		rs_out_str(o, "ethertype ");
+		if (n) {
+			rs_out_str(o, n);
+			rs_out_char(o, ' ');
+		}
+		rs_out_str(o, "(0x");
+		rs_out_hex(o, l->ethertype, 4);
+		rs_out_str(o, ")");
+	} else if (l->family) {
+		rs_out_str(o, "family ");
+		rs_out_u64(o, l->family);
+	}
+	rs_out_str(o, " len ");
+	rs_out_u64(o, pkt->len);
+}
+
+void rs_print_text(struct rs_printer *pr, struct rs_out *o, const struct rs_packet *pkt,
+		   const struct rs_tcp_event *ev)
+{
+	const struct rs_ip *ip = &pkt->ip;
+
+	rs_out_char(o, '#');
+	rs_out_u64(o, pkt->frame);
+	rs_out_char(o, ' ');
+	print_clock(pr, o, pkt);
+	rs_out_char(o, ' ');
+	for (unsigned i = 0; i < pkt->link.nvlan; i++) {
+		rs_out_str(o, "vlan ");
+		rs_out_u64(o, pkt->link.vlan_tci[i] & 0x0fff);
+		rs_out_char(o, ' ');
+	}
+	if (!pkt->has_ip) {
+		print_link_only(o, pkt);
+		if (pkt->has_err)
+			print_error(o, pkt);
+		rs_out_char(o, '\n');
+		return;
+	}
+
+	rs_out_str(o, ip->v == 4 ? "IP " : "IP6 ");
+	if (pr->flags & RS_PRINT_VERBOSE)
+		print_ip_verbose(o, ip);
+	bool ports = pkt->l4 == RS_LAYER_TCP || pkt->l4 == RS_LAYER_UDP;
+	uint16_t sport = pkt->l4 == RS_LAYER_TCP ? pkt->tcp.sport : pkt->udp.sport;
+	uint16_t dport = pkt->l4 == RS_LAYER_TCP ? pkt->tcp.dport : pkt->udp.dport;
+	print_endpoint(o, pkt, ip->src, ports, sport);
+	rs_out_str(o, " > ");
+	print_endpoint(o, pkt, ip->dst, ports, dport);
+	rs_out_str(o, ": ");
+
+	if (ip->is_later_fragment) {
+		const char *pn = rs_ipproto_name(ip->proto);
+		rs_out_str(o, "fragment id ");
+		rs_out_u64(o, ip->id);
+		rs_out_str(o, " offset ");
+		rs_out_u64(o, ip->frag_off);
+		if (ip->mf)
+			rs_out_str(o, "+");
+		rs_out_str(o, " proto ");
+		rs_out_str(o, pn ? pn : "");
+		if (!pn)
+			rs_out_u64(o, ip->proto);
+		rs_out_str(o, " len ");
+		rs_out_u64(o, ip->total_len - ip->hdr_len);
+	} else {
+		switch (pkt->l4) {
+		case RS_LAYER_TCP:
+			print_tcp(pr, o, pkt, ev);
+			break;
+		case RS_LAYER_UDP:
+			rs_out_str(o, "UDP len ");
+			rs_out_u64(o, pkt->udp.payload_len);
+			if (pr->flags & RS_PRINT_VERBOSE) {
+				rs_out_str(o, " csum 0x");
+				rs_out_hex(o, pkt->udp.csum, 4);
+				rs_out_str(o, !pkt->udp.csum_checked ? " (unchecked)" :
+					      pkt->udp.csum_ok ? " ok" : " bad");
+			} else if (pkt->udp.csum_checked && !pkt->udp.csum_ok) {
+				rs_out_str(o, " [bad csum]");
+			}
+			break;
+		case RS_LAYER_ICMP:
+		case RS_LAYER_ICMPV6:
+			print_icmp(pr, o, pkt);
+			break;
+		default: {
+			const char *pn = rs_ipproto_name(ip->proto);
+			rs_out_str(o, "proto ");
+			if (pn) {
+				rs_out_str(o, pn);
+				rs_out_str(o, " (");
+				rs_out_u64(o, ip->proto);
+				rs_out_char(o, ')');
+			} else {
+				rs_out_u64(o, ip->proto);
+			}
+			if (ip->total_len >= ip->hdr_len) {
+				rs_out_str(o, " len ");
+				rs_out_u64(o, ip->total_len - ip->hdr_len);
+			}
+			break;
+		}
+		}
+	}
+	if (ip->v == 4 && !ip->csum_ok && !(pr->flags & RS_PRINT_VERBOSE))
+		rs_out_str(o, " [bad ip csum]");
+	if (pkt->has_err)
+		print_error(o, pkt);
+	rs_out_char(o, '\n');
+}
