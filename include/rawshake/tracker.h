@@ -1,0 +1,222 @@
+/*
+ * tracker.h: the TCP connection tracker (issue 3).
+ *
+ * The tracker follows every TCP connection in a capture: both directions
+ * in one entry of a bounded hash table keyed on the canonical 5-tuple,
+ * hashed over every byte of the key.  For each segment it infers the RFC
+ * 9293 state of both endpoints from what crosses the wire, names what the
+ * segment does (handshake, data, teardown, ...) and flags the usual
+ * anomalies (retransmission, duplicate ACK, zero window, ...).
+ *
+ * Memory bound.  The table allocates its slots up front in a small block
+ * and doubles them (with the bucket array) as connections arrive, never
+ * beyond config.max_conns.  Each connection costs one struct rs_conn slot
+ * plus one 4-byte bucket head, RS_TRACKER_CONN_BYTES at most (checked at
+ * compile time in conn_table.c), so the table never exceeds
+ *     max_conns * RS_TRACKER_CONN_BYTES  (+ the doubling slack: under 2x)
+ * e.g. 65536 connections (the default) need about 64 MiB at the very most.
+ * Nothing is allocated per packet.  When the table is full the oldest
+ * closed or half-open connection is evicted first, then the oldest of the
+ * others; connections idle longer than their timeout (measured on packet
+ * timestamps, not the wall clock) are expired.  Both are counted.
+ */
+#ifndef RAWSHAKE_TRACKER_H
+#define RAWSHAKE_TRACKER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "rawshake/packet.h"
+
+/* Upper bound of sizeof(struct rs_conn) + its bucket head, in bytes. */
+#define RS_TRACKER_CONN_BYTES 1024u
+#define RS_TRACKER_DEFAULT_MAX_CONNS 65536u
+#define RS_HISTORY_MAX 31   /* Zeek history letters kept per connection */
+
+enum rs_dir {
+	RS_DIR_C2S = 0,
+	RS_DIR_S2C = 1,
+};
+const char *rs_dir_str(enum rs_dir d);   /* "c2s", "s2c" */
+
+/* RFC 9293 section 3.3.2 states, as inferred from the wire. */
+enum rs_tcp_state {
+	RS_TCP_CLOSED = 0,
+	RS_TCP_LISTEN,
+	RS_TCP_SYN_SENT,
+	RS_TCP_SYN_RECEIVED,
+	RS_TCP_ESTABLISHED,
+	RS_TCP_FIN_WAIT_1,
+	RS_TCP_FIN_WAIT_2,
+	RS_TCP_CLOSE_WAIT,
+	RS_TCP_CLOSING,
+	RS_TCP_LAST_ACK,
+	RS_TCP_TIME_WAIT,
+	RS_TCP_STATE_COUNT
+};
+const char *rs_tcp_state_str(enum rs_tcp_state s);   /* "LISTEN", ... */
+
+/* What a segment does, named from the state transition it causes. */
+enum rs_tcp_event_kind {
+	RS_EV_SEGMENT = 0,     /* "segment": nothing more specific to say */
+	RS_EV_SYN,             /* "syn": active open */
+	RS_EV_SYN_ACK,         /* "syn-ack": passive open answers */
+	RS_EV_HANDSHAKE_ACK,   /* "handshake-ack": completes the 3-way handshake */
+	RS_EV_SIMOPEN_SYN,     /* "simultaneous-open": a SYN crossing the peer's SYN */
+	RS_EV_SIMOPEN_SYN_ACK, /* "simultaneous-open-syn-ack" */
+	RS_EV_REFUSED,         /* "refused": SYN answered by RST/ACK */
+	RS_EV_DATA,            /* "data" */
+	RS_EV_ACK,             /* "ack": pure acknowledgment */
+	RS_EV_FIN,             /* "fin": active close */
+	RS_EV_FIN_ACK,         /* "fin-ack": acknowledges the peer's first FIN */
+	RS_EV_SECOND_FIN,      /* "second-fin": passive close (4-way teardown) */
+	RS_EV_THREE_WAY_CLOSE, /* "three-way-close": FIN piggybacked on the ACK of the peer's FIN */
+	RS_EV_SIMCLOSE,        /* "simultaneous-close": a FIN crossing the peer's FIN */
+	RS_EV_FINAL_ACK,       /* "final-ack": acknowledges the last FIN */
+	RS_EV_HALF_CLOSE_DATA, /* "half-close-data": data after the peer closed its side */
+	RS_EV_RST,             /* "rst": abort */
+	RS_EV_RST_OOW,         /* "rst-out-of-window": an RST the receiver ignores */
+	RS_EV_AFTER_CLOSE,     /* "after-close": a segment on a closed endpoint */
+	RS_EV_KIND_COUNT
+};
+const char *rs_tcp_event_kind_str(enum rs_tcp_event_kind k);
+
+/* Analysis flags of a segment (bitmask). */
+enum {
+	RS_AN_RETRANSMISSION   = 1u << 0,
+	RS_AN_OUT_OF_ORDER     = 1u << 1,
+	RS_AN_DUP_ACK          = 1u << 2,
+	RS_AN_ZERO_WINDOW      = 1u << 3,
+	RS_AN_WINDOW_UPDATE    = 1u << 4,
+	RS_AN_KEEP_ALIVE       = 1u << 5,
+	RS_AN_KEEP_ALIVE_ACK   = 1u << 6,
+	RS_AN_RST_OUT_OF_WINDOW = 1u << 7,
+	RS_AN_PORT_REUSE       = 1u << 8,
+	RS_AN_SYN_RETRANS      = 1u << 9,
+	RS_AN_SYNACK_RETRANS   = 1u << 10,
+	RS_AN_LOST_SEGMENT     = 1u << 11, /* bytes before this one were not captured */
+	RS_AN_ACKED_UNSEEN     = 1u << 12, /* acks bytes the capture never saw */
+	RS_AN_ZERO_WINDOW_PROBE = 1u << 13,
+	RS_AN_BAD_CHECKSUM     = 1u << 14,
+	RS_AN_COUNT            = 15
+};
+/* Name of one analysis bit ("retransmission", "dup-ack", ...), NULL if none. */
+const char *rs_analysis_name(uint32_t bit);
+
+/* Why a connection record was handed over. */
+enum rs_conn_end {
+	RS_END_FINISHED = 0,   /* "finished": end of input, or closed and idle */
+	RS_END_EXPIRED,        /* "expired": idle timeout */
+	RS_END_EVICTED,        /* "evicted": the table was full */
+	RS_END_REUSED,         /* "reused": a new SYN reused the tuple */
+};
+const char *rs_conn_end_str(enum rs_conn_end e);
+
+/* How the connection ended, for the summary's "close". */
+enum rs_close_kind {
+	RS_CLOSE_OPEN = 0,     /* "open" */
+	RS_CLOSE_FIN,          /* "fin" */
+	RS_CLOSE_RST,          /* "rst" */
+	RS_CLOSE_REFUSED,      /* "refused" */
+};
+const char *rs_close_kind_str(enum rs_close_kind c);
+
+/* One finished connection, for the summary. */
+struct rs_conn_record {
+	uint64_t id;
+	enum rs_conn_end end;
+	uint8_t v;                       /* 4 or 6 */
+	uint8_t client[16], server[16];
+	uint16_t cport, sport;
+	bool client_guessed;
+	int64_t first_ns, last_ns;       /* packet timestamps in ns */
+	uint8_t ts_digits;               /* 6 or 9: precision of the capture */
+	uint64_t c2s_pkts, c2s_bytes, s2c_pkts, s2c_bytes;  /* payload bytes */
+	uint64_t retransmissions;
+	bool has_rtt;                    /* SYN, SYN-ACK and ACK all seen */
+	int64_t rtt_ns;                  /* SYN to handshake ACK */
+	int64_t rtt_server_ns;           /* SYN to SYN-ACK: capture point <-> server */
+	int64_t rtt_client_ns;           /* SYN-ACK to ACK: capture point <-> client */
+	enum rs_tcp_state client_state, server_state;
+	enum rs_close_kind close;
+	char conn_state[8];              /* Zeek conn_state: "SF", "S0", ... */
+	char history[RS_HISTORY_MAX + 1];/* Zeek history: "ShADadFf" */
+};
+
+struct rs_tracker_config {
+	uint32_t max_conns;              /* table bound; default 65536 */
+	uint32_t initial_conns;          /* first allocation; default 256 */
+	uint32_t idle_timeout;           /* established, seconds; default 300 */
+	uint32_t halfopen_timeout;       /* handshake not complete; default 60 */
+	uint32_t closed_timeout;         /* both ends closed or reset; default 10 */
+	uint32_t ooo_threshold_us;       /* a hole filled faster than this is out-of-order; default 3000 */
+	uint64_t hash_seed;
+	/* Called for every connection record as it is finished, expired,
+	 * evicted or reused, and from rs_tracker_finish() in id order. */
+	void (*on_conn_done)(void *ctx, const struct rs_conn_record *rec);
+	void *ctx;
+};
+
+/* What the tracker says about one segment. */
+struct rs_tcp_event {
+	uint64_t conn_id;                /* 1-based, in order of first appearance */
+	enum rs_dir dir;
+	bool client_guessed;             /* no SYN seen: client chosen by port rank */
+	bool new_conn;                   /* first segment of this connection */
+	enum rs_tcp_event_kind kind;
+	enum rs_tcp_state client_state, server_state;  /* after the segment */
+	enum rs_tcp_state prev_client_state, prev_server_state;
+	uint32_t analysis;               /* RS_AN_* */
+	uint32_t rel_seq, rel_ack;
+	bool rel_ack_valid;              /* ACK set and the peer's base known */
+	uint32_t rel_next_seq;           /* rel_seq + len (+1 for SYN, +1 for FIN) */
+	uint32_t len;                    /* payload bytes */
+	uint8_t flags;
+	/* For the note. */
+	uint32_t isn;                    /* sender's ISN (valid when its SYN was seen) */
+	bool isn_known;
+	uint32_t peer_isn;
+	bool peer_isn_known;
+	uint32_t acked_new;              /* peer bytes newly acknowledged by this segment */
+	uint64_t ref_frame;              /* retransmission: first sent in; dup-ack: original ack */
+	uint32_t dup_ack_n;              /* dup ack #n */
+	uint32_t win_scaled;             /* window << scale when the scale is known */
+	bool wscale_known;
+	int64_t rtt_ns, rtt_server_ns, rtt_client_ns;  /* on the handshake ACK */
+	bool has_rtt;
+};
+
+struct rs_tracker_stats {
+	uint64_t packets;                /* segments given to rs_tracker_update */
+	uint64_t conns;                  /* connections created */
+	uint64_t evicted;                /* dropped to make room */
+	uint64_t expired;                /* idle timeouts */
+	uint64_t reused;                 /* port reuse */
+	uint64_t active;                 /* in the table now */
+	uint64_t peak;                   /* most at once */
+	uint64_t capacity;               /* slots allocated now */
+	uint64_t alloc_failed;           /* growth refused by malloc: table stayed smaller */
+	uint64_t history_truncated;      /* history letters dropped (RS_HISTORY_MAX) */
+};
+
+struct rs_tracker;
+
+void rs_tracker_config_default(struct rs_tracker_config *cfg);
+/* NULL when the first allocation fails. */
+struct rs_tracker *rs_tracker_new(const struct rs_tracker_config *cfg);
+void rs_tracker_free(struct rs_tracker *t);
+
+/*
+ * Called for every packet with pkt->l4 == RS_LAYER_TCP, in capture order.
+ * Returns a per-tracker scratch event describing the segment, valid until
+ * the next call.
+ */
+const struct rs_tcp_event *rs_tracker_update(struct rs_tracker *t, const struct rs_packet *pkt);
+
+/* End of input: hands every connection still in the table to
+ * on_conn_done in id order, then empties the table. */
+void rs_tracker_finish(struct rs_tracker *t);
+
+void rs_tracker_get_stats(const struct rs_tracker *t, struct rs_tracker_stats *st);
+
+#endif

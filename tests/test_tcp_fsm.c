@@ -1,0 +1,154 @@
+/* test_tcp_fsm.c: the endpoint state machine, one table row per transition. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <cmocka.h>
+
+#include "rawshake/packet.h"
+#include "tcp_fsm.h"
+
+#define S RS_TH_SYN
+#define A RS_TH_ACK
+#define F RS_TH_FIN
+#define R RS_TH_RST
+#define P RS_TH_PSH
+
+/* Facts about the segment, as bits, to keep the table narrow. */
+enum { ASYN = 1, AFIN = 2, PFIN = 4, OSYN = 8, OFIN = 16, INWIN = 32 };
+
+struct row {
+	const char *name;
+	enum rs_tcp_state snd, rcv;
+	uint8_t flags;
+	uint32_t len;
+	unsigned facts;
+	enum rs_tcp_state want_snd, want_rcv;
+	enum rs_tcp_event_kind want_kind;
+	uint32_t want_an;
+};
+
+#define CL RS_TCP_CLOSED
+#define LI RS_TCP_LISTEN
+#define SS RS_TCP_SYN_SENT
+#define SR RS_TCP_SYN_RECEIVED
+#define ES RS_TCP_ESTABLISHED
+#define F1 RS_TCP_FIN_WAIT_1
+#define F2 RS_TCP_FIN_WAIT_2
+#define CW RS_TCP_CLOSE_WAIT
+#define CG RS_TCP_CLOSING
+#define LA RS_TCP_LAST_ACK
+#define TW RS_TCP_TIME_WAIT
+
+static const struct row rows[] = {
+	/* Three-way handshake. */
+	{ "client SYN", CL, LI, S, 0, 0, SS, LI, RS_EV_SYN, 0 },
+	{ "server SYN-ACK", LI, SS, S | A, 0, ASYN, SR, SS, RS_EV_SYN_ACK, 0 },
+	{ "handshake ACK", SS, SR, A, 0, ASYN, ES, ES, RS_EV_HANDSHAKE_ACK, 0 },
+	{ "handshake ACK with data", SS, SR, A | P, 100, ASYN, ES, ES, RS_EV_HANDSHAKE_ACK, 0 },
+	/* Retransmissions during the handshake. */
+	{ "SYN retransmission", SS, LI, S, 0, 0, SS, LI, RS_EV_SYN, RS_AN_SYN_RETRANS },
+	{ "SYN-ACK retransmission", SR, SS, S | A, 0, ASYN, SR, SS, RS_EV_SYN_ACK, RS_AN_SYNACK_RETRANS },
+	{ "SYN-ACK again after handshake", ES, ES, S | A, 0, ASYN, ES, ES, RS_EV_SYN_ACK, RS_AN_SYNACK_RETRANS },
+	{ "SYN again after handshake", ES, ES, S, 0, 0, ES, ES, RS_EV_SYN, RS_AN_SYN_RETRANS },
+	/* Simultaneous open: SYN, SYN, SYN-ACK, SYN-ACK. */
+	{ "simopen: second SYN", LI, SS, S, 0, 0, SS, SS, RS_EV_SIMOPEN_SYN, 0 },
+	{ "simopen: second SYN, closed peer", CL, SS, S, 0, 0, SS, SS, RS_EV_SIMOPEN_SYN, 0 },
+	{ "simopen: first SYN-ACK", SS, SS, S | A, 0, ASYN, SR, SS, RS_EV_SIMOPEN_SYN_ACK, 0 },
+	{ "simopen: second SYN-ACK", SS, SR, S | A, 0, ASYN | OSYN, ES, ES, RS_EV_SIMOPEN_SYN_ACK, 0 },
+	{ "simopen: SYN-ACK retransmitted", SR, SS, S | A, 0, ASYN, SR, SS, RS_EV_SYN_ACK, RS_AN_SYNACK_RETRANS },
+	/* Refused and aborted opens. */
+	{ "refused: RST/ACK to SYN", LI, SS, R | A, 0, ASYN | INWIN, CL, CL, RS_EV_REFUSED, 0 },
+	{ "refused by closed host", CL, SS, R | A, 0, ASYN | INWIN, CL, CL, RS_EV_REFUSED, 0 },
+	{ "client gives up with RST", SS, SR, R, 0, INWIN, CL, CL, RS_EV_RST, 0 },
+	{ "RST to a listener", SS, LI, R, 0, INWIN, CL, LI, RS_EV_RST, 0 },
+	/* Data. */
+	{ "data", ES, ES, A | P, 500, 0, ES, ES, RS_EV_DATA, 0 },
+	{ "pure ACK", ES, ES, A, 0, 0, ES, ES, RS_EV_ACK, 0 },
+	{ "first data from SYN_RECEIVED (ACK missed)", SR, ES, A | P, 10, 0, ES, ES, RS_EV_DATA, 0 },
+	/* Four-way teardown. */
+	{ "client FIN", ES, ES, F | A, 0, 0, F1, ES, RS_EV_FIN, 0 },
+	{ "FIN with data", ES, ES, F | A | P, 20, 0, F1, ES, RS_EV_FIN, 0 },
+	{ "server ACKs the FIN", ES, F1, A, 0, AFIN, CW, F2, RS_EV_FIN_ACK, 0 },
+	{ "server FIN", CW, F2, F | A, 0, AFIN, LA, F2, RS_EV_SECOND_FIN, 0 },
+	{ "client final ACK", F2, LA, A, 0, AFIN, TW, CL, RS_EV_FINAL_ACK, 0 },
+	/* Three-way close. */
+	{ "FIN piggybacked on the ACK", ES, F1, F | A, 0, AFIN | PFIN, LA, F2, RS_EV_THREE_WAY_CLOSE, 0 },
+	{ "ACK of piggybacked FIN", F2, LA, A, 0, AFIN, TW, CL, RS_EV_FINAL_ACK, 0 },
+	/* Half-close. */
+	{ "data after the peer's FIN", CW, F2, A | P, 300, 0, CW, F2, RS_EV_HALF_CLOSE_DATA, 0 },
+	{ "data acking the peer's FIN", ES, F1, A | P, 300, AFIN | PFIN, CW, F2, RS_EV_HALF_CLOSE_DATA, 0 },
+	{ "data before acking the FIN", ES, F1, A | P, 300, PFIN, ES, F1, RS_EV_HALF_CLOSE_DATA, 0 },
+	{ "half-closed end ACKs data", F2, CW, A, 0, 0, F2, CW, RS_EV_ACK, 0 },
+	/* Simultaneous close: FIN, FIN, ACK, ACK. */
+	{ "simclose: crossing FIN", ES, F1, F | A, 0, PFIN, F1, F1, RS_EV_SIMCLOSE, 0 },
+	{ "simclose: first ACK", F1, F1, A, 0, AFIN, CG, F2, RS_EV_FIN_ACK, 0 },
+	{ "simclose: second ACK", F2, CG, A, 0, AFIN, TW, TW, RS_EV_FINAL_ACK, 0 },
+	{ "simclose: ACK after own FIN acked", F1, CG, A, 0, AFIN | OFIN, TW, TW, RS_EV_FINAL_ACK, 0 },
+	/* Retransmitted FINs and late segments. */
+	{ "FIN again in FIN_WAIT_1", F1, ES, F | A, 0, 0, F1, ES, RS_EV_FIN, 0 },
+	{ "FIN again in LAST_ACK", LA, TW, F | A, 0, AFIN, LA, TW, RS_EV_SECOND_FIN, 0 },
+	{ "final ACK again", TW, LA, A, 0, AFIN, TW, CL, RS_EV_FINAL_ACK, 0 },
+	{ "data on a closed end", CL, TW, A | P, 10, 0, CL, TW, RS_EV_AFTER_CLOSE, 0 },
+	/* RST. */
+	{ "RST abort", ES, ES, R | A, 0, INWIN, CL, CL, RS_EV_RST, 0 },
+	{ "RST abort during close", F1, CW, R, 0, INWIN, CL, CL, RS_EV_RST, 0 },
+	{ "RST out of window", ES, ES, R, 0, 0, ES, ES, RS_EV_RST_OOW, RS_AN_RST_OUT_OF_WINDOW },
+	{ "FIN without handshake (Zeek SH)", SS, LI, F, 0, 0, F1, LI, RS_EV_FIN, 0 },
+};
+
+static void test_table(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const struct row *w = &rows[i];
+		struct rs_fsm_seg s = {
+			.flags = w->flags, .len = w->len,
+			.acks_peer_syn = (w->facts & ASYN) != 0,
+			.acks_peer_fin = (w->facts & AFIN) != 0,
+			.peer_fin_sent = (w->facts & (PFIN | AFIN)) != 0,
+			.own_syn_acked = (w->facts & OSYN) != 0,
+			.own_fin_acked = (w->facts & OFIN) != 0,
+			.rst_in_window = (w->facts & INWIN) != 0,
+		};
+		struct rs_fsm_result r;
+		rs_tcp_fsm_step(w->snd, w->rcv, &s, &r);
+		if (r.snd != w->want_snd || r.rcv != w->want_rcv || r.kind != w->want_kind ||
+		    r.analysis != w->want_an) {
+			print_error("row %zu \"%s\": got %s/%s %s an=%#x, want %s/%s %s an=%#x\n",
+				    i, w->name, rs_tcp_state_str(r.snd), rs_tcp_state_str(r.rcv),
+				    rs_tcp_event_kind_str(r.kind), r.analysis,
+				    rs_tcp_state_str(w->want_snd), rs_tcp_state_str(w->want_rcv),
+				    rs_tcp_event_kind_str(w->want_kind), w->want_an);
+			fail();
+		}
+	}
+}
+
+static void test_names(void **state)
+{
+	(void)state;
+	for (int s = 0; s < RS_TCP_STATE_COUNT; s++)
+		assert_string_not_equal(rs_tcp_state_str((enum rs_tcp_state)s), "?");
+	for (int k = 0; k < RS_EV_KIND_COUNT; k++)
+		assert_non_null(rs_tcp_event_kind_str((enum rs_tcp_event_kind)k));
+	assert_string_equal(rs_tcp_state_str(RS_TCP_SYN_RECEIVED), "SYN_RECEIVED");
+	assert_string_equal(rs_tcp_state_str(RS_TCP_STATE_COUNT), "?");
+	assert_string_equal(rs_tcp_event_kind_str(RS_EV_SIMOPEN_SYN), "simultaneous-open");
+	for (unsigned b = 0; b < RS_AN_COUNT; b++)
+		assert_non_null(rs_analysis_name(1u << b));
+	assert_null(rs_analysis_name(0));
+	assert_null(rs_analysis_name(3));
+	assert_string_equal(rs_dir_str(RS_DIR_C2S), "c2s");
+	assert_string_equal(rs_dir_str(RS_DIR_S2C), "s2c");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_names),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
