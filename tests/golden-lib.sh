@@ -1,0 +1,18 @@
+# golden-lib.sh: runs one golden case and prints what the golden file holds.
+# Sourced by tests/golden.sh and scripts/regen-golden.sh.
+golden_run() {
+	# $1: rawshake binary; rest: arguments
+	bin=$1
+	shift
+	errf=$(mktemp)
+	set +e
+	TZ=UTC LC_ALL=C "$bin" "$@" 2>"$errf"
+	status=$?
+	set -e
+	if [ -s "$errf" ] || [ "$status" -ne 0 ]; then
+		echo "--- stderr ---"
+		cat "$errf"
+		echo "--- exit $status ---"
+	fi
+	rm -f "$errf"
+}

@@ -1,0 +1,218 @@
+/* test_capfile.c: capture-file reading: precision, truncated records, pipes, bad files. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "rawshake/capfile.h"
+
+static void test_sniff_pcap_magic(void **state)
+{
+	(void)state;
+	static const uint8_t us_le[] = { 0xd4, 0xc3, 0xb2, 0xa1 };
+	static const uint8_t us_be[] = { 0xa1, 0xb2, 0xc3, 0xd4 };
+	static const uint8_t ns_le[] = { 0x4d, 0x3c, 0xb2, 0xa1 };
+	static const uint8_t ns_be[] = { 0xa1, 0xb2, 0x3c, 0x4d };
+	assert_int_equal(rs_capfile_sniff_digits(us_le, 4), 6);
+	assert_int_equal(rs_capfile_sniff_digits(us_be, 4), 6);
+	assert_int_equal(rs_capfile_sniff_digits(ns_le, 4), 9);
+	assert_int_equal(rs_capfile_sniff_digits(ns_be, 4), 9);
+	assert_int_equal(rs_capfile_sniff_digits(ns_le, 3), 6);
+	assert_int_equal(rs_capfile_sniff_digits(NULL, 0), 6);
+}
+
+/* A little-endian pcapng: SHB (28 bytes) then an IDB with if_tsresol. */
+static size_t make_pcapng(uint8_t *b, int tsresol)
+{
+	static const uint8_t shb[28] = {
+		0x0a, 0x0d, 0x0d, 0x0a, 28, 0, 0, 0, 0x4d, 0x3c, 0x2b, 0x1a,
+		1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 28, 0, 0, 0,
+	};
+	memcpy(b, shb, sizeof(shb));
+	size_t idb_len = tsresol >= 0 ? 32 : 20;
+	uint8_t *i = b + 28;
+	memset(i, 0, idb_len);
+	i[0] = 1;
+	i[4] = (uint8_t)idb_len;
+	i[8] = 1; /* linktype Ethernet */
+	if (tsresol >= 0) {
+		i[16] = 9;            /* if_tsresol */
+		i[18] = 1;            /* length 1 */
+		i[20] = (uint8_t)tsresol;
+		/* opt_endofopt at 24..27 is zero */
+	}
+	i[idb_len - 4] = (uint8_t)idb_len;
+	return 28 + idb_len;
+}
+
+static void test_sniff_pcapng(void **state)
+{
+	(void)state;
+	uint8_t b[128];
+	size_t n = make_pcapng(b, 9);
+	assert_int_equal(rs_capfile_sniff_digits(b, n), 9);
+	n = make_pcapng(b, 6);
+	assert_int_equal(rs_capfile_sniff_digits(b, n), 6);
+	n = make_pcapng(b, -1);
+	assert_int_equal(rs_capfile_sniff_digits(b, n), 6);
+	n = make_pcapng(b, 0x80 | 30); /* 2^-30: finer than a microsecond */
+	assert_int_equal(rs_capfile_sniff_digits(b, n), 9);
+	/* Every cut of the header must be safe (and fall back to 6). */
+	n = make_pcapng(b, 9);
+	for (size_t cut = 0; cut < n; cut++) {
+		uint8_t *c = malloc(cut ? cut : 1);
+		memcpy(c, b, cut);
+		assert_int_equal(rs_capfile_sniff_digits(c, cut), 6);
+		free(c);
+	}
+}
+
+static char path[64];
+
+/* Writes a two-packet pcap and returns its size. */
+static long write_two_packets(int precision)
+{
+	strcpy(path, "/tmp/rs-test-capfile-XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	pcap_t *dead = pcap_open_dead_with_tstamp_precision(DLT_EN10MB, 65535, (u_int)precision);
+	pcap_dumper_t *d = pcap_dump_open(dead, path);
+	assert_non_null(d);
+	uint8_t frame[60] = { 0 };
+	struct pcap_pkthdr h = { .caplen = sizeof(frame), .len = sizeof(frame) };
+	h.ts.tv_sec = 1700000000;
+	h.ts.tv_usec = precision == PCAP_TSTAMP_PRECISION_NANO ? 123456789 : 123456;
+	pcap_dump((u_char *)d, &h, frame);
+	h.ts.tv_sec++;
+	pcap_dump((u_char *)d, &h, frame);
+	pcap_dump_close(d);
+	pcap_close(dead);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	return (long)st.st_size;
+}
+
+static void test_reads_nano_file_with_nano_digits(void **state)
+{
+	(void)state;
+	char err[512];
+	struct rs_capfile cf;
+	const struct pcap_pkthdr *h;
+	const uint8_t *data;
+
+	write_two_packets(PCAP_TSTAMP_PRECISION_NANO);
+	assert_true(rs_capfile_open(&cf, path, err, sizeof(err)));
+	assert_int_equal(cf.ts_digits, 9);
+	assert_int_equal(cf.dlt, DLT_EN10MB);
+	assert_int_equal(rs_capfile_next(&cf, &h, &data), RS_CAP_PACKET);
+	assert_int_equal(h->ts.tv_usec, 123456789);
+	assert_int_equal(rs_capfile_next(&cf, &h, &data), RS_CAP_PACKET);
+	assert_int_equal(rs_capfile_next(&cf, &h, &data), RS_CAP_EOF);
+	rs_capfile_close(&cf);
+	unlink(path);
+}
+
+static void test_truncated_record(void **state)
+{
+	(void)state;
+	char err[512];
+	struct rs_capfile cf;
+	const struct pcap_pkthdr *h;
+	const uint8_t *data;
+
+	long size = write_two_packets(PCAP_TSTAMP_PRECISION_MICRO);
+	assert_int_equal(truncate(path, size - 10), 0);
+	assert_true(rs_capfile_open(&cf, path, err, sizeof(err)));
+	assert_int_equal(cf.ts_digits, 6);
+	assert_int_equal(rs_capfile_next(&cf, &h, &data), RS_CAP_PACKET);
+	/* Opened at nanosecond precision: microseconds come back scaled. */
+	assert_int_equal(h->ts.tv_usec, 123456000);
+	assert_int_equal(rs_capfile_next(&cf, &h, &data), RS_CAP_TRUNCATED);
+	assert_non_null(strstr(cf.errbuf, "truncated"));
+	rs_capfile_close(&cf);
+	unlink(path);
+}
+
+static void test_not_a_capture_and_missing(void **state)
+{
+	(void)state;
+	char err[512];
+	struct rs_capfile cf;
+
+	assert_false(rs_capfile_open(&cf, "/nonexistent/rs-test.pcap", err, sizeof(err)));
+	assert_non_null(strstr(err, "No such file"));
+	strcpy(path, "/tmp/rs-test-capfile-XXXXXX");
+	int fd = mkstemp(path);
+	assert_int_equal(write(fd, "hello, this is text\n", 20), 20);
+	close(fd);
+	assert_false(rs_capfile_open(&cf, path, err, sizeof(err)));
+	assert_non_null(strstr(err, "not a pcap"));
+	assert_int_equal(truncate(path, 0), 0);
+	assert_false(rs_capfile_open(&cf, path, err, sizeof(err)));
+	assert_non_null(strstr(err, "empty"));
+	unlink(path);
+}
+
+static void test_reads_from_a_pipe(void **state)
+{
+	(void)state;
+	char err[512];
+	struct rs_capfile cf;
+	const struct pcap_pkthdr *h;
+	const uint8_t *data;
+	int fds[2];
+
+	long size = write_two_packets(PCAP_TSTAMP_PRECISION_NANO);
+	assert_int_equal(pipe(fds), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(fds[0]);
+		FILE *f = fopen(path, "rb");
+		char buf[256];
+		size_t n;
+		while (f && (n = fread(buf, 1, sizeof(buf), f)) > 0)
+			if (write(fds[1], buf, n) != (ssize_t)n)
+				_exit(1);
+		_exit(0);
+	}
+	close(fds[1]);
+	int saved = dup(0);
+	assert_int_equal(dup2(fds[0], 0), 0);
+	close(fds[0]);
+	assert_true(rs_capfile_open(&cf, "-", err, sizeof(err)));
+	assert_int_equal(cf.ts_digits, 9);
+	assert_int_equal(rs_capfile_next(&cf, &h, &data), RS_CAP_PACKET);
+	assert_int_equal(h->ts.tv_sec, 1700000000);
+	assert_int_equal(rs_capfile_next(&cf, &h, &data), RS_CAP_PACKET);
+	assert_int_equal(h->ts.tv_sec, 1700000001);
+	assert_int_equal(rs_capfile_next(&cf, &h, &data), RS_CAP_EOF);
+	rs_capfile_close(&cf);
+	int st;
+	waitpid(pid, &st, 0);
+	dup2(saved, 0);
+	assert_true(size > 0);
+	unlink(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sniff_pcap_magic),
+		cmocka_unit_test(test_sniff_pcapng),
+		cmocka_unit_test(test_reads_nano_file_with_nano_digits),
+		cmocka_unit_test(test_truncated_record),
+		cmocka_unit_test(test_not_a_capture_and_missing),
+		cmocka_unit_test(test_reads_from_a_pipe),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
