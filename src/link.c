@@ -1,4 +1,4 @@
-/* link.c: link layers: Ethernet II with 802.1Q/802.1ad tags (IEEE 802.3, 802.1Q), Linux cooked v1/v2, BSD loopback, raw IP. */
+/* link.c: link layers: Ethernet II and 802.1Q/802.1ad tags (IEEE 802.3, 802.1Q), Linux cooked v1/v2, BSD NULL/LOOP, raw IP. */
 #include <pcap/pcap.h>
 #include <string.h>
 
