@@ -33,8 +33,7 @@ bool rs_view_packet(struct rs_view *v, int dlt, uint8_t ts_digits,
 		return false;
 	pkt->frame = ++v->frames;
 	pkt->ts_sec = h->ts.tv_sec;
-	/* Files are opened with nanosecond precision; show the file's own. */
-	pkt->ts_frac = ts_digits == 9 ? (uint32_t)h->ts.tv_usec : (uint32_t)h->ts.tv_usec / 1000;
+	pkt->ts_frac = (uint32_t)h->ts.tv_usec;
 	pkt->ts_digits = ts_digits;
 	pkt->caplen = h->caplen;
 	pkt->len = h->len;
@@ -112,12 +111,18 @@ int rs_read_files(struct rs_view *v, char *const *files, int nfiles, const char 
 			continue;
 		}
 		bool more = true;
+		struct pcap_pkthdr hdr;
 		while (more) {
 			const struct pcap_pkthdr *h;
 			const uint8_t *data;
 			switch (rs_capfile_next(&cf, &h, &data)) {
 			case RS_CAP_PACKET:
-				more = rs_view_packet(v, cf.dlt, cf.ts_digits, h, data) &&
+				/* Files are opened at nanosecond precision; the view
+				 * shows the file's own. */
+				hdr = *h;
+				if (cf.ts_digits == 6)
+					hdr.ts.tv_usec /= 1000;
+				more = rs_view_packet(v, cf.dlt, cf.ts_digits, &hdr, data) &&
 				       !rs_out_closed(v->out);
 				break;
 			case RS_CAP_EOF:

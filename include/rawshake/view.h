@@ -40,7 +40,8 @@ struct rs_view {
 };
 
 void rs_view_init(struct rs_view *v, const struct rs_view_opts *opts, struct rs_out *out);
-/* Shows one packet.  Returns false once -c packets have been shown. */
+/* Shows one packet; h->ts.tv_usec is in microseconds when ts_digits is 6,
+ * nanoseconds when 9.  Returns false once -c packets have been shown. */
 bool rs_view_packet(struct rs_view *v, int dlt, uint8_t ts_digits,
 		    const struct pcap_pkthdr *h, const uint8_t *data);
 /* End of input: final lines (count, summary). */

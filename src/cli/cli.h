@@ -12,6 +12,7 @@ struct rs_command {
 };
 
 extern const struct rs_command rs_cmd_read;
+extern const struct rs_command rs_cmd_sniff;
 
 /* Exit statuses shared by every command. */
 enum {
@@ -24,5 +25,9 @@ enum {
  * returns false when it is not a number in [min, max]. */
 int rs_cli_parse_u64(const char *opt, const char *s, unsigned long long min,
 		     unsigned long long max, unsigned long long *out);
+
+/* The remaining arguments joined by spaces (a BPF filter, as tcpdump takes
+ * it), or NULL when there are none.  Exits on allocation failure. */
+char *rs_cli_join_args(int argc, char **argv);
 
 #endif

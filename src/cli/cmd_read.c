@@ -97,23 +97,7 @@ static int read_run(int argc, char **argv)
 	int first = optind, nfiles = 1;
 	while (first + nfiles < argc && is_file_arg(argv[first + nfiles]))
 		nfiles++;
-	char *filter = NULL;
-	if (first + nfiles < argc) {
-		size_t len = 0;
-		for (int i = first + nfiles; i < argc; i++)
-			len += strlen(argv[i]) + 1;
-		filter = malloc(len);
-		if (!filter) {
-			fprintf(stderr, "rawshake read: out of memory\n");
-			return RS_EXIT_USAGE;
-		}
-		filter[0] = '\0';
-		for (int i = first + nfiles; i < argc; i++) {
-			if (i > first + nfiles)
-				strcat(filter, " ");
-			strcat(filter, argv[i]);
-		}
-	}
+	char *filter = rs_cli_join_args(argc - first - nfiles, argv + first + nfiles);
 
 	static struct rs_out out;
 	struct rs_view view;

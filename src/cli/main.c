@@ -9,6 +9,7 @@
 
 static const struct rs_command *const commands[] = {
 	&rs_cmd_read,
+	&rs_cmd_sniff,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -32,6 +33,28 @@ int rs_cli_parse_u64(const char *opt, const char *s, unsigned long long min,
 	}
 	*out = v;
 	return 1;
+}
+
+char *rs_cli_join_args(int argc, char **argv)
+{
+	size_t len = 0;
+
+	if (argc <= 0)
+		return NULL;
+	for (int i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	char *s = malloc(len);
+	if (!s) {
+		fprintf(stderr, "rawshake: out of memory\n");
+		exit(RS_EXIT_USAGE);
+	}
+	s[0] = '\0';
+	for (int i = 0; i < argc; i++) {
+		if (i)
+			strcat(s, " ");
+		strcat(s, argv[i]);
+	}
+	return s;
 }
 
 static void usage(FILE *f)

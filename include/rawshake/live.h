@@ -1,0 +1,62 @@
+/*
+ * live.h: live capture with libpcap (immediate mode, settable buffer),
+ * an optional pcap file written alongside, and the capture statistics.
+ *
+ * Everything that needs privileges (the capture handle, the output file)
+ * is opened by rs_live_open() and rs_live_dump_open(); callers drop
+ * privileges (privdrop.h) before the first rs_live_loop().
+ */
+#ifndef RAWSHAKE_LIVE_H
+#define RAWSHAKE_LIVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <pcap/pcap.h>
+
+#include "rawshake/view.h"
+
+struct rs_live_opts {
+	const char *ifname;      /* NULL: the first usable interface, as tcpdump picks */
+	const char *filter;      /* BPF, tcpdump syntax; NULL for everything */
+	int snaplen;             /* 0: 262144 */
+	int buffer_kib;          /* 0: libpcap's default */
+	bool promisc;            /* default on, as tcpdump */
+	bool nano;               /* nanosecond timestamps */
+};
+
+struct rs_live {
+	pcap_t *pcap;
+	pcap_dumper_t *dump;
+	char ifname[64];
+	int dlt;
+	uint8_t ts_digits;
+	uint64_t seen;           /* packets handed to the view */
+	volatile int stop;       /* set from a signal handler via rs_live_stop() */
+};
+
+/* The first usable interface (up, not loopback when another exists). */
+bool rs_live_default_if(char *buf, size_t len, char *err, size_t errlen);
+
+bool rs_live_open(struct rs_live *lv, const struct rs_live_opts *o, char *err, size_t errlen);
+/* Opens a pcap file for every captured packet (before privileges are dropped). */
+bool rs_live_dump_open(struct rs_live *lv, const char *path, char *err, size_t errlen);
+
+/*
+ * Captures until `count` packets were seen (0 = no limit), rs_live_stop()
+ * or an error.  Each packet is written to the dump file (if any) and given
+ * to the view (if any).  Returns false on a capture error (err filled).
+ */
+bool rs_live_loop(struct rs_live *lv, struct rs_view *view, uint64_t count, char *err,
+		  size_t errlen);
+
+/* Async-signal-safe: ends rs_live_loop() soon. */
+void rs_live_stop(struct rs_live *lv);
+
+/* Received, dropped by the kernel, dropped by the interface. */
+bool rs_live_stats(struct rs_live *lv, struct pcap_stat *st);
+
+/* Flushes and closes the dump file and the handle. */
+void rs_live_close(struct rs_live *lv);
+
+#endif

@@ -1,0 +1,175 @@
+/* cmd_sniff.c: "rawshake sniff": live capture through the shared view. */
+#include "cli.h"
+#include "rawshake/live.h"
+#include "rawshake/out.h"
+#include "rawshake/privdrop.h"
+#include "rawshake/view.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void sniff_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: rawshake sniff [-i IFACE] [options] [FILTER]\n"
+		"Capture live and print every packet as 'read' does.\n"
+		"FILTER is a BPF expression in tcpdump syntax.\n"
+		"\n"
+		"  -i, --interface IFACE  interface ('any' for all); default: the first usable one\n"
+		"  -c, --count N          stop after N packets\n"
+		"  -w, --write FILE       also write the packets to a pcap file\n"
+		"  -q, --quiet            print nothing per packet (with -w: just save)\n"
+		"  -v, --verbose          IP header details and checksums\n"
+		"      --format FMT       text (default) or json\n"
+		"  -B, --buffer-size KIB  kernel capture buffer in KiB\n"
+		"  -s, --snaplen N        bytes captured per packet (default 262144)\n"
+		"  -p, --no-promisc       do not put the interface in promiscuous mode\n"
+		"      --nano             nanosecond timestamps\n"
+		"  -Z, --user USER        drop to USER after opening (default nobody; root keeps root)\n"
+		"  -h, --help             this help\n"
+		"Needs root, or cap_net_raw,cap_net_admin (setcap) on the binary.\n");
+}
+
+static struct rs_live live;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	rs_live_stop(&live);
+}
+
+static int sniff_run(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "interface", required_argument, NULL, 'i' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "write", required_argument, NULL, 'w' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "format", required_argument, NULL, 'F' },
+		{ "buffer-size", required_argument, NULL, 'B' },
+		{ "snaplen", required_argument, NULL, 's' },
+		{ "no-promisc", no_argument, NULL, 'p' },
+		{ "nano", no_argument, NULL, 'N' },
+		{ "user", required_argument, NULL, 'Z' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct rs_view_opts vo = { .format = RS_FORMAT_TEXT };
+	struct rs_live_opts lo = { .promisc = true };
+	const char *wfile = NULL, *user = NULL;
+	uint64_t count = 0;
+	unsigned long long n;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+i:c:w:qvB:s:pZ:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'i': lo.ifname = optarg; break;
+		case 'c':
+			if (!rs_cli_parse_u64("-c", optarg, 1, UINT64_MAX, &n))
+				return RS_EXIT_USAGE;
+			count = n;
+			break;
+		case 'w': wfile = optarg; break;
+		case 'q': vo.quiet = true; break;
+		case 'v': vo.print_flags |= RS_PRINT_VERBOSE; break;
+		case 'F':
+			if (strcmp(optarg, "text") == 0) {
+				vo.format = RS_FORMAT_TEXT;
+			} else if (strcmp(optarg, "json") == 0) {
+				vo.format = RS_FORMAT_JSON;
+			} else {
+				fprintf(stderr, "rawshake sniff: --format: '%s' is not text or json\n", optarg);
+				return RS_EXIT_USAGE;
+			}
+			break;
+		case 'B':
+			if (!rs_cli_parse_u64("-B", optarg, 1, 4u << 20, &n))
+				return RS_EXIT_USAGE;
+			lo.buffer_kib = (int)n;
+			break;
+		case 's':
+			if (!rs_cli_parse_u64("-s", optarg, 1, 262144, &n))
+				return RS_EXIT_USAGE;
+			lo.snaplen = (int)n;
+			break;
+		case 'p': lo.promisc = false; break;
+		case 'N': lo.nano = true; break;
+		case 'Z': user = optarg; break;
+		case 'h':
+			sniff_usage(stdout);
+			return RS_EXIT_OK;
+		default:
+			sniff_usage(stderr);
+			return RS_EXIT_USAGE;
+		}
+	}
+	char *filter = rs_cli_join_args(argc - optind, argv + optind);
+	lo.filter = filter;
+
+	char err[PCAP_ERRBUF_SIZE + 256];
+	int status = RS_EXIT_OK;
+	/* Everything privileged first: the capture handle and the file. */
+	if (!rs_live_open(&live, &lo, err, sizeof(err))) {
+		fprintf(stderr, "rawshake sniff: %s\n", err);
+		free(filter);
+		return RS_EXIT_USAGE;
+	}
+	if (wfile && !rs_live_dump_open(&live, wfile, err, sizeof(err))) {
+		fprintf(stderr, "rawshake sniff: %s\n", err);
+		rs_live_close(&live);
+		free(filter);
+		return RS_EXIT_USAGE;
+	}
+	/* Then no privileges at all before the first packet is parsed. */
+	if (!rs_drop_privileges(user, err, sizeof(err))) {
+		fprintf(stderr, "rawshake sniff: %s\n", err);
+		rs_live_close(&live);
+		free(filter);
+		return RS_EXIT_USAGE;
+	}
+
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	static struct rs_out out;
+	struct rs_view view;
+	rs_out_init(&out, STDOUT_FILENO);
+	rs_view_init(&view, &vo, &out);
+	fprintf(stderr, "rawshake sniff: listening on %s, link type %s%s\n", live.ifname,
+		pcap_datalink_val_to_name(live.dlt) ? pcap_datalink_val_to_name(live.dlt) : "?",
+		wfile ? ", writing to file" : "");
+	if (!rs_live_loop(&live, &view, count, err, sizeof(err))) {
+		fprintf(stderr, "rawshake sniff: %s\n", err);
+		status = RS_EXIT_PARTIAL;
+	}
+	if (!rs_out_closed(&out))
+		rs_view_finish(&view);
+	rs_out_flush(&out);
+
+	struct pcap_stat st;
+	bool have_stats = rs_live_stats(&live, &st);
+	rs_live_close(&live);
+	fprintf(stderr, "%llu packets captured\n", (unsigned long long)live.seen);
+	if (have_stats)
+		fprintf(stderr, "%u packets received by filter\n%u packets dropped by kernel\n"
+				"%u packets dropped by interface\n",
+			st.ps_recv, st.ps_drop, st.ps_ifdrop);
+	rs_view_free(&view);
+	free(filter);
+	return status;
+}
+
+const struct rs_command rs_cmd_sniff = {
+	.name = "sniff",
+	.summary = "capture live and explain every packet",
+	.run = sniff_run,
+	.usage = sniff_usage,
+};

@@ -1,0 +1,190 @@
+/* live.c: live capture through libpcap, feeding the shared view. */
+#include "rawshake/live.h"
+
+#include <stdio.h>
+#include <string.h>
+
+bool rs_live_default_if(char *buf, size_t len, char *err, size_t errlen)
+{
+	pcap_if_t *all = NULL;
+	char ebuf[PCAP_ERRBUF_SIZE];
+
+	if (pcap_findalldevs(&all, ebuf) < 0) {
+		snprintf(err, errlen, "cannot list interfaces: %s", ebuf);
+		return false;
+	}
+	/* libpcap sorts usable, running, non-loopback interfaces first; take
+	 * the first that is up, as tcpdump does, skipping pseudo-devices. */
+	const pcap_if_t *pick = NULL;
+	for (const pcap_if_t *d = all; d; d = d->next) {
+		if (strcmp(d->name, "any") == 0 || (d->flags & PCAP_IF_LOOPBACK))
+			continue;
+		if (!(d->flags & PCAP_IF_UP))
+			continue;
+		if (strncmp(d->name, "nflog", 5) == 0 || strncmp(d->name, "nfqueue", 7) == 0 ||
+		    strncmp(d->name, "dbus", 4) == 0 || strncmp(d->name, "bluetooth", 9) == 0)
+			continue;
+		pick = d;
+		break;
+	}
+	if (!pick) {
+		for (const pcap_if_t *d = all; d; d = d->next)
+			if (d->flags & PCAP_IF_LOOPBACK) {
+				pick = d;
+				break;
+			}
+	}
+	if (!pick) {
+		snprintf(err, errlen, "no usable interface found (use -i)");
+		pcap_freealldevs(all);
+		return false;
+	}
+	snprintf(buf, len, "%s", pick->name);
+	pcap_freealldevs(all);
+	return true;
+}
+
+bool rs_live_open(struct rs_live *lv, const struct rs_live_opts *o, char *err, size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE];
+
+	memset(lv, 0, sizeof(*lv));
+	if (o->ifname)
+		snprintf(lv->ifname, sizeof(lv->ifname), "%s", o->ifname);
+	else if (!rs_live_default_if(lv->ifname, sizeof(lv->ifname), err, errlen))
+		return false;
+
+	lv->pcap = pcap_create(lv->ifname, ebuf);
+	if (!lv->pcap) {
+		snprintf(err, errlen, "%s: %s", lv->ifname, ebuf);
+		return false;
+	}
+	pcap_set_snaplen(lv->pcap, o->snaplen > 0 ? o->snaplen : 262144);
+	pcap_set_promisc(lv->pcap, o->promisc ? 1 : 0);
+	/* Immediate mode: each packet is shown when it arrives, not when a
+	 * kernel buffer block fills. */
+	pcap_set_immediate_mode(lv->pcap, 1);
+	if (o->buffer_kib > 0)
+		pcap_set_buffer_size(lv->pcap, o->buffer_kib * 1024);
+	lv->ts_digits = 6;
+	if (o->nano && pcap_set_tstamp_precision(lv->pcap, PCAP_TSTAMP_PRECISION_NANO) == 0)
+		lv->ts_digits = 9;
+	int rc = pcap_activate(lv->pcap);
+	if (rc < 0) {
+		const char *why = pcap_geterr(lv->pcap);
+		if (rc == PCAP_ERROR_PERM_DENIED)
+			snprintf(err, errlen,
+				 "%s: permission denied (run as root, or give the binary "
+				 "cap_net_raw,cap_net_admin with setcap)", lv->ifname);
+		else if (rc == PCAP_ERROR_NO_SUCH_DEVICE)
+			snprintf(err, errlen, "%s: no such interface", lv->ifname);
+		else
+			snprintf(err, errlen, "%s: %s", lv->ifname, why && *why ? why : pcap_statustostr(rc));
+		pcap_close(lv->pcap);
+		lv->pcap = NULL;
+		return false;
+	}
+	lv->dlt = pcap_datalink(lv->pcap);
+	if (o->filter && *o->filter) {
+		struct bpf_program prog;
+		if (pcap_compile(lv->pcap, &prog, o->filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+			snprintf(err, errlen, "bad filter \"%s\": %s", o->filter, pcap_geterr(lv->pcap));
+			pcap_close(lv->pcap);
+			lv->pcap = NULL;
+			return false;
+		}
+		rc = pcap_setfilter(lv->pcap, &prog);
+		pcap_freecode(&prog);
+		if (rc < 0) {
+			snprintf(err, errlen, "cannot set filter: %s", pcap_geterr(lv->pcap));
+			pcap_close(lv->pcap);
+			lv->pcap = NULL;
+			return false;
+		}
+	}
+	return true;
+}
+
+bool rs_live_dump_open(struct rs_live *lv, const char *path, char *err, size_t errlen)
+{
+	lv->dump = pcap_dump_open(lv->pcap, path);
+	if (!lv->dump) {
+		snprintf(err, errlen, "%s: %s", path, pcap_geterr(lv->pcap));
+		return false;
+	}
+	return true;
+}
+
+struct loop_ctx {
+	struct rs_live *lv;
+	struct rs_view *view;
+	uint64_t count;
+	bool done;
+};
+
+static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+	struct loop_ctx *c = (struct loop_ctx *)user;
+
+	if (c->done)
+		return;
+	if (c->lv->dump)
+		pcap_dump((u_char *)c->lv->dump, h, bytes);
+	c->lv->seen++;
+	if (c->view && !rs_view_packet(c->view, c->lv->dlt, c->lv->ts_digits, h, bytes))
+		c->done = true;
+	if (c->view && rs_out_closed(c->view->out))
+		c->done = true;
+	if (c->count && c->lv->seen >= c->count)
+		c->done = true;
+	if (c->done)
+		pcap_breakloop(c->lv->pcap);
+}
+
+bool rs_live_loop(struct rs_live *lv, struct rs_view *view, uint64_t count, char *err,
+		  size_t errlen)
+{
+	struct loop_ctx c = { lv, view, count, false };
+
+	while (!c.done && !lv->stop) {
+		int rc = pcap_dispatch(lv->pcap, -1, on_packet, (u_char *)&c);
+		if (rc == PCAP_ERROR_BREAK)
+			break;
+		if (rc < 0) {
+			snprintf(err, errlen, "%s: %s", lv->ifname, pcap_geterr(lv->pcap));
+			return false;
+		}
+		/* Output of a quiet link shows up now rather than at the end. */
+		if (view && rc > 0)
+			rs_out_flush(view->out);
+		if (lv->dump && rc > 0)
+			pcap_dump_flush(lv->dump);
+	}
+	return true;
+}
+
+void rs_live_stop(struct rs_live *lv)
+{
+	lv->stop = 1;
+	if (lv->pcap)
+		pcap_breakloop(lv->pcap);
+}
+
+bool rs_live_stats(struct rs_live *lv, struct pcap_stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	return lv->pcap && pcap_stats(lv->pcap, st) == 0;
+}
+
+void rs_live_close(struct rs_live *lv)
+{
+	if (lv->dump) {
+		pcap_dump_flush(lv->dump);
+		pcap_dump_close(lv->dump);
+		lv->dump = NULL;
+	}
+	if (lv->pcap) {
+		pcap_close(lv->pcap);
+		lv->pcap = NULL;
+	}
+}
