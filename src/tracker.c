@@ -1,0 +1,555 @@
+/*
+ * tracker.c: the TCP connection tracker.  For each segment: find or make
+ * the connection (bounded table, conn_table.c), analyse sequence and
+ * acknowledgment numbers as Wireshark's TCP analysis does, step both
+ * endpoints through the state machine (tcp_fsm.c) and fill the scratch
+ * event that the notes, the JSON and the ladder print.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rawshake/tracker.h"
+#include "tcp_fsm.h"
+#include "tracker_int.h"
+
+struct rs_tracker {
+	struct rs_tracker_config cfg;
+	struct rs_conn_table ct;
+	struct rs_tcp_event ev;
+	struct rs_tracker_stats st;
+	uint64_t next_id;
+};
+
+#define NS 1000000000ll
+
+/* Serial-number comparison (RFC 1982): a - b as a signed distance. */
+static int32_t sdiff(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b);
+}
+
+void rs_tracker_config_default(struct rs_tracker_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->max_conns = RS_TRACKER_DEFAULT_MAX_CONNS;
+	cfg->initial_conns = 256;
+	cfg->idle_timeout = 300;
+	cfg->halfopen_timeout = 60;
+	cfg->closed_timeout = 10;
+	cfg->ooo_threshold_us = 3000;
+	cfg->hash_seed = 0x7261777368616b65ull;   /* "rawshake" */
+}
+
+struct rs_tracker *rs_tracker_new(const struct rs_tracker_config *cfg)
+{
+	struct rs_tracker *t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	if (cfg)
+		t->cfg = *cfg;
+	else
+		rs_tracker_config_default(&t->cfg);
+	if (!rs_ct_init(&t->ct, t->cfg.initial_conns, t->cfg.max_conns, t->cfg.hash_seed)) {
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+void rs_tracker_free(struct rs_tracker *t)
+{
+	if (!t)
+		return;
+	rs_ct_destroy(&t->ct);
+	free(t);
+}
+
+void rs_tracker_get_stats(const struct rs_tracker *t, struct rs_tracker_stats *st)
+{
+	*st = t->st;
+	st->active = t->ct.used;
+	st->capacity = t->ct.cap;
+	st->alloc_failed = t->ct.alloc_failed;
+}
+
+static void finalize(struct rs_tracker *t, uint32_t idx, enum rs_conn_end why)
+{
+	struct rs_conn *c = &t->ct.slots[idx];
+	if (c->hist_full)
+		t->st.history_truncated++;
+	if (t->cfg.on_conn_done) {
+		struct rs_conn_record rec;
+		rs_conn_make_record(c, why, &rec);
+		t->cfg.on_conn_done(t->cfg.ctx, &rec);
+	}
+	rs_ct_remove(&t->ct, idx);
+}
+
+static bool conn_closed(const struct rs_conn *c)
+{
+	if (c->close == RS_CLOSE_RST || c->close == RS_CLOSE_REFUSED)
+		return true;
+	for (int d = 0; d < 2; d++)
+		if (c->end[d].state != RS_TCP_CLOSED && c->end[d].state != RS_TCP_TIME_WAIT)
+			return false;
+	return true;
+}
+
+static void expire(struct rs_tracker *t, int64_t now)
+{
+	static const enum rs_conn_end why[RS_LRU_COUNT] = {
+		[RS_LRU_HALFOPEN] = RS_END_EXPIRED,
+		[RS_LRU_CLOSED] = RS_END_FINISHED,
+		[RS_LRU_OPEN] = RS_END_EXPIRED,
+	};
+	const int64_t limit[RS_LRU_COUNT] = {
+		[RS_LRU_HALFOPEN] = (int64_t)t->cfg.halfopen_timeout * NS,
+		[RS_LRU_CLOSED] = (int64_t)t->cfg.closed_timeout * NS,
+		[RS_LRU_OPEN] = (int64_t)t->cfg.idle_timeout * NS,
+	};
+	for (int l = 0; l < RS_LRU_COUNT; l++) {
+		uint32_t i;
+		while ((i = t->ct.head[l]) != RS_NIL && now - t->ct.slots[i].last_ns > limit[l]) {
+			if (why[l] == RS_END_EXPIRED)
+				t->st.expired++;
+			finalize(t, i, why[l]);
+		}
+	}
+}
+
+static void make_key(const struct rs_packet *pkt, struct rs_conn_key *k, int *side)
+{
+	size_t alen = pkt->ip.v == 4 ? 4 : 16;
+	uint8_t s[16] = { 0 }, d[16] = { 0 };
+	memcpy(s, pkt->ip.src, alen);
+	memcpy(d, pkt->ip.dst, alen);
+	int cmp = memcmp(s, d, 16);
+	if (cmp == 0)
+		cmp = (int)pkt->tcp.sport - (int)pkt->tcp.dport;
+	memset(k, 0, sizeof(*k));
+	k->v = pkt->ip.v;
+	if (cmp <= 0) {
+		memcpy(k->a, s, 16), memcpy(k->b, d, 16);
+		k->pa = pkt->tcp.sport, k->pb = pkt->tcp.dport;
+		*side = 0;
+	} else {
+		memcpy(k->a, d, 16), memcpy(k->b, s, 16);
+		k->pa = pkt->tcp.dport, k->pb = pkt->tcp.sport;
+		*side = 1;
+	}
+}
+
+/* Who is the client of a new connection, and the states to start from. */
+static void conn_init(struct rs_tracker *t, struct rs_conn *c, const struct rs_packet *pkt,
+		      int side, int64_t now)
+{
+	uint8_t fl = pkt->tcp.flags;
+	bool sender_is_client;
+
+	c->id = ++t->next_id;
+	c->first_ns = c->last_ns = now;
+	c->ts_digits = pkt->ts_digits == 9 ? 9 : 6;
+	if ((fl & RS_TH_SYN) && !(fl & RS_TH_ACK)) {
+		sender_is_client = true;
+		c->end[RS_DIR_C2S].state = RS_TCP_CLOSED;
+		c->end[RS_DIR_S2C].state = RS_TCP_LISTEN;
+	} else if (fl & RS_TH_SYN) {
+		sender_is_client = false;   /* the SYN-ACK's receiver sent the SYN */
+		c->end[RS_DIR_C2S].state = RS_TCP_SYN_SENT;
+		c->end[RS_DIR_S2C].state = RS_TCP_LISTEN;
+	} else {
+		/* Mid-stream: guess that the lower port is the service. */
+		sender_is_client = pkt->tcp.sport >= pkt->tcp.dport;
+		c->client_guessed = true;
+		c->end[RS_DIR_C2S].state = RS_TCP_ESTABLISHED;
+		c->end[RS_DIR_S2C].state = RS_TCP_ESTABLISHED;
+		c->established = true;
+	}
+	c->client_side = (uint8_t)(sender_is_client ? side : !side);
+	if (!sender_is_client && c->hist_len < RS_HISTORY_MAX)
+		c->history[c->hist_len++] = '^';   /* Zeek: direction flipped */
+	for (int d = 0; d < 2; d++)
+		for (int z = 0; z < RS_ZC_COUNT; z++)
+			c->end[d].zthr[z] = 1;
+	t->st.conns++;
+}
+
+static bool is_reuse(const struct rs_conn *c, int d, const struct rs_tcp *tcp)
+{
+	const struct rs_end *e = &c->end[d];
+	if (!(tcp->flags & RS_TH_SYN) || (tcp->flags & (RS_TH_ACK | RS_TH_RST)))
+		return false;
+	if (e->syn_seen && tcp->seq == e->isn)
+		return false;   /* the same SYN again */
+	if (conn_closed(c))
+		return true;
+	/* The client opens again with a new ISN: a new connection attempt. */
+	return e->syn_seen && d == RS_DIR_C2S;
+}
+
+static void ring_push(struct rs_end *e, uint32_t seq, uint32_t end, uint64_t frame)
+{
+	e->ring[e->ring_pos].seq = seq;
+	e->ring[e->ring_pos].end = end;
+	e->ring[e->ring_pos].frame = frame;
+	e->ring_pos = (uint8_t)((e->ring_pos + 1) % RS_SEG_RING);
+}
+
+static uint64_t ring_find(const struct rs_end *e, uint32_t seq)
+{
+	for (int i = 0; i < RS_SEG_RING; i++) {
+		const struct rs_seg_mem *m = &e->ring[i];
+		if (m->frame && sdiff(seq, m->seq) >= 0 && sdiff(seq, m->end) < 0)
+			return m->frame;
+	}
+	return 0;
+}
+
+/* Would the receiver accept this RST?  (RFC 9293 3.10.7.) */
+static bool rst_acceptable(const struct rs_end *e, const struct rs_end *p, const struct rs_tcp *tcp)
+{
+	if (p->state == RS_TCP_SYN_SENT)
+		return (tcp->flags & RS_TH_ACK) && p->syn_seen && tcp->ack == p->isn + 1;
+	if (!e->base_set)
+		return true;
+	uint32_t rcv_nxt = e->next_seq;
+	if (p->ack_seen && sdiff(p->max_ack, rcv_nxt) < 0)
+		rcv_nxt = p->max_ack;
+	uint64_t wnd = p->ack_seen ? (uint64_t)p->last_win << p->wscale : 65535;
+	if (wnd == 0)
+		wnd = 1;
+	int32_t off = sdiff(tcp->seq, rcv_nxt);
+	return off >= 0 && (uint64_t)off < wnd;
+}
+
+/* Sequence analysis of the sender's side; returns the analysis bits. */
+static uint32_t seq_analysis(struct rs_tracker *t, struct rs_conn *c, struct rs_end *e,
+			     struct rs_end *p, const struct rs_packet *pkt, int64_t now,
+			     bool *keepalive)
+{
+	const struct rs_tcp *tcp = &pkt->tcp;
+	struct rs_tcp_event *ev = &t->ev;
+	uint8_t fl = tcp->flags;
+	uint32_t len = tcp->payload_len;
+	uint32_t an = 0;
+
+	*keepalive = false;
+	if (fl & RS_TH_RST) {
+		if (!e->base_set) {
+			e->base = e->next_seq = tcp->seq;
+			e->base_set = true;
+		}
+		return 0;
+	}
+	uint32_t seglen = len + !!(fl & RS_TH_SYN) + !!(fl & RS_TH_FIN);
+	uint32_t end = tcp->seq + seglen;
+	if (fl & RS_TH_SYN) {
+		if (!e->syn_seen || tcp->seq != e->isn) {
+			e->isn = e->base = tcp->seq;
+			e->syn_seen = e->base_set = true;
+			e->next_seq = end;
+			e->hole = false;
+		}
+		if (tcp->has_wscale) {
+			e->ws_offered = true;
+			e->wscale = tcp->wscale > 14 ? 14 : tcp->wscale;
+		}
+		if ((fl & RS_TH_ACK) || p->syn_seen) {
+			c->ws_both = e->ws_offered && p->ws_offered;
+			if (!c->ws_both)
+				e->wscale = p->wscale = 0;
+		}
+		return 0;
+	}
+	if (!e->base_set) {
+		e->base = tcp->seq;
+		e->next_seq = end;
+		e->base_set = true;
+		if (seglen)
+			ring_push(e, tcp->seq, end, pkt->frame);
+		return 0;
+	}
+	int32_t d = sdiff(tcp->seq, e->next_seq);
+	if (seglen <= 1 && !(fl & RS_TH_FIN) && d == -1) {
+		*keepalive = true;
+		return RS_AN_KEEP_ALIVE;
+	}
+	if (d > 0) {
+		an |= RS_AN_LOST_SEGMENT;
+		e->hole = true;
+		e->hole_lo = e->next_seq;
+		e->hole_hi = tcp->seq;
+		e->hole_ns = now;
+	} else if (d < 0 && seglen > 0) {
+		if (e->hole && sdiff(tcp->seq, e->hole_lo) >= 0 && sdiff(tcp->seq, e->hole_hi) < 0) {
+			if (now - e->hole_ns < (int64_t)t->cfg.ooo_threshold_us * 1000)
+				an |= RS_AN_OUT_OF_ORDER;
+			else
+				an |= RS_AN_RETRANSMISSION;
+			if (tcp->seq == e->hole_lo)
+				e->hole_lo = end;
+			if (sdiff(e->hole_lo, e->hole_hi) >= 0)
+				e->hole = false;
+		} else {
+			an |= RS_AN_RETRANSMISSION;
+			ev->ref_frame = ring_find(e, tcp->seq);
+		}
+	}
+	if (len == 1 && d == 0 && p->ack_seen && p->last_win == 0)
+		an |= RS_AN_ZERO_WINDOW_PROBE;
+	if (sdiff(end, e->next_seq) > 0)
+		e->next_seq = end;
+	if (seglen && !(an & RS_AN_RETRANSMISSION))
+		ring_push(e, tcp->seq, end, pkt->frame);
+	return an;
+}
+
+/* Acknowledgment analysis of what the sender says about the peer's data. */
+static uint32_t ack_analysis(struct rs_tracker *t, struct rs_end *e, struct rs_end *p,
+			     const struct rs_packet *pkt, bool *gap)
+{
+	const struct rs_tcp *tcp = &pkt->tcp;
+	struct rs_tcp_event *ev = &t->ev;
+	uint8_t fl = tcp->flags;
+	uint32_t an = 0;
+
+	*gap = false;
+	if (!(fl & RS_TH_ACK) || (fl & RS_TH_RST))
+		return 0;
+	if (!p->base_set) {
+		/* Mid-stream: the peer's numbering starts at what we ack. */
+		p->base = p->next_seq = tcp->ack;
+		p->base_set = true;
+	}
+	bool pure = tcp->payload_len == 0 && !(fl & (RS_TH_SYN | RS_TH_FIN));
+	if (e->ack_seen && pure && tcp->ack == e->last_ack) {
+		if (p->last_keepalive && tcp->ack == p->next_seq) {
+			an |= RS_AN_KEEP_ALIVE_ACK;
+		} else if (tcp->win != e->last_win) {
+			an |= RS_AN_WINDOW_UPDATE;
+		} else if (sdiff(p->next_seq, tcp->ack) > 0) {
+			an |= RS_AN_DUP_ACK;
+			ev->dup_ack_n = ++e->dup_acks;
+			ev->ref_frame = e->last_ack_frame;
+		}
+	}
+	if (!e->ack_seen || tcp->ack != e->last_ack) {
+		e->dup_acks = 0;
+		e->last_ack_frame = pkt->frame;
+	}
+	if (e->ack_seen && sdiff(tcp->ack, e->max_ack) > 0)
+		ev->acked_new = tcp->ack - e->max_ack;
+	if (!e->ack_seen || sdiff(tcp->ack, e->max_ack) > 0)
+		e->max_ack = tcp->ack;
+	if (sdiff(tcp->ack, p->next_seq) > 0) {
+		an |= RS_AN_ACKED_UNSEEN;
+		*gap = true;
+		p->next_seq = tcp->ack;
+	}
+	if (p->hole && sdiff(tcp->ack, p->hole_hi) >= 0) {
+		*gap = true;
+		p->hole = false;
+	}
+	e->ack_seen = true;
+	e->last_ack = tcp->ack;
+	e->last_win = tcp->win;
+	return an;
+}
+
+static void handshake_times(struct rs_conn *c, struct rs_tcp_event *ev, int64_t now)
+{
+	switch (ev->kind) {
+	case RS_EV_SYN:
+		if (ev->dir == RS_DIR_C2S && !c->has_rtt) {
+			c->syn_ns = now;
+			c->t_syn = true;
+		}
+		break;
+	case RS_EV_SYN_ACK:
+		if (ev->dir == RS_DIR_S2C && !c->has_rtt && c->t_syn) {
+			c->synack_ns = now;
+			c->t_synack = true;
+		}
+		break;
+	case RS_EV_HANDSHAKE_ACK:
+		if (!c->has_rtt && c->t_syn && c->t_synack) {
+			c->ack_ns = now;
+			c->has_rtt = true;
+			ev->has_rtt = true;
+			ev->rtt_ns = now - c->syn_ns;
+			ev->rtt_server_ns = c->synack_ns - c->syn_ns;
+			ev->rtt_client_ns = now - c->synack_ns;
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+static void place(struct rs_tracker *t, uint32_t idx)
+{
+	struct rs_conn *c = &t->ct.slots[idx];
+	for (int d = 0; d < 2; d++)
+		if (c->end[d].state >= RS_TCP_ESTABLISHED)
+			c->established = true;
+	enum rs_lru_list l = conn_closed(c) ? RS_LRU_CLOSED :
+			     c->established ? RS_LRU_OPEN : RS_LRU_HALFOPEN;
+	rs_ct_touch(&t->ct, idx, l);
+}
+
+static uint32_t find_or_make(struct rs_tracker *t, const struct rs_packet *pkt, int64_t now,
+			     int *side)
+{
+	struct rs_conn_key key;
+	make_key(pkt, &key, side);
+	uint64_t h = rs_ct_hash(&t->ct, &key);
+	uint32_t idx = rs_ct_lookup(&t->ct, &key, h);
+
+	if (idx != RS_NIL) {
+		struct rs_conn *c = &t->ct.slots[idx];
+		int d = *side == c->client_side ? RS_DIR_C2S : RS_DIR_S2C;
+		if (!is_reuse(c, d, &pkt->tcp))
+			return idx;
+		finalize(t, idx, RS_END_REUSED);
+		t->st.reused++;
+		t->ev.analysis |= RS_AN_PORT_REUSE;
+	}
+	idx = rs_ct_insert(&t->ct, &key, h);
+	if (idx == RS_NIL) {
+		finalize(t, rs_ct_victim(&t->ct), RS_END_EVICTED);
+		t->st.evicted++;
+		idx = rs_ct_insert(&t->ct, &key, h);
+	}
+	conn_init(t, &t->ct.slots[idx], pkt, *side, now);
+	t->ev.new_conn = true;
+	if (t->ct.used > t->st.peak)
+		t->st.peak = t->ct.used;
+	return idx;
+}
+
+const struct rs_tcp_event *rs_tracker_update(struct rs_tracker *t, const struct rs_packet *pkt)
+{
+	struct rs_tcp_event *ev = &t->ev;
+	const struct rs_tcp *tcp = &pkt->tcp;
+	int64_t now = pkt->ts_sec * NS + (int64_t)pkt->ts_frac * (pkt->ts_digits == 9 ? 1 : 1000);
+	int side;
+
+	memset(ev, 0, sizeof(*ev));
+	t->st.packets++;
+	expire(t, now);
+	uint32_t idx = find_or_make(t, pkt, now, &side);
+	struct rs_conn *c = &t->ct.slots[idx];
+	int d = side == c->client_side ? RS_DIR_C2S : RS_DIR_S2C;
+	struct rs_end *e = &c->end[d], *p = &c->end[!d];
+	bool keepalive, gap;
+
+	c->last_ns = now;
+	ev->conn_id = c->id;
+	ev->dir = (enum rs_dir)d;
+	ev->client_guessed = c->client_guessed;
+	ev->flags = tcp->flags;
+	ev->len = tcp->payload_len;
+	ev->prev_client_state = (enum rs_tcp_state)c->end[RS_DIR_C2S].state;
+	ev->prev_server_state = (enum rs_tcp_state)c->end[RS_DIR_S2C].state;
+
+	bool rst_ok = (tcp->flags & RS_TH_RST) ? rst_acceptable(e, p, tcp) : false;
+	ev->analysis |= seq_analysis(t, c, e, p, pkt, now, &keepalive);
+	ev->analysis |= ack_analysis(t, e, p, pkt, &gap);
+	if (tcp->win == 0 && !(tcp->flags & (RS_TH_SYN | RS_TH_FIN | RS_TH_RST)))
+		ev->analysis |= RS_AN_ZERO_WINDOW;
+	if (tcp->csum_checked && !tcp->csum_ok)
+		ev->analysis |= RS_AN_BAD_CHECKSUM;
+
+	struct rs_fsm_seg seg = {
+		.flags = tcp->flags,
+		.len = tcp->payload_len,
+		.acks_peer_syn = (tcp->flags & RS_TH_ACK) && p->syn_seen &&
+				 sdiff(tcp->ack, p->isn + 1) >= 0,
+		.acks_peer_fin = (tcp->flags & RS_TH_ACK) && p->fin_seen &&
+				 sdiff(tcp->ack, p->fin_seq + 1) >= 0,
+		.peer_fin_sent = p->fin_seen,
+		.own_syn_acked = e->syn_seen && p->ack_seen && sdiff(p->max_ack, e->isn + 1) >= 0,
+		.own_fin_acked = e->fin_seen && p->ack_seen && sdiff(p->max_ack, e->fin_seq + 1) >= 0,
+		.rst_in_window = rst_ok,
+	};
+	struct rs_fsm_result r;
+	rs_tcp_fsm_step((enum rs_tcp_state)e->state, (enum rs_tcp_state)p->state, &seg, &r);
+	e->state = (uint8_t)r.snd;
+	p->state = (uint8_t)r.rcv;
+	ev->kind = r.kind;
+	ev->analysis |= r.analysis;
+
+	if ((tcp->flags & RS_TH_FIN) && !(tcp->flags & RS_TH_RST) && !e->fin_seen) {
+		e->fin_seen = true;
+		e->fin_seq = tcp->seq + tcp->payload_len;
+	}
+	if (r.kind == RS_EV_REFUSED)
+		c->close = RS_CLOSE_REFUSED;
+	else if (r.kind == RS_EV_RST && c->close == RS_CLOSE_OPEN)
+		c->close = RS_CLOSE_RST;
+	else if (c->end[0].fin_seen && c->end[1].fin_seen && c->close == RS_CLOSE_OPEN)
+		c->close = RS_CLOSE_FIN;
+	p->last_keepalive = false;
+	e->last_keepalive = keepalive;
+	e->pkts++;
+	e->bytes += tcp->payload_len;
+	if (ev->analysis & RS_AN_RETRANSMISSION)
+		e->retrans++;
+
+	uint32_t rel_seq = tcp->seq - e->base;
+	ev->rel_seq = rel_seq;
+	ev->rel_next_seq = (tcp->flags & RS_TH_RST) ? rel_seq :
+		rel_seq + tcp->payload_len + !!(tcp->flags & RS_TH_SYN) + !!(tcp->flags & RS_TH_FIN);
+	if ((tcp->flags & RS_TH_ACK) && p->base_set) {
+		ev->rel_ack = tcp->ack - p->base;
+		ev->rel_ack_valid = true;
+	}
+	ev->isn = e->isn;
+	ev->isn_known = e->syn_seen;
+	ev->peer_isn = p->isn;
+	ev->peer_isn_known = p->syn_seen;
+	ev->wscale_known = c->ws_both || (e->syn_seen && p->syn_seen);
+	ev->win_scaled = (tcp->flags & RS_TH_SYN) ? tcp->win : (uint32_t)tcp->win << e->wscale;
+	handshake_times(c, ev, now);
+	rs_zeek_segment(c, d, pkt, rel_seq, keepalive,
+			(ev->analysis & RS_AN_RETRANSMISSION) != 0, gap);
+	ev->client_state = (enum rs_tcp_state)c->end[RS_DIR_C2S].state;
+	ev->server_state = (enum rs_tcp_state)c->end[RS_DIR_S2C].state;
+	place(t, idx);
+	return ev;
+}
+
+struct id_idx {
+	uint64_t id;
+	uint32_t idx;
+};
+
+static int by_id(const void *a, const void *b)
+{
+	uint64_t x = ((const struct id_idx *)a)->id, y = ((const struct id_idx *)b)->id;
+	return x < y ? -1 : x > y;
+}
+
+void rs_tracker_finish(struct rs_tracker *t)
+{
+	uint32_t n = t->ct.used, k = 0;
+	if (n == 0)
+		return;
+	struct id_idx *v = malloc((size_t)n * sizeof(*v));
+	if (!v) {
+		/* Out of memory: hand them over in table order instead. */
+		for (uint32_t i = 0; i < t->ct.cap; i++)
+			if (t->ct.slots[i].id)
+				finalize(t, i, RS_END_FINISHED);
+		return;
+	}
+	for (uint32_t i = 0; i < t->ct.cap && k < n; i++)
+		if (t->ct.slots[i].id) {
+			v[k].id = t->ct.slots[i].id;
+			v[k++].idx = i;
+		}
+	qsort(v, k, sizeof(*v), by_id);
+	for (uint32_t i = 0; i < k; i++)
+		finalize(t, v[i].idx, RS_END_FINISHED);
+	free(v);
+}

@@ -1,0 +1,112 @@
+/*
+ * tracker_int.h: the tracker's connection entry and its bounded table
+ * (internal to tracker.c, conn_table.c and summary.c).
+ */
+#ifndef RAWSHAKE_TRACKER_INT_H
+#define RAWSHAKE_TRACKER_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "rawshake/tracker.h"
+
+#define RS_NIL UINT32_MAX
+#define RS_SEG_RING 6   /* recent segments per end, to name "first sent in frame N" */
+
+/* Canonical 5-tuple: the lower (address, port) first; pad bytes zero. */
+struct rs_conn_key {
+	uint8_t a[16], b[16];
+	uint16_t pa, pb;
+	uint8_t v;
+	uint8_t pad[3];
+};
+
+/* Zeek's endpoint states (TCP_ENDPOINT_*), for conn_state. */
+enum rs_zstate {
+	RS_Z_INACTIVE = 0,
+	RS_Z_SYN_SENT,
+	RS_Z_SYN_ACK_SENT,
+	RS_Z_PARTIAL,
+	RS_Z_ESTABLISHED,
+	RS_Z_CLOSED,
+	RS_Z_RESET,
+};
+
+/* Zeek's logarithmic history counters ('c', 'g', 't', 'w'). */
+enum { RS_ZC_CSUM = 0, RS_ZC_GAP, RS_ZC_RXMIT, RS_ZC_WIN0, RS_ZC_COUNT };
+
+struct rs_seg_mem {
+	uint32_t seq, end;
+	uint64_t frame;
+};
+
+/* One direction of a connection, named by its sender. */
+struct rs_end {
+	uint8_t state;                /* enum rs_tcp_state */
+	uint8_t zstate, zprev;        /* enum rs_zstate */
+	bool base_set, syn_seen, fin_seen, ack_seen;
+	bool ws_offered, last_keepalive, hole;
+	uint8_t wscale, ring_pos;
+	uint16_t last_win;
+	uint32_t base;                /* ISN, or first seq - 1 without SYN (Zeek) */
+	uint32_t isn;
+	uint32_t next_seq;            /* highest sequence end sent */
+	uint32_t fin_seq;
+	uint32_t last_ack, max_ack;
+	uint32_t hole_lo, hole_hi;
+	uint32_t dup_acks;
+	uint32_t hist_last_syn, hist_last_fin, hist_last_rst;
+	uint32_t zcnt[RS_ZC_COUNT], zthr[RS_ZC_COUNT];
+	int64_t hole_ns;
+	uint64_t last_ack_frame;
+	uint64_t pkts, bytes, retrans;
+	struct rs_seg_mem ring[RS_SEG_RING];
+};
+
+enum rs_lru_list { RS_LRU_HALFOPEN = 0, RS_LRU_CLOSED, RS_LRU_OPEN, RS_LRU_COUNT };
+
+struct rs_conn {
+	struct rs_conn_key key;
+	uint64_t id;
+	uint32_t hnext, prev, next;   /* hash chain and LRU links (slot indices) */
+	uint8_t lru;                  /* enum rs_lru_list; RS_LRU_COUNT when free */
+	uint8_t client_side;          /* 0: key.a is the client, 1: key.b */
+	uint8_t ts_digits;
+	uint8_t close;                /* enum rs_close_kind */
+	bool client_guessed, established, hist_full, ws_both;
+	uint8_t hist_len;
+	uint32_t hist_seen;           /* Zeek's "seen once" letters */
+	char history[RS_HISTORY_MAX + 1];
+	int64_t first_ns, last_ns, syn_ns, synack_ns, ack_ns;
+	bool has_rtt, t_syn, t_synack;
+	struct rs_end end[2];         /* [RS_DIR_C2S]: the client, [RS_DIR_S2C]: the server */
+};
+
+struct rs_conn_table {
+	struct rs_conn *slots;
+	uint32_t *buckets;
+	uint32_t cap, max, used, mask;
+	uint32_t free_head;
+	uint32_t head[RS_LRU_COUNT], tail[RS_LRU_COUNT];
+	uint64_t seed;
+	uint64_t alloc_failed;
+};
+
+bool rs_ct_init(struct rs_conn_table *ct, uint32_t initial, uint32_t max, uint64_t seed);
+void rs_ct_destroy(struct rs_conn_table *ct);
+uint64_t rs_ct_hash(const struct rs_conn_table *ct, const struct rs_conn_key *k);
+uint32_t rs_ct_lookup(const struct rs_conn_table *ct, const struct rs_conn_key *k, uint64_t h);
+/* A zeroed slot linked under k, or RS_NIL when the table is full. */
+uint32_t rs_ct_insert(struct rs_conn_table *ct, const struct rs_conn_key *k, uint64_t h);
+void rs_ct_remove(struct rs_conn_table *ct, uint32_t idx);
+/* Moves idx to the most recent end of list l. */
+void rs_ct_touch(struct rs_conn_table *ct, uint32_t idx, enum rs_lru_list l);
+/* The slot to evict: oldest closed or half-open, else oldest open. */
+uint32_t rs_ct_victim(const struct rs_conn_table *ct);
+
+/* summary.c: Zeek bookkeeping and the record. */
+void rs_zeek_segment(struct rs_conn *c, int d, const struct rs_packet *pkt,
+		     uint32_t rel_seq, bool keepalive, bool retrans, bool gap);
+void rs_conn_make_record(const struct rs_conn *c, enum rs_conn_end why, struct rs_conn_record *r);
+
+#endif

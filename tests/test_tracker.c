@@ -1,0 +1,415 @@
+/* test_tracker.c: the tracker on hand-built conversations. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "rawshake/tracker.h"
+#include "tracker_pkt.h"
+
+#define S RS_TH_SYN
+#define A RS_TH_ACK
+#define F RS_TH_FIN
+#define R RS_TH_RST
+#define P RS_TH_PSH
+
+enum { C = 1, SV = 0 };
+#define CI 1000u
+#define SI 5000u
+
+struct recs {
+	int n;
+	struct rs_conn_record r[8];
+};
+
+static void on_done(void *ctx, const struct rs_conn_record *r)
+{
+	struct recs *rs = ctx;
+	if (rs->n < 8)
+		rs->r[rs->n] = *r;
+	rs->n++;
+}
+
+struct fx {
+	struct rs_tracker *t;
+	struct recs recs;
+	struct conv v;
+	struct rs_packet p;
+};
+
+static int setup(void **state)
+{
+	static struct fx f;
+	memset(&f, 0, sizeof(f));
+	struct rs_tracker_config cfg;
+	rs_tracker_config_default(&cfg);
+	cfg.on_conn_done = on_done;
+	cfg.ctx = &f.recs;
+	f.t = rs_tracker_new(&cfg);
+	conv_init(&f.v);
+	*state = &f;
+	return f.t ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	rs_tracker_free(f->t);
+	return 0;
+}
+
+static const struct rs_tcp_event *go(struct fx *f, int from_client, uint8_t fl, uint32_t seq,
+				     uint32_t ack, uint32_t len, int64_t dt)
+{
+	seg(&f->v, &f->p, from_client, fl, seq, ack, len, 1000, dt);
+	return rs_tracker_update(f->t, &f->p);
+}
+
+#define EXPECT(ev, k, cs, ss) do { \
+	assert_string_equal(rs_tcp_event_kind_str((ev)->kind), rs_tcp_event_kind_str(k)); \
+	assert_string_equal(rs_tcp_state_str((ev)->client_state), rs_tcp_state_str(cs)); \
+	assert_string_equal(rs_tcp_state_str((ev)->server_state), rs_tcp_state_str(ss)); \
+} while (0)
+
+static void handshake(struct fx *f)
+{
+	const struct rs_tcp_event *e;
+	e = go(f, C, S, CI, 0, 0, 0);
+	EXPECT(e, RS_EV_SYN, RS_TCP_SYN_SENT, RS_TCP_LISTEN);
+	assert_int_equal(e->conn_id, 1);
+	assert_int_equal(e->dir, RS_DIR_C2S);
+	assert_int_equal(e->rel_seq, 0);
+	e = go(f, SV, S | A, SI, CI + 1, 0, 20);
+	EXPECT(e, RS_EV_SYN_ACK, RS_TCP_SYN_SENT, RS_TCP_SYN_RECEIVED);
+	assert_int_equal(e->dir, RS_DIR_S2C);
+	assert_true(e->rel_ack_valid);
+	assert_int_equal(e->rel_ack, 1);
+	e = go(f, C, A, CI + 1, SI + 1, 0, 15);
+	EXPECT(e, RS_EV_HANDSHAKE_ACK, RS_TCP_ESTABLISHED, RS_TCP_ESTABLISHED);
+	assert_true(e->has_rtt);
+	assert_int_equal(e->rtt_ns, 35000);
+	assert_int_equal(e->rtt_server_ns, 20000);
+	assert_int_equal(e->rtt_client_ns, 15000);
+}
+
+static void test_handshake_and_four_way(void **state)
+{
+	struct fx *f = *state;
+	const struct rs_tcp_event *e;
+	handshake(f);
+	e = go(f, C, A | P, CI + 1, SI + 1, 18, 10);
+	EXPECT(e, RS_EV_DATA, RS_TCP_ESTABLISHED, RS_TCP_ESTABLISHED);
+	assert_int_equal(e->rel_seq, 1);
+	assert_int_equal(e->rel_next_seq, 19);
+	e = go(f, SV, A, SI + 1, CI + 19, 0, 10);
+	EXPECT(e, RS_EV_ACK, RS_TCP_ESTABLISHED, RS_TCP_ESTABLISHED);
+	assert_int_equal(e->acked_new, 18);
+	e = go(f, C, F | A, CI + 19, SI + 1, 0, 10);
+	EXPECT(e, RS_EV_FIN, RS_TCP_FIN_WAIT_1, RS_TCP_ESTABLISHED);
+	assert_int_equal(e->rel_next_seq, 20);
+	e = go(f, SV, A, SI + 1, CI + 20, 0, 10);
+	EXPECT(e, RS_EV_FIN_ACK, RS_TCP_FIN_WAIT_2, RS_TCP_CLOSE_WAIT);
+	e = go(f, SV, F | A, SI + 1, CI + 20, 0, 10);
+	EXPECT(e, RS_EV_SECOND_FIN, RS_TCP_FIN_WAIT_2, RS_TCP_LAST_ACK);
+	e = go(f, C, A, CI + 20, SI + 2, 0, 10);
+	EXPECT(e, RS_EV_FINAL_ACK, RS_TCP_TIME_WAIT, RS_TCP_CLOSED);
+	rs_tracker_finish(f->t);
+	assert_int_equal(f->recs.n, 1);
+	struct rs_conn_record *r = &f->recs.r[0];
+	assert_string_equal(r->conn_state, "SF");
+	assert_string_equal(r->history, "ShADaFf");
+	assert_int_equal(r->close, RS_CLOSE_FIN);
+	assert_int_equal(r->c2s_pkts, 5);
+	assert_int_equal(r->c2s_bytes, 18);
+	assert_int_equal(r->s2c_pkts, 3);
+	assert_int_equal(r->cport, 40000);
+	assert_int_equal(r->sport, 80);
+	assert_false(r->client_guessed);
+}
+
+static void test_three_way_close(void **state)
+{
+	struct fx *f = *state;
+	const struct rs_tcp_event *e;
+	handshake(f);
+	e = go(f, C, F | A, CI + 1, SI + 1, 0, 10);
+	EXPECT(e, RS_EV_FIN, RS_TCP_FIN_WAIT_1, RS_TCP_ESTABLISHED);
+	e = go(f, SV, F | A, SI + 1, CI + 2, 0, 10);
+	EXPECT(e, RS_EV_THREE_WAY_CLOSE, RS_TCP_FIN_WAIT_2, RS_TCP_LAST_ACK);
+	e = go(f, C, A, CI + 2, SI + 2, 0, 10);
+	EXPECT(e, RS_EV_FINAL_ACK, RS_TCP_TIME_WAIT, RS_TCP_CLOSED);
+}
+
+static void test_half_close(void **state)
+{
+	struct fx *f = *state;
+	const struct rs_tcp_event *e;
+	handshake(f);
+	e = go(f, C, F | A, CI + 1, SI + 1, 0, 10);
+	e = go(f, SV, A | P, SI + 1, CI + 2, 100, 10);
+	EXPECT(e, RS_EV_HALF_CLOSE_DATA, RS_TCP_FIN_WAIT_2, RS_TCP_CLOSE_WAIT);
+	e = go(f, SV, A | P, SI + 101, CI + 2, 100, 10);
+	EXPECT(e, RS_EV_HALF_CLOSE_DATA, RS_TCP_FIN_WAIT_2, RS_TCP_CLOSE_WAIT);
+	e = go(f, C, A, CI + 2, SI + 201, 0, 10);
+	EXPECT(e, RS_EV_ACK, RS_TCP_FIN_WAIT_2, RS_TCP_CLOSE_WAIT);
+}
+
+static void test_simultaneous_close(void **state)
+{
+	struct fx *f = *state;
+	const struct rs_tcp_event *e;
+	handshake(f);
+	e = go(f, C, F | A, CI + 1, SI + 1, 0, 10);
+	e = go(f, SV, F | A, SI + 1, CI + 1, 0, 1);
+	EXPECT(e, RS_EV_SIMCLOSE, RS_TCP_FIN_WAIT_1, RS_TCP_FIN_WAIT_1);
+	e = go(f, C, A, CI + 2, SI + 2, 0, 10);
+	EXPECT(e, RS_EV_FIN_ACK, RS_TCP_CLOSING, RS_TCP_FIN_WAIT_2);
+	e = go(f, SV, A, SI + 2, CI + 2, 0, 1);
+	EXPECT(e, RS_EV_FINAL_ACK, RS_TCP_TIME_WAIT, RS_TCP_TIME_WAIT);
+	assert_int_equal(e->analysis, 0);
+}
+
+static void test_simultaneous_open(void **state)
+{
+	struct fx *f = *state;
+	const struct rs_tcp_event *e;
+	e = go(f, C, S, CI, 0, 0, 0);
+	e = go(f, SV, S, SI, 0, 0, 1);
+	EXPECT(e, RS_EV_SIMOPEN_SYN, RS_TCP_SYN_SENT, RS_TCP_SYN_SENT);
+	assert_int_equal(e->analysis, 0);
+	e = go(f, C, S | A, CI, SI + 1, 0, 10);
+	EXPECT(e, RS_EV_SIMOPEN_SYN_ACK, RS_TCP_SYN_RECEIVED, RS_TCP_SYN_SENT);
+	assert_int_equal(e->analysis, 0);   /* not a retransmission */
+	e = go(f, SV, S | A, SI, CI + 1, 0, 1);
+	EXPECT(e, RS_EV_SIMOPEN_SYN_ACK, RS_TCP_ESTABLISHED, RS_TCP_ESTABLISHED);
+	assert_int_equal(e->analysis, 0);
+	e = go(f, C, A | P, CI + 1, SI + 1, 10, 10);
+	EXPECT(e, RS_EV_DATA, RS_TCP_ESTABLISHED, RS_TCP_ESTABLISHED);
+	assert_int_equal(e->analysis, 0);
+}
+
+static void test_refused_and_syn_retrans(void **state)
+{
+	struct fx *f = *state;
+	const struct rs_tcp_event *e;
+	e = go(f, C, S, CI, 0, 0, 0);
+	e = go(f, C, S, CI, 0, 0, 1000000);
+	EXPECT(e, RS_EV_SYN, RS_TCP_SYN_SENT, RS_TCP_LISTEN);
+	assert_int_equal(e->analysis, RS_AN_SYN_RETRANS);
+	assert_int_equal(e->conn_id, 1);
+	e = go(f, SV, R | A, 0, CI + 1, 0, 10);
+	EXPECT(e, RS_EV_REFUSED, RS_TCP_CLOSED, RS_TCP_CLOSED);
+	rs_tracker_finish(f->t);
+	assert_int_equal(f->recs.n, 1);
+	assert_string_equal(f->recs.r[0].conn_state, "REJ");
+	assert_string_equal(f->recs.r[0].history, "Sr");
+	assert_int_equal(f->recs.r[0].close, RS_CLOSE_REFUSED);
+}
+
+static void test_synack_retrans(void **state)
+{
+	struct fx *f = *state;
+	const struct rs_tcp_event *e;
+	e = go(f, C, S, CI, 0, 0, 0);
+	e = go(f, SV, S | A, SI, CI + 1, 0, 10);
+	e = go(f, SV, S | A, SI, CI + 1, 0, 1000000);
+	EXPECT(e, RS_EV_SYN_ACK, RS_TCP_SYN_SENT, RS_TCP_SYN_RECEIVED);
+	assert_int_equal(e->analysis, RS_AN_SYNACK_RETRANS);
+	rs_tracker_finish(f->t);
+	assert_string_equal(f->recs.r[0].history, "Sh");
+}
+
+static void test_rst_abort_and_out_of_window(void **state)
+{
+	struct fx *f = *state;
+	const struct rs_tcp_event *e;
+	handshake(f);
+	e = go(f, SV, R, SI + 900000, 0, 0, 10);
+	EXPECT(e, RS_EV_RST_OOW, RS_TCP_ESTABLISHED, RS_TCP_ESTABLISHED);
+	assert_true(e->analysis & RS_AN_RST_OUT_OF_WINDOW);
+	e = go(f, SV, R | A, SI + 1, CI + 1, 0, 10);
+	EXPECT(e, RS_EV_RST, RS_TCP_CLOSED, RS_TCP_CLOSED);
+	rs_tracker_finish(f->t);
+	assert_string_equal(f->recs.r[0].conn_state, "RSTR");
+	assert_int_equal(f->recs.r[0].close, RS_CLOSE_RST);
+}
+
+static void test_retrans_dupack_window(void **state)
+{
+	struct fx *f = *state;
+	const struct rs_tcp_event *e;
+	handshake(f);
+	e = go(f, C, A, CI + 1, SI + 1, 100, 10);     /* frame 4: bytes 1..100 */
+	e = go(f, C, A, CI + 101, SI + 1, 100, 10);   /* frame 5: bytes 101..200 */
+	e = go(f, SV, A, SI + 1, CI + 101, 0, 10);    /* frame 6 */
+	e = go(f, SV, A, SI + 1, CI + 101, 0, 10);
+	assert_true(e->analysis & RS_AN_DUP_ACK);
+	assert_int_equal(e->dup_ack_n, 1);
+	assert_int_equal(e->ref_frame, 6);
+	e = go(f, SV, A, SI + 1, CI + 101, 0, 10);
+	assert_int_equal(e->dup_ack_n, 2);
+	e = go(f, C, A, CI + 101, SI + 1, 100, 200000);
+	assert_true(e->analysis & RS_AN_RETRANSMISSION);
+	assert_int_equal(e->ref_frame, 5);
+	assert_int_equal(e->rel_seq, 101);
+	seg(&f->v, &f->p, SV, A, SI + 1, CI + 201, 0, 0, 10);
+	e = rs_tracker_update(f->t, &f->p);
+	assert_true(e->analysis & RS_AN_ZERO_WINDOW);
+	seg(&f->v, &f->p, SV, A, SI + 1, CI + 201, 0, 2000, 10);
+	e = rs_tracker_update(f->t, &f->p);
+	assert_true(e->analysis & RS_AN_WINDOW_UPDATE);
+	assert_false(e->analysis & RS_AN_DUP_ACK);
+	/* Keep-alive: one byte below next seq, and its ACK. */
+	e = go(f, C, A, CI + 200, SI + 1, 1, 1000000);
+	assert_true(e->analysis & RS_AN_KEEP_ALIVE);
+	assert_false(e->analysis & RS_AN_RETRANSMISSION);
+	e = go(f, SV, A, SI + 1, CI + 201, 0, 10);
+	assert_true(e->analysis & RS_AN_KEEP_ALIVE_ACK);
+	assert_false(e->analysis & RS_AN_DUP_ACK);
+}
+
+static void test_out_of_order(void **state)
+{
+	struct fx *f = *state;
+	const struct rs_tcp_event *e;
+	handshake(f);
+	e = go(f, C, A, CI + 101, SI + 1, 100, 10);
+	assert_true(e->analysis & RS_AN_LOST_SEGMENT);
+	e = go(f, C, A, CI + 1, SI + 1, 100, 100);
+	assert_true(e->analysis & RS_AN_OUT_OF_ORDER);
+	assert_false(e->analysis & RS_AN_RETRANSMISSION);
+}
+
+static void test_port_reuse(void **state)
+{
+	struct fx *f = *state;
+	const struct rs_tcp_event *e;
+	handshake(f);
+	go(f, C, F | A, CI + 1, SI + 1, 0, 10);
+	go(f, SV, F | A, SI + 1, CI + 2, 0, 10);
+	go(f, C, A, CI + 2, SI + 2, 0, 10);
+	e = go(f, C, S, CI + 77777, 0, 0, 1000);
+	EXPECT(e, RS_EV_SYN, RS_TCP_SYN_SENT, RS_TCP_LISTEN);
+	assert_true(e->analysis & RS_AN_PORT_REUSE);
+	assert_false(e->analysis & RS_AN_SYN_RETRANS);
+	assert_int_equal(e->conn_id, 2);
+	assert_int_equal(f->recs.n, 1);
+	assert_int_equal(f->recs.r[0].end, RS_END_REUSED);
+	assert_string_equal(f->recs.r[0].conn_state, "SF");
+}
+
+static void test_midstream(void **state)
+{
+	struct fx *f = *state;
+	const struct rs_tcp_event *e;
+	e = go(f, SV, A | P, 7000, 3000, 50, 0);
+	assert_true(e->client_guessed);
+	assert_int_equal(e->dir, RS_DIR_S2C);   /* port 80 is the server */
+	assert_int_equal(e->rel_seq, 0);
+	assert_int_equal(e->rel_ack, 0);
+	EXPECT(e, RS_EV_DATA, RS_TCP_ESTABLISHED, RS_TCP_ESTABLISHED);
+	e = go(f, C, A, 3000, 7050, 0, 10);
+	assert_int_equal(e->rel_ack, 50);
+	assert_int_equal(e->analysis, 0);
+	rs_tracker_finish(f->t);
+	assert_string_equal(f->recs.r[0].conn_state, "OTH");
+	assert_string_equal(f->recs.r[0].history, "^dA");
+}
+
+static void test_idle_timeout(void **state)
+{
+	struct fx *f = *state;
+	go(f, C, S, CI, 0, 0, 0);
+	f->v.sport = 81;
+	go(f, C, S, CI, 0, 0, 61 * 1000000ll);
+	struct rs_tracker_stats st;
+	rs_tracker_get_stats(f->t, &st);
+	assert_int_equal(st.expired, 1);
+	assert_int_equal(st.active, 1);
+	assert_int_equal(f->recs.n, 1);
+	assert_string_equal(f->recs.r[0].conn_state, "S0");
+	assert_int_equal(f->recs.r[0].end, RS_END_EXPIRED);
+}
+
+/* A random-source SYN flood stays within max_conns; evictions are counted. */
+static void test_flood_bounded(void **state)
+{
+	(void)state;
+	struct rs_tracker_config cfg;
+	rs_tracker_config_default(&cfg);
+	cfg.max_conns = 1000;
+	cfg.initial_conns = 16;
+	struct rs_tracker *t = rs_tracker_new(&cfg);
+	struct conv v;
+	struct rs_packet p;
+	conv_init(&v);
+	uint32_t x = 12345;
+	for (int i = 0; i < 200000; i++) {
+		x = x * 1103515245u + 12345u;
+		memcpy(v.c, &x, 4);
+		v.cport = (uint16_t)(x >> 7);
+		seg(&v, &p, 1, S, x, 0, 0, 1000, 1);
+		rs_tracker_update(t, &p);
+	}
+	struct rs_tracker_stats st;
+	rs_tracker_get_stats(t, &st);
+	assert_true(st.active <= 1000);
+	assert_true(st.capacity <= 1000);
+	assert_int_equal(st.conns, 200000);
+	assert_int_equal(st.evicted + st.active + st.expired, 200000);
+	rs_tracker_finish(t);
+	rs_tracker_free(t);
+}
+
+/* Established connections survive a flood of half-open ones. */
+static void test_evicts_halfopen_first(void **state)
+{
+	(void)state;
+	struct rs_tracker_config cfg;
+	rs_tracker_config_default(&cfg);
+	cfg.max_conns = 8;
+	struct rs_tracker *t = rs_tracker_new(&cfg);
+	struct conv v;
+	struct rs_packet p;
+	conv_init(&v);
+	seg(&v, &p, 1, A | P, 1, 1, 10, 1000, 0);
+	const struct rs_tcp_event *e = rs_tracker_update(t, &p);
+	uint64_t id = e->conn_id;
+	for (int i = 0; i < 100; i++) {
+		v.cport = (uint16_t)(1000 + i);
+		seg(&v, &p, 1, S, 1, 0, 0, 1000, 1);
+		rs_tracker_update(t, &p);
+	}
+	v.cport = 40000;
+	seg(&v, &p, 1, A | P, 11, 1, 10, 1000, 1);
+	e = rs_tracker_update(t, &p);
+	assert_int_equal(e->conn_id, id);
+	assert_false(e->new_conn);
+	rs_tracker_free(t);
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_handshake_and_four_way),
+		T(test_three_way_close),
+		T(test_half_close),
+		T(test_simultaneous_close),
+		T(test_simultaneous_open),
+		T(test_refused_and_syn_retrans),
+		T(test_synack_retrans),
+		T(test_rst_abort_and_out_of_window),
+		T(test_retrans_dupack_window),
+		T(test_out_of_order),
+		T(test_port_reuse),
+		T(test_midstream),
+		T(test_idle_timeout),
+		cmocka_unit_test(test_flood_bounded),
+		cmocka_unit_test(test_evicts_halfopen_first),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
