@@ -124,7 +124,7 @@ static void test_handshake_and_four_way(void **state)
 	assert_int_equal(r->close, RS_CLOSE_FIN);
 	assert_int_equal(r->c2s_pkts, 5);
 	assert_int_equal(r->c2s_bytes, 18);
-	assert_int_equal(r->s2c_pkts, 3);
+	assert_int_equal(r->s2c_pkts, 4);
 	assert_int_equal(r->cport, 40000);
 	assert_int_equal(r->sport, 80);
 	assert_false(r->client_guessed);
