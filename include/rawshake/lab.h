@@ -1,0 +1,58 @@
+/*
+ * lab.h: a two-host lab in network namespaces, for demos, exercises and
+ * tests that must never send a packet outside this machine.
+ *
+ *   rslab-client  [rslab0 192.0.2.10/24 2001:db8::10/64]
+ *        <== veth ==>
+ *   rslab-server  [rslab0 192.0.2.20/24 2001:db8::20/64]
+ *                 listening: TCP 80 (a tiny HTTP responder), TCP 7 (echo)
+ *
+ * Only documentation addresses, no default route, no route anywhere
+ * else.  Offloads are off on both ends so that captured checksums are
+ * real and segments are not coalesced.
+ */
+#ifndef RAWSHAKE_LAB_H
+#define RAWSHAKE_LAB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#define RS_LAB_CLIENT_NS "rslab-client"
+#define RS_LAB_SERVER_NS "rslab-server"
+#define RS_LAB_IF "rslab0"
+#define RS_LAB_CLIENT4 "192.0.2.10"
+#define RS_LAB_SERVER4 "192.0.2.20"
+#define RS_LAB_CLIENT6 "2001:db8::10"
+#define RS_LAB_SERVER6 "2001:db8::20"
+#define RS_LAB_HTTP_PORT 80
+#define RS_LAB_ECHO_PORT 7
+#define RS_LAB_RUNDIR "/run/rawshake-lab"
+
+/* "client" or "server" (or the namespace name) to a namespace name; NULL if neither. */
+const char *rs_lab_host_ns(const char *host);
+
+/* Brings the lab up (idempotent: a complete lab is left as it is, a
+ * partial one is rebuilt).  `self` is this program's path, used to start
+ * the service.  Progress lines go to `log`. */
+bool rs_lab_up(const char *self, FILE *log, char *err, size_t errlen);
+/* Removes everything rs_lab_up made; true when nothing is left. */
+bool rs_lab_down(FILE *log);
+/* Prints what exists; true when the lab is complete. */
+bool rs_lab_status(FILE *out);
+/* True when both namespaces exist. */
+bool rs_lab_exists(void);
+
+/* Runs argv in the host's namespace and waits; returns its exit status
+ * (or -1 with err filled). */
+int rs_lab_run_in(const char *ns, char *const argv[], char *err, size_t errlen);
+/* Replaces this process with argv run in the host's namespace. */
+int rs_lab_exec_in(const char *ns, char *const argv[], char *err, size_t errlen);
+/* Moves this process into the namespace (for library callers). */
+bool rs_lab_enter(const char *ns, char *err, size_t errlen);
+
+/* The lab's service, run inside the server namespace: HTTP on 80, echo
+ * on 7, until SIGTERM.  Detaches when `daemonize`. */
+int rs_lab_serve(bool daemonize);
+
+#endif

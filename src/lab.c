@@ -1,0 +1,360 @@
+/* lab.c: the two-namespace lab: build, inspect, tear down, run commands in it. */
+#define _GNU_SOURCE /* setns, CLONE_NEWNET */
+#include "rawshake/lab.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <fcntl.h>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
+#include <net/if.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PIDFILE RS_LAB_RUNDIR "/serve.pid"
+
+struct lab_host {
+	const char *ns;
+	const char *addr4, *addr6;
+	const char *mac;
+	const char *peer4, *peer6, *peer_mac;
+};
+
+static const struct lab_host hosts[2] = {
+	{ RS_LAB_CLIENT_NS, RS_LAB_CLIENT4, RS_LAB_CLIENT6, "02:00:c0:00:02:0a",
+	  RS_LAB_SERVER4, RS_LAB_SERVER6, "02:00:c0:00:02:14" },
+	{ RS_LAB_SERVER_NS, RS_LAB_SERVER4, RS_LAB_SERVER6, "02:00:c0:00:02:14",
+	  RS_LAB_CLIENT4, RS_LAB_CLIENT6, "02:00:c0:00:02:0a" },
+};
+
+const char *rs_lab_host_ns(const char *host)
+{
+	if (strcmp(host, "client") == 0 || strcmp(host, RS_LAB_CLIENT_NS) == 0)
+		return RS_LAB_CLIENT_NS;
+	if (strcmp(host, "server") == 0 || strcmp(host, RS_LAB_SERVER_NS) == 0)
+		return RS_LAB_SERVER_NS;
+	return NULL;
+}
+
+static bool ns_exists(const char *ns)
+{
+	char path[128];
+	struct stat st;
+	snprintf(path, sizeof(path), "/run/netns/%s", ns);
+	return stat(path, &st) == 0;
+}
+
+bool rs_lab_exists(void)
+{
+	return ns_exists(RS_LAB_CLIENT_NS) && ns_exists(RS_LAB_SERVER_NS);
+}
+
+bool rs_lab_enter(const char *ns, char *err, size_t errlen)
+{
+	char path[128];
+	snprintf(path, sizeof(path), "/run/netns/%s", ns);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "lab host %s does not exist (run 'rawshake lab up')", ns);
+		return false;
+	}
+	if (setns(fd, CLONE_NEWNET) < 0) {
+		snprintf(err, errlen, "cannot enter %s: %s", ns, strerror(errno));
+		close(fd);
+		return false;
+	}
+	close(fd);
+	return true;
+}
+
+/* Runs argv (optionally inside ns) quietly; its stderr is kept for err. */
+static int run_quiet(const char *ns, char *const argv[], char *err, size_t errlen)
+{
+	int pfd[2];
+	if (pipe(pfd) < 0) {
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		snprintf(err, errlen, "fork: %s", strerror(errno));
+		close(pfd[0]);
+		close(pfd[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		char e[256];
+		close(pfd[0]);
+		dup2(pfd[1], 2);
+		int devnull = open("/dev/null", O_RDWR);
+		if (devnull >= 0)
+			dup2(devnull, 1);
+		if (ns && !rs_lab_enter(ns, e, sizeof(e))) {
+			fprintf(stderr, "%s\n", e);
+			_exit(126);
+		}
+		execvp(argv[0], argv);
+		fprintf(stderr, "%s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(pfd[1]);
+	size_t n = 0;
+	ssize_t r;
+	char buf[512];
+	while ((r = read(pfd[0], buf, sizeof(buf))) > 0) {
+		for (ssize_t i = 0; i < r && n + 1 < errlen; i++)
+			err[n++] = buf[i] == '\n' ? ' ' : buf[i];
+	}
+	if (errlen)
+		err[n] = '\0';
+	close(pfd[0]);
+	int st;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+int rs_lab_run_in(const char *ns, char *const argv[], char *err, size_t errlen)
+{
+	pid_t pid = fork();
+	if (pid < 0) {
+		snprintf(err, errlen, "fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		char e[256];
+		if (!rs_lab_enter(ns, e, sizeof(e))) {
+			fprintf(stderr, "rawshake lab: %s\n", e);
+			_exit(126);
+		}
+		execvp(argv[0], argv);
+		fprintf(stderr, "rawshake lab: %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	int st;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+int rs_lab_exec_in(const char *ns, char *const argv[], char *err, size_t errlen)
+{
+	if (!rs_lab_enter(ns, err, errlen))
+		return -1;
+	execvp(argv[0], argv);
+	snprintf(err, errlen, "%s: %s", argv[0], strerror(errno));
+	return -1;
+}
+
+#define IP(...) ((char *const[]){ "ip", __VA_ARGS__, NULL })
+
+/* Checksum offload would leave captured checksums unfilled on a veth, and
+ * segmentation offload would capture 64 KiB "segments": turn both off. */
+static void offloads_off(const char *ns)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		char e[256];
+		if (!rs_lab_enter(ns, e, sizeof(e)))
+			_exit(1);
+		int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		static const uint32_t cmds[] = { ETHTOOL_STXCSUM, ETHTOOL_SRXCSUM, ETHTOOL_SSG,
+						 ETHTOOL_STSO, ETHTOOL_SGSO, ETHTOOL_SGRO };
+		for (size_t i = 0; s >= 0 && i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+			struct ethtool_value ev = { cmds[i], 0 };
+			struct ifreq ifr;
+			memset(&ifr, 0, sizeof(ifr));
+			snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", RS_LAB_IF);
+			ifr.ifr_data = (void *)&ev;
+			(void)ioctl(s, SIOCETHTOOL, &ifr);
+		}
+		_exit(0);
+	}
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+}
+
+static bool write_sysctl_in(const char *ns, const char *path, const char *val)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		char e[256];
+		if (!rs_lab_enter(ns, e, sizeof(e)))
+			_exit(1);
+		int fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0)
+			_exit(1);
+		ssize_t w = write(fd, val, strlen(val));
+		_exit(w == (ssize_t)strlen(val) ? 0 : 1);
+	}
+	int st = 1;
+	if (pid > 0)
+		waitpid(pid, &st, 0);
+	return pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+static pid_t service_pid(void)
+{
+	FILE *f = fopen(PIDFILE, "r");
+	long pid = 0;
+	if (!f)
+		return 0;
+	if (fscanf(f, "%ld", &pid) != 1)
+		pid = 0;
+	fclose(f);
+	if (pid <= 1 || kill((pid_t)pid, 0) < 0)
+		return 0;
+	return (pid_t)pid;
+}
+
+static bool if_exists_in(const char *ns)
+{
+	char e[256];
+	return run_quiet(ns, IP("link", "show", "dev", RS_LAB_IF), e, sizeof(e)) == 0;
+}
+
+static bool lab_complete(void)
+{
+	return rs_lab_exists() && if_exists_in(RS_LAB_CLIENT_NS) &&
+	       if_exists_in(RS_LAB_SERVER_NS) && service_pid() > 0;
+}
+
+static bool step(FILE *log, const char *what, char *const argv[], char *err, size_t errlen)
+{
+	char e[512];
+	if (run_quiet(NULL, argv, e, sizeof(e)) != 0) {
+		snprintf(err, errlen, "%s failed: %s", what, e);
+		return false;
+	}
+	(void)log;
+	return true;
+}
+
+static bool setup_host(const struct lab_host *h, FILE *log, char *err, size_t errlen)
+{
+	const char *ns = h->ns;
+	char a4[64], a6[64];
+	snprintf(a4, sizeof(a4), "%s/24", h->addr4);
+	snprintf(a6, sizeof(a6), "%s/64", h->addr6);
+
+	/* Quiet IPv6: no router solicitations, no duplicate address detection. */
+	write_sysctl_in(ns, "/proc/sys/net/ipv6/conf/default/accept_dad", "0");
+	write_sysctl_in(ns, "/proc/sys/net/ipv6/conf/default/router_solicitations", "0");
+	write_sysctl_in(ns, "/proc/sys/net/ipv6/conf/default/accept_ra", "0");
+	return step(log, "lo up", IP("-n", (char *)ns, "link", "set", "lo", "up"), err, errlen) &&
+	       step(log, "mac", IP("-n", (char *)ns, "link", "set", RS_LAB_IF, "address", (char *)h->mac), err, errlen) &&
+	       (offloads_off(ns), true) &&
+	       step(log, "link up", IP("-n", (char *)ns, "link", "set", RS_LAB_IF, "up"), err, errlen) &&
+	       step(log, "IPv4 address", IP("-n", (char *)ns, "addr", "add", a4, "dev", RS_LAB_IF), err, errlen) &&
+	       step(log, "IPv6 address", IP("-n", (char *)ns, "-6", "addr", "add", a6, "dev", RS_LAB_IF, "nodad"), err, errlen) &&
+	       /* Permanent neighbours: no ARP or ND in the captures. */
+	       step(log, "neighbour", IP("-n", (char *)ns, "neigh", "replace", (char *)h->peer4, "lladdr", (char *)h->peer_mac, "dev", RS_LAB_IF, "nud", "permanent"), err, errlen) &&
+	       step(log, "neighbour6", IP("-n", (char *)ns, "-6", "neigh", "replace", (char *)h->peer6, "lladdr", (char *)h->peer_mac, "dev", RS_LAB_IF, "nud", "permanent"), err, errlen);
+}
+
+static bool start_service(const char *self, char *err, size_t errlen)
+{
+	mkdir(RS_LAB_RUNDIR, 0755);
+	unlink(PIDFILE);
+	char *argv[] = { (char *)self, "lab", "serve", NULL };
+	char e[512];
+	int rc = rs_lab_run_in(RS_LAB_SERVER_NS, argv, e, sizeof(e));
+	if (rc != 0) {
+		snprintf(err, errlen, "the lab service did not start (status %d)", rc);
+		return false;
+	}
+	/* The service writes its pid file once it listens. */
+	for (int i = 0; i < 300; i++) {
+		if (service_pid() > 0)
+			return true;
+		struct timespec ts = { 0, 10 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	snprintf(err, errlen, "the lab service did not come up within 3 s");
+	return false;
+}
+
+bool rs_lab_up(const char *self, FILE *log, char *err, size_t errlen)
+{
+	if (lab_complete()) {
+		fprintf(log, "lab is already up\n");
+		return true;
+	}
+	if (rs_lab_exists() || ns_exists(RS_LAB_CLIENT_NS) || ns_exists(RS_LAB_SERVER_NS) ||
+	    service_pid()) {
+		fprintf(log, "lab is incomplete: rebuilding it\n");
+		rs_lab_down(log);
+	}
+	bool ok = step(log, "netns add", IP("netns", "add", RS_LAB_CLIENT_NS), err, errlen) &&
+		  step(log, "netns add", IP("netns", "add", RS_LAB_SERVER_NS), err, errlen) &&
+		  step(log, "veth", IP("link", "add", RS_LAB_IF, "netns", RS_LAB_CLIENT_NS, "type", "veth",
+				       "peer", "name", RS_LAB_IF, "netns", RS_LAB_SERVER_NS), err, errlen) &&
+		  setup_host(&hosts[0], log, err, errlen) && setup_host(&hosts[1], log, err, errlen) &&
+		  start_service(self, err, errlen);
+	if (!ok) {
+		rs_lab_down(NULL);
+		return false;
+	}
+	fprintf(log, "lab is up: client %s %s (%s) <-> server %s %s (%s), "
+		     "server listens on TCP %d (HTTP) and %d (echo)\n",
+		RS_LAB_CLIENT4, RS_LAB_CLIENT6, RS_LAB_CLIENT_NS, RS_LAB_SERVER4, RS_LAB_SERVER6,
+		RS_LAB_SERVER_NS, RS_LAB_HTTP_PORT, RS_LAB_ECHO_PORT);
+	return true;
+}
+
+bool rs_lab_down(FILE *log)
+{
+	pid_t pid = service_pid();
+	if (pid > 0) {
+		kill(pid, SIGTERM);
+		for (int i = 0; i < 100 && kill(pid, 0) == 0; i++) {
+			struct timespec ts = { 0, 10 * 1000 * 1000 };
+			nanosleep(&ts, NULL);
+		}
+		if (kill(pid, 0) == 0)
+			kill(pid, SIGKILL);
+	}
+	unlink(PIDFILE);
+	rmdir(RS_LAB_RUNDIR);
+	char e[256];
+	/* Deleting a namespace deletes the veth end in it, and with it the pair. */
+	if (ns_exists(RS_LAB_CLIENT_NS))
+		run_quiet(NULL, IP("netns", "del", RS_LAB_CLIENT_NS), e, sizeof(e));
+	if (ns_exists(RS_LAB_SERVER_NS))
+		run_quiet(NULL, IP("netns", "del", RS_LAB_SERVER_NS), e, sizeof(e));
+	bool clean = !ns_exists(RS_LAB_CLIENT_NS) && !ns_exists(RS_LAB_SERVER_NS);
+	if (log)
+		fprintf(log, clean ? "lab is down\n" : "lab could not be removed completely\n");
+	return clean;
+}
+
+bool rs_lab_status(FILE *out)
+{
+	bool c = ns_exists(RS_LAB_CLIENT_NS), s = ns_exists(RS_LAB_SERVER_NS);
+	bool ci = c && if_exists_in(RS_LAB_CLIENT_NS), si = s && if_exists_in(RS_LAB_SERVER_NS);
+	pid_t pid = service_pid();
+
+	fprintf(out, "client  %-13s %s", RS_LAB_CLIENT_NS, c ? "exists" : "absent");
+	if (ci)
+		fprintf(out, ", %s %s %s", RS_LAB_IF, RS_LAB_CLIENT4, RS_LAB_CLIENT6);
+	fprintf(out, "\nserver  %-13s %s", RS_LAB_SERVER_NS, s ? "exists" : "absent");
+	if (si)
+		fprintf(out, ", %s %s %s", RS_LAB_IF, RS_LAB_SERVER4, RS_LAB_SERVER6);
+	fprintf(out, "\nservice ");
+	if (pid)
+		fprintf(out, "running (pid %ld): TCP %d HTTP, TCP %d echo\n", (long)pid,
+			RS_LAB_HTTP_PORT, RS_LAB_ECHO_PORT);
+	else
+		fprintf(out, "not running\n");
+	bool complete = c && s && ci && si && pid;
+	fprintf(out, "lab is %s\n", complete ? "up" : (c || s || pid) ? "incomplete" : "down");
+	return complete;
+}
