@@ -1,0 +1,80 @@
+#!/bin/sh
+# lab-sniff.sh: lab up/status/down leave nothing behind; sniff -w in the lab
+# server captures as nobody and leaves, after SIGINT, a pcap tcpdump reads
+# completely.  Needs root (network namespaces): skipped (77) otherwise.
+set -eu
+[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
+command -v ip >/dev/null || { echo "FAIL: iproute2 (ip) is not installed"; exit 1; }
+bin=$(pwd)/rawshake
+# Lab tests share the lab's names: one at a time, even under make -j.
+exec 9>/tmp/rawshake-lab-tests.lock
+flock 9
+work=$(mktemp -d)
+cleanup() {
+	[ -n "${spid:-}" ] && kill "$spid" 2>/dev/null || true
+	"$bin" lab down >/dev/null 2>&1 || true
+	rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+fail() { echo "FAIL: $*"; exit 1; }
+
+"$bin" lab down >/dev/null 2>&1 || true
+"$bin" lab up >"$work/up1"
+"$bin" lab up >"$work/up2"
+grep -q "already up" "$work/up2" || fail "second 'lab up' is not idempotent: $(cat "$work/up2")"
+"$bin" lab status >"$work/status" || fail "lab status after up: $(cat "$work/status")"
+grep -q "^lab is up" "$work/status" || fail "status does not say up"
+# The lab has no route anywhere but its own /24 and /64.
+routes=$("$bin" lab exec client ip -4 route show | grep -v '^192\.0\.2\.0/24 ' || true)
+[ -z "$routes" ] || fail "unexpected IPv4 routes in the client: $routes"
+"$bin" lab exec client ip -6 route show | grep -q default && fail "IPv6 default route in the client"
+
+# sniff in the server host, as root at start: it must drop to nobody.
+"$bin" lab exec server "$bin" sniff -i rslab0 -w "$work/cap.pcap" tcp port 80 \
+	>"$work/sniff.out" 2>"$work/sniff.err" &
+spid=$!
+i=0
+while ! grep -q listening "$work/sniff.err" 2>/dev/null; do
+	i=$((i + 1)); [ $i -lt 100 ] || fail "sniff did not start: $(cat "$work/sniff.err")"
+	sleep 0.05
+done
+uid=$(awk '/^Uid:/ {print $2, $3, $4, $5}' "/proc/$spid/status")
+[ "$uid" = "65534 65534 65534 65534" ] || fail "sniff still runs with uids '$uid' (want nobody)"
+
+"$bin" lab exec client python3 -c '
+import socket
+s = socket.create_connection(("192.0.2.20", 80), timeout=5)
+s.sendall(b"GET / HTTP/1.0\r\n\r\n")
+data = b""
+while not data.endswith(b"server\n"):
+    chunk = s.recv(4096)
+    if not chunk:
+        break
+    data += chunk
+s.shutdown(socket.SHUT_WR)
+s.recv(100)
+s.close()
+assert b"200 OK" in data, data
+'
+sleep 0.3
+kill -INT "$spid"
+wait "$spid" || fail "sniff exited with status $? after SIGINT"
+spid=
+grep -q "packets captured" "$work/sniff.err" || fail "no capture statistics: $(cat "$work/sniff.err")"
+grep -q "dropped by kernel" "$work/sniff.err" || fail "no kernel drop count"
+captured=$(sed -n 's/^\([0-9]*\) packets captured$/\1/p' "$work/sniff.err")
+[ "$captured" -ge 9 ] || fail "only $captured packets captured"
+grep -q '\[SYN\] ' "$work/sniff.out" || fail "the SYN was not printed"
+grep -q '\[FIN,ACK\]' "$work/sniff.out" || fail "no FIN printed"
+# tcpdump reads the whole file without complaint.
+n=$(tcpdump -n -r "$work/cap.pcap" 2>"$work/td.err" | wc -l)
+[ "$n" -eq "$captured" ] || fail "tcpdump read $n packets of $captured: $(cat "$work/td.err")"
+grep -qi "truncated\|error" "$work/td.err" && fail "tcpdump complains: $(cat "$work/td.err")"
+# And so does rawshake read, without privileges.
+"$bin" read -q "$work/cap.pcap" | grep -q "^$captured packets" || fail "read -q count differs"
+
+"$bin" lab down >/dev/null
+"$bin" lab status >/dev/null && fail "status says up after down"
+ip netns list | grep -q rslab- && fail "a lab namespace is left: $(ip netns list)"
+[ ! -e /run/rawshake-lab/serve.pid ] || fail "the service pid file is left"
+echo "lab-sniff: 1 passed, 0 failed"
