@@ -1,0 +1,312 @@
+/*
+ * note.c: what a TCP segment does, in one plain sentence, and why its
+ * numbers are what they are (ack = peer ISN + 1, FIN takes one sequence
+ * number, retransmission of bytes first sent in frame N, ...).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "rawshake/note.h"
+
+struct nb {
+	char *p;
+	size_t n, len;
+};
+
+static void add(struct nb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add(struct nb *b, const char *fmt, ...)
+{
+	if (b->len >= b->n)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	int k = vsnprintf(b->p + b->len, b->n - b->len, fmt, ap);
+	va_end(ap);
+	if (k > 0)
+		b->len = b->len + (size_t)k < b->n ? b->len + (size_t)k : b->n - 1;
+}
+
+static const char *who(enum rs_dir d)
+{
+	return d == RS_DIR_C2S ? "client" : "server";
+}
+
+static const char *peer(enum rs_dir d)
+{
+	return d == RS_DIR_C2S ? "server" : "client";
+}
+
+/* Durations as "35 µs", "1.250 ms", "2.000 s". */
+static void dur(struct nb *b, int64_t ns)
+{
+	if (ns < 0)
+		ns = 0;
+	if (ns < 10000)
+		add(b, "%lld ns", (long long)ns);
+	if (ns < 10000)
+		return;
+	if (ns < 10000000)
+		add(b, "%lld µs", (long long)(ns / 1000));
+	else if (ns < 10000000000ll)
+		add(b, "%.3f ms", (double)ns / 1e6);
+	else
+		add(b, "%.3f s", (double)ns / 1e9);
+}
+
+size_t rs_note_format(char *buf, size_t n, const struct rs_packet *pkt,
+		      const struct rs_tcp_event *ev, unsigned flags)
+{
+	struct nb b = { buf, n, 0 };
+	bool abs = flags & RS_NOTE_ABSOLUTE;
+	const struct rs_tcp *t = &pkt->tcp;
+	const char *me = who(ev->dir), *you = peer(ev->dir);
+	uint32_t seq = abs ? t->seq : ev->rel_seq;
+	uint32_t next = seq + (ev->rel_next_seq - ev->rel_seq);
+	uint32_t ack = abs ? t->ack : ev->rel_ack;
+	uint32_t an = ev->analysis;
+
+	if (n == 0)
+		return 0;
+	buf[0] = '\0';
+	if (an & RS_AN_PORT_REUSE)
+		add(&b, "port reuse: a new connection on the tuple of a finished one; ");
+	switch (ev->kind) {
+	case RS_EV_SYN:
+		if (an & RS_AN_SYN_RETRANS)
+			add(&b, "%s SYN again (same ISN %u): retransmission, no answer yet", me, t->seq);
+		else
+			add(&b, "%s SYN: opens the connection, %s ISN %u%s", me, me, t->seq,
+			    abs ? "" : " (relative 0)");
+		break;
+	case RS_EV_SYN_ACK:
+		if (an & RS_AN_SYNACK_RETRANS)
+			add(&b, "%s SYN-ACK again (same ISN %u): retransmission, the %s's ACK has not arrived",
+			    me, t->seq, you);
+		else
+			add(&b, "%s SYN-ACK: ack %u = %s ISN + 1, acknowledges the SYN; %s ISN %u",
+			    me, ack, you, me, t->seq);
+		break;
+	case RS_EV_HANDSHAKE_ACK:
+		add(&b, "%s ACK: ack %u = %s ISN + 1", me, ack, you);
+		if (ev->len)
+			add(&b, ", carries %u bytes (seq %u → next %u)", ev->len, seq, next);
+		if (ev->has_rtt) {
+			add(&b, "; handshake complete in ");
+			dur(&b, ev->rtt_ns);
+			add(&b, " (SYN→SYN-ACK ");
+			dur(&b, ev->rtt_server_ns);
+			add(&b, ", SYN-ACK→ACK ");
+			dur(&b, ev->rtt_client_ns);
+			add(&b, ")");
+		} else {
+			add(&b, "; handshake complete");
+		}
+		break;
+	case RS_EV_SIMOPEN_SYN:
+		add(&b, "%s SYN while the %s's SYN is unanswered: simultaneous open, %s ISN %u",
+		    me, you, me, t->seq);
+		break;
+	case RS_EV_SIMOPEN_SYN_ACK:
+		add(&b, "%s SYN-ACK: simultaneous open, repeats its SYN (seq = its ISN) and acks the %s's "
+		    "(ack %u = %s ISN + 1); not a retransmission", me, you, ack, you);
+		break;
+	case RS_EV_REFUSED:
+		add(&b, "%s RST/ACK: connection refused (ack %u = %s ISN + 1 answers the SYN; nothing listens on port %u)",
+		    me, ack, you, t->sport);
+		break;
+	case RS_EV_DATA:
+		add(&b, "%s data: %u bytes, seq %u → next %u", me, ev->len, seq, next);
+		if (ev->acked_new)
+			add(&b, "; acks %u bytes of the %s", ev->acked_new, you);
+		break;
+	case RS_EV_ACK:
+		if (ev->acked_new)
+			add(&b, "%s ACK: ack %u acknowledges %u new bytes of the %s", me, ack, ev->acked_new, you);
+		else
+			add(&b, "%s ACK: ack %u, nothing new acknowledged", me, ack);
+		break;
+	case RS_EV_FIN:
+		if (an & RS_AN_RETRANSMISSION)
+			add(&b, "%s FIN again: retransmission of the FIN at seq %u", me, seq + ev->len);
+		else
+			add(&b, "%s FIN: no more data from the %s; FIN uses one sequence number (seq %u → next %u)",
+			    me, me, seq + ev->len, next);
+		break;
+	case RS_EV_FIN_ACK:
+		add(&b, "%s ACK: ack %u = %s FIN seq + 1, acknowledges the FIN", me, ack, you);
+		break;
+	case RS_EV_SECOND_FIN:
+		add(&b, "%s FIN: the %s closes its side too (seq %u → next %u)", me, me, seq + ev->len, next);
+		break;
+	case RS_EV_THREE_WAY_CLOSE:
+		add(&b, "%s FIN+ACK: acks the %s's FIN (ack %u) and closes its own side in the same segment "
+		    "(three-way close; seq %u → next %u)", me, you, ack, seq + ev->len, next);
+		break;
+	case RS_EV_SIMCLOSE:
+		add(&b, "%s FIN crosses the %s's FIN (its ack %u does not cover it): simultaneous close",
+		    me, you, ack);
+		break;
+	case RS_EV_FINAL_ACK:
+		add(&b, "%s ACK: ack %u = %s FIN seq + 1, acknowledges the last FIN", me, ack, you);
+		break;
+	case RS_EV_HALF_CLOSE_DATA:
+		add(&b, "%s data after the %s's FIN: half-close, %u bytes still flow %s → %s (seq %u → next %u)",
+		    me, you, ev->len, me, you, seq, next);
+		break;
+	case RS_EV_RST:
+		add(&b, "%s RST: aborts the connection (seq %u)", me, seq);
+		break;
+	case RS_EV_RST_OOW:
+		add(&b, "%s RST with seq %u outside the %s's window: ignored (RFC 9293), not a close",
+		    me, seq, you);
+		break;
+	case RS_EV_AFTER_CLOSE:
+		add(&b, "%s segment after its side closed", me);
+		break;
+	default:
+		add(&b, "%s segment", me);
+		break;
+	}
+	if (an & RS_AN_RETRANSMISSION && ev->kind != RS_EV_FIN && ev->len) {
+		add(&b, "; retransmission of bytes %u..%u", seq, seq + ev->len - 1);
+		if (ev->ref_frame)
+			add(&b, " first sent in frame %llu", (unsigned long long)ev->ref_frame);
+	}
+	if (an & RS_AN_OUT_OF_ORDER)
+		add(&b, "; out of order: fills a hole below data already seen");
+	if (an & RS_AN_LOST_SEGMENT)
+		add(&b, "; bytes before seq %u were not captured", seq);
+	if (an & RS_AN_DUP_ACK)
+		add(&b, "; duplicate ACK #%u of frame %llu: the %s still waits for byte %u",
+		    ev->dup_ack_n, (unsigned long long)ev->ref_frame, me, ack);
+	if (an & RS_AN_ZERO_WINDOW)
+		add(&b, "; window 0: the %s's receive buffer is full, the %s must stop", me, you);
+	if (an & RS_AN_ZERO_WINDOW_PROBE)
+		add(&b, "; zero-window probe: one byte to see whether the window reopened");
+	if (an & RS_AN_WINDOW_UPDATE)
+		add(&b, "; window update to %u: same ack, only the window changed", ev->win_scaled);
+	if (an & RS_AN_KEEP_ALIVE)
+		add(&b, "; keep-alive: seq = next - 1, asks the %s to answer", you);
+	if (an & RS_AN_KEEP_ALIVE_ACK)
+		add(&b, "; answers the keep-alive");
+	if (an & RS_AN_ACKED_UNSEEN)
+		add(&b, "; acknowledges %s data the capture never saw", you);
+	if (an & RS_AN_BAD_CHECKSUM)
+		add(&b, "; bad checksum");
+	if (ev->new_conn && ev->client_guessed)
+		add(&b, "; capture starts mid-stream: client guessed from the ports");
+	return b.len;
+}
+
+static void states(struct nb *b, const struct rs_tcp_event *ev)
+{
+	bool cc = ev->client_state != ev->prev_client_state;
+	bool sc = ev->server_state != ev->prev_server_state;
+	const char *c = rs_tcp_state_str(ev->client_state), *s = rs_tcp_state_str(ev->server_state);
+
+	if (ev->client_state == ev->server_state && (cc || sc))
+		add(b, "; both %s", c);
+	else if (cc && sc)
+		add(b, "; client → %s, server → %s", c, s);
+	else if (cc)
+		add(b, "; client → %s (server %s)", c, s);
+	else if (sc)
+		add(b, "; server → %s (client %s)", s, c);
+	else
+		add(b, "; client %s, server %s", c, s);
+}
+
+void rs_note_text(struct rs_out *o, const struct rs_packet *pkt, const struct rs_tcp_event *ev,
+		  unsigned flags)
+{
+	char buf[640];
+	struct nb b = { buf, sizeof(buf), 0 };
+	b.len = rs_note_format(buf, sizeof(buf), pkt, ev, flags);
+	states(&b, ev);
+	rs_out_str(o, "  ");
+	rs_out_write(o, buf, b.len);
+	rs_out_char(o, '\n');
+	if (!(flags & RS_NOTE_VERBOSE))
+		return;
+	const struct rs_tcp *t = &pkt->tcp;
+	b.len = 0;
+	buf[0] = '\0';
+	if (t->flags & RS_TH_SYN)
+		add(&b, "window %u (never scaled in a SYN)", t->win);
+	else if (ev->wscale_known && ev->win_scaled != t->win)
+		add(&b, "window %u × %u (scale) = %u bytes", t->win, ev->win_scaled / (t->win ? t->win : 1),
+		    ev->win_scaled);
+	else
+		add(&b, "window %u bytes%s", t->win, ev->wscale_known ? "" : " (scale unknown: no SYN seen)");
+	if (t->has_mss)
+		add(&b, "; MSS %u", t->mss);
+	if (t->has_wscale)
+		add(&b, "; window scale %u (×%u)", t->wscale, 1u << (t->wscale > 14 ? 14 : t->wscale));
+	if (t->sack_perm)
+		add(&b, "; SACK permitted");
+	for (unsigned i = 0; i < t->n_sack && i < RS_MAX_SACK; i++)
+		add(&b, "; SACK %u-%u", t->sack[i][0], t->sack[i][1]);
+	if (t->has_ts)
+		add(&b, "; timestamps val %u ecr %u", t->ts_val, t->ts_ecr);
+	if (t->csum_checked)
+		add(&b, "; checksum 0x%04x %s", t->csum, t->csum_ok ? "ok" : "BAD");
+	else
+		add(&b, "; checksum 0x%04x not checked (segment not fully captured)", t->csum);
+	rs_out_str(o, "  ");
+	rs_out_write(o, buf, b.len);
+	rs_out_char(o, '\n');
+}
+
+void rs_note_json(struct rs_out *o, const struct rs_packet *pkt, const struct rs_tcp_event *ev)
+{
+	char buf[640];
+	size_t n = rs_note_format(buf, sizeof(buf), pkt, ev, 0);
+	rs_out_str(o, "\"conn\":{\"id\":");
+	rs_out_u64(o, ev->conn_id);
+	rs_out_str(o, ",\"dir\":");
+	rs_out_json_cstr(o, rs_dir_str(ev->dir));
+	rs_out_str(o, ",\"event\":");
+	rs_out_json_cstr(o, rs_tcp_event_kind_str(ev->kind));
+	rs_out_str(o, ",\"client_state\":");
+	rs_out_json_cstr(o, rs_tcp_state_str(ev->client_state));
+	rs_out_str(o, ",\"server_state\":");
+	rs_out_json_cstr(o, rs_tcp_state_str(ev->server_state));
+	rs_out_str(o, ",\"analysis\":[");
+	bool first = true;
+	for (unsigned i = 0; i < RS_AN_COUNT; i++) {
+		if (!(ev->analysis & (1u << i)))
+			continue;
+		if (!first)
+			rs_out_char(o, ',');
+		first = false;
+		rs_out_json_cstr(o, rs_analysis_name(1u << i));
+	}
+	rs_out_str(o, "],\"client_guessed\":");
+	rs_out_str(o, ev->client_guessed ? "true" : "false");
+	rs_out_str(o, "},\"note\":");
+	rs_out_json_str(o, buf, n);
+}
+
+void rs_note_json_tcp_rel(struct rs_out *o, const struct rs_tcp_event *ev)
+{
+	rs_out_str(o, ",\"rel_seq\":");
+	rs_out_u64(o, ev->rel_seq);
+	if (ev->rel_ack_valid) {
+		rs_out_str(o, ",\"rel_ack\":");
+		rs_out_u64(o, ev->rel_ack);
+	}
+}
+
+const char *rs_tcp_event_brief(const struct rs_tcp_event *ev)
+{
+	static const uint32_t order[] = {
+		RS_AN_PORT_REUSE, RS_AN_SYN_RETRANS, RS_AN_SYNACK_RETRANS, RS_AN_RST_OUT_OF_WINDOW,
+		RS_AN_RETRANSMISSION, RS_AN_OUT_OF_ORDER, RS_AN_KEEP_ALIVE, RS_AN_KEEP_ALIVE_ACK,
+		RS_AN_DUP_ACK, RS_AN_ZERO_WINDOW_PROBE, RS_AN_ZERO_WINDOW, RS_AN_WINDOW_UPDATE,
+	};
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		if (ev->analysis & order[i])
+			return rs_analysis_name(order[i]);
+	return rs_tcp_event_kind_str(ev->kind);
+}

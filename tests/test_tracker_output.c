@@ -1,0 +1,177 @@
+/* test_tracker_output.c: notes, JSON members, summary rows and the ladder. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "rawshake/ladder.h"
+#include "rawshake/note.h"
+#include "rawshake/summary.h"
+#include "rawshake/tracker.h"
+#include "tracker_pkt.h"
+
+#define S RS_TH_SYN
+#define A RS_TH_ACK
+#define F RS_TH_FIN
+#define CI 3332716161u
+#define SI 3920886326u
+
+static struct rs_out out;
+static FILE *tmp;
+
+static void out_open(void)
+{
+	tmp = tmpfile();
+	assert_non_null(tmp);
+	rs_out_init(&out, fileno(tmp));
+}
+
+/* Everything written since out_open, NUL-terminated (caller frees). */
+static char *out_text(void)
+{
+	rs_out_flush(&out);
+	long n = ftell(tmp) >= 0 ? lseek(fileno(tmp), 0, SEEK_END) : 0;
+	char *s = calloc(1, (size_t)n + 1);
+	assert_non_null(s);
+	assert_int_equal(pread(fileno(tmp), s, (size_t)n, 0), n);
+	fclose(tmp);
+	return s;
+}
+
+static struct rs_conn_record last;
+static int nrec;
+
+static void on_done(void *ctx, const struct rs_conn_record *r)
+{
+	(void)ctx;
+	last = *r;
+	nrec++;
+}
+
+struct step {
+	int from_client;
+	uint8_t fl;
+	uint32_t seq, ack, len;
+	int64_t dt;
+};
+
+static const struct step conv1[] = {
+	{ 1, S, CI, 0, 0, 0 },
+	{ 0, S | A, SI, CI + 1, 0, 20 },
+	{ 1, A, CI + 1, SI + 1, 0, 15 },
+	{ 1, A, CI + 1, SI + 1, 18, 100 },
+	{ 0, A, SI + 1, CI + 19, 0, 10 },
+	{ 1, F | A, CI + 19, SI + 1, 0, 10 },
+	{ 0, F | A, SI + 1, CI + 20, 0, 10 },
+	{ 1, A, CI + 20, SI + 2, 0, 10 },
+};
+
+static void test_notes(void **state)
+{
+	(void)state;
+	struct rs_tracker *t = rs_tracker_new(NULL);
+	struct rs_ladder *lad = rs_ladder_new(4);
+	struct conv v;
+	struct rs_packet p;
+	conv_init(&v);
+	out_open();
+	for (size_t i = 0; i < sizeof(conv1) / sizeof(conv1[0]); i++) {
+		const struct step *s = &conv1[i];
+		seg(&v, &p, s->from_client, s->fl, s->seq, s->ack, s->len, 1000, s->dt);
+		const struct rs_tcp_event *ev = rs_tracker_update(t, &p);
+		rs_note_text(&out, &p, ev, 0);
+		rs_ladder_add(lad, &p, ev);
+		if (i == 2) {
+			rs_note_json(&out, &p, ev);
+			rs_out_char(&out, '\n');
+			rs_note_text(&out, &p, ev, RS_NOTE_ABSOLUTE | RS_NOTE_VERBOSE);
+		}
+	}
+	char *s = out_text();
+	assert_non_null(strstr(s, "  client SYN: opens the connection, client ISN 3332716161 (relative 0); client → SYN_SENT (server LISTEN)\n"));
+	assert_non_null(strstr(s, "server SYN-ACK: ack 1 = client ISN + 1, acknowledges the SYN; server ISN 3920886326; server → SYN_RECEIVED"));
+	assert_non_null(strstr(s, "client ACK: ack 1 = server ISN + 1; handshake complete in 35 µs (SYN→SYN-ACK 20 µs, SYN-ACK→ACK 15 µs); both ESTABLISHED"));
+	assert_non_null(strstr(s, "client FIN: no more data from the client; FIN uses one sequence number (seq 19 → next 20); client → FIN_WAIT_1"));
+	assert_non_null(strstr(s, "three-way close"));
+	assert_non_null(strstr(s, "\"conn\":{\"id\":1,\"dir\":\"c2s\",\"event\":\"handshake-ack\",\"client_state\":\"ESTABLISHED\",\"server_state\":\"ESTABLISHED\",\"analysis\":[]"));
+	assert_non_null(strstr(s, "\"note\":\"client ACK: ack 1 = server ISN + 1; handshake"));
+	assert_non_null(strstr(s, "client ACK: ack 3920886327 = server ISN + 1"));
+	assert_non_null(strstr(s, "checksum"));
+	free(s);
+
+	/* The ladder keeps 4 rows and says how many it dropped. */
+	out_open();
+	rs_ladder_print(lad, &out, true, 0);
+	s = out_text();
+	assert_non_null(strstr(s, "SYN seq=0 "));
+	assert_non_null(strstr(s, "SYN,ACK seq=0 ack=1"));
+	assert_non_null(strstr(s, "SYN_RECEIVED"));
+	assert_non_null(strstr(s, "(4 more segments not drawn"));
+	for (char *line = strtok(s, "\n"); line; line = strtok(NULL, "\n"))
+		assert_true(strlen(line) <= 80);
+	free(s);
+	out_open();
+	rs_ladder_print(lad, &out, false, 0);
+	s = out_text();
+	assert_non_null(strstr(s, "▶│"));
+	assert_non_null(strstr(s, "│◀─ SYN,ACK"));
+	free(s);
+	out_open();
+	rs_ladder_print(lad, &out, false, 2);
+	s = out_text();
+	assert_string_equal(s, "");
+	free(s);
+	rs_ladder_free(lad);
+	rs_tracker_free(t);
+}
+
+static void test_summary(void **state)
+{
+	(void)state;
+	struct rs_tracker_config cfg;
+	rs_tracker_config_default(&cfg);
+	cfg.on_conn_done = on_done;
+	struct rs_tracker *t = rs_tracker_new(&cfg);
+	struct conv v;
+	struct rs_packet p;
+	conv_init(&v);
+	for (size_t i = 0; i < sizeof(conv1) / sizeof(conv1[0]); i++) {
+		const struct step *s = &conv1[i];
+		seg(&v, &p, s->from_client, s->fl, s->seq, s->ack, s->len, 1000, s->dt);
+		rs_tracker_update(t, &p);
+	}
+	rs_tracker_finish(t);
+	assert_int_equal(nrec, 1);
+	out_open();
+	rs_summary_json(&out, &last);
+	rs_summary_text_header(&out);
+	rs_summary_text_row(&out, &last);
+	struct rs_tracker_stats st;
+	rs_tracker_get_stats(t, &st);
+	rs_summary_stats_text(&out, &st);
+	char *s = out_text();
+	assert_non_null(strstr(s, "{\"type\":\"conn\",\"id\":1,\"client\":\"10.0.0.1\",\"cport\":40000,"
+				  "\"server\":\"10.0.0.2\",\"sport\":80,\"first_ts\":\"1700000000.000000\","
+				  "\"last_ts\":\"1700000000.000175\",\"duration\":0.000175,\"c2s_pkts\":5,"
+				  "\"c2s_bytes\":18,\"s2c_pkts\":3,\"s2c_bytes\":0,\"handshake_rtt\":0.000035,"
+				  "\"conn_state\":\"SF\",\"history\":\"ShADaFf\",\"close\":\"fin\""));
+	assert_non_null(strstr(s, "10.0.0.1:40000"));
+	assert_non_null(strstr(s, " SF "));
+	assert_non_null(strstr(s, "# 1 TCP connections"));
+	free(s);
+	rs_tracker_free(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_notes),
+		cmocka_unit_test(test_summary),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
