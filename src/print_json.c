@@ -1,6 +1,7 @@
 /* print_json.c: one packet as a JSON Lines object (keys documented in rawshake(1)). */
 #include "rawshake/print.h"
 #include "rawshake/names.h"
+#include "rawshake/note.h"
 
 /* ,"key": */
 static void key(struct rs_out *o, const char *k)
@@ -310,7 +311,6 @@ void rs_print_json(struct rs_printer *pr, struct rs_out *o, const struct rs_pack
 		   const struct rs_tcp_event *ev)
 {
 	(void)pr;
-	(void)ev;
 	rs_out_str(o, "{\"type\":\"pkt\",\"frame\":");
 	rs_out_u64(o, pkt->frame);
 	key(o, "ts");
@@ -327,7 +327,13 @@ void rs_print_json(struct rs_printer *pr, struct rs_out *o, const struct rs_pack
 	switch (pkt->l4) {
 	case RS_LAYER_TCP:
 		print_tcp(o, &pkt->tcp);
+		if (ev)
+			rs_note_json_tcp_rel(o, ev);
 		rs_out_char(o, '}');
+		if (ev) {
+			rs_out_char(o, ',');
+			rs_note_json(o, pkt, ev);
+		}
 		break;
 	case RS_LAYER_UDP:
 		print_udp(o, &pkt->udp);

@@ -1,6 +1,8 @@
 /* print_text.c: one packet as a line of text, tcpdump-like but with flag names. */
 #include "rawshake/print.h"
 #include "rawshake/names.h"
+#include "rawshake/note.h"
+#include "rawshake/tracker.h"
 
 #include <string.h>
 #include <time.h>
@@ -167,16 +169,15 @@ static void print_tcp(struct rs_printer *pr, struct rs_out *o, const struct rs_p
 		      const struct rs_tcp_event *ev)
 {
 	const struct rs_tcp *t = &pkt->tcp;
-	(void)pr;
-	(void)ev;
+	bool rel = ev && !(pr->flags & RS_PRINT_ABSOLUTE);
 
 	rs_out_str(o, "TCP [");
 	rs_print_tcp_flags(o, t->flags);
 	rs_out_str(o, "] seq ");
-	rs_out_u64(o, t->seq);
+	rs_out_u64(o, rel ? ev->rel_seq : t->seq);
 	if (t->flags & RS_TH_ACK) {
 		rs_out_str(o, " ack ");
-		rs_out_u64(o, t->ack);
+		rs_out_u64(o, rel && ev->rel_ack_valid ? ev->rel_ack : t->ack);
 	}
 	rs_out_str(o, " win ");
 	rs_out_u64(o, t->win);
@@ -383,5 +384,17 @@ void rs_print_text(struct rs_printer *pr, struct rs_out *o, const struct rs_pack
 		rs_out_str(o, " [bad ip csum]");
 	if (pkt->has_err)
 		print_error(o, pkt);
+	if (ev && (pr->flags & RS_PRINT_BRIEF)) {
+		rs_out_str(o, "  ; ");
+		rs_out_str(o, rs_tcp_event_brief(ev));
+	}
 	rs_out_char(o, '\n');
+	if (ev && !(pr->flags & (RS_PRINT_BRIEF | RS_PRINT_NO_NOTE))) {
+		unsigned nf = 0;
+		if (pr->flags & RS_PRINT_VERBOSE)
+			nf |= RS_NOTE_VERBOSE;
+		if (pr->flags & RS_PRINT_ABSOLUTE)
+			nf |= RS_NOTE_ABSOLUTE;
+		rs_note_text(o, pkt, ev, nf);
+	}
 }

@@ -1,10 +1,16 @@
-/* view.c: decode → print for every packet, and the file-reading loop. */
+/* view.c: decode → track → print for every packet, and the file-reading loop. */
 #include "rawshake/view.h"
 #include "rawshake/capfile.h"
+#include "rawshake/ladder.h"
+#include "rawshake/summary.h"
+#include "rawshake/tracker.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#define DEFAULT_LADDER_ROWS 100000u
 
 const char *rs_format_str(enum rs_format f)
 {
@@ -16,18 +22,83 @@ const char *rs_format_str(enum rs_format f)
 	return "unknown";
 }
 
-void rs_view_init(struct rs_view *v, const struct rs_view_opts *opts, struct rs_out *out)
+static void print_record(struct rs_view *v, struct rs_out *o, const struct rs_conn_record *r)
+{
+	if (v->opts.format == RS_FORMAT_JSON) {
+		rs_summary_json(o, r);
+	} else {
+		if (v->summary_rows == 0)
+			rs_summary_text_header(o);
+		rs_summary_text_row(o, r);
+	}
+	v->summary_rows++;
+}
+
+static void on_conn_done(void *ctx, const struct rs_conn_record *r)
+{
+	struct rs_view *v = ctx;
+
+	if (!v->opts.summary || (v->opts.only_conn && r->id != v->opts.only_conn))
+		return;
+	/* Alone (-q) or after a ladder, rows can go out at once; under printed
+	 * packets they wait for the end. */
+	if (v->opts.quiet)
+		print_record(v, v->out, r);
+	else if (v->pending)
+		print_record(v, v->pending, r);
+}
+
+bool rs_view_init(struct rs_view *v, const struct rs_view_opts *opts, struct rs_out *out,
+		  char *err, size_t errlen)
 {
 	memset(v, 0, sizeof(*v));
 	v->opts = *opts;
 	v->out = out;
+	v->pending_fd = -1;
 	rs_printer_init(&v->printer, opts->print_flags);
+	if (opts->no_track && !opts->summary && opts->format != RS_FORMAT_LADDER)
+		return true;
+
+	struct rs_tracker_config cfg;
+	rs_tracker_config_default(&cfg);
+	if (opts->max_conns)
+		cfg.max_conns = opts->max_conns;
+	cfg.on_conn_done = on_conn_done;
+	cfg.ctx = v;
+	v->tracker = rs_tracker_new(&cfg);
+	if (!v->tracker) {
+		snprintf(err, errlen, "cannot allocate the connection table");
+		return false;
+	}
+	if (opts->format == RS_FORMAT_LADDER) {
+		v->ladder = rs_ladder_new(opts->max_ladder_rows ? opts->max_ladder_rows
+								: DEFAULT_LADDER_ROWS);
+		if (!v->ladder) {
+			snprintf(err, errlen, "cannot allocate the ladder diagram");
+			return false;
+		}
+	}
+	if (opts->summary && !opts->quiet) {
+		FILE *tf = tmpfile();
+		v->pending = malloc(sizeof(*v->pending));
+		if (!tf || !v->pending) {
+			snprintf(err, errlen, "cannot create a temporary file for the summary");
+			if (tf)
+				fclose(tf);
+			return false;
+		}
+		v->pending_fd = dup(fileno(tf));
+		fclose(tf);
+		rs_out_init(v->pending, v->pending_fd);
+	}
+	return true;
 }
 
 bool rs_view_packet(struct rs_view *v, int dlt, uint8_t ts_digits,
 		    const struct pcap_pkthdr *h, const uint8_t *data)
 {
 	struct rs_packet *pkt = &v->pkt;
+	const struct rs_tcp_event *ev = NULL;
 
 	if (v->opts.max_packets && v->frames >= v->opts.max_packets)
 		return false;
@@ -39,18 +110,53 @@ bool rs_view_packet(struct rs_view *v, int dlt, uint8_t ts_digits,
 	pkt->len = h->len;
 	if (rs_decode(dlt, data, h->caplen, h->len, pkt) != RS_OK)
 		v->decode_errors++;
+	if (v->tracker && pkt->l4 == RS_LAYER_TCP)
+		ev = rs_tracker_update(v->tracker, pkt);
 
-	if (!v->opts.quiet) {
+	bool show = !v->opts.only_conn || (ev && ev->conn_id == v->opts.only_conn);
+	if (show && v->ladder && ev)
+		rs_ladder_add(v->ladder, pkt, ev);
+	if (show && !v->opts.quiet) {
+		const struct rs_tcp_event *pev = v->opts.no_track ? NULL : ev;
 		if (v->opts.format == RS_FORMAT_JSON)
-			rs_print_json(&v->printer, v->out, pkt, NULL);
-		else
-			rs_print_text(&v->printer, v->out, pkt, NULL);
+			rs_print_json(&v->printer, v->out, pkt, pev);
+		else if (v->opts.format == RS_FORMAT_TEXT)
+			rs_print_text(&v->printer, v->out, pkt, pev);
 	}
 	return !(v->opts.max_packets && v->frames >= v->opts.max_packets);
 }
 
+/* Appends what waited in the temporary file to the output. */
+static void flush_pending(struct rs_view *v)
+{
+	char buf[65536];
+	ssize_t n;
+
+	if (!v->pending)
+		return;
+	rs_out_flush(v->pending);
+	if (lseek(v->pending_fd, 0, SEEK_SET) < 0)
+		return;
+	while ((n = read(v->pending_fd, buf, sizeof(buf))) > 0)
+		rs_out_write(v->out, buf, (size_t)n);
+}
+
 void rs_view_finish(struct rs_view *v)
 {
+	if (v->ladder && !v->opts.quiet)
+		rs_ladder_print(v->ladder, v->out, v->opts.ascii, v->opts.only_conn);
+	if (v->tracker) {
+		rs_tracker_finish(v->tracker);
+		if (v->opts.summary) {
+			struct rs_tracker_stats st;
+			flush_pending(v);
+			rs_tracker_get_stats(v->tracker, &st);
+			if (v->opts.format == RS_FORMAT_JSON)
+				rs_summary_stats_json(v->out, &st);
+			else
+				rs_summary_stats_text(v->out, &st);
+		}
+	}
 	if (v->opts.quiet) {
 		if (v->opts.format == RS_FORMAT_JSON) {
 			rs_out_str(v->out, "{\"type\":\"count\",\"packets\":");
@@ -74,7 +180,17 @@ void rs_view_finish(struct rs_view *v)
 
 void rs_view_free(struct rs_view *v)
 {
-	(void)v;
+	if (v->tracker)
+		rs_tracker_free(v->tracker);
+	if (v->ladder)
+		rs_ladder_free(v->ladder);
+	if (v->pending_fd >= 0)
+		close(v->pending_fd);
+	free(v->pending);
+	v->tracker = NULL;
+	v->ladder = NULL;
+	v->pending = NULL;
+	v->pending_fd = -1;
 }
 
 static void report(int errfd, const char *file, const char *msg)

@@ -23,11 +23,21 @@ enum rs_format {
 };
 const char *rs_format_str(enum rs_format f);
 
+struct rs_tracker;
+struct rs_ladder;
+struct rs_conn_record;
+
 struct rs_view_opts {
 	enum rs_format format;
 	unsigned print_flags;     /* RS_PRINT_* */
 	bool quiet;               /* decode everything, print only the count */
+	bool summary;             /* one row per connection at the end */
+	bool no_track;            /* no TCP tracking: absolute numbers, no notes */
+	bool ascii;               /* ladder: ASCII arrows */
 	uint64_t max_packets;     /* -c; 0 = no limit */
+	uint64_t only_conn;       /* --conn N: only this connection; 0 = all */
+	uint32_t max_conns;       /* tracker bound; 0 = default */
+	uint32_t max_ladder_rows; /* ladder bound; 0 = default */
 };
 
 struct rs_view {
@@ -37,9 +47,18 @@ struct rs_view {
 	struct rs_packet pkt;     /* reused for every packet: no per-packet allocation */
 	uint64_t frames;          /* packets seen (after the filter) */
 	uint64_t decode_errors;   /* packets with a truncated or invalid layer */
+	struct rs_tracker *tracker;
+	struct rs_ladder *ladder;
+	/* Summary rows of connections finished while packets are still being
+	 * printed wait in a temporary file (bounded memory) until the end. */
+	struct rs_out *pending;
+	int pending_fd;
+	uint64_t summary_rows;
 };
 
-void rs_view_init(struct rs_view *v, const struct rs_view_opts *opts, struct rs_out *out);
+/* Returns false (err filled) when the tracker or ladder cannot be allocated. */
+bool rs_view_init(struct rs_view *v, const struct rs_view_opts *opts, struct rs_out *out,
+		  char *err, size_t errlen);
 /* Shows one packet; h->ts.tv_usec is in microseconds when ts_digits is 6,
  * nanoseconds when 9.  Returns false once -c packets have been shown. */
 bool rs_view_packet(struct rs_view *v, int dlt, uint8_t ts_digits,

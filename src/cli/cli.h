@@ -4,6 +4,8 @@
 
 #include <stdio.h>
 
+#include "rawshake/view.h"
+
 struct rs_command {
 	const char *name;
 	const char *summary;      /* one line for "rawshake help" */
@@ -26,6 +28,36 @@ enum {
  * returns false when it is not a number in [min, max]. */
 int rs_cli_parse_u64(const char *opt, const char *s, unsigned long long min,
 		     unsigned long long max, unsigned long long *out);
+
+/* Long-only options shared by the commands that show packets. */
+enum {
+	RS_OPT_FORMAT = 0x100,
+	RS_OPT_BRIEF,
+	RS_OPT_ASCII,
+	RS_OPT_SUMMARY,
+	RS_OPT_CONN,
+	RS_OPT_MAX_CONNS,
+	RS_OPT_FIRST_COMMAND_OPT = 0x200,  /* commands number their own from here */
+};
+#define RS_CLI_VIEW_SHORTOPTS "c:qvS"
+#define RS_CLI_VIEW_LONGOPTS \
+	{ "count", required_argument, NULL, 'c' }, \
+	{ "quiet", no_argument, NULL, 'q' }, \
+	{ "verbose", no_argument, NULL, 'v' }, \
+	{ "absolute", no_argument, NULL, 'S' }, \
+	{ "brief", no_argument, NULL, RS_OPT_BRIEF }, \
+	{ "format", required_argument, NULL, RS_OPT_FORMAT }, \
+	{ "ascii", no_argument, NULL, RS_OPT_ASCII }, \
+	{ "summary", no_argument, NULL, RS_OPT_SUMMARY }, \
+	{ "conn", required_argument, NULL, RS_OPT_CONN }, \
+	{ "max-conns", required_argument, NULL, RS_OPT_MAX_CONNS }
+
+/* Handles one of the shared options: 1 handled, 0 not a shared option,
+ * -1 bad value (message printed). */
+int rs_cli_view_opt(int c, const char *arg, struct rs_view_opts *vo);
+void rs_cli_view_usage(FILE *f);
+/* Derived settings once all options are read. */
+void rs_cli_view_finalize(struct rs_view_opts *vo);
 
 /* The remaining arguments joined by spaces (a BPF filter, as tcpdump takes
  * it), or NULL when there are none.  Exits on allocation failure. */

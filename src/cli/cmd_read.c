@@ -13,14 +13,12 @@ static void read_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: rawshake read [options] FILE... [FILTER]\n"
-		"Read pcap/pcapng files ('-' = standard input) and print every packet.\n"
-		"FILTER is a BPF expression in tcpdump syntax; no names are ever resolved.\n"
-		"\n"
-		"  -c, --count N        stop after N packets\n"
-		"  -q, --quiet          decode everything, print only the packet count\n"
-		"  -v, --verbose        IP header details and checksums\n"
-		"      --format FMT     text (default) or json (JSON Lines)\n"
-		"  -h, --help           this help\n");
+		"Read pcap/pcapng files ('-' = standard input), follow every TCP connection\n"
+		"and explain every packet.  FILTER is a BPF expression in tcpdump syntax;\n"
+		"no names are ever resolved.\n"
+		"\n");
+	rs_cli_view_usage(f);
+	fprintf(f, "  -h, --help           this help\n");
 }
 
 /*
@@ -45,49 +43,28 @@ static bool is_file_arg(const char *a)
 static int read_run(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "count", required_argument, NULL, 'c' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "format", required_argument, NULL, 'F' },
+		RS_CLI_VIEW_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct rs_view_opts vo = { .format = RS_FORMAT_TEXT };
-	unsigned long long n;
 	int c;
 
 	/* "+": stop at the first non-option, so a filter's words stay arguments. */
-	while ((c = getopt_long(argc, argv, "+c:qvh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			if (!rs_cli_parse_u64("-c", optarg, 1, UINT64_MAX, &n))
-				return RS_EXIT_USAGE;
-			vo.max_packets = n;
-			break;
-		case 'q':
-			vo.quiet = true;
-			break;
-		case 'v':
-			vo.print_flags |= RS_PRINT_VERBOSE;
-			break;
-		case 'F':
-			if (strcmp(optarg, "text") == 0) {
-				vo.format = RS_FORMAT_TEXT;
-			} else if (strcmp(optarg, "json") == 0) {
-				vo.format = RS_FORMAT_JSON;
-			} else {
-				fprintf(stderr, "rawshake read: --format: '%s' is not text or json\n", optarg);
-				return RS_EXIT_USAGE;
-			}
-			break;
-		case 'h':
+	while ((c = getopt_long(argc, argv, "+" RS_CLI_VIEW_SHORTOPTS "h", longopts, NULL)) != -1) {
+		int r = rs_cli_view_opt(c, optarg, &vo);
+		if (r < 0)
+			return RS_EXIT_USAGE;
+		if (r > 0)
+			continue;
+		if (c == 'h') {
 			read_usage(stdout);
 			return RS_EXIT_OK;
-		default:
-			read_usage(stderr);
-			return RS_EXIT_USAGE;
 		}
+		read_usage(stderr);
+		return RS_EXIT_USAGE;
 	}
+	rs_cli_view_finalize(&vo);
 	if (optind >= argc) {
 		fprintf(stderr, "rawshake read: no capture file given\n");
 		read_usage(stderr);
@@ -101,8 +78,14 @@ static int read_run(int argc, char **argv)
 
 	static struct rs_out out;
 	struct rs_view view;
+	char err[256];
 	rs_out_init(&out, STDOUT_FILENO);
-	rs_view_init(&view, &vo, &out);
+	if (!rs_view_init(&view, &vo, &out, err, sizeof(err))) {
+		fprintf(stderr, "rawshake read: %s\n", err);
+		rs_view_free(&view);
+		free(filter);
+		return RS_EXIT_USAGE;
+	}
 	int status = rs_read_files(&view, argv + first, nfiles, filter, STDERR_FILENO);
 	if (!rs_out_closed(&out))
 		rs_view_finish(&view);

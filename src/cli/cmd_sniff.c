@@ -19,18 +19,15 @@ static void sniff_usage(FILE *f)
 		"FILTER is a BPF expression in tcpdump syntax.\n"
 		"\n"
 		"  -i, --interface IFACE  interface ('any' for all); default: the first usable one\n"
-		"  -c, --count N          stop after N packets\n"
 		"  -w, --write FILE       also write the packets to a pcap file\n"
-		"  -q, --quiet            print nothing per packet (with -w: just save)\n"
-		"  -v, --verbose          IP header details and checksums\n"
-		"      --format FMT       text (default) or json\n"
 		"  -B, --buffer-size KIB  kernel capture buffer in KiB\n"
 		"  -s, --snaplen N        bytes captured per packet (default 262144)\n"
 		"  -p, --no-promisc       do not put the interface in promiscuous mode\n"
 		"      --nano             nanosecond timestamps\n"
 		"  -Z, --user USER        drop to USER after opening (default nobody; root keeps root)\n"
-		"  -h, --help             this help\n"
-		"Needs root, or cap_net_raw,cap_net_admin (setcap) on the binary.\n");
+		"  -h, --help             this help\n");
+	rs_cli_view_usage(f);
+	fprintf(f, "Needs root, or cap_net_raw,cap_net_admin (setcap) on the binary.\n");
 }
 
 static struct rs_live live;
@@ -44,16 +41,13 @@ static void on_signal(int sig)
 static int sniff_run(int argc, char **argv)
 {
 	static const struct option longopts[] = {
+		RS_CLI_VIEW_LONGOPTS,
 		{ "interface", required_argument, NULL, 'i' },
-		{ "count", required_argument, NULL, 'c' },
 		{ "write", required_argument, NULL, 'w' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "format", required_argument, NULL, 'F' },
 		{ "buffer-size", required_argument, NULL, 'B' },
 		{ "snaplen", required_argument, NULL, 's' },
 		{ "no-promisc", no_argument, NULL, 'p' },
-		{ "nano", no_argument, NULL, 'N' },
+		{ "nano", no_argument, NULL, RS_OPT_FIRST_COMMAND_OPT },
 		{ "user", required_argument, NULL, 'Z' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -61,31 +55,19 @@ static int sniff_run(int argc, char **argv)
 	struct rs_view_opts vo = { .format = RS_FORMAT_TEXT };
 	struct rs_live_opts lo = { .promisc = true };
 	const char *wfile = NULL, *user = NULL;
-	uint64_t count = 0;
 	unsigned long long n;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+i:c:w:qvB:s:pZ:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+" RS_CLI_VIEW_SHORTOPTS "i:w:B:s:pZ:h", longopts,
+				NULL)) != -1) {
+		int r = rs_cli_view_opt(c, optarg, &vo);
+		if (r < 0)
+			return RS_EXIT_USAGE;
+		if (r > 0)
+			continue;
 		switch (c) {
 		case 'i': lo.ifname = optarg; break;
-		case 'c':
-			if (!rs_cli_parse_u64("-c", optarg, 1, UINT64_MAX, &n))
-				return RS_EXIT_USAGE;
-			count = n;
-			break;
 		case 'w': wfile = optarg; break;
-		case 'q': vo.quiet = true; break;
-		case 'v': vo.print_flags |= RS_PRINT_VERBOSE; break;
-		case 'F':
-			if (strcmp(optarg, "text") == 0) {
-				vo.format = RS_FORMAT_TEXT;
-			} else if (strcmp(optarg, "json") == 0) {
-				vo.format = RS_FORMAT_JSON;
-			} else {
-				fprintf(stderr, "rawshake sniff: --format: '%s' is not text or json\n", optarg);
-				return RS_EXIT_USAGE;
-			}
-			break;
 		case 'B':
 			if (!rs_cli_parse_u64("-B", optarg, 1, 4u << 20, &n))
 				return RS_EXIT_USAGE;
@@ -97,7 +79,7 @@ static int sniff_run(int argc, char **argv)
 			lo.snaplen = (int)n;
 			break;
 		case 'p': lo.promisc = false; break;
-		case 'N': lo.nano = true; break;
+		case RS_OPT_FIRST_COMMAND_OPT: lo.nano = true; break;
 		case 'Z': user = optarg; break;
 		case 'h':
 			sniff_usage(stdout);
@@ -107,6 +89,7 @@ static int sniff_run(int argc, char **argv)
 			return RS_EXIT_USAGE;
 		}
 	}
+	rs_cli_view_finalize(&vo);
 	char *filter = rs_cli_join_args(argc - optind, argv + optind);
 	lo.filter = filter;
 
@@ -142,11 +125,17 @@ static int sniff_run(int argc, char **argv)
 	static struct rs_out out;
 	struct rs_view view;
 	rs_out_init(&out, STDOUT_FILENO);
-	rs_view_init(&view, &vo, &out);
+	if (!rs_view_init(&view, &vo, &out, err, sizeof(err))) {
+		fprintf(stderr, "rawshake sniff: %s\n", err);
+		rs_view_free(&view);
+		rs_live_close(&live);
+		free(filter);
+		return RS_EXIT_USAGE;
+	}
 	fprintf(stderr, "rawshake sniff: listening on %s, link type %s%s\n", live.ifname,
 		pcap_datalink_val_to_name(live.dlt) ? pcap_datalink_val_to_name(live.dlt) : "?",
 		wfile ? ", writing to file" : "");
-	if (!rs_live_loop(&live, &view, count, err, sizeof(err))) {
+	if (!rs_live_loop(&live, &view, 0, err, sizeof(err))) {
 		fprintf(stderr, "rawshake sniff: %s\n", err);
 		status = RS_EXIT_PARTIAL;
 	}

@@ -1,0 +1,81 @@
+/* view_opts.c: the display options shared by read and sniff (and later send, connect). */
+#include "cli.h"
+
+#include <string.h>
+
+void rs_cli_view_usage(FILE *f)
+{
+	fprintf(f,
+		"  -c, --count N        stop after N packets\n"
+		"  -q, --quiet          print no packets: only the count (and --summary)\n"
+		"  -v, --verbose        IP details, option details and checksums\n"
+		"  -S, --absolute       raw sequence numbers instead of relative ones\n"
+		"      --brief          one line per packet with the event name, no notes\n"
+		"      --format FMT     text (default), json (JSON Lines) or ladder\n"
+		"      --ascii          ladder diagram in ASCII instead of UTF-8\n"
+		"      --summary        one row per TCP connection at the end\n"
+		"      --conn N         only connection N (numbered in order of appearance)\n"
+		"      --max-conns N    connections tracked at once (default 65536)\n");
+}
+
+int rs_cli_view_opt(int c, const char *arg, struct rs_view_opts *vo)
+{
+	unsigned long long n;
+
+	switch (c) {
+	case 'c':
+		if (!rs_cli_parse_u64("-c", arg, 1, UINT64_MAX, &n))
+			return -1;
+		vo->max_packets = n;
+		return 1;
+	case 'q':
+		vo->quiet = true;
+		return 1;
+	case 'v':
+		vo->print_flags |= RS_PRINT_VERBOSE;
+		return 1;
+	case 'S':
+		vo->print_flags |= RS_PRINT_ABSOLUTE;
+		return 1;
+	case RS_OPT_BRIEF:
+		vo->print_flags |= RS_PRINT_BRIEF;
+		return 1;
+	case RS_OPT_FORMAT:
+		if (strcmp(arg, "text") == 0) {
+			vo->format = RS_FORMAT_TEXT;
+		} else if (strcmp(arg, "json") == 0) {
+			vo->format = RS_FORMAT_JSON;
+		} else if (strcmp(arg, "ladder") == 0) {
+			vo->format = RS_FORMAT_LADDER;
+		} else {
+			fprintf(stderr, "rawshake: --format: '%s' is not text, json or ladder\n", arg);
+			return -1;
+		}
+		return 1;
+	case RS_OPT_ASCII:
+		vo->ascii = true;
+		return 1;
+	case RS_OPT_SUMMARY:
+		vo->summary = true;
+		return 1;
+	case RS_OPT_CONN:
+		if (!rs_cli_parse_u64("--conn", arg, 1, UINT64_MAX, &n))
+			return -1;
+		vo->only_conn = n;
+		return 1;
+	case RS_OPT_MAX_CONNS:
+		if (!rs_cli_parse_u64("--max-conns", arg, 16, 1u << 26, &n))
+			return -1;
+		vo->max_conns = (uint32_t)n;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+void rs_cli_view_finalize(struct rs_view_opts *vo)
+{
+	/* Counting alone needs no tracking: -q stays as fast as decoding. */
+	if (vo->quiet && !vo->summary)
+		vo->no_track = true;
+}
