@@ -1,0 +1,221 @@
+#!/bin/bash
+# make-pcaps.sh - regenerate the sample captures in pcaps/.
+#
+#   bash scripts/make-pcaps.sh            # all captures
+#   bash scripts/make-pcaps.sh NAME...    # only these (e.g. handshake-v4 udp-v4)
+#
+# Needs root, iproute2, tcpdump, editcap, ethtool, nft, ping, python3.
+# Every packet stays inside network namespaces named rsgen-* created here
+# (or on their loopback) and uses only documentation addresses.  Everything
+# is removed again on exit (trap).  Captures are written to a temporary file
+# and moved into pcaps/ only when complete, so re-running is safe.
+set -eu
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$HERE/.." && pwd)
+OUT=${OUT:-$TOP/pcaps}
+LAB_SCRIPTS=$HERE
+LAB_TMP=$(mktemp -d /tmp/rsgen-pcaps.XXXXXX)
+PEER="python3 $HERE/peer.py"
+. "$HERE/lab-lib.sh"
+
+cleanup() {
+    local rc=$?
+    trap - EXIT INT TERM
+    lab_down
+    rm -rf "$LAB_TMP"
+    exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+for t in ip tcpdump editcap ethtool nft ping python3 ss; do
+    command -v $t >/dev/null || { echo "missing tool: $t" >&2; exit 1; }
+done
+mkdir -p "$OUT"
+
+CLI=$LAB_CLI
+SRV=$LAB_SRV
+C4=$LAB_CLI4 S4=$LAB_SRV4 C6=$LAB_CLI6 S6=$LAB_SRV6
+TD="-Z root -n"                  # tcpdump common args (used via $TD)
+
+# cap NAME NS TCPDUMP_ARGS...  - start capture into $LAB_TMP/NAME.pcap
+cap() {
+    CUR=$1; local ns=$2; shift 2
+    lab_cap_start "$ns" "$LAB_TMP/$CUR.pcap" $TD "$@"
+}
+# done_cap  - stop capture, move the file into place, print a summary
+done_cap() {
+    lab_cap_stop
+    local n
+    n=$(tcpdump -n -r "$LAB_TMP/$CUR.pcap" 2>/dev/null | wc -l)
+    mv -f "$LAB_TMP/$CUR.pcap" "$OUT/$CUR.pcap"
+    echo "== $CUR.pcap: $n packets" >&2
+}
+
+# http_exchange CLIENT_NS SERVER_NS SERVER_ADDR BIND [server-args] -- [client-args]
+# server on 8080, client from port 40000; client closes first.
+http_exchange() {
+    local cns=$1 sns=$2 saddr=$3 sbind=$4
+    rm -f "$LAB_TMP/srv.ready"
+    lab_bg "$sns" $PEER srv-http --bind "$sbind" --port 8080 --pause 0.3 --ready "$LAB_TMP/srv.ready" ${SRV_ARGS:-}
+    local spid=$LAB_BG_PID
+    lab_wait_listen "$sns" tcp 8080
+    lab_in "$cns" $PEER cli-http --host "$saddr" --port 8080 --sport 40000 ${CLI_ARGS:-}
+    lab_wait_pid "$spid" 10
+}
+
+# --------------------------------------------------------------- foundation
+g_handshake_v4() {
+    lab_up
+    cap handshake-v4 "$SRV" -i veth tcp port 8080
+    http_exchange "$CLI" "$SRV" $S4 0.0.0.0
+    done_cap
+    lab_down
+}
+
+g_handshake_v6() {
+    lab_up
+    cap handshake-v6 "$SRV" -i veth tcp port 8080
+    http_exchange "$CLI" "$SRV" $S6 ::
+    done_cap
+    lab_down
+}
+
+g_handshake_v4_nano() {
+    lab_up
+    cap handshake-v4-nano "$SRV" -i veth --time-stamp-precision=nano tcp port 8080
+    http_exchange "$CLI" "$SRV" $S4 0.0.0.0
+    done_cap
+    lab_down
+}
+
+g_handshake_v4_pcapng() {
+    # captured as pcap by tcpdump, converted to pcapng by editcap
+    lab_up
+    cap handshake-v4-ng "$SRV" -i veth tcp port 8080
+    http_exchange "$CLI" "$SRV" $S4 0.0.0.0
+    lab_cap_stop
+    editcap -F pcapng "$LAB_TMP/handshake-v4-ng.pcap" "$LAB_TMP/handshake-v4.pcapng"
+    mv -f "$LAB_TMP/handshake-v4.pcapng" "$OUT/handshake-v4.pcapng"
+    echo "== handshake-v4.pcapng: $(tcpdump -n -r "$OUT/handshake-v4.pcapng" 2>/dev/null | wc -l) packets" >&2
+    lab_down
+}
+
+g_handshake_v4_sll() {
+    lab_up
+    cap handshake-v4-sll "$SRV" -i any -y LINUX_SLL tcp port 8080
+    http_exchange "$CLI" "$SRV" $S4 0.0.0.0
+    done_cap
+    lab_down
+}
+
+g_handshake_v4_sll2() {
+    lab_up
+    cap handshake-v4-sll2 "$SRV" -i any -y LINUX_SLL2 tcp port 8080
+    http_exchange "$CLI" "$SRV" $S4 0.0.0.0
+    done_cap
+    lab_down
+}
+
+g_handshake_v4_lo() {
+    # client and server both inside rsgen-srv, over its private loopback
+    lab_up
+    cap handshake-v4-lo "$SRV" -i lo tcp port 8080
+    http_exchange "$SRV" "$SRV" 127.0.0.1 127.0.0.1
+    done_cap
+    lab_down
+}
+
+g_refused_v4() {
+    lab_up
+    cap refused-v4 "$SRV" -i veth tcp port 8081
+    lab_in "$CLI" $PEER cli-connect --host $S4 --port 8081 --sport 40000 --timeout 3
+    done_cap
+    lab_down
+}
+
+g_udp_v4() {
+    lab_up
+    cap udp-v4 "$SRV" -i veth udp port 5300
+    rm -f "$LAB_TMP/srv.ready"
+    lab_bg "$SRV" $PEER srv-udp --bind 0.0.0.0 --port 5300 --ready "$LAB_TMP/srv.ready"
+    local spid=$LAB_BG_PID
+    lab_wait_listen "$SRV" udp 5300
+    lab_in "$CLI" $PEER cli-udp --host $S4 --port 5300 --sport 40000 --timeout 3
+    lab_wait_pid "$spid" 5
+    done_cap
+    lab_down
+}
+
+g_icmp_echo_v4() {
+    lab_up
+    cap icmp-echo-v4 "$SRV" -i veth icmp
+    lab_in "$CLI" ping -n -c 2 -i 0.2 -W 2 $S4 >/dev/null
+    done_cap
+    lab_down
+}
+
+g_icmp_unreach_v4() {
+    lab_up
+    cap icmp-unreach-v4 "$SRV" -i veth udp or icmp
+    lab_in "$CLI" $PEER cli-udp --host $S4 --port 5301 --sport 40000 --timeout 1
+    done_cap
+    lab_down
+}
+
+g_truncated_record() {
+    # handshake-v4.pcap cut in the middle of its last-but-one record
+    [ -s "$OUT/handshake-v4.pcap" ] || g_handshake_v4
+    local off
+    off=$(python3 - "$OUT/handshake-v4.pcap" <<'EOF'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+e = "<" if d[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
+pos, recs = 24, []
+while pos + 16 <= len(d):
+    incl = struct.unpack(e + "I", d[pos + 8:pos + 12])[0]
+    recs.append((pos, incl))
+    pos += 16 + incl
+start, incl = recs[-2]
+print(start + 16 + incl // 2)
+EOF
+)
+    head -c "$off" "$OUT/handshake-v4.pcap" >"$LAB_TMP/truncated-record.pcap"
+    mv -f "$LAB_TMP/truncated-record.pcap" "$OUT/truncated-record.pcap"
+    echo "== truncated-record.pcap: cut at byte $off" >&2
+}
+
+g_vlan_v4() {
+    # This kernel has no 802.1Q support (ip link add ... type vlan fails), so
+    # the traffic is real kernel traffic over 198.51.100.0/24 and the VID 100
+    # tags are inserted afterwards by scripts/vlan-tag.py.
+    lab_up
+    ip -n "$CLI" addr add 198.51.100.1/24 dev veth
+    ip -n "$SRV" addr add 198.51.100.2/24 dev veth
+    ip -n "$CLI" neigh replace 198.51.100.2 lladdr $LAB_SRV_MAC dev veth nud permanent
+    ip -n "$SRV" neigh replace 198.51.100.1 lladdr $LAB_CLI_MAC dev veth nud permanent
+    cap vlan-untagged "$SRV" -i veth net 198.51.100.0/24
+    lab_in "$CLI" ping -n -c 1 -W 2 198.51.100.2 >/dev/null
+    http_exchange "$CLI" "$SRV" 198.51.100.2 0.0.0.0
+    lab_cap_stop
+    python3 "$HERE/vlan-tag.py" --vid 100 "$LAB_TMP/vlan-untagged.pcap" "$LAB_TMP/vlan-v4.pcap"
+    mv -f "$LAB_TMP/vlan-v4.pcap" "$OUT/vlan-v4.pcap"
+    echo "== vlan-v4.pcap: $(tcpdump -n -r "$OUT/vlan-v4.pcap" 2>/dev/null | wc -l) packets" >&2
+    lab_down
+}
+
+FOUNDATION="handshake-v4 handshake-v6 refused-v4 udp-v4 icmp-echo-v4 icmp-unreach-v4
+truncated-record handshake-v4-nano handshake-v4-pcapng handshake-v4-sll
+handshake-v4-sll2 handshake-v4-lo vlan-v4"
+TRACKER=""
+
+if [ $# -eq 0 ]; then set -- $FOUNDATION $TRACKER; fi
+for name in "$@"; do
+    fn=g_$(printf '%s' "${name%.pcap}" | tr -- '-.' '__')
+    if ! declare -F "$fn" >/dev/null; then echo "unknown capture: $name" >&2; exit 2; fi
+    echo "-- $name" >&2
+    "$fn"
+done
+echo "all done: $OUT" >&2
