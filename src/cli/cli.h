@@ -16,6 +16,7 @@ struct rs_command {
 extern const struct rs_command rs_cmd_read;
 extern const struct rs_command rs_cmd_sniff;
 extern const struct rs_command rs_cmd_lab;
+extern const struct rs_command rs_cmd_send;
 
 /* Exit statuses shared by every command. */
 enum {

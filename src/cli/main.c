@@ -11,6 +11,7 @@ static const struct rs_command *const commands[] = {
 	&rs_cmd_read,
 	&rs_cmd_sniff,
 	&rs_cmd_lab,
+	&rs_cmd_send,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 

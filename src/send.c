@@ -1,0 +1,436 @@
+/* send.c: the send loop: build once, patch per packet, inject paced or in sendmmsg batches, match replies. */
+#define _GNU_SOURCE 1   /* ppoll */
+#include "config.h"
+#include "rawshake/send.h"
+#include "rawshake/inject.h"
+#include "rawshake/listen.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+static volatile sig_atomic_t stop_requested;
+
+void rs_send_stop(void)
+{
+	stop_requested = 1;
+}
+
+static int64_t now_ns(clockid_t clk)
+{
+	struct timespec ts;
+	clock_gettime(clk, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* splitmix64: fast, good enough for ports, sequence numbers and addresses. */
+static uint64_t rnd(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+bool rs_send_prepare(struct rs_send_cfg *cfg, char *err, size_t errlen)
+{
+	struct rs_craft_spec *s = &cfg->spec;
+	uint8_t src[16], nexthop[16];
+	char rif[IF_NAMESIZE] = "";
+	unsigned mtu = 0;
+	char why[160];
+	bool routed = rs_route_lookup(s->v, s->dst, src, rif, nexthop, &mtu, why, sizeof(why));
+
+	if (!routed) {
+		if (!cfg->dry_run || (!cfg->src_given && !cfg->rand_source)) {
+			snprintf(err, errlen, "%s%s", why,
+				 cfg->dry_run ? " (give --src for a dry run)" : "");
+			return false;
+		}
+		mtu = 1500;
+		memcpy(nexthop, s->dst, 16);
+	}
+	if (!cfg->src_given && !cfg->rand_source)
+		memcpy(s->src, src, 16);
+	if (!cfg->ifname[0])
+		memcpy(cfg->ifname, rif, sizeof(rif));
+	if (s->link) {
+		uint8_t mac[6];
+		unsigned ifmtu = 0;
+		if (!cfg->ifname[0]) {
+			snprintf(err, errlen, "--link: no interface found for the destination; give --interface");
+			return false;
+		}
+		if (!rs_if_info(cfg->ifname, mac, &ifmtu, err, errlen))
+			return false;
+		if (ifmtu)
+			mtu = ifmtu;
+		if (!cfg->src_mac_given)
+			memcpy(s->src_mac, mac, 6);
+		static const uint8_t zero[6];
+		if (!cfg->dst_mac_given) {
+			if (memcmp(mac, zero, 6) == 0) {
+				memset(s->dst_mac, 0, 6);   /* loopback: no link addresses */
+			} else if (!rs_neigh_lookup(cfg->ifname, s->v, nexthop, s->dst_mac)) {
+				snprintf(err, errlen, "--link: no neighbour entry for the next hop on %s; "
+					 "give --dst-mac", cfg->ifname);
+				return false;
+			}
+		}
+	}
+	cfg->mtu = mtu ? mtu : 1500;
+
+	/* Build once to check that libnet takes it and that it fits. */
+	struct rs_crafter *c = malloc(sizeof(*c));
+	if (!c || !rs_crafter_init(c)) {
+		snprintf(err, errlen, "%s", c ? c->err : "out of memory");
+		free(c);
+		return false;
+	}
+	bool ok = rs_craft_build(c, s);
+	if (!ok) {
+		snprintf(err, errlen, "%s", c->err);
+	} else {
+		size_t iplen = c->len - c->l3_off;
+		if (iplen > cfg->mtu && !cfg->frag) {
+			snprintf(err, errlen, "the packet is %zu bytes, more than the MTU of %u%s%s; "
+				 "use --frag or less data", iplen, cfg->mtu, cfg->ifname[0] ? " on " : "",
+				 cfg->ifname);
+			ok = false;
+		} else if (iplen > cfg->mtu && s->v == 6) {
+			snprintf(err, errlen, "--frag: only IPv4 packets can be fragmented");
+			ok = false;
+		} else if (iplen > cfg->mtu && s->df) {
+			snprintf(err, errlen, "--frag: the packet has DF set (--df) and is larger than the MTU");
+			ok = false;
+		}
+	}
+	rs_crafter_free(c);
+	free(c);
+	return ok;
+}
+
+/* Everything the loop and the reply handler share. */
+struct run {
+	const struct rs_send_cfg *cfg;
+	struct rs_view *view;
+	struct rs_out *out;
+	struct rs_send_stats *st;
+	struct rs_listener ls;
+	bool listening;
+	struct rs_sent_ring *ring;
+	uint64_t answered;
+	struct rs_packet qpkt;    /* -q: replies decoded here, not printed */
+};
+
+static void print_rtt(struct run *r, uint64_t frame, const struct rs_sent *s, int64_t rtt_ns)
+{
+	struct rs_out *o = r->out;
+	if (r->view->opts.format == RS_FORMAT_JSON) {
+		rs_out_str(o, "{\"type\":\"reply\",\"frame\":");
+		rs_out_u64(o, frame);
+		rs_out_str(o, ",\"reply_to\":");
+		rs_out_u64(o, s->frame);
+		rs_out_str(o, ",\"rtt_ms\":");
+		rs_out_double(o, (double)rtt_ns / 1e6, 3);
+		rs_out_str(o, "}\n");
+	} else {
+		rs_out_str(o, "  reply to #");
+		rs_out_u64(o, s->frame);
+		rs_out_str(o, ", rtt ");
+		rs_out_double(o, (double)rtt_ns / 1e6, 3);
+		rs_out_str(o, " ms\n");
+	}
+}
+
+static void on_reply(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
+{
+	struct run *r = (struct run *)user;
+	const struct rs_packet *p;
+	uint64_t frame = 0;
+
+	if (!r->cfg->quiet) {
+		rs_view_packet(r->view, r->ls.dlt, 9, h, data);
+		p = &r->view->pkt;
+		frame = p->frame;
+	} else {
+		rs_decode(r->ls.dlt, data, h->caplen, h->len, &r->qpkt);
+		p = &r->qpkt;
+	}
+	r->st->replies++;
+	struct rs_sent *s = rs_sent_match(r->ring, r->cfg->spec.proto, p);
+	if (!s)
+		return;
+	int64_t ts = (int64_t)h->ts.tv_sec * 1000000000 + h->ts.tv_usec;   /* nanosecond capture */
+	if (!s->answered)
+		r->answered++;
+	s->answered = true;
+	if (!r->cfg->quiet)
+		print_rtt(r, frame, s, ts - s->ts_ns);
+}
+
+static void drain(struct run *r)
+{
+	if (r->listening)
+		pcap_dispatch(r->ls.pcap, -1, on_reply, (u_char *)r);
+}
+
+/* Waits until the monotonic time `until`, showing replies as they come. */
+static void wait_until(struct run *r, int64_t until)
+{
+	for (;;) {
+		int64_t left = until - now_ns(CLOCK_MONOTONIC);
+		if (left <= 0 || stop_requested)
+			return;
+		struct timespec ts = { (time_t)(left / 1000000000), (long)(left % 1000000000) };
+		if (r->listening) {
+			struct pollfd pfd = { r->ls.fd, POLLIN, 0 };
+			if (ppoll(&pfd, 1, &ts, NULL) > 0)
+				drain(r);
+		} else {
+			nanosleep(&ts, NULL);
+		}
+	}
+}
+
+static void show_sent(struct run *r, const uint8_t *pkt, size_t len, int64_t real_ns, int dlt)
+{
+	struct pcap_pkthdr h;
+	h.ts.tv_sec = (time_t)(real_ns / 1000000000);
+	h.ts.tv_usec = (suseconds_t)(real_ns % 1000000000);   /* nanoseconds: ts_digits 9 */
+	h.caplen = h.len = (bpf_u_int32)len;
+	rs_view_packet(r->view, dlt, 9, &h, pkt);
+}
+
+static void dump(pcap_dumper_t *d, const uint8_t *pkt, size_t len, int64_t real_ns)
+{
+	struct pcap_pkthdr h;
+	h.ts.tv_sec = (time_t)(real_ns / 1000000000);
+	h.ts.tv_usec = (suseconds_t)(real_ns % 1000000000);
+	h.caplen = h.len = (bpf_u_int32)len;
+	pcap_dump((u_char *)d, &h, pkt);
+}
+
+/* The per-packet fields of packet number i. */
+struct fields {
+	uint8_t src[16];
+	uint16_t sport, id, echo_seq;
+	uint32_t seq;
+};
+
+static void next_fields(const struct rs_send_cfg *cfg, uint64_t i, uint64_t *rng, struct fields *f)
+{
+	const struct rs_craft_spec *s = &cfg->spec;
+	if (cfg->rand_source)
+		rs_cidr_pick(&cfg->rand_cidr, rnd(rng), rnd(rng), f->src);
+	else
+		memcpy(f->src, s->src, 16);
+	f->sport = (uint16_t)(s->sport + i * cfg->sport_step);
+	f->seq = cfg->rand_seq ? (uint32_t)rnd(rng) : (uint32_t)(s->seq + i * cfg->seq_step);
+	f->id = cfg->vary_id ? (uint16_t)(s->id + i) : s->id;
+	f->echo_seq = (uint16_t)(s->echo_seq + i);
+}
+
+static void apply(const struct rs_craft_layout *lay, uint8_t *pkt, const struct fields *f)
+{
+	rs_craft_patch_src(lay, pkt, f->src);
+	rs_craft_patch_sport(lay, pkt, f->sport);
+	rs_craft_patch_seq(lay, pkt, f->seq);
+	rs_craft_patch_id(lay, pkt, f->id);
+	if (lay->proto == RS_CRAFT_ICMP)
+		rs_craft_patch_echo_seq(lay, pkt, f->echo_seq);
+}
+
+static uint32_t seq_next(const struct rs_craft_spec *s, uint32_t seq)
+{
+	return seq + (uint32_t)s->payload_len + ((s->flags & RS_TH_SYN) ? 1u : 0u) +
+	       ((s->flags & RS_TH_FIN) ? 1u : 0u);
+}
+
+int rs_send_run(const struct rs_send_cfg *cfg, struct rs_view *view, struct rs_out *out,
+		struct rs_send_stats *st, char *err, size_t errlen)
+{
+	const struct rs_craft_spec *s = &cfg->spec;
+	struct run r;
+	struct rs_injector inj = { .fd = -1 };
+	struct rs_crafter *c = NULL;
+	pcap_t *dead = NULL;
+	pcap_dumper_t *dumper = NULL;
+	uint8_t *bufs = NULL, *fragbuf = NULL;
+	int status = 2;
+	int dlt = s->link ? DLT_EN10MB : DLT_RAW;
+	uint64_t rng = cfg->seed;
+
+	memset(&r, 0, sizeof(r));
+	memset(st, 0, sizeof(*st));
+	r.cfg = cfg;
+	r.view = view;
+	r.out = out;
+	r.st = st;
+	stop_requested = 0;
+	if (!rng && getrandom(&rng, sizeof(rng), 0) != sizeof(rng))
+		rng = (uint64_t)now_ns(CLOCK_REALTIME);
+
+	/* Open everything before the first packet: the capture must be
+	 * running before anything can answer. */
+	if (cfg->write_path) {
+		dead = pcap_open_dead_with_tstamp_precision(dlt, 65535, PCAP_TSTAMP_PRECISION_NANO);
+		dumper = dead ? pcap_dump_open(dead, cfg->write_path) : NULL;
+		if (!dumper) {
+			snprintf(err, errlen, "-w %s: %s", cfg->write_path, dead ? pcap_geterr(dead) : "out of memory");
+			goto out;
+		}
+	}
+	if (!cfg->dry_run) {
+		char why[256];
+		if (!rs_inject_open(&inj, s->v, s->dst, s->link, cfg->ifname, why, sizeof(why))) {
+			snprintf(err, errlen, "%s", why);
+			goto out;
+		}
+		if (cfg->listen) {
+			char filter[512];
+			if (!rs_listen_filter(filter, sizeof(filter), s->proto, s->v, s->dst, s->dport) ||
+			    !rs_listen_open(&r.ls, "any", filter, why, sizeof(why))) {
+				snprintf(err, errlen, "--listen: %s", why);
+				goto out;
+			}
+			r.listening = true;
+			r.ring = calloc(1, sizeof(*r.ring));
+			if (!r.ring) {
+				snprintf(err, errlen, "out of memory");
+				goto out;
+			}
+		}
+	}
+
+	c = malloc(sizeof(*c));
+	if (!c || !rs_crafter_init(c) || !rs_craft_build(c, s)) {
+		snprintf(err, errlen, "%s", c ? c->err : "out of memory");
+		goto out;
+	}
+	struct rs_craft_layout lay;
+	rs_craft_layout_of(c, &lay);
+	size_t len = c->len;
+	bool fragment = cfg->frag && len - c->l3_off > cfg->mtu;
+	unsigned nb = cfg->flood && !fragment ? RS_INJECT_BATCH : 1;
+	bufs = malloc(nb * len);
+	if (fragment)
+		fragbuf = malloc(2 * RS_CRAFT_MAX);
+	if (!bufs || (fragment && !fragbuf)) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	for (unsigned b = 0; b < nb; b++)
+		memcpy(bufs + b * len, c->pkt, len);
+
+	status = 0;
+	int64_t start = now_ns(CLOCK_MONOTONIC);
+	int64_t end = cfg->duration_ns ? start + (int64_t)cfg->duration_ns : INT64_MAX;
+	uint64_t i = 0;
+	while ((cfg->count == 0 || i < cfg->count) && !stop_requested) {
+		int64_t mono = now_ns(CLOCK_MONOTONIC);
+		if (mono >= end)
+			break;
+		if (!cfg->flood && i > 0)
+			wait_until(&r, start + (int64_t)(i * cfg->interval_ns));
+		if (stop_requested || now_ns(CLOCK_MONOTONIC) >= end)
+			break;
+
+		unsigned k = nb;
+		if (cfg->count && cfg->count - i < k)
+			k = (unsigned)(cfg->count - i);
+		uint8_t *pkts[RS_INJECT_BATCH];
+		size_t lens[RS_INJECT_BATCH];
+		struct fields f[RS_INJECT_BATCH];
+		for (unsigned b = 0; b < k; b++) {
+			pkts[b] = bufs + b * len;
+			lens[b] = len;
+			next_fields(cfg, i + b, &rng, &f[b]);
+			apply(&lay, pkts[b], &f[b]);
+		}
+		unsigned nsend = k;
+		if (fragment) {
+			size_t flens[RS_INJECT_BATCH];
+			nsend = (unsigned)rs_craft_fragment4(pkts[0] + c->l3_off, len - c->l3_off, cfg->mtu,
+							     fragbuf, 2 * RS_CRAFT_MAX, flens, RS_INJECT_BATCH);
+			if (nsend == 0) {
+				snprintf(err, errlen, "--frag: cannot fragment for an MTU of %u", cfg->mtu);
+				status = 2;
+				break;
+			}
+			size_t off = 0;
+			for (unsigned b = 0; b < nsend; b++) {
+				pkts[b] = fragbuf + off;
+				lens[b] = flens[b];
+				off += flens[b];
+			}
+		}
+		int64_t real = now_ns(CLOCK_REALTIME);
+		unsigned done = nsend;
+		int e = 0;
+		if (!cfg->dry_run)
+			done = rs_inject_send(&inj, pkts, lens, nsend, &e);
+		/* Fragments count as one packet sent when all went out. */
+		unsigned pk_done = fragment ? (done == nsend ? 1 : 0) : done;
+		for (unsigned b = 0; b < pk_done && r.ring; b++) {
+			struct rs_sent rec = { 0 };
+			rec.ts_ns = real;
+			rec.sport = f[b].sport;
+			rec.seq_next = seq_next(s, f[b].seq);
+			rec.echo_id = s->echo_id;
+			rec.echo_seq = f[b].echo_seq;
+			rec.frame = view->frames + 1 + (fragment ? 0 : b);
+			rs_sent_add(r.ring, &rec);
+		}
+		for (unsigned b = 0; b < done; b++) {
+			if (!cfg->quiet)
+				show_sent(&r, pkts[b], lens[b], real, dlt);
+			if (dumper)
+				dump(dumper, pkts[b], lens[b], real);
+		}
+		st->sent += pk_done;
+		i += k;
+		if (done < nsend) {
+			st->errors++;
+			st->last_errno = e;
+			snprintf(err, errlen, "send failed after %llu packet%s: %s",
+				 (unsigned long long)st->sent, st->sent == 1 ? "" : "s", strerror(e));
+			status = 1;
+			break;
+		}
+		if (!cfg->flood)
+			drain(&r);
+	}
+	int64_t last = now_ns(CLOCK_MONOTONIC);
+	st->elapsed_ns = last - start;
+	/* Replies to the last packets. */
+	if (r.listening && status == 0) {
+		int64_t until = last + (int64_t)cfg->wait_ns;
+		while (r.answered < st->sent && now_ns(CLOCK_MONOTONIC) < until && !stop_requested) {
+			int64_t step = now_ns(CLOCK_MONOTONIC) + 10000000;
+			wait_until(&r, step < until ? step : until);
+		}
+		drain(&r);
+	}
+
+out:
+	if (dumper)
+		pcap_dump_close(dumper);
+	if (dead)
+		pcap_close(dead);
+	if (r.listening)
+		rs_listen_close(&r.ls);
+	rs_inject_close(&inj);
+	if (c)
+		rs_crafter_free(c);
+	free(c);
+	free(bufs);
+	free(fragbuf);
+	free(r.ring);
+	return status;
+}
