@@ -122,6 +122,8 @@ g_handshake_v4_sll2() {
 g_handshake_v4_lo() {
     # client and server both inside rsgen-srv, over its private loopback
     lab_up
+    # NB: lo has tx-checksum-ip-generic "on [fixed]", so the TCP checksums
+    # in this capture are the unfinished partial ones, as in any lo capture
     cap handshake-v4-lo "$SRV" -i lo tcp port 8080
     http_exchange "$SRV" "$SRV" 127.0.0.1 127.0.0.1
     done_cap
@@ -206,10 +208,209 @@ g_vlan_v4() {
     lab_down
 }
 
+# --------------------------------------------------------------- TCP tracker
+# helpers: start server role in SRV and wait for its listener
+srv_start() {   # srv_start PORT ROLE ARGS...
+    local port=$1; shift
+    lab_bg "$SRV" $PEER "$@" --port "$port"
+    SPID=$LAB_BG_PID
+    lab_wait_listen "$SRV" tcp "$port"
+}
+
+g_half_close() {
+    lab_up
+    cap half-close "$SRV" -i veth tcp port 8080
+    srv_start 8080 srv-http --mode half-close --chunks 4 --pause 0.1
+    lab_in "$CLI" $PEER cli-halfclose --host $S4 --sport 40000
+    lab_wait_pid "$SPID" 10
+    done_cap
+    lab_down
+}
+
+g_simultaneous_close() {
+    # both ends close() at the same wall-clock instant; relay.py delays
+    # every frame 50 ms so the two FINs cross on the wire
+    lab_up_relay --delay-ms 50
+    cap simultaneous-close "$SRV" -i veth tcp port 8080
+    srv_start 8080 srv-simclose
+    lab_in "$CLI" $PEER cli-simclose --host $S4 --sport 40000
+    lab_wait_pid "$SPID" 10
+    done_cap
+    lab_down
+}
+
+g_rst_client() {
+    lab_up
+    cap rst-client "$SRV" -i veth tcp port 8080
+    srv_start 8080 srv-http
+    lab_in "$CLI" $PEER cli-http --host $S4 --sport 40000 --mode abort --pause 0.1
+    lab_wait_pid "$SPID" 10
+    done_cap
+    lab_down
+}
+
+g_rst_server() {
+    lab_up
+    cap rst-server "$SRV" -i veth tcp port 8080
+    srv_start 8080 srv-http --mode abort --pause 0.1
+    lab_in "$CLI" $PEER cli-http --host $S4 --sport 40000 --mode wait-eof
+    lab_wait_pid "$SPID" 10
+    done_cap
+    lab_down
+}
+
+g_syn_retransmit() {
+    # nft drops every SYN to 8080 in the server namespace; the client
+    # (tcp_syn_retries=2, tcp_syn_linear_timeouts=0) sends SYN at 0 s, 1 s,
+    # 3 s and gives up at ~7 s
+    lab_up
+    lab_in "$CLI" sysctl -qw net.ipv4.tcp_syn_retries=2
+    # Linux >= 6.6 retransmits the first SYNs at linear 1 s intervals; ask
+    # for the classic exponential backoff where the knob exists
+    if [ -e /proc/sys/net/ipv4/tcp_syn_linear_timeouts ]; then
+        lab_in "$CLI" sysctl -qw net.ipv4.tcp_syn_linear_timeouts=0
+    fi
+    lab_nft "$SRV" 'table inet rsgen {
+        chain in { type filter hook input priority 0; tcp dport 8080 drop; }
+    }'
+    cap syn-retransmit "$SRV" -i veth tcp port 8080
+    lab_in "$CLI" $PEER cli-connect --host $S4 --sport 40000 --timeout 12
+    done_cap
+    lab_down
+}
+
+g_syn_ack_retransmit() {
+    # the server's nft drops the client's handshake ACK (and its repeats),
+    # so the server retransmits its SYN-ACK (1 s, 3 s); the rule is removed
+    # after 3.3 s and the client's request at 3.6 s completes the handshake
+    lab_up
+    lab_nft "$SRV" 'table inet rsgen {
+        chain in { type filter hook input priority 0; tcp dport 8080 tcp flags & (fin|syn|rst|ack) == ack drop; }
+    }'
+    cap syn-ack-retransmit "$SRV" -i veth tcp port 8080
+    srv_start 8080 srv-http
+    lab_bg "$CLI" $PEER cli-connect --host $S4 --sport 40000 --pause 3.6
+    local cpid=$LAB_BG_PID
+    sleep 3.3
+    lab_nft_flush "$SRV"
+    lab_wait_pid "$cpid" 10
+    lab_wait_pid "$SPID" 10
+    done_cap
+    lab_down
+}
+
+g_retransmit_data() {
+    # relay.py drops the first client data segment once; captured on the
+    # client side, so the original and the kernel's retransmission both show
+    lab_up_relay --drop a2b:1
+    cap retransmit-data "$CLI" -i veth tcp port 8080
+    srv_start 8080 srv-http
+    lab_in "$CLI" $PEER cli-http --host $S4 --sport 40000
+    lab_wait_pid "$SPID" 10
+    done_cap
+    lab_down
+}
+
+g_out_of_order() {
+    # relay.py holds client data segment #2 until #3 has passed.  All frames
+    # are also delayed 20 ms: with a realistic RTT the sender's RACK
+    # reordering window absorbs the swap and nothing is retransmitted.
+    lab_up_relay --delay-ms 20 --hold a2b:2
+    cap out-of-order "$SRV" -i veth tcp port 8080
+    srv_start 8080 srv-sink --pause 0.1
+    lab_in "$CLI" $PEER cli-bulk --host $S4 --sport 40000 --nbytes 2000 --chunks 4
+    lab_wait_pid "$SPID" 10
+    done_cap
+    lab_down
+}
+
+g_dup_ack() {
+    # relay.py drops data segment #2 of an 8-segment burst: the server
+    # answers every later segment with a duplicate ACK (with SACK), the
+    # client fast-retransmits; captured on the client side
+    lab_up_relay --drop a2b:2
+    cap dup-ack "$CLI" -i veth tcp port 8080
+    srv_start 8080 srv-sink --pause 0.1
+    lab_in "$CLI" $PEER cli-bulk --host $S4 --sport 40000 --nbytes 2400 --chunks 8
+    lab_wait_pid "$SPID" 10
+    done_cap
+    lab_down
+}
+
+g_zero_window() {
+    lab_up
+    cap zero-window "$SRV" -i veth tcp port 8080
+    srv_start 8080 srv-slow --rcvbuf 1024 --pause 3
+    lab_in "$CLI" $PEER cli-bulk --host $S4 --sport 40000 --nbytes 3000 --chunks 3 --sndbuf 4096
+    lab_wait_pid "$SPID" 10
+    done_cap
+    lab_down
+}
+
+g_port_reuse() {
+    # two connections 192.0.2.1:40000 -> 192.0.2.2:8080; the server closes
+    # first each time (it keeps TIME_WAIT, the client does not), the second
+    # SYN reuses the 4-tuple and is accepted from TIME_WAIT
+    lab_up
+    cap port-reuse "$SRV" -i veth tcp port 8080
+    srv_start 8080 srv-http --mode close-first --count 2
+    lab_in "$CLI" $PEER cli-http --host $S4 --sport 40000 --mode wait-eof
+    sleep 0.3
+    lab_in "$CLI" $PEER cli-http --host $S4 --sport 40000 --mode wait-eof
+    lab_wait_pid "$SPID" 10
+    done_cap
+    lab_down
+}
+
+g_simultaneous_open() {
+    # both ends bind their port and connect() to each other at the same
+    # wall-clock instant; relay.py delays frames 100 ms so the SYNs cross
+    lab_up_relay --delay-ms 100
+    cap simultaneous-open "$SRV" -i veth tcp port 8080
+    local at
+    at=$(python3 -c 'import time; print("%.3f" % (time.time() + 1.0))')
+    lab_bg "$SRV" $PEER simopen --bind $S4 --sport 8080 --host $C4 --port 40000 --at "$at" --pause 0.3
+    local spid=$LAB_BG_PID
+    lab_in "$CLI" $PEER simopen --bind $C4 --sport 40000 --host $S4 --port 8080 --at "$at" --pause 0.6
+    lab_wait_pid "$spid" 10
+    done_cap
+    lab_down
+}
+
+g_mid_connection() {
+    # tcpdump is started only after the handshake has completed
+    lab_up
+    srv_start 8080 srv-echo
+    rm -f "$LAB_TMP/cli.ready" "$LAB_TMP/go"
+    lab_bg "$CLI" $PEER cli-midconn --host $S4 --sport 40000 --ready "$LAB_TMP/cli.ready" --go "$LAB_TMP/go"
+    local cpid=$LAB_BG_PID
+    lab_wait_file "$LAB_TMP/cli.ready" 5
+    sleep 0.2
+    cap mid-connection "$SRV" -i veth tcp port 8080
+    touch "$LAB_TMP/go"
+    lab_wait_pid "$cpid" 10
+    lab_wait_pid "$SPID" 10
+    done_cap
+    lab_down
+}
+
+g_keepalive() {
+    lab_up
+    cap keepalive "$SRV" -i veth tcp port 8080
+    srv_start 8080 srv-echo --pause 0.1
+    lab_in "$CLI" $PEER cli-keepalive --host $S4 --sport 40000 --pause 3.5
+    lab_wait_pid "$SPID" 10
+    done_cap
+    lab_down
+}
+
+TRACKER="half-close simultaneous-close rst-client rst-server syn-retransmit
+syn-ack-retransmit retransmit-data out-of-order dup-ack zero-window port-reuse
+simultaneous-open mid-connection keepalive"
+
 FOUNDATION="handshake-v4 handshake-v6 refused-v4 udp-v4 icmp-echo-v4 icmp-unreach-v4
 truncated-record handshake-v4-nano handshake-v4-pcapng handshake-v4-sll
 handshake-v4-sll2 handshake-v4-lo vlan-v4"
-TRACKER=""
 
 if [ $# -eq 0 ]; then set -- $FOUNDATION $TRACKER; fi
 for name in "$@"; do

@@ -47,7 +47,11 @@ def recv_until(s, marker=None, nbytes=None):
             return data
         if nbytes is not None and len(data) >= nbytes:
             return data
-        chunk = s.recv(65536)
+        try:
+            chunk = s.recv(65536)
+        except ConnectionResetError:
+            log("connection reset by peer")
+            return data
         if not chunk:
             return data
         data += chunk
@@ -74,10 +78,10 @@ def listener(a, rcvbuf=None):
     return s
 
 
-def client_sock(a, **opts):
+def client_sock(a, opts=None):
     s = socket.socket(family(a.host), socket.SOCK_STREAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    for (lvl, opt), val in opts.items():
+    for (lvl, opt), val in (opts or {}).items():
         s.setsockopt(lvl, opt, val)
     if a.sport:
         b = a.bind
@@ -227,7 +231,7 @@ def cli_halfclose(a):
 
 def cli_bulk(a):
     """write --nbytes in --chunks writes (TCP_NODELAY), then shut down"""
-    s = client_sock(a, **{(socket.IPPROTO_TCP, socket.TCP_NODELAY): 1})
+    s = client_sock(a, {(socket.IPPROTO_TCP, socket.TCP_NODELAY): 1})
     if a.sndbuf:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, a.sndbuf)
     s.connect((a.host, a.port))
@@ -256,8 +260,8 @@ def cli_connect_only(a):
         return
     if a.pause:
         time.sleep(a.pause)
-    s.sendall(b"hello after the handshake\n")
-    log("reply", recv_until(s))
+    s.sendall(REQUEST)
+    log("reply", len(recv_until(s, b"hello\n")), "bytes")
     s.close()
 
 
@@ -287,7 +291,7 @@ def cli_keepalive(a):
 
 def cli_midconn(a):
     """connect, wait for --go file, then talk (capture starts in between)"""
-    s = client_sock(a, **{(socket.IPPROTO_TCP, socket.TCP_NODELAY): 1})
+    s = client_sock(a, {(socket.IPPROTO_TCP, socket.TCP_NODELAY): 1})
     s.connect((a.host, a.port))
     touch(a.ready)
     deadline = time.time() + a.timeout
