@@ -1,8 +1,10 @@
 #!/bin/bash
 # make-pcaps.sh - regenerate the sample captures in pcaps/.
 #
-#   bash scripts/make-pcaps.sh            # all captures
-#   bash scripts/make-pcaps.sh NAME...    # only these (e.g. handshake-v4 udp-v4)
+#   bash scripts/make-pcaps.sh            # every capture that is missing
+#   FORCE=1 bash scripts/make-pcaps.sh    # remake all (changes ISNs/times:
+#                                         # tests/golden must be regenerated)
+#   bash scripts/make-pcaps.sh NAME...    # remake these (e.g. handshake-v4 udp-v4)
 #
 # Needs root, iproute2, tcpdump, editcap, ethtool, nft, ping, python3.
 # Every packet stays inside network namespaces named rsgen-* created here
@@ -412,10 +414,22 @@ FOUNDATION="handshake-v4 handshake-v6 refused-v4 udp-v4 icmp-echo-v4 icmp-unreac
 truncated-record handshake-v4-nano handshake-v4-pcapng handshake-v4-sll
 handshake-v4-sll2 handshake-v4-lo vlan-v4"
 
-if [ $# -eq 0 ]; then set -- $FOUNDATION $TRACKER; fi
+# Without arguments only missing captures are made: the committed files are
+# referenced by golden test output (tests/golden), and every regeneration
+# changes ISNs and timestamps.  FORCE=1 regenerates all of them; captures
+# named on the command line are always regenerated.
+FORCE=${FORCE:-0}
+if [ $# -eq 0 ]; then set -- $FOUNDATION $TRACKER; else FORCE=1; fi
 for name in "$@"; do
-    fn=g_$(printf '%s' "${name%.pcap}" | tr -- '-.' '__')
+    name=${name%.pcap}
+    fn=g_$(printf '%s' "$name" | tr -- '-.' '__')
     if ! declare -F "$fn" >/dev/null; then echo "unknown capture: $name" >&2; exit 2; fi
+    file=$OUT/$name.pcap
+    [ "$name" = handshake-v4-pcapng ] && file=$OUT/handshake-v4.pcapng
+    if [ "$FORCE" != 1 ] && [ -s "$file" ]; then
+        echo "-- $name: exists, kept (FORCE=1 to remake)" >&2
+        continue
+    fi
     echo "-- $name" >&2
     "$fn"
 done
