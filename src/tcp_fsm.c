@@ -113,6 +113,11 @@ static void st_established(enum rs_tcp_state rcv, const struct rs_fsm_seg *s, st
 	(void)rcv;
 	if (has(s, RS_TH_SYN)) {
 		late_syn(s, r);
+		/* A passive opener resends its SYN-ACK only while it is still
+		 * in SYN_RECEIVED: the ACK that passed the capture point never
+		 * reached it. */
+		if (has(s, RS_TH_ACK))
+			r->snd = RS_TCP_SYN_RECEIVED;
 	} else if (has(s, RS_TH_FIN)) {
 		if (s->acks_peer_fin) {
 			r->snd = RS_TCP_LAST_ACK;   /* through CLOSE_WAIT */

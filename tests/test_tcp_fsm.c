@@ -50,7 +50,7 @@ static const struct row rows[] = {
 	/* Retransmissions during the handshake. */
 	{ "SYN retransmission", SS, LI, S, 0, 0, SS, LI, RS_EV_SYN, RS_AN_SYN_RETRANS },
 	{ "SYN-ACK retransmission", SR, SS, S | A, 0, ASYN, SR, SS, RS_EV_SYN_ACK, RS_AN_SYNACK_RETRANS },
-	{ "SYN-ACK again after handshake", ES, ES, S | A, 0, ASYN, ES, ES, RS_EV_SYN_ACK, RS_AN_SYNACK_RETRANS },
+	{ "SYN-ACK again after handshake: the ACK never arrived", ES, ES, S | A, 0, ASYN, SR, ES, RS_EV_SYN_ACK, RS_AN_SYNACK_RETRANS },
 	{ "SYN again after handshake", ES, ES, S, 0, 0, ES, ES, RS_EV_SYN, RS_AN_SYN_RETRANS },
 	/* Simultaneous open: SYN, SYN, SYN-ACK, SYN-ACK. */
 	{ "simopen: second SYN", LI, SS, S, 0, 0, SS, SS, RS_EV_SIMOPEN_SYN, 0 },
