@@ -183,13 +183,15 @@ size_t rs_note_format(char *buf, size_t n, const struct rs_packet *pkt,
 	if (an & RS_AN_ZERO_WINDOW)
 		add(&b, "; window 0: the %s's receive buffer is full, the %s must stop", me, you);
 	if (an & RS_AN_ZERO_WINDOW_PROBE)
-		add(&b, "; zero-window probe: one byte to see whether the window reopened");
+		add(&b, ev->len ? "; zero-window probe: one byte to see whether the %s reopened its window"
+				: "; zero-window probe: seq = next - 1 makes the %s answer with its window",
+		    you);
 	if (an & RS_AN_WINDOW_UPDATE)
 		add(&b, "; window update to %u: same ack, only the window changed", ev->win_scaled);
 	if (an & RS_AN_KEEP_ALIVE)
 		add(&b, "; keep-alive: seq = next - 1, asks the %s to answer", you);
 	if (an & RS_AN_KEEP_ALIVE_ACK)
-		add(&b, "; answers the keep-alive");
+		add(&b, pkt->tcp.win ? "; answers the probe" : "; answers the probe: window still 0");
 	if (an & RS_AN_ACKED_UNSEEN)
 		add(&b, "; acknowledges %s data the capture never saw", you);
 	if (an & RS_AN_BAD_CHECKSUM)

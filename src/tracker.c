@@ -272,6 +272,10 @@ static uint32_t seq_analysis(struct rs_tracker *t, struct rs_conn *c, struct rs_
 	int32_t d = sdiff(tcp->seq, e->next_seq);
 	if (seglen <= 1 && !(fl & RS_TH_FIN) && d == -1) {
 		*keepalive = true;
+		/* Linux probes a zero window with the keep-alive's shape
+		 * (seq = next - 1); only the peer's window tells them apart. */
+		if (p->ack_seen && p->last_win == 0)
+			return RS_AN_ZERO_WINDOW_PROBE;
 		return RS_AN_KEEP_ALIVE;
 	}
 	if (d > 0) {

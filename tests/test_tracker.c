@@ -271,6 +271,28 @@ static void test_retrans_dupack_window(void **state)
 	assert_false(e->analysis & RS_AN_DUP_ACK);
 }
 
+/* Linux probes a zero window with a keep-alive-shaped segment (seq =
+ * next - 1, no data): only the peer's zero window makes it a probe. */
+static void test_zero_window_probe(void **state)
+{
+	struct fx *f = *state;
+	const struct rs_tcp_event *e;
+	handshake(f);
+	e = go(f, C, A, CI + 1, SI + 1, 100, 10);
+	seg(&f->v, &f->p, SV, A, SI + 1, CI + 101, 0, 0, 10);
+	e = rs_tracker_update(f->t, &f->p);
+	assert_true(e->analysis & RS_AN_ZERO_WINDOW);
+	e = go(f, C, A, CI + 100, SI + 1, 0, 200000);
+	assert_true(e->analysis & RS_AN_ZERO_WINDOW_PROBE);
+	assert_false(e->analysis & RS_AN_KEEP_ALIVE);
+	assert_false(e->analysis & RS_AN_RETRANSMISSION);
+	seg(&f->v, &f->p, SV, A, SI + 1, CI + 101, 0, 0, 10);
+	e = rs_tracker_update(f->t, &f->p);
+	assert_true(e->analysis & RS_AN_KEEP_ALIVE_ACK);
+	assert_true(e->analysis & RS_AN_ZERO_WINDOW);
+	assert_false(e->analysis & RS_AN_DUP_ACK);
+}
+
 static void test_out_of_order(void **state)
 {
 	struct fx *f = *state;
@@ -404,6 +426,7 @@ int main(void)
 		T(test_synack_retrans),
 		T(test_rst_abort_and_out_of_window),
 		T(test_retrans_dupack_window),
+		T(test_zero_window_probe),
 		T(test_out_of_order),
 		T(test_port_reuse),
 		T(test_midstream),
