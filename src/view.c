@@ -56,7 +56,8 @@ bool rs_view_init(struct rs_view *v, const struct rs_view_opts *opts, struct rs_
 	v->out = out;
 	v->pending_fd = -1;
 	rs_printer_init(&v->printer, opts->print_flags);
-	if (opts->no_track && !opts->summary && opts->format != RS_FORMAT_LADDER)
+	if (opts->no_track && !opts->summary && opts->format != RS_FORMAT_LADDER &&
+	    !opts->ladder_after)
 		return true;
 
 	struct rs_tracker_config cfg;
@@ -70,7 +71,8 @@ bool rs_view_init(struct rs_view *v, const struct rs_view_opts *opts, struct rs_
 		snprintf(err, errlen, "cannot allocate the connection table");
 		return false;
 	}
-	if (opts->format == RS_FORMAT_LADDER) {
+	if (opts->format == RS_FORMAT_LADDER ||
+	    (opts->ladder_after && opts->format == RS_FORMAT_TEXT)) {
 		v->ladder = rs_ladder_new(opts->max_ladder_rows ? opts->max_ladder_rows
 								: DEFAULT_LADDER_ROWS);
 		if (!v->ladder) {

@@ -38,6 +38,7 @@ struct rs_view_opts {
 	uint64_t only_conn;       /* --conn N: only this connection; 0 = all */
 	uint32_t max_conns;       /* tracker bound; 0 = default */
 	uint32_t max_ladder_rows; /* ladder bound; 0 = default */
+	bool ladder_after;        /* text: also a ladder diagram at the end (connect) */
 };
 
 struct rs_view {

@@ -17,6 +17,7 @@ extern const struct rs_command rs_cmd_read;
 extern const struct rs_command rs_cmd_sniff;
 extern const struct rs_command rs_cmd_lab;
 extern const struct rs_command rs_cmd_send;
+extern const struct rs_command rs_cmd_connect;
 
 /* Exit statuses shared by every command. */
 enum {

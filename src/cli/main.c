@@ -12,6 +12,7 @@ static const struct rs_command *const commands[] = {
 	&rs_cmd_sniff,
 	&rs_cmd_lab,
 	&rs_cmd_send,
+	&rs_cmd_connect,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -1,0 +1,662 @@
+/* cmd_connect.c: "rawshake connect": a TCP connection made by hand, shown as it happens. */
+#include "cli.h"
+#include "rawshake/craft_opts.h"
+#include "rawshake/handshake.h"
+#include "rawshake/inject.h"
+#include "rawshake/out.h"
+#include "rawshake/privdrop.h"
+#include "rawshake/rstguard.h"
+#include "rawshake/view.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_DATA (16u << 20)
+
+static void connect_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: rawshake connect [options] DST PORT\n"
+		"Open a TCP connection to DST (an IPv4 or IPv6 address) port PORT entirely by\n"
+		"hand: every segment is built with libnet and sent on a raw socket, every reply\n"
+		"is captured with libpcap; the kernel's TCP stack is not used.  Shows the\n"
+		"exchange as 'read' does, with our end's state, then a ladder diagram and the\n"
+		"connection summary.\n"
+		"\n"
+		"  -d, --data STRING      send STRING after the handshake (\\r \\n \\t \\\\ \\xHH)\n"
+		"      --data-file FILE   send the contents of FILE\n"
+		"      --show-data        print the data the peer sends\n"
+		"      --close fin|rst    how to end: FIN teardown (default) or RST\n"
+		"      --hold SECONDS     stay established this long before closing\n"
+		"      --fin-wait SECONDS wait this long for the peer's FIN (default 10)\n"
+		"  -r, --retries N        retransmissions before giving up (default 3; RTO 1 s,\n"
+		"                         doubled each time, RFC 6298)\n"
+		"  -p, --sport PORT       our port (default: an ephemeral port reserved for us)\n"
+		"      --src ADDR         our address (default: the route's source address)\n"
+		"  -I, --interface IFACE  capture on IFACE (default: the route's interface)\n"
+		"      --seq N            our initial sequence number (default random)\n"
+		"      --mss N|none       MSS option (default 1460, IPv6 1440); --no-mss\n"
+		"      --wscale N|none    window scale option (default 7); --no-wscale\n"
+		"      --no-sack-perm     no SACK-permitted option (default: sent)\n"
+		"      --no-ts            no timestamps option (default: sent)\n"
+		"      --win N            window in the SYN (default 64240)\n"
+		"      --ttl, --hlim N    TTL or hop limit (default 64)\n"
+		"      --data-hex HEX     send these bytes after the handshake\n"
+		"      --no-rst-guard     do not stop the local kernel's RSTs (see rawshake(1))\n"
+		"      --cleanup-guards   remove RST guards left by killed runs, then exit\n"
+		"  -Z, --user USER        drop to USER after opening (default nobody)\n"
+		"  -h, --help             this help\n");
+	rs_cli_view_usage(f);
+	fprintf(f, "Exit status: 0 handshake and close completed, 1 refused, no answer or reset,\n"
+		   "2 usage error.  Needs root (raw socket, capture, nftables).\n");
+}
+
+enum {
+	OPT_DATA_FILE = RS_OPT_FIRST_COMMAND_OPT,
+	OPT_SHOW_DATA,
+	OPT_CLOSE,
+	OPT_HOLD,
+	OPT_FIN_WAIT,
+	OPT_SOURCE,
+	OPT_ISN,
+	OPT_MSS,
+	OPT_WSCALE,
+	OPT_NO_SACK,
+	OPT_NO_TS,
+	OPT_WINDOW,
+	OPT_TTL,
+	OPT_NO_GUARD,
+	OPT_CLEANUP,
+	OPT_NO_MSS,
+	OPT_NO_WSCALE,
+	OPT_SACK,
+	OPT_DATA_HEX,
+};
+
+struct connect_ctx {
+	struct rs_out *out;
+	const struct rs_view_opts *vo;
+	bool show_data;
+};
+
+static void on_note(void *ctx, enum rs_hs_state st, const char *text)
+{
+	struct connect_ctx *c = ctx;
+
+	if (c->vo->quiet || (c->vo->print_flags & RS_PRINT_BRIEF))
+		return;
+	if (c->vo->format == RS_FORMAT_JSON) {
+		rs_out_str(c->out, "{\"type\":\"connect\",\"state\":");
+		rs_out_json_cstr(c->out, rs_hs_state_str(st));
+		rs_out_str(c->out, ",\"note\":");
+		rs_out_json_cstr(c->out, text);
+		rs_out_str(c->out, "}\n");
+	} else if (c->vo->format == RS_FORMAT_TEXT) {
+		rs_out_printf(c->out, "  connect [%s]: %s\n", rs_hs_state_str(st), text);
+	}
+	rs_out_flush(c->out);
+}
+
+/* The peer's data, one line of text per line received, bytes that are
+ * not printable as \xHH. */
+static void on_data(void *ctx, const uint8_t *p, size_t n)
+{
+	struct connect_ctx *c = ctx;
+
+	if (!c->show_data || c->vo->quiet)
+		return;
+	if (c->vo->format == RS_FORMAT_JSON) {
+		rs_out_str(c->out, "{\"type\":\"data\",\"from\":\"server\",\"len\":");
+		rs_out_u64(c->out, n);
+		rs_out_str(c->out, ",\"data\":");
+		rs_out_json_str(c->out, (const char *)p, n);
+		rs_out_str(c->out, "}\n");
+	} else if (c->vo->format == RS_FORMAT_TEXT) {
+		rs_out_printf(c->out, "  connect: %zu byte%s of data from the server:\n", n,
+			      n == 1 ? "" : "s");
+		bool bol = true;
+		for (size_t i = 0; i < n; i++) {
+			if (bol)
+				rs_out_str(c->out, "    | ");
+			bol = false;
+			uint8_t b = p[i];
+			if (b == '\n') {
+				rs_out_char(c->out, '\n');
+				bol = true;
+			} else if (b == '\r') {
+				rs_out_str(c->out, "\\r");
+			} else if (b == '\\') {
+				rs_out_str(c->out, "\\\\");
+			} else if (b >= 0x20 && b < 0x7f) {
+				rs_out_char(c->out, (char)b);
+			} else {
+				rs_out_printf(c->out, "\\x%02x", b);
+			}
+		}
+		if (!bol)
+			rs_out_char(c->out, '\n');
+	}
+	rs_out_flush(c->out);
+}
+
+/* --data STRING with \r \n \t \\ \0 \xHH escapes. */
+static uint8_t *unescape(const char *s, size_t *len)
+{
+	size_t n = strlen(s), o = 0;
+	uint8_t *b = malloc(n + 1);
+
+	if (!b)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] != '\\' || i + 1 == n) {
+			b[o++] = (uint8_t)s[i];
+			continue;
+		}
+		char e = s[++i];
+		switch (e) {
+		case 'r': b[o++] = '\r'; break;
+		case 'n': b[o++] = '\n'; break;
+		case 't': b[o++] = '\t'; break;
+		case '0': b[o++] = '\0'; break;
+		case '\\': b[o++] = '\\'; break;
+		case 'x': {
+			unsigned v = 0, k = 0;
+			while (k < 2 && i + 1 < n && strchr("0123456789abcdefABCDEF", s[i + 1]) &&
+			       s[i + 1]) {
+				char h = s[++i];
+				v = v * 16 + (unsigned)(h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10);
+				k++;
+			}
+			if (k == 0) {
+				b[o++] = '\\';
+				b[o++] = 'x';
+			} else {
+				b[o++] = (uint8_t)v;
+			}
+			break;
+		}
+		default:
+			b[o++] = '\\';
+			b[o++] = (uint8_t)e;
+			break;
+		}
+	}
+	*len = o;
+	return b;
+}
+
+static uint8_t *read_file(const char *path, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	uint8_t *b = NULL;
+	size_t cap = 0, n = 0;
+
+	if (fd < 0) {
+		fprintf(stderr, "rawshake connect: --data-file %s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size > MAX_DATA) {
+		fprintf(stderr, "rawshake connect: --data-file %s: larger than %u bytes\n", path,
+			MAX_DATA);
+		close(fd);
+		return NULL;
+	}
+	for (;;) {
+		if (n == cap) {
+			if (cap >= MAX_DATA) {
+				fprintf(stderr, "rawshake connect: --data-file %s: larger than %u bytes\n",
+					path, MAX_DATA);
+				free(b);
+				close(fd);
+				return NULL;
+			}
+			cap = cap ? cap * 2 : 65536;
+			uint8_t *nb = realloc(b, cap);
+			if (!nb) {
+				free(b);
+				close(fd);
+				return NULL;
+			}
+			b = nb;
+		}
+		ssize_t r = read(fd, b + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			fprintf(stderr, "rawshake connect: --data-file %s: %s\n", path, strerror(errno));
+			free(b);
+			close(fd);
+			return NULL;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	*len = n;
+	return b ? b : malloc(1);
+}
+
+static bool parse_seconds(const char *opt, const char *s, uint64_t *ns)
+{
+	char e[128];
+	if (!rs_parse_interval(s, ns, e, sizeof(e))) {
+		fprintf(stderr, "rawshake connect: %s: %s\n", opt, e);
+		return false;
+	}
+	return true;
+}
+
+static volatile sig_atomic_t stop;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+/* The unprivileged worker: open, drop, run, show.  Returns the exit status. */
+static int worker(struct rs_hs_config *cfg, const char *ifname, bool guard, const char *user,
+		  struct rs_view_opts *vo, bool show_data)
+{
+	char err[PCAP_ERRBUF_SIZE + 256];
+	static struct rs_connect conn;
+	static struct rs_out out;
+	struct rs_view view;
+
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	/* Everything privileged first: the raw socket and the capture. */
+	if (!rs_connect_open(&conn, cfg, ifname, guard ? RS_RSTGUARD_MARK : 0, err, sizeof(err))) {
+		fprintf(stderr, "rawshake connect: %s\n", err);
+		return RS_EXIT_USAGE;
+	}
+	/* Then none at all before the first reply is parsed. */
+	if (!rs_drop_privileges(user, err, sizeof(err))) {
+		fprintf(stderr, "rawshake connect: %s\n", err);
+		rs_connect_close(&conn);
+		return RS_EXIT_USAGE;
+	}
+	rs_out_init(&out, STDOUT_FILENO);
+	if (!rs_view_init(&view, vo, &out, err, sizeof(err))) {
+		fprintf(stderr, "rawshake connect: %s\n", err);
+		rs_view_free(&view);
+		rs_connect_close(&conn);
+		return RS_EXIT_USAGE;
+	}
+	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
+	inet_ntop(cfg->v == 4 ? AF_INET : AF_INET6, cfg->src, s, sizeof(s));
+	inet_ntop(cfg->v == 4 ? AF_INET : AF_INET6, cfg->dst, d, sizeof(d));
+	fprintf(stderr, "rawshake connect: %s port %u → %s port %u on %s, %s\n", s, cfg->sport, d,
+		cfg->dport, ifname, guard ? "kernel RSTs on this 4-tuple dropped by nft table inet "
+					    RS_RSTGUARD_PREFIX "<pid>"
+					  : "no RST guard: the local kernel will reset the connection");
+
+	struct connect_ctx ctx = { &out, vo, show_data };
+	struct rs_hs_callbacks cb = { NULL, on_note, on_data, &ctx };
+	enum rs_hs_result r = rs_connect_run(&conn, &cb, &view, &stop, err, sizeof(err));
+	if (!rs_out_closed(&out)) {
+		if (vo->format == RS_FORMAT_TEXT && !vo->quiet)
+			rs_out_char(&out, '\n');
+		rs_view_finish(&view);
+	}
+	rs_out_flush(&out);
+
+	const struct rs_hs *h = &conn.hs;
+	if (r == RS_HS_SEND_FAILED)
+		fprintf(stderr, "rawshake connect: %s\n", err);
+	switch (r) {
+	case RS_HS_OK:
+		fprintf(stderr, "rawshake connect: handshake completed, %llu of %zu bytes "
+				"acknowledged, %llu bytes received, closed with %s\n",
+			(unsigned long long)h->bytes_acked, cfg->data_len,
+			(unsigned long long)h->bytes_received,
+			cfg->close == RS_HS_CLOSE_RST ? "RST" : "FIN");
+		break;
+	case RS_HS_REFUSED:
+		fprintf(stderr, "rawshake connect: refused: %s port %u answered the SYN with a RST\n",
+			d, cfg->dport);
+		break;
+	case RS_HS_NO_ANSWER:
+		fprintf(stderr, "rawshake connect: no answer from %s port %u after %u "
+				"retransmission%s\n", d, cfg->dport, cfg->retries,
+			cfg->retries == 1 ? "" : "s");
+		break;
+	default:
+		fprintf(stderr, "rawshake connect: %s (in %s)\n", rs_hs_result_str(r),
+			rs_hs_state_str(h->st));
+		break;
+	}
+	rs_view_free(&view);
+	rs_connect_close(&conn);
+	return r == RS_HS_OK ? RS_EXIT_OK : 1;
+}
+
+static bool parse_opt_u(const char *opt, const char *s, uint64_t max, uint64_t *v)
+{
+	char e[128];
+	if (!rs_parse_uint(s, max, v, e, sizeof(e))) {
+		fprintf(stderr, "rawshake connect: %s: %s\n", opt, e);
+		return false;
+	}
+	return true;
+}
+
+static int connect_run(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		RS_CLI_VIEW_LONGOPTS,
+		{ "data", required_argument, NULL, 'd' },
+		{ "data-file", required_argument, NULL, OPT_DATA_FILE },
+		{ "show-data", no_argument, NULL, OPT_SHOW_DATA },
+		{ "close", required_argument, NULL, OPT_CLOSE },
+		{ "hold", required_argument, NULL, OPT_HOLD },
+		{ "fin-wait", required_argument, NULL, OPT_FIN_WAIT },
+		{ "retries", required_argument, NULL, 'r' },
+		{ "sport", required_argument, NULL, 'p' },
+		{ "src", required_argument, NULL, OPT_SOURCE },
+		{ "interface", required_argument, NULL, 'I' },
+		{ "seq", required_argument, NULL, OPT_ISN },
+		{ "mss", required_argument, NULL, OPT_MSS },
+		{ "no-mss", no_argument, NULL, OPT_NO_MSS },
+		{ "wscale", required_argument, NULL, OPT_WSCALE },
+		{ "no-wscale", no_argument, NULL, OPT_NO_WSCALE },
+		{ "sack-perm", no_argument, NULL, OPT_SACK },
+		{ "no-sack-perm", no_argument, NULL, OPT_NO_SACK },
+		{ "no-ts", no_argument, NULL, OPT_NO_TS },
+		{ "win", required_argument, NULL, OPT_WINDOW },
+		{ "ttl", required_argument, NULL, OPT_TTL },
+		{ "hlim", required_argument, NULL, OPT_TTL },
+		{ "data-hex", required_argument, NULL, OPT_DATA_HEX },
+		{ "no-rst-guard", no_argument, NULL, OPT_NO_GUARD },
+		{ "cleanup-guards", no_argument, NULL, OPT_CLEANUP },
+		{ "user", required_argument, NULL, 'Z' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct rs_view_opts vo = { .format = RS_FORMAT_TEXT, .summary = true, .ladder_after = true };
+	const char *data_str = NULL, *data_file = NULL, *source = NULL, *ifopt = NULL, *user = NULL;
+	const char *mss_s = NULL, *wscale_s = NULL, *data_hex = NULL;
+	bool show_data = false, guard = true, cleanup = false, no_sack = false, no_ts = false;
+	bool have_isn = false;
+	enum rs_hs_close close_how = RS_HS_CLOSE_FIN;
+	uint64_t hold = 0, fin_wait = 0, retries = 3, sport = 0, isn = 0, window = 64240, ttl = 64;
+	uint64_t v64;
+	int c;
+
+	while ((c = getopt_long(argc, argv, RS_CLI_VIEW_SHORTOPTS "d:r:p:I:Z:h", longopts,
+				NULL)) != -1) {
+		int r = rs_cli_view_opt(c, optarg, &vo);
+		if (r < 0)
+			return RS_EXIT_USAGE;
+		if (r > 0)
+			continue;
+		switch (c) {
+		case 'd': data_str = optarg; break;
+		case OPT_DATA_FILE: data_file = optarg; break;
+		case OPT_SHOW_DATA: show_data = true; break;
+		case OPT_CLOSE:
+			if (strcmp(optarg, "fin") == 0) {
+				close_how = RS_HS_CLOSE_FIN;
+			} else if (strcmp(optarg, "rst") == 0) {
+				close_how = RS_HS_CLOSE_RST;
+			} else {
+				fprintf(stderr, "rawshake connect: --close: '%s' is not fin or rst\n", optarg);
+				return RS_EXIT_USAGE;
+			}
+			break;
+		case OPT_HOLD:
+			if (!parse_seconds("--hold", optarg, &hold))
+				return RS_EXIT_USAGE;
+			break;
+		case OPT_FIN_WAIT:
+			if (!parse_seconds("--fin-wait", optarg, &fin_wait))
+				return RS_EXIT_USAGE;
+			break;
+		case 'r':
+			if (!parse_opt_u("--retries", optarg, 15, &retries))
+				return RS_EXIT_USAGE;
+			break;
+		case 'p':
+			if (!parse_opt_u("--sport", optarg, 65535, &sport))
+				return RS_EXIT_USAGE;
+			if (sport == 0) {
+				fprintf(stderr, "rawshake connect: --sport: 0 is not a port\n");
+				return RS_EXIT_USAGE;
+			}
+			break;
+		case OPT_SOURCE: source = optarg; break;
+		case 'I': ifopt = optarg; break;
+		case OPT_ISN:
+			if (!parse_opt_u("--isn", optarg, UINT32_MAX, &isn))
+				return RS_EXIT_USAGE;
+			have_isn = true;
+			break;
+		case OPT_MSS: mss_s = optarg; break;
+		case OPT_NO_MSS: mss_s = "none"; break;
+		case OPT_WSCALE: wscale_s = optarg; break;
+		case OPT_NO_WSCALE: wscale_s = "none"; break;
+		case OPT_SACK: no_sack = false; break;
+		case OPT_NO_SACK: no_sack = true; break;
+		case OPT_DATA_HEX: data_hex = optarg; break;
+		case OPT_NO_TS: no_ts = true; break;
+		case OPT_WINDOW:
+			if (!parse_opt_u("--window", optarg, 65535, &window))
+				return RS_EXIT_USAGE;
+			break;
+		case OPT_TTL:
+			if (!parse_opt_u("--ttl", optarg, 255, &ttl))
+				return RS_EXIT_USAGE;
+			break;
+		case OPT_NO_GUARD: guard = false; break;
+		case OPT_CLEANUP: cleanup = true; break;
+		case 'Z': user = optarg; break;
+		case 'h':
+			connect_usage(stdout);
+			return RS_EXIT_OK;
+		default:
+			connect_usage(stderr);
+			return RS_EXIT_USAGE;
+		}
+	}
+	rs_cli_view_finalize(&vo);
+	if (vo.format != RS_FORMAT_TEXT)
+		vo.ladder_after = false;
+
+	if (cleanup) {
+		char err[256];
+		if (!rs_rstguard_available(err, sizeof(err))) {
+			fprintf(stderr, "rawshake connect: %s\n", err);
+			return RS_EXIT_USAGE;
+		}
+		int n = rs_rstguard_cleanup_stale(stderr);
+		if (n < 0) {
+			fprintf(stderr, "rawshake connect: nft could not list the tables (root?)\n");
+			return 1;
+		}
+		fprintf(stderr, "rawshake connect: %d stale RST guard%s removed\n", n, n == 1 ? "" : "s");
+		return RS_EXIT_OK;
+	}
+	if (argc - optind != 2) {
+		fprintf(stderr, "rawshake connect: needs DST and PORT\n");
+		connect_usage(stderr);
+		return RS_EXIT_USAGE;
+	}
+	if (!!data_str + !!data_file + !!data_hex > 1) {
+		fprintf(stderr, "rawshake connect: only one of --data, --data-hex, --data-file\n");
+		return RS_EXIT_USAGE;
+	}
+
+	struct rs_hs_config cfg;
+	char err[PCAP_ERRBUF_SIZE + 256];
+	uint8_t v, dst[16];
+	if (!rs_parse_addr(argv[optind], &v, dst, err, sizeof(err))) {
+		fprintf(stderr, "rawshake connect: %s: %s\n", argv[optind], err);
+		return RS_EXIT_USAGE;
+	}
+	if (!parse_opt_u("PORT", argv[optind + 1], 65535, &v64))
+		return RS_EXIT_USAGE;
+	if (v64 == 0) {
+		fprintf(stderr, "rawshake connect: PORT: 0 is not a port\n");
+		return RS_EXIT_USAGE;
+	}
+	rs_hs_config_init(&cfg, v);
+	memcpy(cfg.dst, dst, 16);
+	cfg.dport = (uint16_t)v64;
+	cfg.retries = (unsigned)retries;
+	cfg.hold_ns = hold;
+	cfg.fin_wait_ns = fin_wait;
+	cfg.close = close_how;
+	cfg.win = (uint16_t)window;
+	cfg.ttl = (uint8_t)ttl;
+	cfg.sack_perm = !no_sack;
+	cfg.timestamps = !no_ts;
+	if (mss_s) {
+		if (strcmp(mss_s, "none") == 0)
+			cfg.mss = 0;
+		else if (parse_opt_u("--mss", mss_s, 65535, &v64) && v64 >= 64)
+			cfg.mss = (uint16_t)v64;
+		else {
+			fprintf(stderr, "rawshake connect: --mss: 64 to 65535 or none\n");
+			return RS_EXIT_USAGE;
+		}
+	}
+	if (wscale_s) {
+		if (strcmp(wscale_s, "none") == 0)
+			cfg.wscale = -1;
+		else if (parse_opt_u("--wscale", wscale_s, 14, &v64))
+			cfg.wscale = (int)v64;
+		else
+			return RS_EXIT_USAGE;
+	}
+	uint8_t *data = NULL;
+	if (data_str)
+		data = unescape(data_str, &cfg.data_len);
+	else if (data_file)
+		data = read_file(data_file, &cfg.data_len);
+	else if (data_hex && (data = malloc(strlen(data_hex) / 2 + 1)) != NULL &&
+		 !rs_parse_hex(data_hex, data, strlen(data_hex) / 2 + 1, &cfg.data_len, err,
+			       sizeof(err))) {
+		fprintf(stderr, "rawshake connect: --data-hex: %s\n", err);
+		free(data);
+		return RS_EXIT_USAGE;
+	}
+	if ((data_str || data_file || data_hex) && !data)
+		return RS_EXIT_USAGE;
+	cfg.data = data;
+
+	/* Where the route goes: our address and the interface to capture on. */
+	char ifname[IF_NAMESIZE] = "";
+	uint8_t src[16] = { 0 }, nexthop[16];
+	unsigned mtu = 0;
+	if (!rs_route_lookup(v, dst, src, ifname, nexthop, &mtu, err, sizeof(err))) {
+		fprintf(stderr, "rawshake connect: %s\n", err);
+		free(data);
+		return RS_EXIT_USAGE;
+	}
+	if (source) {
+		uint8_t sv;
+		if (!rs_parse_addr(source, &sv, src, err, sizeof(err)) || sv != v) {
+			fprintf(stderr, "rawshake connect: --src %s: %s\n", source,
+				sv != v ? "not the destination's family" : err);
+			free(data);
+			return RS_EXIT_USAGE;
+		}
+	}
+	memcpy(cfg.src, src, 16);
+	if (ifopt)
+		snprintf(ifname, sizeof(ifname), "%s", ifopt);
+	if (!ifname[0]) {
+		fprintf(stderr, "rawshake connect: no interface for the route; name one with -i\n");
+		free(data);
+		return RS_EXIT_USAGE;
+	}
+	if (!rs_have_cap_net_raw()) {
+		fprintf(stderr, "rawshake connect: needs root (raw sockets, capture, nftables)\n");
+		free(data);
+		return RS_EXIT_USAGE;
+	}
+
+	/* Our port, reserved so that no kernel connection takes it meanwhile. */
+	uint16_t port = (uint16_t)sport;
+	int portfd = rs_connect_reserve_port(v, src, &port, err, sizeof(err));
+	if (portfd < 0 && !source) {
+		fprintf(stderr, "rawshake connect: %s\n", err);
+		free(data);
+		return RS_EXIT_USAGE;
+	}
+	if (portfd < 0 && port == 0)
+		port = (uint16_t)(32768 + (rs_mono_ns() % 28232));   /* a source not ours */
+	cfg.sport = port;
+	uint32_t rnd[2] = { 0, 0 };
+	if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd))
+		rnd[0] = (uint32_t)rs_mono_ns(), rnd[1] = rnd[0] * 2654435761u;
+	cfg.isn = have_isn ? (uint32_t)isn : rnd[0];
+	cfg.ts_offset = rnd[1];
+
+	if (!guard) {
+		int st = worker(&cfg, ifname, false, user, &vo, show_data);
+		free(data);
+		return st;
+	}
+
+	/* The privilege split: this process keeps root only to install the
+	 * guard, wait and remove it; the worker drops to USER. */
+	if (!rs_rstguard_available(err, sizeof(err))) {
+		fprintf(stderr, "rawshake connect: %s\n", err);
+		free(data);
+		return RS_EXIT_USAGE;
+	}
+	rs_rstguard_cleanup_stale(stderr);
+	static struct rs_rstguard g;
+	if (!rs_rstguard_install(&g, v, src, port, dst, cfg.dport, err, sizeof(err))) {
+		fprintf(stderr, "rawshake connect: %s\n", err);
+		free(data);
+		return RS_EXIT_USAGE;
+	}
+	if (rs_rstguard_signalled()) {
+		rs_rstguard_remove(&g, err, sizeof(err));
+		free(data);
+		return 1;
+	}
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "rawshake connect: fork: %s\n", strerror(errno));
+		rs_rstguard_remove(&g, err, sizeof(err));
+		free(data);
+		return RS_EXIT_USAGE;
+	}
+	if (pid == 0) {
+		int st = worker(&cfg, ifname, true, user, &vo, show_data);
+		fflush(NULL);
+		_exit(st);
+	}
+	int st = rs_rstguard_supervise(&g, pid);
+	free(data);
+	if (portfd >= 0)
+		close(portfd);
+	return st > 2 ? 1 : st;
+}
+
+const struct rs_command rs_cmd_connect = {
+	.name = "connect",
+	.summary = "open a TCP connection by hand and explain every segment",
+	.run = connect_run,
+	.usage = connect_usage,
+};
