@@ -18,6 +18,7 @@ extern const struct rs_command rs_cmd_sniff;
 extern const struct rs_command rs_cmd_lab;
 extern const struct rs_command rs_cmd_send;
 extern const struct rs_command rs_cmd_connect;
+extern const struct rs_command rs_cmd_detect;
 
 /* Exit statuses shared by every command. */
 enum {

@@ -13,6 +13,7 @@ static const struct rs_command *const commands[] = {
 	&rs_cmd_lab,
 	&rs_cmd_send,
 	&rs_cmd_connect,
+	&rs_cmd_detect,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
