@@ -339,7 +339,7 @@ static bool build_l4(struct rs_crafter *c, const struct rs_craft_spec *s, uint32
 bool rs_craft_build(struct rs_crafter *c, const struct rs_craft_spec *s)
 {
 	libnet_t *l = c->l;
-	uint32_t l4len;
+	uint32_t l4len = 0;   /* set by every branch below; gcc -O2 cannot see it */
 	uint8_t proto;
 
 	c->len = 0;

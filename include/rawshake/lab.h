@@ -55,4 +55,8 @@ bool rs_lab_enter(const char *ns, char *err, size_t errlen);
  * on 7, until SIGTERM.  Detaches when `daemonize`. */
 int rs_lab_serve(bool daemonize);
 
+/* "lab demo": up, a capture on the server, connect from the client, what the
+ * server saw, down (unless it was up before).  Returns connect's status. */
+int rs_lab_demo(const char *self, FILE *log);
+
 #endif

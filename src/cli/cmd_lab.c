@@ -10,7 +10,7 @@
 static void lab_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: rawshake lab up|down|status\n"
+		"usage: rawshake lab up|down|status|demo\n"
 		"       rawshake lab exec HOST CMD [ARG...]\n"
 		"A two-host lab in network namespaces: client %s / %s (%s) and\n"
 		"server %s / %s (%s), joined by a veth pair, no route anywhere else;\n"
@@ -20,6 +20,8 @@ static void lab_usage(FILE *f)
 		"  down     remove everything 'up' made\n"
 		"  status   say what exists (exit 0 when the lab is complete, 1 otherwise)\n"
 		"  exec     run CMD on HOST (client or server)\n"
+		"  demo     up, a hand-made connection (rawshake connect) from client to\n"
+		"           server port 80 captured on the server and explained, down\n"
 		"Needs root (cap_sys_admin and cap_net_admin).\n",
 		RS_LAB_CLIENT4, RS_LAB_CLIENT6, RS_LAB_CLIENT_NS, RS_LAB_SERVER4, RS_LAB_SERVER6,
 		RS_LAB_SERVER_NS, RS_LAB_HTTP_PORT, RS_LAB_ECHO_PORT);
@@ -65,6 +67,8 @@ static int lab_run(int argc, char **argv)
 		}
 		return RS_EXIT_OK;
 	}
+	if (strcmp(sub, "demo") == 0)
+		return rs_lab_demo(self_path(), stdout);
 	if (strcmp(sub, "down") == 0)
 		return rs_lab_down(stdout) ? RS_EXIT_OK : 1;
 	if (strcmp(sub, "exec") == 0) {
@@ -88,7 +92,7 @@ static int lab_run(int argc, char **argv)
 
 const struct rs_command rs_cmd_lab = {
 	.name = "lab",
-	.summary = "a two-host lab in network namespaces (up, down, status, exec)",
+	.summary = "a two-host lab in network namespaces (up, down, status, exec, demo)",
 	.run = lab_run,
 	.usage = lab_usage,
 };
