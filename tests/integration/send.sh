@@ -1,0 +1,169 @@
+#!/bin/sh
+# send.sh: rawshake send between two lab namespaces over a veth pair
+# (198.51.100.0/24, 2001:db8:5e::/64): SYN-ACK and RST replies shown, echo
+# replies, a UDP datagram reaching a socket, the receiver's capture holding
+# exactly the fields asked for (as tcpdump reads them), MTU and
+# privilege errors.  Needs root (namespaces): skipped (77) otherwise.
+set -eu
+[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
+command -v ip >/dev/null || { echo "FAIL: iproute2 (ip) is not installed"; exit 1; }
+bin=$(pwd)/rawshake
+A=rssend-a-$$
+B=rssend-b-$$
+work=$(mktemp -d)
+pids=""
+cleanup() {
+	for p in $pids; do kill "$p" 2>/dev/null || true; done
+	ip netns del "$A" 2>/dev/null || true
+	ip netns del "$B" 2>/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+fail() { echo "FAIL: $*"; exit 1; }
+ina() { ip netns exec "$A" "$@"; }
+inb() { ip netns exec "$B" "$@"; }
+
+ip netns add "$A"
+ip netns add "$B"
+ip link add rssa0 netns "$A" type veth peer name rssb0 netns "$B"
+ina ip link set lo up
+inb ip link set lo up
+ina ip addr add 198.51.100.1/24 dev rssa0
+inb ip addr add 198.51.100.2/24 dev rssb0
+ina ip -6 addr add 2001:db8:5e::1/64 dev rssa0 nodad
+inb ip -6 addr add 2001:db8:5e::2/64 dev rssb0 nodad
+ina ip link set rssa0 up
+inb ip link set rssb0 up
+# Wait until both families pass packets (a fresh veth drops the first ones).
+i=0
+until ina ping -c1 -W1 198.51.100.2 >/dev/null 2>&1 && ina ping -6 -c1 -W1 2001:db8:5e::2 >/dev/null 2>&1; do
+	i=$((i + 1)); [ $i -lt 10 ] || fail "the lab link does not come up"; sleep 0.2
+done
+
+# Listeners in B: TCP on 8080, UDP on 5353 writing what it gets to a file.
+ip netns exec "$B" python3 -c '
+import socket, sys
+t = socket.socket(socket.AF_INET6); t.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); t.bind(("::", 8080)); t.listen(64)
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("0.0.0.0", 5353))
+open(sys.argv[1] + "/ready", "w").close()
+data, _ = u.recvfrom(65535)
+open(sys.argv[1] + "/udp.tmp", "wb").write(data)
+import os; os.rename(sys.argv[1] + "/udp.tmp", sys.argv[1] + "/udp")
+data, _ = u.recvfrom(65535)
+open(sys.argv[1] + "/udp2.tmp", "wb").write(data)
+os.rename(sys.argv[1] + "/udp2.tmp", sys.argv[1] + "/udp2")
+import time; time.sleep(60)
+' "$work" &
+pids="$pids $!"
+i=0
+while [ ! -e "$work/ready" ]; do
+	i=$((i + 1)); [ $i -lt 100 ] || fail "listeners did not start"; sleep 0.05
+done
+pass=0
+ok() { pass=$((pass + 1)); echo "ok $pass - $*"; }
+
+# 1. A SYN to the listening port: its SYN-ACK is shown with an RTT.
+ina "$bin" send tcp 198.51.100.2 --dport 8080 --sport 40001 -c 1 >"$work/syn.out" 2>&1 \
+	|| fail "send tcp: $(cat "$work/syn.out")"
+grep -q 'IP 198.51.100.2.8080 > 198.51.100.1.40001: TCP \[SYN,ACK\]' "$work/syn.out" \
+	|| fail "no SYN-ACK shown: $(cat "$work/syn.out")"
+grep -q 'reply to #1, rtt [0-9.]* ms' "$work/syn.out" || fail "no RTT: $(cat "$work/syn.out")"
+grep -q '^1 packet sent, 0 errors' "$work/syn.out" || fail "summary: $(cat "$work/syn.out")"
+ok "SYN to a listening port gets its SYN-ACK shown"
+
+# 2. A SYN to a closed port: its RST is shown.
+ina "$bin" send tcp 198.51.100.2 --dport 8081 --sport 40002 >"$work/rst.out" 2>&1 || fail "$(cat "$work/rst.out")"
+grep -q '198.51.100.2.8081 > 198.51.100.1.40002: TCP \[RST,ACK\]' "$work/rst.out" \
+	|| fail "no RST shown: $(cat "$work/rst.out")"
+ok "SYN to a closed port gets its RST shown"
+
+# 3. ICMP echo, IPv4 and IPv6, and JSON lines for both directions.
+ina "$bin" send icmp 198.51.100.2 -c 2 -i 50ms >"$work/icmp.out" 2>&1 || fail "$(cat "$work/icmp.out")"
+[ "$(grep -c 'ICMP echo-reply' "$work/icmp.out")" -eq 2 ] || fail "echo replies: $(cat "$work/icmp.out")"
+grep -q 'reply to #3' "$work/icmp.out" || fail "second reply not matched: $(cat "$work/icmp.out")"
+ina "$bin" send icmp 2001:db8:5e::2 --format json >"$work/icmp6.json" 2>&1 || fail "$(cat "$work/icmp6.json")"
+python3 - "$work/icmp6.json" <<'EOF' || fail "ICMPv6 JSON: $(cat "$work/icmp6.json")"
+import json, sys
+objs = [json.loads(l) for l in open(sys.argv[1])]
+pk = [o for o in objs if o["type"] == "pkt"]
+assert pk[0]["ip"]["dst"] == "2001:db8:5e::2", pk[0]
+assert any(o["ip"]["src"] == "2001:db8:5e::2" for o in pk[1:]), pk
+assert any(o["type"] == "reply" and o["reply_to"] == 1 for o in objs), objs
+assert objs[-1]["type"] == "send_summary" and objs[-1]["sent"] == 1, objs[-1]
+EOF
+ok "ICMP echo (v4, v6) gets its replies, JSON for sent and received"
+
+# 4. A UDP datagram reaches the listening socket.
+ina "$bin" send udp 198.51.100.2 --dport 5353 --data "hello lab" >"$work/udp.out" 2>&1 || fail "$(cat "$work/udp.out")"
+i=0
+while [ ! -e "$work/udp" ]; do
+	i=$((i + 1)); [ $i -lt 60 ] || fail "UDP datagram never arrived"; sleep 0.05
+done
+[ "$(cat "$work/udp")" = "hello lab" ] || fail "UDP payload: $(cat "$work/udp")"
+ok "UDP datagram reaches a listening socket"
+
+# 5. The receiver's capture shows exactly the fields asked for, as
+#    tcpdump reads them (-c 2: it stops by itself after our two packets).
+ip netns exec "$B" timeout 10 tcpdump -nn -S -v -l -c 2 -i rssb0 -Q in 'tcp port 9999 or (ip6 and tcp port 9998)' \
+	>"$work/rx.txt" 2>"$work/td.err" &
+tdpid=$!
+pids="$pids $tdpid"
+i=0
+while ! grep -q listening "$work/td.err" 2>/dev/null; do
+	i=$((i + 1)); [ $i -lt 100 ] || fail "tcpdump did not start"; sleep 0.05
+done
+ina "$bin" send tcp 198.51.100.2 --dport 9999 --sport 1234 --flags syn,ece,cwr --seq 0xdeadbeef \
+	--win 1000 --ttl 33 --tos 0x10 --id 4242 --df --mss 1400 --sack-perm --ts 11:22 \
+	--nop --wscale 6 --data ABC --no-listen -q >"$work/f.out" 2>&1 || fail "$(cat "$work/f.out")"
+ina "$bin" send tcp 2001:db8:5e::2 --dport 9998 --sport 4321 --flags PA --seq 5 --ack 9 --hlim 7 \
+	--tclass 32 --flow-label 0x12345 --sack 100-200,300-400 --no-listen -q >"$work/f6.out" 2>&1 \
+	|| fail "$(cat "$work/f6.out")"
+wait "$tdpid" || fail "tcpdump: $(cat "$work/td.err")"
+rx=$(tr -s ' \n' ' ' <"$work/rx.txt")
+echo "$rx" | grep -q 'IP (tos 0x10, ttl 33, id 4242, offset 0, flags \[DF\], proto TCP (6), length 63) 198.51.100.1.1234 > 198.51.100.2.9999: Flags \[SEW\], cksum 0x[0-9a-f]* (correct), seq 3735928559:3735928562, win 1000, options \[mss 1400,sackOK,TS val 11 ecr 22,nop,wscale 6\], length 3' \
+	|| fail "tcpdump reads: $rx"
+echo "$rx" | grep -q 'IP6 (class 0x20, flowlabel 0x12345, hlim 7, next-header TCP (6) payload length: 40) 2001:db8:5e::1.4321 > 2001:db8:5e::2.9998: Flags \[P.\], cksum 0x[0-9a-f]* (correct), ack 9, win 64240, options \[sack 2 {100:200}{300:400},eol\], length 0' \
+	|| fail "tcpdump reads: $rx"
+ok "receiver's capture (tcpdump) shows exactly the fields asked for"
+
+# 6. Too big for the veth MTU: refused naming the way out; --frag sends it
+#    in fragments that the receiver reassembles.
+big=$(python3 -c 'print("x" * 3000)')
+st=0; ina "$bin" send udp 198.51.100.2 --dport 5353 --data "$big" >"$work/big.out" 2>&1 || st=$?
+[ $st -eq 2 ] && grep -q 'MTU.*--frag' "$work/big.out" || fail "MTU: status $st, $(cat "$work/big.out")"
+ina "$bin" send udp 198.51.100.2 --dport 5353 --data "$big" --frag -q >"$work/frag.out" 2>&1 || fail "$(cat "$work/frag.out")"
+i=0
+while [ ! -e "$work/udp2" ]; do
+	i=$((i + 1)); [ $i -lt 60 ] || fail "fragmented datagram never arrived"; sleep 0.05
+done
+[ "$(cat "$work/udp2")" = "$big" ] || fail "reassembled payload differs"
+ok "MTU check, and --frag fragments the receiver reassembles"
+
+# 7. --link: Ethernet frames with the MACs from the interface and the
+#    neighbour table (filled by the pings above).
+ina "$bin" send icmp 198.51.100.2 --link -v >"$work/link.out" 2>&1 || fail "$(cat "$work/link.out")"
+grep -q 'echo-reply' "$work/link.out" || fail "--link: no reply: $(cat "$work/link.out")"
+ok "--link sends a frame that is answered"
+
+# 8. Usage errors exit 2 and send nothing; no CAP_NET_RAW exits 2.
+st=0; ina "$bin" send tcp 198.51.100.2 --dport 80 --wscale 15 2>"$work/e1" || st=$?
+[ $st -eq 2 ] && grep -q -- '--wscale' "$work/e1" || fail "--wscale 15: status $st, $(cat "$work/e1")"
+st=0; ina "$bin" send tcp 198.51.100.2 --dport 80 --flags SYNX 2>"$work/e2" || st=$?
+[ $st -eq 2 ] || fail "bad flag letter: status $st"
+if command -v setpriv >/dev/null; then
+	st=0
+	ina setpriv --bounding-set=-net_raw --inh-caps=-net_raw "$bin" send tcp 198.51.100.2 --dport 80 \
+		>"$work/e3" 2>&1 || st=$?
+	[ $st -eq 2 ] && grep -q 'CAP_NET_RAW' "$work/e3" && grep -q setcap "$work/e3" \
+		|| fail "without CAP_NET_RAW: status $st, $(cat "$work/e3")"
+	[ "$(wc -l <"$work/e3")" -eq 1 ] || fail "privilege message is not one line"
+fi
+ok "bad values and missing CAP_NET_RAW exit 2"
+
+# 9. A bounded flood stops by itself and says what it did.
+ina "$bin" send tcp 198.51.100.2 --dport 9 --flood -c 5000 --rand-source 203.0.113.0/24 \
+	>"$work/flood.out" 2>&1 || fail "$(cat "$work/flood.out")"
+grep -q '^5000 packets sent, 0 errors' "$work/flood.out" || fail "flood: $(cat "$work/flood.out")"
+ok "bounded flood"
+echo "send.sh: $pass passed"
