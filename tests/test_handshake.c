@@ -1,0 +1,308 @@
+/* test_handshake.c: the connect engine's state machine, timers and numbers, without a network. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "rawshake/handshake.h"
+
+#define S 1000000000LL
+#define ISN 1000u
+#define IRS 5000u
+
+struct sent {
+	uint8_t flags;
+	uint32_t seq, ack;
+	uint16_t win;
+	size_t len;
+	uint8_t optlen;
+};
+
+static struct sent sent[64];
+static unsigned nsent;
+static uint8_t got[8192];
+static size_t ngot;
+
+static bool cb_send(void *ctx, const struct rs_craft_spec *s)
+{
+	(void)ctx;
+	assert_true(nsent < 64);
+	sent[nsent++] = (struct sent){ s->flags, s->seq, s->ack, s->win, s->payload_len, s->opts.len };
+	return true;
+}
+
+static void cb_data(void *ctx, const uint8_t *p, size_t n)
+{
+	(void)ctx;
+	memcpy(got + ngot, p, n);
+	ngot += n;
+}
+
+static const struct rs_hs_callbacks cbs = { cb_send, NULL, cb_data, NULL };
+
+static void setup_cfg(struct rs_hs_config *c)
+{
+	rs_hs_config_init(c, 4);
+	static const uint8_t src[4] = { 192, 0, 2, 10 }, dst[4] = { 192, 0, 2, 20 };
+	memcpy(c->src, src, 4);
+	memcpy(c->dst, dst, 4);
+	c->sport = 40000;
+	c->dport = 80;
+	c->isn = ISN;
+	c->timestamps = false;
+	nsent = 0;
+	ngot = 0;
+}
+
+/* A segment from the server to us. */
+static void seg(struct rs_hs *h, uint8_t flags, uint32_t seq, uint32_t ack, uint16_t win,
+		const char *data, int64_t now)
+{
+	struct rs_packet p;
+	memset(&p, 0, sizeof(p));
+	p.has_ip = true;
+	p.ip.v = 4;
+	memcpy(p.ip.src, h->cfg.dst, 4);
+	memcpy(p.ip.dst, h->cfg.src, 4);
+	p.l4 = RS_LAYER_TCP;
+	p.tcp.sport = h->cfg.dport;
+	p.tcp.dport = h->cfg.sport;
+	p.tcp.flags = flags;
+	p.tcp.seq = seq;
+	p.tcp.ack = ack;
+	p.tcp.win = win;
+	if (flags & RS_TH_SYN) {
+		p.tcp.has_mss = true;
+		p.tcp.mss = 1000;
+	}
+	if (data) {
+		p.tcp.payload_len = (uint32_t)strlen(data);
+		p.payload = (const uint8_t *)data;
+		p.payload_caplen = p.tcp.payload_len;
+	}
+	rs_hs_input(h, &p, now);
+}
+
+static void handshake(struct rs_hs *h, const struct rs_hs_config *c)
+{
+	rs_hs_init(h, c, &cbs);
+	rs_hs_start(h, 0);
+	assert_int_equal(h->st, RS_HS_SYN_SENT);
+	assert_int_equal(nsent, 1);
+	assert_int_equal(sent[0].flags, RS_TH_SYN);
+	assert_int_equal(sent[0].seq, ISN);
+	assert_true(sent[0].optlen > 0);
+	seg(h, RS_TH_SYN | RS_TH_ACK, IRS, ISN + 1, 20000, NULL, S / 1000);
+	assert_int_equal(sent[1].flags, RS_TH_ACK);
+	assert_int_equal(sent[1].seq, ISN + 1);
+	assert_int_equal(sent[1].ack, IRS + 1);
+	assert_int_equal(h->eff_mss, 1000);
+}
+
+/* No data: the ACK, then at once our FIN; ACK and FIN come apart. */
+static void test_fin_close(void **state)
+{
+	(void)state;
+	struct rs_hs_config c;
+	struct rs_hs h;
+	setup_cfg(&c);
+	handshake(&h, &c);
+	assert_int_equal(nsent, 3);
+	assert_int_equal(sent[2].flags, RS_TH_FIN | RS_TH_ACK);
+	assert_int_equal(sent[2].seq, ISN + 1);
+	assert_int_equal(h.st, RS_HS_FIN_WAIT_1);
+	seg(&h, RS_TH_ACK, IRS + 1, ISN + 2, 20000, NULL, 2 * S / 1000);
+	assert_int_equal(h.st, RS_HS_FIN_WAIT_2);
+	assert_int_equal(nsent, 3);
+	seg(&h, RS_TH_FIN | RS_TH_ACK, IRS + 1, ISN + 2, 20000, NULL, 3 * S / 1000);
+	assert_int_equal(h.st, RS_HS_TIME_WAIT);
+	assert_int_equal(nsent, 4);
+	assert_int_equal(sent[3].flags, RS_TH_ACK);
+	assert_int_equal(sent[3].seq, ISN + 2);
+	assert_int_equal(sent[3].ack, IRS + 2);
+	assert_int_equal(h.result, RS_HS_OK);
+	assert_false(rs_hs_finished(&h, 3 * S / 1000));
+	assert_true(rs_hs_finished(&h, S));
+}
+
+/* The FIN before the ACK of ours: CLOSING, then TIME_WAIT. */
+static void test_simultaneous_close(void **state)
+{
+	(void)state;
+	struct rs_hs_config c;
+	struct rs_hs h;
+	setup_cfg(&c);
+	handshake(&h, &c);
+	seg(&h, RS_TH_FIN | RS_TH_ACK, IRS + 1, ISN + 1, 20000, NULL, 2 * S / 1000);
+	assert_int_equal(h.st, RS_HS_CLOSING);
+	assert_int_equal(sent[nsent - 1].ack, IRS + 2);
+	seg(&h, RS_TH_ACK, IRS + 2, ISN + 2, 20000, NULL, 3 * S / 1000);
+	assert_int_equal(h.st, RS_HS_TIME_WAIT);
+	assert_int_equal(h.result, RS_HS_OK);
+}
+
+/* The server closes first: CLOSE_WAIT, our FIN, LAST_ACK, CLOSED. */
+static void test_passive_close(void **state)
+{
+	(void)state;
+	struct rs_hs_config c;
+	struct rs_hs h;
+	setup_cfg(&c);
+	c.hold_ns = S;
+	handshake(&h, &c);
+	assert_int_equal(nsent, 2);
+	seg(&h, RS_TH_FIN | RS_TH_ACK, IRS + 1, ISN + 1, 20000, "bye", S / 10);
+	assert_int_equal(h.st, RS_HS_CLOSE_WAIT);
+	assert_int_equal(sent[nsent - 1].ack, IRS + 5);
+	assert_int_equal(ngot, 3);
+	assert_memory_equal(got, "bye", 3);
+	rs_hs_tick(&h, rs_hs_deadline(&h));
+	assert_int_equal(h.st, RS_HS_LAST_ACK);
+	assert_int_equal(sent[nsent - 1].flags, RS_TH_FIN | RS_TH_ACK);
+	seg(&h, RS_TH_ACK, IRS + 5, ISN + 2, 20000, NULL, 2 * S);
+	assert_int_equal(h.st, RS_HS_CLOSED);
+	assert_int_equal(h.result, RS_HS_OK);
+}
+
+/* A RST acknowledging our SYN is a refusal; one that does not is ignored. */
+static void test_refused(void **state)
+{
+	(void)state;
+	struct rs_hs_config c;
+	struct rs_hs h;
+	setup_cfg(&c);
+	rs_hs_init(&h, &c, &cbs);
+	rs_hs_start(&h, 0);
+	seg(&h, RS_TH_RST | RS_TH_ACK, 0, ISN + 7, 0, NULL, 1);
+	assert_int_equal(h.result, RS_HS_RUNNING);
+	seg(&h, RS_TH_RST | RS_TH_ACK, 0, ISN + 1, 0, NULL, 2);
+	assert_int_equal(h.result, RS_HS_REFUSED);
+	assert_int_equal(h.st, RS_HS_CLOSED);
+}
+
+/* RFC 6298: 1 s, 2 s, 4 s, then give up. */
+static void test_syn_backoff(void **state)
+{
+	(void)state;
+	struct rs_hs_config c;
+	struct rs_hs h;
+	setup_cfg(&c);
+	c.retries = 2;
+	rs_hs_init(&h, &c, &cbs);
+	rs_hs_start(&h, 0);
+	assert_int_equal(rs_hs_deadline(&h), S);
+	rs_hs_tick(&h, S - 1);
+	assert_int_equal(nsent, 1);
+	rs_hs_tick(&h, S);
+	assert_int_equal(nsent, 2);
+	assert_int_equal(sent[1].flags, RS_TH_SYN);
+	assert_int_equal(sent[1].seq, ISN);
+	assert_int_equal(rs_hs_deadline(&h), 3 * S);
+	rs_hs_tick(&h, 3 * S);
+	assert_int_equal(nsent, 3);
+	assert_int_equal(rs_hs_deadline(&h), 7 * S);
+	rs_hs_tick(&h, 7 * S);
+	assert_int_equal(nsent, 3);
+	assert_int_equal(h.result, RS_HS_NO_ANSWER);
+}
+
+/* MSS-sized segments, one window at a time, PSH on the last of each. */
+static void test_data_windows(void **state)
+{
+	(void)state;
+	static char data[2600];
+	struct rs_hs_config c;
+	struct rs_hs h;
+	setup_cfg(&c);
+	memset(data, 'x', sizeof(data));
+	c.data = (const uint8_t *)data;
+	c.data_len = sizeof(data);
+	c.wscale = -1;
+	rs_hs_init(&h, &c, &cbs);
+	rs_hs_start(&h, 0);
+	seg(&h, RS_TH_SYN | RS_TH_ACK, IRS, ISN + 1, 1500, NULL, 1000);
+	/* ACK, then 1000 + 500 (the window), nothing more until acked. */
+	assert_int_equal(nsent, 4);
+	assert_int_equal(sent[2].len, 1000);
+	assert_int_equal(sent[2].seq, ISN + 1);
+	assert_int_equal(sent[2].flags, RS_TH_ACK);
+	assert_int_equal(sent[3].len, 500);
+	assert_int_equal(sent[3].seq, ISN + 1001);
+	assert_int_equal(sent[3].flags, RS_TH_ACK | RS_TH_PSH);
+	/* A partial ACK sends nothing yet. */
+	seg(&h, RS_TH_ACK, IRS + 1, ISN + 1001, 1500, NULL, 2000);
+	assert_int_equal(nsent, 4);
+	seg(&h, RS_TH_ACK, IRS + 1, ISN + 1501, 4000, NULL, 3000);
+	assert_int_equal(nsent, 6);
+	assert_int_equal(sent[4].len, 1000);
+	assert_int_equal(sent[5].len, 100);
+	assert_int_equal(sent[5].seq, ISN + 2501);
+	/* Lost: the timer sends everything from the first unacked byte again. */
+	rs_hs_tick(&h, rs_hs_deadline(&h));
+	assert_int_equal(nsent, 8);
+	assert_int_equal(sent[6].seq, ISN + 1501);
+	assert_int_equal(sent[6].len, 1000);
+	seg(&h, RS_TH_ACK, IRS + 1, ISN + 2601, 4000, NULL, 3 * S);
+	assert_int_equal(h.bytes_acked, 2600);
+	assert_int_equal(sent[nsent - 1].flags, RS_TH_FIN | RS_TH_ACK);
+	assert_int_equal(sent[nsent - 1].seq, ISN + 2601);
+	assert_int_equal(h.retransmits, 1);
+}
+
+/* The server's data is ACKed in order; a repeat is ACKed but not delivered twice. */
+static void test_receive(void **state)
+{
+	(void)state;
+	struct rs_hs_config c;
+	struct rs_hs h;
+	setup_cfg(&c);
+	c.hold_ns = 5 * S;
+	handshake(&h, &c);
+	seg(&h, RS_TH_ACK, IRS + 1, ISN + 1, 20000, "hello ", 1000);
+	assert_int_equal(sent[nsent - 1].ack, IRS + 7);
+	seg(&h, RS_TH_ACK, IRS + 1, ISN + 1, 20000, "hello ", 2000);
+	assert_int_equal(sent[nsent - 1].ack, IRS + 7);
+	seg(&h, RS_TH_ACK, IRS + 7, ISN + 1, 20000, "world", 3000);
+	assert_int_equal(sent[nsent - 1].ack, IRS + 12);
+	assert_int_equal(ngot, 11);
+	assert_memory_equal(got, "hello world", 11);
+	/* A RST off rcv_nxt gets a challenge ACK, one at it resets. */
+	unsigned n = nsent;
+	seg(&h, RS_TH_RST, IRS + 100, 0, 0, NULL, 4000);
+	assert_int_equal(nsent, n + 1);
+	assert_int_equal(h.result, RS_HS_RUNNING);
+	seg(&h, RS_TH_RST, IRS + 12, 0, 0, NULL, 5000);
+	assert_int_equal(h.result, RS_HS_RESET);
+}
+
+/* --close rst: an RST at snd_nxt, no teardown. */
+static void test_rst_close(void **state)
+{
+	(void)state;
+	struct rs_hs_config c;
+	struct rs_hs h;
+	setup_cfg(&c);
+	c.close = RS_HS_CLOSE_RST;
+	handshake(&h, &c);
+	assert_int_equal(sent[2].flags, RS_TH_RST | RS_TH_ACK);
+	assert_int_equal(sent[2].seq, ISN + 1);
+	assert_int_equal(h.st, RS_HS_CLOSED);
+	assert_int_equal(h.result, RS_HS_OK);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fin_close),
+		cmocka_unit_test(test_simultaneous_close),
+		cmocka_unit_test(test_passive_close),
+		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_syn_backoff),
+		cmocka_unit_test(test_data_windows),
+		cmocka_unit_test(test_receive),
+		cmocka_unit_test(test_rst_close),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
