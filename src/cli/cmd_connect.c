@@ -302,10 +302,14 @@ static int worker(struct rs_hs_config *cfg, const char *ifname, bool guard, cons
 	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
 	inet_ntop(cfg->v == 4 ? AF_INET : AF_INET6, cfg->src, s, sizeof(s));
 	inet_ntop(cfg->v == 4 ? AF_INET : AF_INET6, cfg->dst, d, sizeof(d));
-	fprintf(stderr, "rawshake connect: %s port %u → %s port %u on %s, %s\n", s, cfg->sport, d,
-		cfg->dport, ifname, guard ? "kernel RSTs on this 4-tuple dropped by nft table inet "
-					    RS_RSTGUARD_PREFIX "<pid>"
-					  : "no RST guard: the local kernel will reset the connection");
+	if (guard)
+		fprintf(stderr, "rawshake connect: %s port %u → %s port %u on %s; the local kernel's "
+				"RSTs on this 4-tuple are dropped by nft table inet " RS_RSTGUARD_PREFIX
+				"%ld\n", s, cfg->sport, d, cfg->dport, ifname, (long)getppid());
+	else
+		fprintf(stderr, "rawshake connect: %s port %u → %s port %u on %s; no RST guard: the "
+				"local kernel will reset the connection\n", s, cfg->sport, d, cfg->dport,
+			ifname);
 
 	struct connect_ctx ctx = { &out, vo, show_data };
 	struct rs_hs_callbacks cb = { NULL, on_note, on_data, &ctx };
@@ -336,6 +340,10 @@ static int worker(struct rs_hs_config *cfg, const char *ifname, bool guard, cons
 		fprintf(stderr, "rawshake connect: no answer from %s port %u after %u "
 				"retransmission%s\n", d, cfg->dport, cfg->retries,
 			cfg->retries == 1 ? "" : "s");
+		break;
+	case RS_HS_RESET:
+		fprintf(stderr, "rawshake connect: reset: the server aborted the connection with a "
+				"RST%s\n", guard ? "" : ", answering the local kernel's RST (no RST guard)");
 		break;
 	default:
 		fprintf(stderr, "rawshake connect: %s (in %s)\n", rs_hs_result_str(r),
