@@ -57,6 +57,10 @@ bool rs_inject_open(struct rs_injector *inj, uint8_t v, const uint8_t *dst, bool
 		sll->sll_protocol = htons(v == 4 ? ETH_P_IP : ETH_P_IPV6);
 		sll->sll_halen = 6;
 		inj->tolen = sizeof(*sll);
+		/* Straight to the driver: no queueing discipline per frame. */
+		int one = 1;
+		if (inj->fd >= 0)
+			(void)setsockopt(inj->fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one));
 	} else if (v == 4) {
 		inj->fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);   /* IP_HDRINCL implied */
 		struct sockaddr_in *sin = (struct sockaddr_in *)&inj->to;
