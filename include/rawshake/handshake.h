@@ -86,6 +86,7 @@ struct rs_hs_config {
 	uint64_t fin_wait_ns;       /* wait this long for the peer's FIN; 0: 10 s */
 	uint64_t linger_ns;         /* after TIME_WAIT or CLOSED, keep answering; 0: 200 ms */
 	enum rs_hs_close close;
+	bool no_csum_check;         /* loopback: the kernel leaves checksums unfilled */
 	const uint8_t *data;        /* sent after the handshake; NULL for none */
 	size_t data_len;
 };

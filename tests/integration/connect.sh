@@ -202,6 +202,18 @@ ip netns exec rslab-client nft add table inet rawshake_4194303
 no_guard_left "--cleanup-guards"
 ok "stale guard removed"
 
+# 8. Over loopback (the server host to its own HTTP service), where the
+# kernel leaves checksums unfilled.
+st=0
+"$bin" lab exec server "$bin" connect --data 'GET / HTTP/1.0\r\n\r\n' --hold 0.2 --show-data \
+	192.0.2.20 80 >"$work/lo.out" 2>"$work/lo.err" || st=$?
+[ "$st" -eq 0 ] || fail "loopback: exit $st: $(cat "$work/lo.err")"
+grep -q '| HTTP/1.0 200 OK' "$work/lo.out" || fail "loopback: no HTTP answer shown"
+grep -q 'on lo;' "$work/lo.err" || fail "loopback: not captured on lo: $(cat "$work/lo.err")"
+left=$("$bin" lab exec server nft list tables | grep rawshake_ || true)
+[ -z "$left" ] || fail "loopback: RST guard left behind: $left"
+ok "loopback"
+
 "$bin" lab down >/dev/null
 ip netns list | grep -q rslab- && fail "a lab namespace is left: $(ip netns list)"
 ip link show rslab0 >/dev/null 2>&1 && fail "an rslab0 interface is left in the root namespace"
