@@ -399,19 +399,29 @@ void sf_ho_remove(struct rs_synflood *d, uint32_t i)
 	d->nho--;
 }
 
+/* Makes room: the entry leaves before its handshake completed, so it
+ * counts as a SYN left unanswered (a flood faster than the table must
+ * still look like one). */
+static void ho_evict(struct rs_synflood *d, uint32_t i)
+{
+	struct sf_ho *e = &d->ho[i];
+	if (!(e->flags & SF_HO_AGED)) {
+		struct sf_bucket *b = sf_bucket_at(d, e->victim, d->now);
+		b->aged++;
+		sf_hll_add(b->hll_fail, e->src_hash);
+	}
+	sf_gone_add(d, e->fp);
+	sf_ho_remove(d, i);
+	d->st.half_open_evictions++;
+}
+
 static void ho_insert(struct rs_synflood *d, uint32_t vi, uint64_t fp, uint32_t src_hash)
 {
 	struct sf_victim *v = &d->victims[vi];
-	if (v->pending >= d->o.max_half_open_per_victim) {
-		sf_gone_add(d, d->ho[v->ho_head].fp);
-		sf_ho_remove(d, v->ho_head);
-		d->st.half_open_evictions++;
-	}
-	if (d->ho_free == SF_NIL) {
-		sf_gone_add(d, d->ho[d->ho_ghead].fp);
-		sf_ho_remove(d, d->ho_ghead);
-		d->st.half_open_evictions++;
-	}
+	if (v->pending >= d->o.max_half_open_per_victim)
+		ho_evict(d, v->ho_head);
+	if (d->ho_free == SF_NIL)
+		ho_evict(d, d->ho_ghead);
 	uint32_t i = d->ho_free;
 	struct sf_ho *e = &d->ho[i];
 	d->ho_free = e->hnext;

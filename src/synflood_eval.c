@@ -79,6 +79,16 @@ static double completion_of(const struct recent *r)
 	return r->completed + fail > 0 ? r->completed / (r->completed + fail) : 1.0;
 }
 
+/* SYNs past the grace period; when the victim's share of the table is
+ * full (a flood faster than the table holds SYNs for the grace period),
+ * every pending SYN. */
+static uint32_t half_open_of(const struct rs_synflood *d, const struct sf_victim *v)
+{
+	if (v->pending >= d->o.max_half_open_per_victim || d->nho >= d->o.max_half_open)
+		return v->pending > v->aged ? v->pending : v->aged;
+	return v->aged;
+}
+
 /* Fills the evidence of victim vi into a (everything but kind and phase). */
 static void victim_evidence(struct rs_synflood *d, uint32_t vi, struct rs_alert *a)
 {
@@ -96,7 +106,7 @@ static void victim_evidence(struct rs_synflood *d, uint32_t vi, struct rs_alert 
 	memcpy(a->victim, v->addr, 16);
 	a->port = v->port;
 	a->syn_rate = r.syn;
-	a->half_open = v->aged;
+	a->half_open = half_open_of(d, v);
 	a->completion = completion_of(&r);
 	for (uint32_t k = 0; k < d->o.window_s; k++) {
 		const struct sf_bucket *b = &d->buckets[(size_t)vi * d->o.window_s + k];
@@ -186,7 +196,7 @@ static void victim_tick(struct rs_synflood *d, uint32_t vi)
 		sf_gone_add(d, d->ho[v->ho_head].fp);
 		sf_ho_remove(d, v->ho_head);
 	}
-	if (!v->alert && v->aged < d->o.half_open)
+	if (!v->alert && half_open_of(d, v) < d->o.half_open)
 		return;
 
 	struct recent r = recent_of(d, vi);

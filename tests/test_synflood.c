@@ -369,6 +369,27 @@ static void test_memory_bound(void **state)
 	fx_free(f);
 }
 
+/* A flood faster than the victim's share of the table holds SYNs for the
+ * grace period: entries leave before they count as half-open, and it
+ * must still alert. */
+static void test_flood_faster_than_table(void **state)
+{
+	(void)state;
+	struct rs_synflood_opts o;
+	rs_synflood_opts_default(&o);
+	o.max_half_open_per_victim = 1000;
+	struct fx *f = fx_new(&o);
+	int64_t first = T0;
+	int64_t last = flood(f, first, 20000, 2, SRV, 80, false);
+	rs_synflood_finish(f->d);
+	check_flood(f, first, last, SRV, 80, true);
+	struct rs_synflood_stats st;
+	rs_synflood_get_stats(f->d, &st);
+	assert_true(st.half_open_evictions > 30000);
+	assert_true(st.half_open_peak <= 1000);
+	fx_free(f);
+}
+
 static void test_strings(void **state)
 {
 	(void)state;
@@ -398,6 +419,7 @@ int main(void)
 		cmocka_unit_test(test_port_scan),
 		cmocka_unit_test(test_synack_retrans_backscatter),
 		cmocka_unit_test(test_memory_bound),
+		cmocka_unit_test(test_flood_faster_than_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
