@@ -244,17 +244,18 @@ int rs_rstguard_supervise(struct rs_rstguard *g, pid_t child)
 	char err[512];
 
 	for (;;) {
+		/* A signal (perhaps caught before the fork): pass it on once;
+		 * the worker stops and reports. */
+		if (caught && caught != forwarded) {
+			forwarded = caught;
+			kill(child, caught);
+		}
 		pid_t r = waitpid(child, &st, 0);
 		if (r == child)
 			break;
 		if (r < 0 && errno != EINTR) {
 			st = 1 << 8;
 			break;
-		}
-		/* A signal: pass it on once; the worker stops and reports. */
-		if (caught && caught != forwarded) {
-			forwarded = caught;
-			kill(child, caught);
 		}
 	}
 	long long n = rs_rstguard_dropped(g);
