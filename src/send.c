@@ -1,5 +1,5 @@
-/* send.c: the send loop: build once, patch per packet, inject paced or in sendmmsg batches, match replies. */
-#define _GNU_SOURCE 1   /* ppoll */
+/* send.c: the send loop: build once, patch per packet, inject paced or in batches from one thread per core, match replies. */
+#define _GNU_SOURCE 1   /* ppoll, sched_getaffinity */
 #include "config.h"
 #include "rawshake/send.h"
 #include "rawshake/inject.h"
@@ -7,6 +7,8 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,18 +117,149 @@ bool rs_send_prepare(struct rs_send_cfg *cfg, char *err, size_t errlen)
 	return ok;
 }
 
-/* Everything the loop and the reply handler share. */
+struct rs_sender {
+	const struct rs_send_cfg *cfg;
+	struct rs_injector inj[RS_SEND_THREADS_MAX];
+	unsigned nthreads;
+	struct rs_listener ls;
+	bool listening;
+	pcap_t *dead;
+	pcap_dumper_t *dumper;
+	struct rs_crafter *c;
+	bool built;
+	bool fragment;            /* larger than the MTU: sent in fragments */
+	struct rs_sent_ring *ring;
+};
+
+/* Everything the senders and the reply handler share. */
 struct run {
 	const struct rs_send_cfg *cfg;
+	struct rs_sender *sd;
 	struct rs_view *view;
 	struct rs_out *out;
 	struct rs_send_stats *st;
-	struct rs_listener ls;
-	bool listening;
-	struct rs_sent_ring *ring;
 	uint64_t answered;
+	int halt;                 /* a sender failed: the others stop (atomic) */
+	int64_t start, end;       /* monotonic */
 	struct rs_packet qpkt;    /* -q: replies decoded here, not printed */
 };
+
+/* One sender: packets t, t + n, t + 2n, ... of the run, on its own socket. */
+struct worker {
+	struct run *r;
+	struct rs_injector *inj;
+	unsigned t, n;
+	uint64_t rng;             /* its own random stream */
+	uint64_t sent, errors;
+	int last_errno;
+	int status;
+	char err[256];
+	pthread_t tid;
+};
+
+/* Flood senders: one per CPU we may run on, when nothing needs the
+ * packets in order (no capture of replies, no file, no fragments). */
+static unsigned flood_threads(const struct rs_send_cfg *cfg, bool fragment)
+{
+	unsigned n = cfg->threads;
+
+	if (!cfg->flood || !cfg->quiet || cfg->listen || cfg->write_path || cfg->dry_run || fragment)
+		return 1;
+	if (n == 0) {
+		cpu_set_t set;
+		n = sched_getaffinity(0, sizeof(set), &set) == 0 ? (unsigned)CPU_COUNT(&set) : 1;
+	}
+	if (cfg->count && n > cfg->count)
+		n = (unsigned)cfg->count;
+	if (n > RS_SEND_THREADS_MAX)
+		n = RS_SEND_THREADS_MAX;
+	if (cfg->threads == 0 && n > 4)
+		n = 4;
+	return n ? n : 1;
+}
+
+void rs_send_close(struct rs_sender *sd)
+{
+	if (!sd)
+		return;
+	if (sd->dumper)
+		pcap_dump_close(sd->dumper);
+	if (sd->dead)
+		pcap_close(sd->dead);
+	if (sd->listening)
+		rs_listen_close(&sd->ls);
+	for (unsigned t = 0; t < RS_SEND_THREADS_MAX; t++)
+		rs_inject_close(&sd->inj[t]);
+	if (sd->c)
+		rs_crafter_free(sd->c);
+	free(sd->c);
+	free(sd->ring);
+	free(sd);
+}
+
+int rs_send_open(struct rs_sender **sdp, const struct rs_send_cfg *cfg, char *err, size_t errlen)
+{
+	const struct rs_craft_spec *s = &cfg->spec;
+	int dlt = s->link ? DLT_EN10MB : DLT_RAW;
+	struct rs_sender *sd = calloc(1, sizeof(*sd));
+
+	*sdp = NULL;
+	if (!sd) {
+		snprintf(err, errlen, "out of memory");
+		return 2;
+	}
+	sd->cfg = cfg;
+	for (unsigned t = 0; t < RS_SEND_THREADS_MAX; t++)
+		sd->inj[t].fd = -1;
+	sd->c = malloc(sizeof(*sd->c));
+	if (!sd->c || !rs_crafter_init(sd->c) || !rs_craft_build(sd->c, s)) {
+		snprintf(err, errlen, "%s", sd->c ? sd->c->err : "out of memory");
+		goto fail;
+	}
+	sd->fragment = cfg->frag && sd->c->len - sd->c->l3_off > cfg->mtu;
+	sd->nthreads = flood_threads(cfg, sd->fragment);
+
+	/* Open everything before the first packet: the capture must be
+	 * running before anything can answer. */
+	if (cfg->write_path) {
+		sd->dead = pcap_open_dead_with_tstamp_precision(dlt, 65535, PCAP_TSTAMP_PRECISION_NANO);
+		sd->dumper = sd->dead ? pcap_dump_open(sd->dead, cfg->write_path) : NULL;
+		if (!sd->dumper) {
+			snprintf(err, errlen, "-w %s: %s", cfg->write_path,
+				 sd->dead ? pcap_geterr(sd->dead) : "out of memory");
+			goto fail;
+		}
+	}
+	if (!cfg->dry_run) {
+		char why[256];
+		for (unsigned t = 0; t < sd->nthreads; t++) {
+			if (!rs_inject_open(&sd->inj[t], s->v, s->dst, s->link, cfg->ifname, why,
+					    sizeof(why))) {
+				snprintf(err, errlen, "%s", why);
+				goto fail;
+			}
+		}
+		if (cfg->listen) {
+			char filter[512];
+			if (!rs_listen_filter(filter, sizeof(filter), s->proto, s->v, s->dst, s->dport) ||
+			    !rs_listen_open(&sd->ls, "any", filter, why, sizeof(why))) {
+				snprintf(err, errlen, "--listen: %s", why);
+				goto fail;
+			}
+			sd->listening = true;
+			sd->ring = calloc(1, sizeof(*sd->ring));
+			if (!sd->ring) {
+				snprintf(err, errlen, "out of memory");
+				goto fail;
+			}
+		}
+	}
+	*sdp = sd;
+	return 0;
+fail:
+	rs_send_close(sd);
+	return 2;
+}
 
 static void print_rtt(struct run *r, uint64_t frame, const struct rs_sent *s, int64_t rtt_ns)
 {
@@ -155,15 +288,15 @@ static void on_reply(u_char *user, const struct pcap_pkthdr *h, const u_char *da
 	uint64_t frame = 0;
 
 	if (!r->cfg->quiet) {
-		rs_view_packet(r->view, r->ls.dlt, 9, h, data);
+		rs_view_packet(r->view, r->sd->ls.dlt, 9, h, data);
 		p = &r->view->pkt;
 		frame = p->frame;
 	} else {
-		rs_decode(r->ls.dlt, data, h->caplen, h->len, &r->qpkt);
+		rs_decode(r->sd->ls.dlt, data, h->caplen, h->len, &r->qpkt);
 		p = &r->qpkt;
 	}
 	r->st->replies++;
-	struct rs_sent *s = rs_sent_match(r->ring, r->cfg->spec.proto, p);
+	struct rs_sent *s = rs_sent_match(r->sd->ring, r->cfg->spec.proto, p);
 	if (!s)
 		return;
 	int64_t ts = (int64_t)h->ts.tv_sec * 1000000000 + h->ts.tv_usec;   /* nanosecond capture */
@@ -176,8 +309,8 @@ static void on_reply(u_char *user, const struct pcap_pkthdr *h, const u_char *da
 
 static void drain(struct run *r)
 {
-	if (r->listening)
-		pcap_dispatch(r->ls.pcap, -1, on_reply, (u_char *)r);
+	if (r->sd->listening)
+		pcap_dispatch(r->sd->ls.pcap, -1, on_reply, (u_char *)r);
 }
 
 /* Waits until the monotonic time `until`, showing replies as they come. */
@@ -188,8 +321,8 @@ static void wait_until(struct run *r, int64_t until)
 		if (left <= 0 || stop_requested)
 			return;
 		struct timespec ts = { (time_t)(left / 1000000000), (long)(left % 1000000000) };
-		if (r->listening) {
-			struct pollfd pfd = { r->ls.fd, POLLIN, 0 };
+		if (r->sd->listening) {
+			struct pollfd pfd = { r->sd->ls.fd, POLLIN, 0 };
 			if (ppoll(&pfd, 1, &ts, NULL) > 0)
 				drain(r);
 		} else {
@@ -252,115 +385,69 @@ static uint32_t seq_next(const struct rs_craft_spec *s, uint32_t seq)
 	       ((s->flags & RS_TH_FIN) ? 1u : 0u);
 }
 
-int rs_send_run(const struct rs_send_cfg *cfg, struct rs_view *view, struct rs_out *out,
-		struct rs_send_stats *st, char *err, size_t errlen)
+static bool halted(struct run *r)
 {
+	return stop_requested || __atomic_load_n(&r->halt, __ATOMIC_RELAXED);
+}
+
+/* One sender's loop; only a lone sender shows, records or writes packets. */
+static void send_loop(struct worker *w)
+{
+	struct run *r = w->r;
+	struct rs_sender *sd = r->sd;
+	const struct rs_send_cfg *cfg = r->cfg;
 	const struct rs_craft_spec *s = &cfg->spec;
-	struct run r;
-	struct rs_injector inj = { .fd = -1 };
-	struct rs_crafter *c = NULL;
-	pcap_t *dead = NULL;
-	pcap_dumper_t *dumper = NULL;
-	uint8_t *bufs = NULL, *fragbuf = NULL;
-	int status = 2;
+	const struct rs_crafter *c = sd->c;
 	int dlt = s->link ? DLT_EN10MB : DLT_RAW;
-	uint64_t rng = cfg->seed;
-
-	memset(&r, 0, sizeof(r));
-	memset(st, 0, sizeof(*st));
-	r.cfg = cfg;
-	r.view = view;
-	r.out = out;
-	r.st = st;
-	stop_requested = 0;
-	if (!rng && getrandom(&rng, sizeof(rng), 0) != sizeof(rng))
-		rng = (uint64_t)now_ns(CLOCK_REALTIME);
-
-	/* Open everything before the first packet: the capture must be
-	 * running before anything can answer. */
-	if (cfg->write_path) {
-		dead = pcap_open_dead_with_tstamp_precision(dlt, 65535, PCAP_TSTAMP_PRECISION_NANO);
-		dumper = dead ? pcap_dump_open(dead, cfg->write_path) : NULL;
-		if (!dumper) {
-			snprintf(err, errlen, "-w %s: %s", cfg->write_path, dead ? pcap_geterr(dead) : "out of memory");
-			goto out;
-		}
-	}
-	if (!cfg->dry_run) {
-		char why[256];
-		if (!rs_inject_open(&inj, s->v, s->dst, s->link, cfg->ifname, why, sizeof(why))) {
-			snprintf(err, errlen, "%s", why);
-			goto out;
-		}
-		if (cfg->listen) {
-			char filter[512];
-			if (!rs_listen_filter(filter, sizeof(filter), s->proto, s->v, s->dst, s->dport) ||
-			    !rs_listen_open(&r.ls, "any", filter, why, sizeof(why))) {
-				snprintf(err, errlen, "--listen: %s", why);
-				goto out;
-			}
-			r.listening = true;
-			r.ring = calloc(1, sizeof(*r.ring));
-			if (!r.ring) {
-				snprintf(err, errlen, "out of memory");
-				goto out;
-			}
-		}
-	}
-
-	c = malloc(sizeof(*c));
-	if (!c || !rs_crafter_init(c) || !rs_craft_build(c, s)) {
-		snprintf(err, errlen, "%s", c ? c->err : "out of memory");
-		goto out;
-	}
 	struct rs_craft_layout lay;
-	rs_craft_layout_of(c, &lay);
+	uint8_t *bufs = NULL, *fragbuf = NULL;
 	size_t len = c->len;
-	bool fragment = cfg->frag && len - c->l3_off > cfg->mtu;
-	unsigned nb = cfg->flood && !fragment ? RS_INJECT_BATCH : 1;
+	unsigned nb = cfg->flood && !sd->fragment ? RS_INJECT_BATCH : 1;
+	uint64_t n = w->n;
+
+	rs_craft_layout_of(c, &lay);
 	bufs = malloc(nb * len);
-	if (fragment)
+	if (sd->fragment)
 		fragbuf = malloc(2 * RS_CRAFT_MAX);
-	if (!bufs || (fragment && !fragbuf)) {
-		snprintf(err, errlen, "out of memory");
+	if (!bufs || (sd->fragment && !fragbuf)) {
+		snprintf(w->err, sizeof(w->err), "out of memory");
+		w->status = 2;
 		goto out;
 	}
 	for (unsigned b = 0; b < nb; b++)
 		memcpy(bufs + b * len, c->pkt, len);
 
-	status = 0;
-	int64_t start = now_ns(CLOCK_MONOTONIC);
-	int64_t end = cfg->duration_ns ? start + (int64_t)cfg->duration_ns : INT64_MAX;
-	uint64_t i = 0;
-	while ((cfg->count == 0 || i < cfg->count) && !stop_requested) {
-		int64_t mono = now_ns(CLOCK_MONOTONIC);
-		if (mono >= end)
+	uint64_t i = w->t;
+	while ((cfg->count == 0 || i < cfg->count) && !halted(r)) {
+		if (now_ns(CLOCK_MONOTONIC) >= r->end)
 			break;
-		if (!cfg->flood && i > 0)
-			wait_until(&r, start + (int64_t)(i * cfg->interval_ns));
-		if (stop_requested || now_ns(CLOCK_MONOTONIC) >= end)
-			break;
+		if (!cfg->flood && i > 0) {
+			wait_until(r, r->start + (int64_t)(i * cfg->interval_ns));
+			if (stop_requested || now_ns(CLOCK_MONOTONIC) >= r->end)
+				break;
+		}
 
 		unsigned k = nb;
-		if (cfg->count && cfg->count - i < k)
-			k = (unsigned)(cfg->count - i);
+		if (cfg->count && (cfg->count - i + n - 1) / n < k)
+			k = (unsigned)((cfg->count - i + n - 1) / n);
 		uint8_t *pkts[RS_INJECT_BATCH];
 		size_t lens[RS_INJECT_BATCH];
 		struct fields f[RS_INJECT_BATCH];
 		for (unsigned b = 0; b < k; b++) {
 			pkts[b] = bufs + b * len;
 			lens[b] = len;
-			next_fields(cfg, i + b, &rng, &f[b]);
+			next_fields(cfg, i + b * n, &w->rng, &f[b]);
 			apply(&lay, pkts[b], &f[b]);
 		}
 		unsigned nsend = k;
-		if (fragment) {
+		if (sd->fragment) {
 			size_t flens[RS_INJECT_BATCH];
 			nsend = (unsigned)rs_craft_fragment4(pkts[0] + c->l3_off, len - c->l3_off, cfg->mtu,
 							     fragbuf, 2 * RS_CRAFT_MAX, flens, RS_INJECT_BATCH);
 			if (nsend == 0) {
-				snprintf(err, errlen, "--frag: cannot fragment for an MTU of %u", cfg->mtu);
-				status = 2;
+				snprintf(w->err, sizeof(w->err), "--frag: cannot fragment for an MTU of %u",
+					 cfg->mtu);
+				w->status = 2;
 				break;
 			}
 			size_t off = 0;
@@ -370,46 +457,117 @@ int rs_send_run(const struct rs_send_cfg *cfg, struct rs_view *view, struct rs_o
 				off += flens[b];
 			}
 		}
-		int64_t real = now_ns(CLOCK_REALTIME);
+		int64_t real = w->n == 1 ? now_ns(CLOCK_REALTIME) : 0;
 		unsigned done = nsend;
 		int e = 0;
 		if (!cfg->dry_run)
-			done = rs_inject_send(&inj, pkts, lens, nsend, &e);
+			done = rs_inject_send(w->inj, pkts, lens, nsend, &e);
 		/* Fragments count as one packet sent when all went out. */
-		unsigned pk_done = fragment ? (done == nsend ? 1 : 0) : done;
-		for (unsigned b = 0; b < pk_done && r.ring; b++) {
+		unsigned pk_done = sd->fragment ? (done == nsend ? 1 : 0) : done;
+		for (unsigned b = 0; b < pk_done && sd->ring; b++) {
 			struct rs_sent rec = { 0 };
 			rec.ts_ns = real;
 			rec.sport = f[b].sport;
 			rec.seq_next = seq_next(s, f[b].seq);
 			rec.echo_id = s->echo_id;
 			rec.echo_seq = f[b].echo_seq;
-			rec.frame = view->frames + 1 + (fragment ? 0 : b);
-			rs_sent_add(r.ring, &rec);
+			rec.frame = r->view->frames + 1 + (sd->fragment ? 0 : b);
+			rs_sent_add(sd->ring, &rec);
 		}
-		for (unsigned b = 0; b < done; b++) {
+		for (unsigned b = 0; b < done && (!cfg->quiet || sd->dumper); b++) {
 			if (!cfg->quiet)
-				show_sent(&r, pkts[b], lens[b], real, dlt);
-			if (dumper)
-				dump(dumper, pkts[b], lens[b], real);
+				show_sent(r, pkts[b], lens[b], real, dlt);
+			if (sd->dumper)
+				dump(sd->dumper, pkts[b], lens[b], real);
 		}
-		st->sent += pk_done;
-		i += k;
+		w->sent += pk_done;
+		i += k * n;
 		if (done < nsend) {
-			st->errors++;
-			st->last_errno = e;
-			snprintf(err, errlen, "send failed after %llu packet%s: %s",
-				 (unsigned long long)st->sent, st->sent == 1 ? "" : "s", strerror(e));
-			status = 1;
+			w->errors++;
+			w->last_errno = e;
+			w->status = 1;
+			__atomic_store_n(&r->halt, 1, __ATOMIC_RELAXED);
 			break;
 		}
 		if (!cfg->flood)
-			drain(&r);
+			drain(r);
 	}
+out:
+	free(bufs);
+	free(fragbuf);
+}
+
+static void *send_thread(void *arg)
+{
+	send_loop(arg);
+	return NULL;
+}
+
+int rs_send_run(struct rs_sender *sd, struct rs_view *view, struct rs_out *out,
+		struct rs_send_stats *st, char *err, size_t errlen)
+{
+	const struct rs_send_cfg *cfg = sd->cfg;
+	struct run r;
+	struct worker w[RS_SEND_THREADS_MAX];
+	unsigned nw = sd->nthreads, started = 1;
+	uint64_t seed = cfg->seed;
+	int status = 0;
+
+	memset(&r, 0, sizeof(r));
+	memset(st, 0, sizeof(*st));
+	memset(w, 0, sizeof(w));
+	r.cfg = cfg;
+	r.sd = sd;
+	r.view = view;
+	r.out = out;
+	r.st = st;
+	stop_requested = 0;
+	if (!seed && getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
+		seed = (uint64_t)now_ns(CLOCK_REALTIME);
+	for (unsigned t = 0; t < nw; t++) {
+		w[t].r = &r;
+		w[t].inj = &sd->inj[t];
+		w[t].t = t;
+		w[t].n = nw;
+		/* A lone sender draws from the seed itself, as it always did;
+		 * several draw from streams split off it (the same for a seed). */
+		w[t].rng = nw == 1 ? seed : rnd(&seed);
+	}
+
+	r.start = now_ns(CLOCK_MONOTONIC);
+	r.end = cfg->duration_ns ? r.start + (int64_t)cfg->duration_ns : INT64_MAX;
+	for (; started < nw; started++) {
+		if (pthread_create(&w[started].tid, NULL, send_thread, &w[started]) != 0) {
+			__atomic_store_n(&r.halt, 1, __ATOMIC_RELAXED);
+			snprintf(w[0].err, sizeof(w[0].err), "cannot start a sender thread");
+			w[0].status = 2;
+			break;
+		}
+	}
+	if (w[0].status == 0)
+		send_loop(&w[0]);
+	for (unsigned t = 1; t < started; t++)
+		pthread_join(w[t].tid, NULL);
 	int64_t last = now_ns(CLOCK_MONOTONIC);
-	st->elapsed_ns = last - start;
+	st->elapsed_ns = last - r.start;
+
+	for (unsigned t = 0; t < nw; t++) {
+		st->sent += w[t].sent;
+		st->errors += w[t].errors;
+		if (w[t].status == 0)
+			continue;
+		if (w[t].errors)
+			st->last_errno = w[t].last_errno;
+		if (w[t].status > status) {
+			status = w[t].status;
+			snprintf(err, errlen, "%s", w[t].err);
+		}
+	}
+	if (status == 1)
+		snprintf(err, errlen, "send failed after %llu packet%s: %s", (unsigned long long)st->sent,
+			 st->sent == 1 ? "" : "s", strerror(st->last_errno));
 	/* Replies to the last packets. */
-	if (r.listening && status == 0) {
+	if (sd->listening && status == 0) {
 		int64_t until = last + (int64_t)cfg->wait_ns;
 		while (r.answered < st->sent && now_ns(CLOCK_MONOTONIC) < until && !stop_requested) {
 			int64_t step = now_ns(CLOCK_MONOTONIC) + 10000000;
@@ -417,20 +575,5 @@ int rs_send_run(const struct rs_send_cfg *cfg, struct rs_view *view, struct rs_o
 		}
 		drain(&r);
 	}
-
-out:
-	if (dumper)
-		pcap_dump_close(dumper);
-	if (dead)
-		pcap_close(dead);
-	if (r.listening)
-		rs_listen_close(&r.ls);
-	rs_inject_close(&inj);
-	if (c)
-		rs_crafter_free(c);
-	free(c);
-	free(bufs);
-	free(fragbuf);
-	free(r.ring);
 	return status;
 }

@@ -1,7 +1,13 @@
 /*
  * send.h: the `send` loop: build once with libnet, patch per-packet
- * fields, inject (paced, or flooding in sendmmsg batches), show every
- * packet and the replies the listener matches, with their RTT.
+ * fields, inject (paced, or flooding in sendmmsg batches or a PACKET_MMAP
+ * ring, from one thread per core), show every packet and the replies the
+ * listener matches, with their RTT.
+ *
+ * Opening and running are two calls so that the caller can drop its
+ * privileges in between: rs_send_open() takes every socket, the capture
+ * and the output file; rs_send_run() parses received bytes and needs
+ * none of them.
  */
 #ifndef RAWSHAKE_SEND_H
 #define RAWSHAKE_SEND_H
@@ -38,7 +44,11 @@ struct rs_send_cfg {
 	bool frag;
 	unsigned mtu;                 /* filled by rs_send_prepare */
 	uint64_t seed;                /* 0: from getrandom */
+	unsigned threads;             /* flood senders (at most RS_SEND_THREADS_MAX);
+	                               * 0: one per CPU we may run on, at most 4 */
 };
+
+#define RS_SEND_THREADS_MAX 8
 
 struct rs_send_stats {
 	uint64_t sent, errors, replies;
@@ -51,11 +61,22 @@ struct rs_send_stats {
  * nothing.  False with a one-line reason naming the option in err. */
 bool rs_send_prepare(struct rs_send_cfg *cfg, char *err, size_t errlen);
 
+struct rs_sender;
+
+/* Opens what needs privileges (the sockets, one per flood thread, the
+ * reply capture) and the -w file, and builds the packet; sends and reads
+ * nothing.  Returns 0 with *sd set, or 2 with err saying which failed.
+ * cfg must outlive the sender. */
+int rs_send_open(struct rs_sender **sd, const struct rs_send_cfg *cfg, char *err, size_t errlen);
+
 /* Runs the loop.  Returns 0 when every packet went out, 1 when a send
- * failed mid-run (err says why and how many went before), 2 when a
- * socket, capture or file could not be opened (err says which). */
-int rs_send_run(const struct rs_send_cfg *cfg, struct rs_view *view, struct rs_out *out,
+ * failed mid-run (err says why and how many went before), 2 when the
+ * packet could not be fragmented or a thread not started. */
+int rs_send_run(struct rs_sender *sd, struct rs_view *view, struct rs_out *out,
 		struct rs_send_stats *st, char *err, size_t errlen);
+
+/* Closes everything rs_send_open() opened; NULL is fine. */
+void rs_send_close(struct rs_sender *sd);
 
 /* Asks a running rs_send_run() to stop (from a signal handler). */
 void rs_send_stop(void);

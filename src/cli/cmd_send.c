@@ -4,6 +4,7 @@
 #include "rawshake/craft_opts.h"
 #include "rawshake/inject.h"
 #include "rawshake/out.h"
+#include "rawshake/privdrop.h"
 #include "rawshake/send.h"
 #include "rawshake/view.h"
 
@@ -38,12 +39,15 @@ static void send_usage(FILE *f)
 		"      --frag (fragment IPv4 packets larger than the MTU)\n"
 		"Pace: -c, --count N (default 1)  -i, --interval T (1s; 10ms, 50us)  --rate PPS\n"
 		"      --flood (needs -c or --duration)  --duration T\n"
+		"      --threads N (flood senders, default one per CPU up to 4)\n"
 		"      --seq-step N  --sport-step N\n"
 		"Link: --link  -I, --interface IF  --src-mac MAC  --dst-mac MAC\n"
 		"Show: -q, --quiet  -v  -S  --brief  --format text|json\n"
 		"      --listen / --no-listen (default on for tcp and icmp unless flooding)\n"
 		"      --wait T (for replies after the last packet, default 1s)\n"
 		"File: -w FILE (pcap of the crafted packets)  --dry-run (build, show, write; send nothing)\n"
+		"Priv: -Z, --user USER (drop to USER once the sockets and capture are open;\n"
+		"      default nobody; root keeps root)\n"
 		"  -h, --help\n"
 		"Exit status: 0 all sent, 1 a send failed mid-run, 2 usage, privilege or setup error.\n");
 }
@@ -54,7 +58,7 @@ enum {
 	O_SACK_PERM, O_SACK, O_TS, O_NOP, O_OPT_HEX, O_RAND_SEQ, O_ICMP_TYPE, O_ICMP_CODE,
 	O_ICMP_ID, O_ICMP_SEQ, O_QUOTE_PROTO, O_DATA, O_DATA_HEX, O_DATA_FILE, O_BAD_CSUM,
 	O_BAD_IP_CSUM, O_RATE, O_FLOOD, O_DURATION, O_SEQ_STEP, O_SPORT_STEP, O_LISTEN,
-	O_NO_LISTEN, O_WAIT, O_DRY_RUN, O_LINK, O_SRC_MAC, O_DST_MAC, O_FRAG,
+	O_NO_LISTEN, O_WAIT, O_DRY_RUN, O_LINK, O_SRC_MAC, O_DST_MAC, O_FRAG, O_THREADS,
 };
 
 static int bad(const char *opt, const char *why)
@@ -167,6 +171,8 @@ static int send_run(int argc, char **argv)
 		{ "src-mac", required_argument, NULL, O_SRC_MAC },
 		{ "dst-mac", required_argument, NULL, O_DST_MAC },
 		{ "frag", no_argument, NULL, O_FRAG },
+		{ "threads", required_argument, NULL, O_THREADS },
+		{ "user", required_argument, NULL, 'Z' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -189,8 +195,9 @@ static int send_run(int argc, char **argv)
 	int listen = -1;
 	bool flags_given = false, sport_given = false, seq_given = false, id_given = false;
 	const char *rand_cidr = NULL;
+	const char *user = NULL;
 
-	while ((c = getopt_long(argc, argv, "c:qvSi:w:I:46h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:qvSi:w:I:Z:46h", longopts, NULL)) != -1) {
 		const char *opt = argv[optind - 1];
 		switch (c) {
 		case 'c':
@@ -509,6 +516,16 @@ static int send_run(int argc, char **argv)
 		case O_FRAG:
 			cfg.frag = true;
 			break;
+		case O_THREADS:
+			if (!num("--threads", optarg, RS_SEND_THREADS_MAX, &v))
+				return RS_EXIT_USAGE;
+			if (v == 0)
+				return bad("--threads", "at least 1");
+			cfg.threads = (unsigned)v;
+			break;
+		case 'Z':
+			user = optarg;
+			break;
 		case 'h':
 			send_usage(stdout);
 			return RS_EXIT_OK;
@@ -576,6 +593,8 @@ static int send_run(int argc, char **argv)
 		return bad("--dport", "required for tcp and udp");
 	if (s->proto == RS_CRAFT_ICMP && s->icmp == RS_ICMPK_TIMESTAMP && s->v == 6)
 		return bad("--icmp-type", "timestamp has no ICMPv6 form");
+	if (cfg.threads && !cfg.flood)
+		return bad("--threads", "needs --flood");
 	if (cfg.flood && (g.interval || g.rate))
 		return bad("--flood", "cannot go with --interval or --rate");
 	if (g.interval && g.rate)
@@ -636,6 +655,19 @@ static int send_run(int argc, char **argv)
 		return RS_EXIT_USAGE;
 	}
 
+	/* Everything privileged first: the sockets, the capture, the file. */
+	struct rs_sender *sd;
+	if (rs_send_open(&sd, &cfg, why, sizeof(why)) != 0) {
+		fprintf(stderr, "rawshake send: %s\n", why);
+		return RS_EXIT_USAGE;
+	}
+	/* Then no privileges at all before the first reply is parsed. */
+	if (!rs_drop_privileges(user, why, sizeof(why))) {
+		fprintf(stderr, "rawshake send: %s\n", why);
+		rs_send_close(sd);
+		return RS_EXIT_USAGE;
+	}
+
 	static struct rs_out out;
 	struct rs_view view;
 	struct rs_send_stats st;
@@ -643,6 +675,7 @@ static int send_run(int argc, char **argv)
 	rs_cli_view_finalize(&vo);
 	if (!rs_view_init(&view, &vo, &out, why, sizeof(why))) {
 		fprintf(stderr, "rawshake send: %s\n", why);
+		rs_send_close(sd);
 		return RS_EXIT_USAGE;
 	}
 	struct sigaction sa;
@@ -651,7 +684,8 @@ static int send_run(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
-	int status = rs_send_run(&cfg, &view, &out, &st, why, sizeof(why));
+	int status = rs_send_run(sd, &view, &out, &st, why, sizeof(why));
+	rs_send_close(sd);
 	if (!rs_out_closed(&out))
 		rs_view_finish(&view);
 	if (status != 0)

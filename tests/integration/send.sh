@@ -166,4 +166,45 @@ ina "$bin" send tcp 198.51.100.2 --dport 9 --flood -c 5000 --rand-source 203.0.1
 	>"$work/flood.out" 2>&1 || fail "$(cat "$work/flood.out")"
 grep -q '^5000 packets sent, 0 errors' "$work/flood.out" || fail "flood: $(cat "$work/flood.out")"
 ok "bounded flood"
+# 10. Privileges: the sockets and the capture are opened as root, then
+#     send drops to nobody before it reads a reply: while it waits for
+#     replies (from an address nobody answers), no UID of the process is 0
+#     and it holds no capability.  -Z with an unknown user exits 2; a dry
+#     run needs no privilege at all.
+ip netns exec "$A" "$bin" send icmp 198.51.100.3 -c 1 --wait 2 >"$work/priv.out" 2>&1 &
+ppid=$!
+pids="$pids $ppid"
+uids="" caps=""
+i=0
+while [ $i -lt 30 ]; do
+	uids=$(awk '/^Uid:/ { print $2, $3, $4, $5 }' "/proc/$ppid/status" 2>/dev/null || true)
+	caps=$(awk '/^CapEff:/ { print $2 }' "/proc/$ppid/status" 2>/dev/null || true)
+	case "$uids" in "" | 0\ * | *\ 0\ * | *\ 0) ;; *) break ;; esac
+	i=$((i + 1)); sleep 0.05
+done
+nobody=$(id -u nobody)
+[ "$uids" = "$nobody $nobody $nobody $nobody" ] || fail "UIDs while waiting for replies: '$uids'"
+[ "$caps" = 0000000000000000 ] || fail "capabilities while waiting for replies: $caps"
+wait "$ppid" || fail "send to a silent address: $(cat "$work/priv.out")"
+grep -q '^1 packet sent, 0 errors, 0 replies' "$work/priv.out" || fail "priv: $(cat "$work/priv.out")"
+st=0; ina "$bin" send icmp 198.51.100.2 -Z rs-no-such-user >"$work/e4" 2>&1 || st=$?
+[ $st -eq 2 ] && grep -q "no user 'rs-no-such-user'" "$work/e4" || fail "-Z unknown: status $st, $(cat "$work/e4")"
+if command -v setpriv >/dev/null; then
+	mkdir "$work/nb" && chmod 711 "$work" && chmod 777 "$work/nb"
+	setpriv --reuid="$nobody" --regid="$(id -g nobody)" --clear-groups --inh-caps=-all \
+		"$bin" send tcp 198.51.100.2 --dport 80 --dry-run -c 2 --flood -w "$work/nb/dry.pcap" \
+		>"$work/dry.out" 2>&1 || fail "dry run without privileges: $(cat "$work/dry.out")"
+	grep -q '^2 packets sent' "$work/dry.out" || fail "dry run: $(cat "$work/dry.out")"
+fi
+ok "privileges dropped before replies are read; -Z; a dry run needs none"
+
+# 11. A flood from two threads, each on its own socket, sends exactly the
+#     count asked for, and the receiver counts them all.
+before=$(inb cat /sys/class/net/rssb0/statistics/rx_packets)
+ina "$bin" send udp 198.51.100.2 --dport 9 --flood -c 20001 --threads 2 >"$work/t2.out" 2>&1 \
+	|| fail "$(cat "$work/t2.out")"
+grep -q '^20001 packets sent, 0 errors' "$work/t2.out" || fail "two threads: $(cat "$work/t2.out")"
+after=$(inb cat /sys/class/net/rssb0/statistics/rx_packets)
+[ $((after - before)) -ge 20001 ] || fail "two threads: $((after - before)) packets arrived of 20001"
+ok "flood from two threads"
 echo "send.sh: $pass passed"
