@@ -55,6 +55,7 @@ if [ $BUILD = 1 ]; then
     echo "building rawshake from git HEAD in $OUTDIR/src (plain ./configure, no sanitizers)" >&2
     rm -rf "$OUTDIR/src" && mkdir -p "$OUTDIR/src" &&
         (cd "$TOP" && git archive HEAD) | tar -x -C "$OUTDIR/src" &&
+        (cd "$TOP" && git rev-parse --short HEAD) >"$OUTDIR/src/BUILT_FROM" &&
         (cd "$OUTDIR/src" && autoreconf -fi && ./configure && make -j2) >"$OUTDIR/build.log" 2>&1 ||
         { echo "$0: build failed, see $OUTDIR/build.log" >&2; exit 2; }
     RAWSHAKE=$OUTDIR/src/rawshake
@@ -136,7 +137,9 @@ na() { printf '%-7s %-24s %-28s %s\n' "$1" "$2" "vs $3" "$4"; }
 header() {
     echo "rawshake bench  $(date -u '+%Y-%m-%d %H:%M UTC')  $(uname -srm)  $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
     echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-    echo "rawshake: $RAWSHAKE (git $(cd "$TOP" && git rev-parse --short HEAD 2>/dev/null)), sanitizers: $SANITIZED, --summary: $HAS_SUMMARY"
+    local from="working tree at git $(cd "$TOP" && git rev-parse --short HEAD 2>/dev/null)"
+    [ -r "$(dirname "$RS_REAL")/BUILT_FROM" ] && from="built from git $(cat "$(dirname "$RS_REAL")/BUILT_FROM")"
+    echo "rawshake: $RAWSHAKE ($from), sanitizers: $SANITIZED, --summary: $HAS_SUMMARY"
     [ $SANITIZED = yes ] && echo "WARNING: this rawshake is a sanitizer build; use --build or RAWSHAKE=bench/out/src/rawshake"
     echo "peers: $(tcpdump --version 2>&1 | head -1), $(tshark --version 2>/dev/null | head -1), tcptrace $(tcptrace -v 2>&1 | grep -o 'version [0-9.]*' | head -1 | cut -d' ' -f2)"
     echo "file: $CAP ($(capinfos -M -c -T "$CAP" 2>/dev/null | awk -F'\t' 'NR==2{print $2}') packets, $(stat -c %s "$CAP") bytes)"
