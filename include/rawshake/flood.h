@@ -1,0 +1,103 @@
+/*
+ * flood.h: `flood`, a bounded SYN flood built on the send loop (send.h),
+ * the destination check that keeps it inside test networks, and the
+ * `lab synflood` scenario with the kernel's TCP counters it reads.
+ *
+ * The flood runs rs_send_run() in slices of at most 200 ms: between
+ * slices it reports progress and gives the next slice fresh per-slice
+ * values (a random stride through the source-port space, a random
+ * TSval, IPv4 ID and seed).  Sequence numbers and, with a CIDR, source
+ * addresses are random per packet inside each slice (send's own
+ * randomisation).
+ */
+#ifndef RAWSHAKE_FLOOD_H
+#define RAWSHAKE_FLOOD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "rawshake/craft_opts.h"
+#include "rawshake/send.h"
+
+/*
+ * May a flood go to addr (family v) without --force?  True for loopback
+ * (127.0.0.0/8, ::1) and the documentation ranges (192.0.2.0/24,
+ * 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32); false for everything
+ * else.  *why names the range the address is in either way ("loopback",
+ * "a private network (RFC 1918)", "a public address", ...), for the
+ * message that says why.
+ */
+bool rs_flood_dst_allowed(uint8_t v, const uint8_t addr[16], const char **why);
+/* The same for every address of a CIDR range (--rand-source): true when
+ * the whole range lies inside one allowed range. */
+bool rs_flood_cidr_allowed(const struct rs_cidr *c, const char **why);
+
+/* The random-source default: a documentation range, never the Internet. */
+#define RS_FLOOD_DEFAULT_CIDR4 "198.51.100.0/24"
+#define RS_FLOOD_DEFAULT_CIDR6 "2001:db8:f100::/48"
+
+/* Makes cfg->spec a SYN as Linux sends it: window 64240, DF, options
+ * MSS 1460 (1440 for IPv6), SACK permitted, timestamps (TSval tsval,
+ * TSecr 0), NOP, window scale 7. */
+void rs_flood_syn_like_linux(struct rs_send_cfg *cfg, uint32_t tsval);
+
+struct rs_flood {
+	struct rs_send_cfg send;      /* prepared (rs_send_prepare) */
+	double rate;                  /* packets per second; 0: as fast as possible */
+	uint64_t count;               /* 0: until duration_ns */
+	uint64_t duration_ns;         /* 0: until count */
+	bool rand_sport;              /* a different source port for every packet */
+	bool syn_like_linux;          /* a fresh random TSval for every slice */
+	uint64_t slice_ns;            /* 0: 200 ms */
+	uint64_t seed;                /* 0: from getrandom */
+};
+
+struct rs_flood_stats {
+	uint64_t sent, errors;
+	int64_t elapsed_ns;
+	double pps;
+};
+
+/* Called between slices, at most five times a second, and once at the end
+ * (last true). */
+typedef void (*rs_flood_progress_fn)(const struct rs_flood_stats *st, bool last, void *arg);
+
+/* Runs the flood until count packets, duration_ns or rs_flood_stop().
+ * Returns as rs_send_run() does: 0 done, 1 a send failed, 2 a socket
+ * could not be opened (err says why). */
+int rs_flood_run(const struct rs_flood *f, rs_flood_progress_fn fn, void *arg,
+		 struct rs_flood_stats *st, char *err, size_t errlen);
+/* Asks a running rs_flood_run() to stop (from a signal handler). */
+void rs_flood_stop(void);
+
+/*
+ * The kernel's TCP counters, as /proc/net/netstat (TcpExt) and
+ * /proc/net/snmp (Tcp) show them inside one network namespace.
+ */
+enum rs_kctr {
+	RS_KCTR_SYNCOOKIES_SENT, RS_KCTR_SYNCOOKIES_RECV, RS_KCTR_SYNCOOKIES_FAILED,
+	RS_KCTR_LISTEN_OVERFLOWS, RS_KCTR_LISTEN_DROPS, RS_KCTR_REQQ_FULL_COOKIES,
+	RS_KCTR_REQQ_FULL_DROP, RS_KCTR_PASSIVE_OPENS, RS_KCTR_ATTEMPT_FAILS,
+	RS_KCTR_IN_SEGS, RS_KCTR_OUT_SEGS, RS_KCTR_OUT_RSTS,
+	RS_KCTR_N
+};
+/* "TcpExt:SyncookiesSent", "Tcp:PassiveOpens", ... */
+const char *rs_kctr_str(enum rs_kctr k);
+
+struct rs_kcounters {
+	uint64_t v[RS_KCTR_N];
+	bool have[RS_KCTR_N];
+};
+/* Fills k from the text of /proc/net/netstat or /proc/net/snmp (header
+ * line, value line, per protocol); counters not in text are left alone.
+ * False when text holds no counter we know. */
+bool rs_kcounters_parse(const char *text, struct rs_kcounters *k);
+
+/* "lab synflood": floods the lab server from the client while a
+ * legitimate client keeps connecting, and reports what rawshake detect
+ * saw next to the kernel's counters.  Returns 0 when it ran to the end. */
+int rs_lab_synflood(const char *self, double rate, uint64_t duration_ns, FILE *log);
+
+#endif

@@ -1,0 +1,314 @@
+/* cmd_flood.c: "rawshake flood": options into a flood of SYNs, the destination check, progress. */
+#include "cli.h"
+#include "rawshake/craft.h"
+#include "rawshake/craft_opts.h"
+#include "rawshake/flood.h"
+#include "rawshake/inject.h"
+#include "rawshake/out.h"
+#include "rawshake/send.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+static void flood_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: rawshake flood DST PORT (--count N | --duration T) [options]\n"
+		"A SYN flood built with the send machinery: SYNs shaped like Linux's (window\n"
+		"64240, MSS, SACK permitted, timestamps, window scale 7), random sequence\n"
+		"numbers, sent as fast as possible or at --rate.  It always stops by itself.\n"
+		"DST is an address literal: loopback or a documentation range (192.0.2.0/24,\n"
+		"198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32) unless --force.\n"
+		"\n"
+		"  -c, --count N            SYNs to send\n"
+		"      --duration T         time to flood (1.5, 500ms, 10s)\n"
+		"      --rate PPS           packets per second (2.5k, 1M); without it: --flood\n"
+		"      --flood              as fast as possible (the default)\n"
+		"      --rand-source[=CIDR] a random source address per packet, inside CIDR\n"
+		"                           (default %s, or %s for IPv6)\n"
+		"      --src ADDR           the source address (default: the route's)\n"
+		"      --rand-sport         a different source port for every packet\n"
+		"      --sport N            the source port (default: one random ephemeral port)\n"
+		"  -I, --interface IF       send on IF\n"
+		"      --link               send Ethernet frames on the link layer (AF_PACKET)\n"
+		"  -q, --quiet              no progress line and no text summary\n"
+		"      --format text|json   the final summary as text (default) or one JSON object\n"
+		"      --force              flood a destination outside loopback and the\n"
+		"                           documentation ranges (only a network you own!)\n"
+		"  -h, --help\n"
+		"Needs CAP_NET_RAW.  On a terminal a status line shows sent, rate and elapsed time.\n"
+		"Exit status: 0 done, 1 a send failed, 2 usage, refused destination or setup error.\n",
+		RS_FLOOD_DEFAULT_CIDR4, RS_FLOOD_DEFAULT_CIDR6);
+}
+
+enum {
+	O_RATE = RS_OPT_FIRST_COMMAND_OPT, O_DURATION, O_FLOOD, O_RAND_SOURCE, O_SRC,
+	O_RAND_SPORT, O_SPORT, O_LINK, O_FORMAT, O_FORCE,
+};
+
+static int bad(const char *opt, const char *why)
+{
+	fprintf(stderr, "rawshake flood: %s: %s\n", opt, why);
+	return RS_EXIT_USAGE;
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	rs_flood_stop();
+}
+
+struct progress {
+	struct rs_out *out;
+	bool tty;
+};
+
+static void show_progress(const struct rs_flood_stats *st, bool last, void *arg)
+{
+	struct progress *p = arg;
+	if (!p->tty)
+		return;
+	rs_out_printf(p->out, "\rsent %llu  rate %.0f pps  elapsed %.1f s   ",
+		      (unsigned long long)st->sent, st->pps, (double)st->elapsed_ns / 1e9);
+	if (last)
+		rs_out_char(p->out, '\n');
+	rs_out_flush(p->out);
+}
+
+static void summary(struct rs_out *o, bool json, const struct rs_flood *f, const char *dst,
+		    const char *cidr, const struct rs_flood_stats *st)
+{
+	double secs = (double)st->elapsed_ns / 1e9;
+	if (json) {
+		rs_out_str(o, "{\"type\":\"flood_summary\",\"dst\":");
+		rs_out_json_cstr(o, dst);
+		rs_out_printf(o, ",\"port\":%u,\"sent\":%llu,\"errors\":%llu,\"elapsed_s\":%.6f,"
+			      "\"pps\":%.1f,\"rate\":", f->send.spec.dport,
+			      (unsigned long long)st->sent, (unsigned long long)st->errors, secs, st->pps);
+		if (f->rate > 0)
+			rs_out_double(o, f->rate, 1);
+		else
+			rs_out_str(o, "null");
+		rs_out_str(o, ",\"rand_source\":");
+		if (cidr)
+			rs_out_json_cstr(o, cidr);
+		else
+			rs_out_str(o, "null");
+		rs_out_printf(o, ",\"rand_sport\":%s}\n", f->rand_sport ? "true" : "false");
+	} else {
+		rs_out_printf(o, "%llu SYN%s sent to %s port %u in %.3f s (%.1f packets/s), %llu error%s\n",
+			      (unsigned long long)st->sent, st->sent == 1 ? "" : "s", dst,
+			      f->send.spec.dport, secs, st->pps, (unsigned long long)st->errors,
+			      st->errors == 1 ? "" : "s");
+	}
+}
+
+static int flood_run(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "count", required_argument, NULL, 'c' },
+		{ "duration", required_argument, NULL, O_DURATION },
+		{ "rate", required_argument, NULL, O_RATE },
+		{ "flood", no_argument, NULL, O_FLOOD },
+		{ "rand-source", optional_argument, NULL, O_RAND_SOURCE },
+		{ "src", required_argument, NULL, O_SRC },
+		{ "rand-sport", no_argument, NULL, O_RAND_SPORT },
+		{ "sport", required_argument, NULL, O_SPORT },
+		{ "interface", required_argument, NULL, 'I' },
+		{ "link", no_argument, NULL, O_LINK },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "format", required_argument, NULL, O_FORMAT },
+		{ "force", no_argument, NULL, O_FORCE },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct rs_flood f;
+	struct rs_send_cfg *cfg = &f.send;
+	struct rs_craft_spec *s = &cfg->spec;
+	char why[256];
+	uint64_t v;
+	int c;
+	bool flood_given = false, force = false, json = false, sport_given = false;
+	uint8_t srcv = 0;
+	const char *rand_cidr = NULL;
+
+	memset(&f, 0, sizeof(f));
+	rs_craft_spec_init(s);
+	cfg->vary_id = true;
+	while ((c = getopt_long(argc, argv, "c:I:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			if (!rs_parse_uint(optarg, UINT64_MAX, &v, why, sizeof(why)))
+				return bad("--count", why);
+			if (v == 0)
+				return bad("--count", "must be at least 1");
+			f.count = v;
+			break;
+		case O_DURATION:
+			if (!rs_parse_interval(optarg, &f.duration_ns, why, sizeof(why)))
+				return bad("--duration", why);
+			if (f.duration_ns == 0)
+				return bad("--duration", "must be more than 0");
+			break;
+		case O_RATE:
+			if (!rs_parse_rate(optarg, &f.rate, why, sizeof(why)))
+				return bad("--rate", why);
+			break;
+		case O_FLOOD:
+			flood_given = true;
+			break;
+		case O_RAND_SOURCE:
+			cfg->rand_source = true;
+			rand_cidr = optarg;
+			/* "--rand-source CIDR" as well as "--rand-source=CIDR". */
+			if (!rand_cidr && optind < argc && strchr(argv[optind], '/'))
+				rand_cidr = argv[optind++];
+			break;
+		case O_SRC:
+			if (!rs_parse_addr(optarg, &srcv, s->src, why, sizeof(why)))
+				return bad("--src", why);
+			cfg->src_given = true;
+			break;
+		case O_RAND_SPORT:
+			f.rand_sport = true;
+			break;
+		case O_SPORT:
+			if (!rs_parse_uint(optarg, 65535, &v, why, sizeof(why)))
+				return bad("--sport", why);
+			s->sport = (uint16_t)v;
+			sport_given = true;
+			break;
+		case 'I':
+			if (strlen(optarg) >= sizeof(cfg->ifname))
+				return bad("--interface", "name too long");
+			memcpy(cfg->ifname, optarg, strlen(optarg) + 1);
+			break;
+		case O_LINK:
+			s->link = true;
+			break;
+		case 'q':
+			cfg->quiet = true;
+			break;
+		case O_FORMAT:
+			if (strcmp(optarg, "json") == 0)
+				json = true;
+			else if (strcmp(optarg, "text") != 0)
+				return bad("--format", "text or json");
+			break;
+		case O_FORCE:
+			force = true;
+			break;
+		case 'h':
+			flood_usage(stdout);
+			return RS_EXIT_OK;
+		default:
+			flood_usage(stderr);
+			return RS_EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 2) {
+		fprintf(stderr, "rawshake flood: %s\n", argc - optind < 2 ?
+			"give a destination address and a port" : "too many arguments");
+		flood_usage(stderr);
+		return RS_EXIT_USAGE;
+	}
+	const char *dst = argv[optind];
+	if (!rs_parse_addr(dst, &s->v, s->dst, why, sizeof(why)))
+		return bad("DST", why);
+	if (!rs_parse_uint(argv[optind + 1], 65535, &v, why, sizeof(why)))
+		return bad("PORT", why);
+	if (v == 0)
+		return bad("PORT", "must be 1 to 65535");
+	s->dport = (uint16_t)v;
+
+	/* Combinations. */
+	if (!f.count && !f.duration_ns)
+		return bad("--count/--duration", "give one (or both) so that the flood stops by itself");
+	if (flood_given && f.rate > 0)
+		return bad("--flood", "cannot go with --rate");
+	if (cfg->rand_source && cfg->src_given)
+		return bad("--rand-source", "cannot go with --src");
+	if (cfg->src_given && srcv != s->v)
+		return bad("--src", "not the destination's address family");
+	if (f.rand_sport && sport_given)
+		return bad("--rand-sport", "cannot go with --sport");
+	if (cfg->rand_source) {
+		const char *cidr = rand_cidr ? rand_cidr : s->v == 4 ? RS_FLOOD_DEFAULT_CIDR4 : RS_FLOOD_DEFAULT_CIDR6;
+		if (!rs_parse_cidr(cidr, &cfg->rand_cidr, why, sizeof(why)))
+			return bad("--rand-source", why);
+		if (cfg->rand_cidr.v != s->v)
+			return bad("--rand-source", "not the destination's address family");
+		rand_cidr = cidr;
+	}
+
+	/* The destination check, before anything is opened or sent. */
+	const char *cls;
+	if (!rs_flood_dst_allowed(s->v, s->dst, &cls) && !force) {
+		fprintf(stderr, "rawshake flood: refusing to flood %s: it is %s.  Floods go to loopback "
+			"or the documentation ranges (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, "
+			"2001:db8::/32), as in 'rawshake lab'; --force floods a network you own\n", dst, cls);
+		return RS_EXIT_USAGE;
+	}
+	if (cfg->rand_source && !rs_flood_cidr_allowed(&cfg->rand_cidr, &cls) && !force) {
+		fprintf(stderr, "rawshake flood: refusing --rand-source %s: it is or holds %s, and the "
+			"flood's replies would go there; use a documentation range (default %s), or --force\n",
+			rand_cidr, cls, s->v == 4 ? RS_FLOOD_DEFAULT_CIDR4 : RS_FLOOD_DEFAULT_CIDR6);
+		return RS_EXIT_USAGE;
+	}
+
+	/* A SYN as Linux sends it, from one random ephemeral port unless asked. */
+	uint32_t r[2] = { 0, 0 };
+	if (getrandom(r, sizeof(r), 0) != sizeof(r)) {
+		r[0] = (uint32_t)getpid() * 2654435761u;
+		r[1] = r[0] ^ 0x5bd1e995u;
+	}
+	rs_flood_syn_like_linux(cfg, r[1]);
+	f.syn_like_linux = true;
+	if (!sport_given)
+		s->sport = (uint16_t)(32768 + r[0] % 28232);
+	s->seq = r[1];
+	cfg->flood = f.rate == 0;
+	cfg->count = f.count;
+	cfg->duration_ns = f.duration_ns;
+
+	if (!rs_have_cap_net_raw()) {
+		fprintf(stderr, "rawshake flood: raw sockets need CAP_NET_RAW: run as root, or "
+			"'setcap cap_net_raw+ep' the rawshake binary\n");
+		return RS_EXIT_USAGE;
+	}
+	if (!rs_send_prepare(cfg, why, sizeof(why))) {
+		fprintf(stderr, "rawshake flood: %s\n", why);
+		return RS_EXIT_USAGE;
+	}
+
+	static struct rs_out out;
+	struct progress p;
+	struct rs_flood_stats st;
+	rs_out_init(&out, STDOUT_FILENO);
+	p.out = &out;
+	p.tty = !cfg->quiet && !json && isatty(STDOUT_FILENO);
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	int status = rs_flood_run(&f, show_progress, &p, &st, why, sizeof(why));
+	if (status != 0)
+		fprintf(stderr, "rawshake flood: %s\n", why);
+	if (json || !cfg->quiet)
+		summary(&out, json, &f, dst, cfg->rand_source ? rand_cidr : NULL, &st);
+	rs_out_flush(&out);
+	return status;
+}
+
+const struct rs_command rs_cmd_flood = {
+	.name = "flood",
+	.summary = "a bounded SYN flood (to loopback or the documentation ranges unless --force)",
+	.run = flood_run,
+	.usage = flood_usage,
+};

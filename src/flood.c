@@ -1,0 +1,356 @@
+/* flood.c: a bounded SYN flood on the send loop, run in slices, and the ranges it may go to without --force. */
+#include "config.h"
+#include "rawshake/flood.h"
+#include "rawshake/packet.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+/* Address ranges, most specific first; the first that holds an address
+ * classifies it. */
+struct range {
+	uint8_t v;
+	uint8_t prefix;
+	uint8_t net[16];
+	bool allowed;
+	const char *why;
+};
+
+static const struct range ranges[] = {
+	{ 4, 8, { 127 }, true, "loopback (127.0.0.0/8)" },
+	{ 4, 24, { 192, 0, 2 }, true, "a documentation range (192.0.2.0/24, RFC 5737)" },
+	{ 4, 24, { 198, 51, 100 }, true, "a documentation range (198.51.100.0/24, RFC 5737)" },
+	{ 4, 24, { 203, 0, 113 }, true, "a documentation range (203.0.113.0/24, RFC 5737)" },
+	{ 4, 8, { 10 }, false, "a private network (10.0.0.0/8, RFC 1918), where real hosts live" },
+	{ 4, 12, { 172, 16 }, false, "a private network (172.16.0.0/12, RFC 1918), where real hosts live" },
+	{ 4, 16, { 192, 168 }, false, "a private network (192.168.0.0/16, RFC 1918), where real hosts live" },
+	{ 4, 16, { 169, 254 }, false, "link-local (169.254.0.0/16): hosts on the local link" },
+	{ 4, 10, { 100, 64 }, false, "shared address space (100.64.0.0/10, RFC 6598): a carrier's network" },
+	{ 4, 8, { 0 }, false, "'this network' (0.0.0.0/8)" },
+	{ 4, 4, { 224 }, false, "multicast (224.0.0.0/4)" },
+	{ 4, 4, { 240 }, false, "reserved or broadcast (240.0.0.0/4)" },
+	{ 4, 0, { 0 }, false, "a public Internet address" },
+	{ 6, 128, { [15] = 1 }, true, "loopback (::1)" },
+	{ 6, 32, { 0x20, 0x01, 0x0d, 0xb8 }, true, "the documentation range (2001:db8::/32, RFC 3849)" },
+	{ 6, 128, { 0 }, false, "the unspecified address (::)" },
+	{ 6, 96, { [10] = 0xff, [11] = 0xff }, false, "an IPv4-mapped address (::ffff:0:0/96)" },
+	{ 6, 7, { 0xfc }, false, "a unique local address (fc00::/7), where real hosts live" },
+	{ 6, 10, { 0xfe, 0x80 }, false, "link-local (fe80::/10): hosts on the local link" },
+	{ 6, 8, { 0xff }, false, "multicast (ff00::/8)" },
+	{ 6, 0, { 0 }, false, "a public Internet address" },
+};
+
+static bool in_range(const struct range *r, const uint8_t *a)
+{
+	unsigned full = r->prefix / 8, rest = r->prefix % 8;
+	if (memcmp(a, r->net, full) != 0)
+		return false;
+	if (rest == 0)
+		return true;
+	uint8_t mask = (uint8_t)(0xff << (8 - rest));
+	return (a[full] & mask) == (r->net[full] & mask);
+}
+
+static const struct range *classify(uint8_t v, const uint8_t *addr)
+{
+	for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
+		if (ranges[i].v == v && in_range(&ranges[i], addr))
+			return &ranges[i];
+	return NULL;   /* not reached: the last range of each family holds all */
+}
+
+bool rs_flood_dst_allowed(uint8_t v, const uint8_t addr[16], const char **why)
+{
+	const struct range *r = (v == 4 || v == 6) ? classify(v, addr) : NULL;
+	if (!r) {
+		*why = "not an IPv4 or IPv6 address";
+		return false;
+	}
+	*why = r->why;
+	return r->allowed;
+}
+
+bool rs_flood_cidr_allowed(const struct rs_cidr *c, const char **why)
+{
+	uint8_t first[16], last[16];
+	unsigned bits = c->v == 4 ? 32 : 128;
+	if ((c->v != 4 && c->v != 6) || c->prefix > bits) {
+		*why = "not an IPv4 or IPv6 range";
+		return false;
+	}
+	memcpy(first, c->addr, 16);
+	memcpy(last, c->addr, 16);
+	for (unsigned b = c->prefix; b < bits; b++)
+		last[b / 8] |= (uint8_t)(0x80 >> (b % 8));
+	for (unsigned b = c->prefix; b < bits; b++)
+		first[b / 8] &= (uint8_t)~(0x80 >> (b % 8));
+	const struct range *a = classify(c->v, first), *z = classify(c->v, last);
+	if (a != z || !a->allowed) {
+		*why = !a->allowed ? a->why : !z->allowed ? z->why
+		     : "a range wider than any one allowed range";
+		return false;
+	}
+	*why = a->why;
+	return true;
+}
+
+void rs_flood_syn_like_linux(struct rs_send_cfg *cfg, uint32_t tsval)
+{
+	struct rs_craft_spec *s = &cfg->spec;
+	s->proto = RS_CRAFT_TCP;
+	s->flags = RS_TH_SYN;
+	s->win = 64240;
+	s->ack = 0;
+	s->df = s->v == 4;
+	memset(&s->opts, 0, sizeof(s->opts));
+	/* The order Linux uses: mss, sackOK, TS val ecr 0, nop, wscale 7. */
+	rs_tcpopts_mss(&s->opts, s->v == 6 ? 1440 : 1460);
+	rs_tcpopts_sack_perm(&s->opts);
+	rs_tcpopts_ts(&s->opts, tsval, 0);
+	rs_tcpopts_nop(&s->opts);
+	rs_tcpopts_wscale(&s->opts, 7);
+}
+
+static volatile sig_atomic_t flood_stop;
+
+void rs_flood_stop(void)
+{
+	flood_stop = 1;
+	rs_send_stop();
+}
+
+static int64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* splitmix64, as send.c uses. */
+static uint64_t rnd(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/* Sleeps until the monotonic time t, or a signal. */
+static void sleep_until(int64_t t)
+{
+	struct timespec ts = { (time_t)(t / 1000000000), (long)(t % 1000000000) };
+	while (!flood_stop && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+		;
+}
+
+/*
+ * Source ports for k packets (k < 65536) that never repeat and never hit
+ * port 0: port(i) = stride * (1 + j + i) mod 65536 with an odd (so
+ * invertible) random stride and j in [0, 65536 - k), which reaches 0 only
+ * at i = 65535 - j >= k.
+ */
+static void port_walk(uint64_t *rng, uint64_t k, uint16_t *base, uint16_t *stride)
+{
+	uint64_t r = rnd(rng);
+	uint16_t st = (uint16_t)(r | 1);
+	uint32_t j = (uint32_t)((r >> 16) % (65536 - k));
+	*stride = st;
+	*base = (uint16_t)(st * (1 + j));
+}
+
+int rs_flood_run(const struct rs_flood *f, rs_flood_progress_fn fn, void *arg,
+		 struct rs_flood_stats *st, char *err, size_t errlen)
+{
+	static struct rs_send_cfg cfg;   /* about a page: not on the stack */
+	struct rs_send_stats ss;
+	uint64_t rng = f->seed;
+	int64_t slice = f->slice_ns ? (int64_t)f->slice_ns : 200000000;
+	int status = 0;
+
+	memset(st, 0, sizeof(*st));
+	flood_stop = 0;
+	if (!rng && getrandom(&rng, sizeof(rng), 0) != sizeof(rng))
+		rng = (uint64_t)mono_ns();
+	int64_t start = mono_ns(), last_report = start;
+	int64_t end = f->duration_ns ? start + (int64_t)f->duration_ns : INT64_MAX;
+	double interval = f->rate > 0 ? 1e9 / f->rate : 0;
+	uint64_t per_slice = f->rate > 0 ? (uint64_t)(f->rate * (double)slice / 1e9) : 65535;
+	if (per_slice < 1)
+		per_slice = 1;
+	if (per_slice > 65535)
+		per_slice = 65535;
+
+	for (uint64_t done = 0; !flood_stop;) {
+		if (f->count && done >= f->count)
+			break;
+		/* Paced: this slice's first packet is due at start + done / rate. */
+		if (interval > 0 && done > 0)
+			sleep_until(start + (int64_t)((double)done * interval));
+		int64_t now = mono_ns();
+		if (flood_stop || now >= end)
+			break;
+		uint64_t k = per_slice;
+		if (f->count && f->count - done < k)
+			k = f->count - done;
+
+		cfg = f->send;
+		cfg.quiet = true;
+		cfg.listen = false;
+		cfg.wait_ns = 0;
+		cfg.write_path = NULL;
+		cfg.count = k;
+		cfg.flood = interval == 0;
+		cfg.interval_ns = (uint64_t)interval;
+		cfg.seed = rnd(&rng);
+		cfg.rand_seq = cfg.spec.proto == RS_CRAFT_TCP;
+		/* A flood slice ends with its 200 ms; a paced one with its count
+		 * (its packets take about 200 ms), or the flood's end. */
+		int64_t left = end - now;
+		if (cfg.flood)
+			cfg.duration_ns = (uint64_t)(left < slice ? left : slice);
+		else
+			cfg.duration_ns = end == INT64_MAX ? 0 : (uint64_t)left;
+		if (f->rand_sport)
+			port_walk(&rng, k, &cfg.spec.sport, &cfg.sport_step);
+		if (cfg.vary_id)
+			cfg.spec.id = (uint16_t)rnd(&rng);
+		if (f->syn_like_linux)
+			rs_flood_syn_like_linux(&cfg, (uint32_t)rnd(&rng));
+
+		/* Each slice opens its own sender: the packet is built anew with
+		 * this slice's options (quiet and not listening: no view needed). */
+		struct rs_sender *sd = NULL;
+		status = rs_send_open(&sd, &cfg, err, errlen);
+		if (status == 0) {
+			status = rs_send_run(sd, NULL, NULL, &ss, err, errlen);
+			st->sent += ss.sent;
+			st->errors += ss.errors;
+		}
+		rs_send_close(sd);
+		done += ss.sent;   /* a flood slice may end on its time first */
+		now = mono_ns();
+		st->elapsed_ns = now - start;
+		st->pps = st->elapsed_ns > 0 ? (double)st->sent * 1e9 / (double)st->elapsed_ns : 0;
+		if (status != 0)
+			break;
+		if (fn && now - last_report >= 200000000) {
+			last_report = now;
+			fn(st, false, arg);
+		}
+	}
+	st->elapsed_ns = mono_ns() - start;
+	st->pps = st->elapsed_ns > 0 ? (double)st->sent * 1e9 / (double)st->elapsed_ns : 0;
+	if (fn)
+		fn(st, true, arg);
+	return status;
+}
+
+/* The counters we read, by their /proc names. */
+static const struct {
+	const char *proto, *name;
+} kctr_names[RS_KCTR_N] = {
+	[RS_KCTR_SYNCOOKIES_SENT] = { "TcpExt", "SyncookiesSent" },
+	[RS_KCTR_SYNCOOKIES_RECV] = { "TcpExt", "SyncookiesRecv" },
+	[RS_KCTR_SYNCOOKIES_FAILED] = { "TcpExt", "SyncookiesFailed" },
+	[RS_KCTR_LISTEN_OVERFLOWS] = { "TcpExt", "ListenOverflows" },
+	[RS_KCTR_LISTEN_DROPS] = { "TcpExt", "ListenDrops" },
+	[RS_KCTR_REQQ_FULL_COOKIES] = { "TcpExt", "TCPReqQFullDoCookies" },
+	[RS_KCTR_REQQ_FULL_DROP] = { "TcpExt", "TCPReqQFullDrop" },
+	[RS_KCTR_PASSIVE_OPENS] = { "Tcp", "PassiveOpens" },
+	[RS_KCTR_ATTEMPT_FAILS] = { "Tcp", "AttemptFails" },
+	[RS_KCTR_IN_SEGS] = { "Tcp", "InSegs" },
+	[RS_KCTR_OUT_SEGS] = { "Tcp", "OutSegs" },
+	[RS_KCTR_OUT_RSTS] = { "Tcp", "OutRsts" },
+};
+
+const char *rs_kctr_str(enum rs_kctr k)
+{
+	static const char *const full[RS_KCTR_N] = {
+		[RS_KCTR_SYNCOOKIES_SENT] = "TcpExt:SyncookiesSent",
+		[RS_KCTR_SYNCOOKIES_RECV] = "TcpExt:SyncookiesRecv",
+		[RS_KCTR_SYNCOOKIES_FAILED] = "TcpExt:SyncookiesFailed",
+		[RS_KCTR_LISTEN_OVERFLOWS] = "TcpExt:ListenOverflows",
+		[RS_KCTR_LISTEN_DROPS] = "TcpExt:ListenDrops",
+		[RS_KCTR_REQQ_FULL_COOKIES] = "TcpExt:TCPReqQFullDoCookies",
+		[RS_KCTR_REQQ_FULL_DROP] = "TcpExt:TCPReqQFullDrop",
+		[RS_KCTR_PASSIVE_OPENS] = "Tcp:PassiveOpens",
+		[RS_KCTR_ATTEMPT_FAILS] = "Tcp:AttemptFails",
+		[RS_KCTR_IN_SEGS] = "Tcp:InSegs",
+		[RS_KCTR_OUT_SEGS] = "Tcp:OutSegs",
+		[RS_KCTR_OUT_RSTS] = "Tcp:OutRsts",
+	};
+	return (unsigned)k < RS_KCTR_N ? full[k] : "?";
+}
+
+/* The next whitespace-separated word of the line at *p (which stops at
+ * '\n'); its length in *n, NULL at the end of the line. */
+static const char *word(const char **p, size_t *n)
+{
+	const char *s = *p;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (*s == '\0' || *s == '\n') {
+		*p = s;
+		return NULL;
+	}
+	const char *w = s;
+	while (*s && *s != ' ' && *s != '\t' && *s != '\n')
+		s++;
+	*n = (size_t)(s - w);
+	*p = s;
+	return w;
+}
+
+static const char *next_line(const char *s)
+{
+	const char *nl = strchr(s, '\n');
+	return nl ? nl + 1 : NULL;
+}
+
+bool rs_kcounters_parse(const char *text, struct rs_kcounters *k)
+{
+	bool any = false;
+	/* Each protocol has two lines: "Proto: names..." then "Proto: values...". */
+	for (const char *hdr = text; hdr && *hdr;) {
+		const char *val = next_line(hdr);
+		if (!val || !*val)
+			break;
+		const char *colon = strchr(hdr, ':');
+		const char *nl = strchr(hdr, '\n');
+		size_t plen = colon && colon < nl ? (size_t)(colon - hdr) : 0;
+		if (plen == 0 || strncmp(val, hdr, plen + 1) != 0) {
+			hdr = val;   /* out of step: try the next line as a header */
+			continue;
+		}
+		const char *hp = hdr + plen + 1, *vp = val + plen + 1;
+		const char *hw, *vw;
+		size_t hn, vn;
+		while ((hw = word(&hp, &hn)) && (vw = word(&vp, &vn))) {
+			for (unsigned i = 0; i < RS_KCTR_N; i++) {
+				if (strlen(kctr_names[i].proto) != plen ||
+				    strncmp(kctr_names[i].proto, hdr, plen) != 0 ||
+				    strlen(kctr_names[i].name) != hn || strncmp(kctr_names[i].name, hw, hn) != 0)
+					continue;
+				uint64_t v = 0;
+				bool digits = vn > 0;
+				for (size_t d = 0; d < vn; d++) {
+					if (vw[d] < '0' || vw[d] > '9') {
+						digits = false;
+						break;
+					}
+					v = v * 10 + (uint64_t)(vw[d] - '0');
+				}
+				if (digits) {
+					k->v[i] = v;
+					k->have[i] = true;
+					any = true;
+				}
+			}
+		}
+		hdr = next_line(val);
+	}
+	return any;
+}
