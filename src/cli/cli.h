@@ -19,6 +19,7 @@ extern const struct rs_command rs_cmd_lab;
 extern const struct rs_command rs_cmd_send;
 extern const struct rs_command rs_cmd_connect;
 extern const struct rs_command rs_cmd_detect;
+extern const struct rs_command rs_cmd_flood;
 
 /* Exit statuses shared by every command. */
 enum {

@@ -1,5 +1,7 @@
-/* cmd_lab.c: "rawshake lab": the two-namespace lab (up, down, status, exec, demo). */
+/* cmd_lab.c: "rawshake lab": the two-namespace lab (up, down, status, exec, demo, synflood). */
 #include "cli.h"
+#include "rawshake/craft_opts.h"
+#include "rawshake/flood.h"
 #include "rawshake/lab.h"
 
 #include <limits.h>
@@ -11,6 +13,7 @@ static void lab_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: rawshake lab up|down|status|demo\n"
+		"       rawshake lab synflood [--rate PPS] [--duration T]\n"
 		"       rawshake lab exec HOST CMD [ARG...]\n"
 		"A two-host lab in network namespaces: client %s / %s (%s) and\n"
 		"server %s / %s (%s), joined by a veth pair, no route anywhere else;\n"
@@ -22,6 +25,9 @@ static void lab_usage(FILE *f)
 		"  exec     run CMD on HOST (client or server)\n"
 		"  demo     up, a hand-made connection (rawshake connect) from client to\n"
 		"           server port 80 captured on the server and explained, down\n"
+		"  synflood up, rawshake flood from the client to the server's port 80\n"
+		"           (default 3000 SYN/s for 5 s) while a legitimate client connects;\n"
+		"           rawshake detect's view next to the kernel's counters, down\n"
 		"Needs root (cap_sys_admin and cap_net_admin).\n",
 		RS_LAB_CLIENT4, RS_LAB_CLIENT6, RS_LAB_CLIENT_NS, RS_LAB_SERVER4, RS_LAB_SERVER6,
 		RS_LAB_SERVER_NS, RS_LAB_HTTP_PORT, RS_LAB_ECHO_PORT);
@@ -36,6 +42,30 @@ static const char *self_path(void)
 		return "rawshake";
 	buf[n] = '\0';
 	return buf;
+}
+
+/* "lab synflood [--rate PPS] [--duration T]". */
+static int synflood(int argc, char **argv)
+{
+	double rate = 3000;
+	uint64_t dur = 5000000000ull;
+	char why[128];
+	for (int i = 1; i < argc; i++) {
+		bool r = strcmp(argv[i], "--rate") == 0, d = strcmp(argv[i], "--duration") == 0;
+		if ((!r && !d) || i + 1 >= argc) {
+			fprintf(stderr, "rawshake lab synflood: %s\n", !r && !d ? "the options are "
+				"--rate PPS and --duration T" : "a value is missing");
+			return RS_EXIT_USAGE;
+		}
+		bool ok = r ? rs_parse_rate(argv[++i], &rate, why, sizeof(why))
+			    : rs_parse_interval(argv[++i], &dur, why, sizeof(why));
+		if (!ok || (d && dur == 0)) {
+			fprintf(stderr, "rawshake lab synflood: %s: %s\n", r ? "--rate" : "--duration",
+				ok ? "must be more than 0" : why);
+			return RS_EXIT_USAGE;
+		}
+	}
+	return rs_lab_synflood(self_path(), rate, dur, stdout);
 }
 
 static int lab_run(int argc, char **argv)
@@ -69,6 +99,8 @@ static int lab_run(int argc, char **argv)
 	}
 	if (strcmp(sub, "demo") == 0)
 		return rs_lab_demo(self_path(), stdout);
+	if (strcmp(sub, "synflood") == 0)
+		return synflood(argc - 1, argv + 1);
 	if (strcmp(sub, "down") == 0)
 		return rs_lab_down(stdout) ? RS_EXIT_OK : 1;
 	if (strcmp(sub, "exec") == 0) {
@@ -92,7 +124,7 @@ static int lab_run(int argc, char **argv)
 
 const struct rs_command rs_cmd_lab = {
 	.name = "lab",
-	.summary = "a two-host lab in network namespaces (up, down, status, exec, demo)",
+	.summary = "a two-host lab in network namespaces (up, down, status, exec, demo, synflood)",
 	.run = lab_run,
 	.usage = lab_usage,
 };

@@ -14,6 +14,7 @@ static const struct rs_command *const commands[] = {
 	&rs_cmd_send,
 	&rs_cmd_connect,
 	&rs_cmd_detect,
+	&rs_cmd_flood,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
