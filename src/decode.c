@@ -187,3 +187,15 @@ bool rs_l4_csum_ok(const struct rs_packet *pkt, const struct rs_l3info *l3, uint
 
 	return rs_csum_fold(rs_csum_add(sum, r)) == 0;
 }
+
+int64_t rs_time_ns(int64_t sec, uint32_t frac, uint8_t digits)
+{
+	const int64_t ns = 1000000000;
+	const int64_t max_sec = INT64_C(4611686018427387904) / ns;
+
+	if (sec < 0)
+		sec = 0;
+	else if (sec > max_sec)
+		sec = max_sec;
+	return sec * ns + (int64_t)frac * (digits == 9 ? 1 : 1000);
+}

@@ -64,10 +64,7 @@ void rs_ladder_add(struct rs_ladder *l, const struct rs_packet *pkt, const struc
 	bool c2s = ev->dir == RS_DIR_C2S;
 	memset(r, 0, sizeof(*r));
 	r->conn_id = ev->conn_id;
-	/* Seconds clamped to 0..2^62 ns (the year 2116), as the tracker does:
-	 * a pcapng timestamp can be any 64-bit value. */
-	int64_t sec = pkt->ts_sec < 0 ? 0 : pkt->ts_sec > 4611686018ll ? 4611686018ll : pkt->ts_sec;
-	r->ns = sec * 1000000000ll + (int64_t)pkt->ts_frac * (pkt->ts_digits == 9 ? 1 : 1000);
+	r->ns = rs_packet_time_ns(pkt);
 	r->rel_seq = ev->rel_seq;
 	r->rel_ack = ev->rel_ack;
 	r->ack_valid = ev->rel_ack_valid;

@@ -657,8 +657,7 @@ static void on_ack(struct rs_synflood *d, const struct rs_packet *p)
 void rs_synflood_packet(struct rs_synflood *d, const struct rs_packet *p)
 {
 	d->st.packets++;
-	int64_t ts = p->ts_sec * SF_NS +
-		     (p->ts_digits == 9 ? (int64_t)p->ts_frac : (int64_t)p->ts_frac * 1000);
+	int64_t ts = rs_packet_time_ns(p);
 	d->ts_digits = p->ts_digits == 9 ? 9 : 6;
 	sf_advance(d, ts);
 	if (!p->has_ip || p->l4 != RS_LAYER_TCP || p->ip.is_later_fragment)

@@ -357,7 +357,7 @@ void sf_advance(struct rs_synflood *d, int64_t ts)
 
 void rs_synflood_tick(struct rs_synflood *d, int64_t ts_sec, uint32_t ts_frac, uint8_t ts_digits)
 {
-	int64_t ts = ts_sec * SF_NS + (ts_digits == 9 ? (int64_t)ts_frac : (int64_t)ts_frac * 1000);
+	int64_t ts = rs_time_ns(ts_sec, ts_frac, ts_digits);
 	if (d->have_now)
 		sf_advance(d, ts);
 }

@@ -21,18 +21,6 @@ struct rs_tracker {
 };
 
 #define NS 1000000000ll
-/* Seconds at 2^62 ns (the year 2116): a pcapng file can carry any 64-bit
- * timestamp, and past this one nanoseconds would overflow. */
-#define MAX_TS_SEC (INT64_C(4611686018427387904) / NS)
-
-/* A packet's time in nanoseconds, its seconds clamped to 0..MAX_TS_SEC so
- * that neither the time nor the difference of two times overflows. */
-static int64_t pkt_ns(const struct rs_packet *pkt)
-{
-	int64_t sec = pkt->ts_sec < 0 ? 0 : pkt->ts_sec > MAX_TS_SEC ? MAX_TS_SEC : pkt->ts_sec;
-	return sec * NS + (int64_t)pkt->ts_frac * (pkt->ts_digits == 9 ? 1 : 1000);
-}
-
 /* Serial-number comparison (RFC 1982): a - b as a signed distance. */
 static int32_t sdiff(uint32_t a, uint32_t b)
 {
@@ -446,7 +434,7 @@ const struct rs_tcp_event *rs_tracker_update(struct rs_tracker *t, const struct 
 {
 	struct rs_tcp_event *ev = &t->ev;
 	const struct rs_tcp *tcp = &pkt->tcp;
-	int64_t now = pkt_ns(pkt);
+	int64_t now = rs_packet_time_ns(pkt);
 	int side;
 
 	memset(ev, 0, sizeof(*ev));

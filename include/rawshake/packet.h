@@ -207,6 +207,18 @@ const char *rs_dlt_name(int dlt);
 enum rs_status rs_decode(int dlt, const uint8_t *p, size_t caplen, size_t wirelen,
 			 struct rs_packet *pkt);
 
+/*
+ * A capture time in nanoseconds; frac is in microseconds when digits is 6,
+ * nanoseconds when 9.  The seconds are clamped to 0..2^62 ns (the year
+ * 2116): a pcapng file can carry any 64-bit timestamp, and past that
+ * neither a time nor the difference of two times would fit in 64 bits.
+ */
+int64_t rs_time_ns(int64_t sec, uint32_t frac, uint8_t digits);
+static inline int64_t rs_packet_time_ns(const struct rs_packet *pkt)
+{
+	return rs_time_ns(pkt->ts_sec, pkt->ts_frac, pkt->ts_digits);
+}
+
 /* Resets the decoded fields of *pkt (not frame/ts/caplen/len). */
 void rs_packet_reset(struct rs_packet *pkt);
 
