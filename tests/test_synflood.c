@@ -390,6 +390,28 @@ static void test_flood_faster_than_table(void **state)
 	fx_free(f);
 }
 
+/* A pcapng timestamp can be any 64-bit value: far-future and negative
+ * seconds must not overflow the nanosecond clock (UBSan would stop here). */
+static void test_extreme_timestamps(void **state)
+{
+	(void)state;
+	struct rs_synflood_opts o;
+	rs_synflood_opts_default(&o);
+	struct fx *f = fx_new(&o);
+	seg(f, T0, A4(198, 51, 100, 1), 1000, SRV, 80, RS_TH_SYN, 1, 0);
+	f->p.ts_sec = INT64_MAX;
+	f->p.ts_frac = 999999;
+	rs_synflood_packet(f->d, &f->p);
+	f->p.ts_sec = INT64_MIN;
+	rs_synflood_packet(f->d, &f->p);
+	rs_synflood_tick(f->d, INT64_MAX, 999999999, 9);
+	rs_synflood_finish(f->d);
+	struct rs_synflood_stats st;
+	rs_synflood_get_stats(f->d, &st);
+	assert_int_equal(st.packets, 3);
+	fx_free(f);
+}
+
 static void test_strings(void **state)
 {
 	(void)state;
@@ -420,6 +442,7 @@ int main(void)
 		cmocka_unit_test(test_synack_retrans_backscatter),
 		cmocka_unit_test(test_memory_bound),
 		cmocka_unit_test(test_flood_faster_than_table),
+		cmocka_unit_test(test_extreme_timestamps),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
