@@ -42,6 +42,9 @@ struct rs_send_cfg {
 	uint16_t sport_step;
 	bool vary_id;                 /* IPv4 ID + 1 per packet (no --id) */
 	bool frag;
+	bool no_link;                 /* a flood keeps to the raw IP socket */
+	bool link_auto;               /* set by rs_send_prepare: the flood goes out as
+	                               * frames (see there) */
 	unsigned mtu;                 /* filled by rs_send_prepare */
 	uint64_t seed;                /* 0: from getrandom */
 	unsigned threads;             /* flood senders (at most RS_SEND_THREADS_MAX);

@@ -42,6 +42,8 @@ static void send_usage(FILE *f)
 		"      --threads N (flood senders, default one per CPU up to 4)\n"
 		"      --seq-step N  --sport-step N\n"
 		"Link: --link  -I, --interface IF  --src-mac MAC  --dst-mac MAC\n"
+		"      --no-link (a flood keeps to the raw IP socket; by default it goes out\n"
+		"      as frames when the next hop is on an Ethernet link and its MAC known)\n"
 		"Show: -q, --quiet  -v  -S  --brief  --format text|json\n"
 		"      --listen / --no-listen (default on for tcp and icmp unless flooding)\n"
 		"      --wait T (for replies after the last packet, default 1s)\n"
@@ -58,7 +60,7 @@ enum {
 	O_SACK_PERM, O_SACK, O_TS, O_NOP, O_OPT_HEX, O_RAND_SEQ, O_ICMP_TYPE, O_ICMP_CODE,
 	O_ICMP_ID, O_ICMP_SEQ, O_QUOTE_PROTO, O_DATA, O_DATA_HEX, O_DATA_FILE, O_BAD_CSUM,
 	O_BAD_IP_CSUM, O_RATE, O_FLOOD, O_DURATION, O_SEQ_STEP, O_SPORT_STEP, O_LISTEN,
-	O_NO_LISTEN, O_WAIT, O_DRY_RUN, O_LINK, O_SRC_MAC, O_DST_MAC, O_FRAG, O_THREADS,
+	O_NO_LISTEN, O_WAIT, O_DRY_RUN, O_LINK, O_SRC_MAC, O_DST_MAC, O_FRAG, O_THREADS, O_NO_LINK,
 };
 
 static int bad(const char *opt, const char *why)
@@ -172,6 +174,7 @@ static int send_run(int argc, char **argv)
 		{ "dst-mac", required_argument, NULL, O_DST_MAC },
 		{ "frag", no_argument, NULL, O_FRAG },
 		{ "threads", required_argument, NULL, O_THREADS },
+		{ "no-link", no_argument, NULL, O_NO_LINK },
 		{ "user", required_argument, NULL, 'Z' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -499,6 +502,9 @@ static int send_run(int argc, char **argv)
 		case O_LINK:
 			s->link = true;
 			break;
+		case O_NO_LINK:
+			cfg.no_link = true;
+			break;
 		case 'I':
 			if (strlen(optarg) >= sizeof(cfg.ifname))
 				return bad("--interface", "name too long");
@@ -608,6 +614,8 @@ static int send_run(int argc, char **argv)
 	if (s->bad_ip_csum && !s->link && !cfg.dry_run)
 		return bad("--bad-ip-checksum", "the kernel rewrites the IPv4 checksum of raw sockets; "
 			   "add --link (or --dry-run)");
+	if (cfg.no_link && s->link)
+		return bad("--no-link", "cannot go with --link");
 	if ((cfg.src_mac_given || cfg.dst_mac_given) && !s->link)
 		return bad(cfg.src_mac_given ? "--src-mac" : "--dst-mac", "needs --link");
 	if (cfg.dry_run && listen == 1)
