@@ -80,8 +80,8 @@ cmdof() { echo "${CMDS[$1]:-}"; }
 measure() {
     local key=$1; shift
     CMDS[$key]=$(label "$@")
-    local best="" bcpu="" maxrss=0 n=0 rc=0 i line e u s m
-    for i in $(seq "$RUNS"); do
+    local best="" bcpu="" maxrss=0 n=0 rc=0 line e u s m
+    for _ in $(seq "$RUNS"); do
         /usr/bin/time -f '%e %U %S %M' -o "$TMP/t" "$@" >/dev/null 2>"$TMP/err"
         rc=$?
         line=$(tail -n 1 "$TMP/t")
@@ -137,7 +137,8 @@ na() { printf '%-7s %-24s %-28s %s\n' "$1" "$2" "vs $3" "$4"; }
 header() {
     echo "rawshake bench  $(date -u '+%Y-%m-%d %H:%M UTC')  $(uname -srm)  $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
     echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-    local from="working tree at git $(cd "$TOP" && git rev-parse --short HEAD 2>/dev/null)"
+    local from
+    from="working tree at git $(cd "$TOP" && git rev-parse --short HEAD 2>/dev/null)"
     [ -r "$(dirname "$RS_REAL")/BUILT_FROM" ] && from="built from git $(cat "$(dirname "$RS_REAL")/BUILT_FROM")"
     echo "rawshake: $RAWSHAKE ($from), sanitizers: $SANITIZED, --summary: $HAS_SUMMARY"
     [ $SANITIZED = yes ] && echo "WARNING: this rawshake is a sanitizer build; use --build or RAWSHAKE=bench/out/src/rawshake"
@@ -224,6 +225,7 @@ main_rows() {
 flood_rows() {
     local gen=$OUTDIR/flood-gen
     if [ ! -x "$gen" ] || [ "$HERE/flood-gen.c" -nt "$gen" ]; then
+        # shellcheck disable=SC2046  # libnet-config prints several words
         cc -O2 -Wall -D_DEFAULT_SOURCE $(libnet-config --defines) "$HERE/flood-gen.c" -o "$gen" -lnet -lpcap ||
             { echo "$0: cannot build flood-gen (apt-get install libnet1-dev libpcap-dev)" >&2; exit 2; }
     fi
