@@ -61,6 +61,12 @@ bool rs_inject_open(struct rs_injector *inj, uint8_t v, const uint8_t *dst, bool
 		int one = 1;
 		if (inj->fd >= 0)
 			(void)setsockopt(inj->fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one));
+		/* Bound to the interface with protocol 0 (still receiving
+		 * nothing), the socket sends without an address per message,
+		 * which spares the kernel copying one in for every frame; the
+		 * kernel reads the protocol from the frame's EtherType. */
+		struct sockaddr_ll b = { .sll_family = AF_PACKET, .sll_ifindex = (int)idx };
+		inj->bound = inj->fd >= 0 && bind(inj->fd, (struct sockaddr *)&b, sizeof(b)) == 0;
 	} else if (v == 4) {
 		inj->fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);   /* IP_HDRINCL implied */
 		struct sockaddr_in *sin = (struct sockaddr_in *)&inj->to;
@@ -98,8 +104,10 @@ unsigned rs_inject_send(struct rs_injector *inj, uint8_t *const *pkts, const siz
 		iov[i].iov_len = lens[i];
 		msgs[i].msg_hdr.msg_iov = &iov[i];
 		msgs[i].msg_hdr.msg_iovlen = 1;
-		msgs[i].msg_hdr.msg_name = &inj->to;
-		msgs[i].msg_hdr.msg_namelen = inj->tolen;
+		if (!inj->bound) {
+			msgs[i].msg_hdr.msg_name = &inj->to;
+			msgs[i].msg_hdr.msg_namelen = inj->tolen;
+		}
 	}
 	*err_no = 0;
 	while (done < n) {

@@ -387,13 +387,37 @@ static void next_fields(const struct rs_send_cfg *cfg, uint64_t i, uint64_t *rng
 	f->echo_seq = (uint16_t)(s->echo_seq + i);
 }
 
-static void apply(const struct rs_craft_layout *lay, uint8_t *pkt, const struct fields *f)
+/* The fields that change from packet to packet; the others keep their
+ * built values in every buffer and are never patched. */
+enum { V_SRC = 1, V_SPORT = 2, V_SEQ = 4, V_ID = 8, V_ECHO = 16 };
+
+static unsigned varying(const struct rs_send_cfg *cfg)
 {
-	rs_craft_patch_src(lay, pkt, f->src);
-	rs_craft_patch_sport(lay, pkt, f->sport);
-	rs_craft_patch_seq(lay, pkt, f->seq);
-	rs_craft_patch_id(lay, pkt, f->id);
-	if (lay->proto == RS_CRAFT_ICMP)
+	unsigned m = 0;
+	if (cfg->rand_source)
+		m |= V_SRC;
+	if (cfg->sport_step)
+		m |= V_SPORT;
+	if (cfg->rand_seq || cfg->seq_step)
+		m |= V_SEQ;
+	if (cfg->vary_id)
+		m |= V_ID;
+	if (cfg->spec.proto == RS_CRAFT_ICMP)
+		m |= V_ECHO;
+	return m;
+}
+
+static void apply(const struct rs_craft_layout *lay, uint8_t *pkt, const struct fields *f, unsigned m)
+{
+	if (m & V_SRC)
+		rs_craft_patch_src(lay, pkt, f->src);
+	if (m & V_SPORT)
+		rs_craft_patch_sport(lay, pkt, f->sport);
+	if (m & V_SEQ)
+		rs_craft_patch_seq(lay, pkt, f->seq);
+	if (m & V_ID)
+		rs_craft_patch_id(lay, pkt, f->id);
+	if (m & V_ECHO)
 		rs_craft_patch_echo_seq(lay, pkt, f->echo_seq);
 }
 
@@ -422,6 +446,7 @@ static void send_loop(struct worker *w)
 	size_t len = c->len;
 	unsigned nb = cfg->flood && !sd->fragment ? RS_INJECT_BATCH : 1;
 	uint64_t n = w->n;
+	unsigned vary = varying(cfg);
 
 	rs_craft_layout_of(c, &lay);
 	bufs = malloc(nb * len);
@@ -455,7 +480,7 @@ static void send_loop(struct worker *w)
 			pkts[b] = bufs + b * len;
 			lens[b] = len;
 			next_fields(cfg, i + b * n, &w->rng, &f[b]);
-			apply(&lay, pkts[b], &f[b]);
+			apply(&lay, pkts[b], &f[b], vary);
 		}
 		unsigned nsend = k;
 		if (sd->fragment) {

@@ -20,6 +20,7 @@ struct rs_injector {
 	int fd;
 	uint8_t v;
 	bool link;
+	bool bound;               /* link: bound to the interface, sends with no address */
 	struct sockaddr_storage to;
 	socklen_t tolen;
 };

@@ -202,13 +202,14 @@ ok "privileges dropped before replies are read; -Z; a dry run needs none"
 #     count asked for, and the receiver counts them all: as Ethernet frames
 #     (the default for a flood to a neighbour whose MAC is known) and
 #     through the raw IP socket (--no-link).
-for how in "" --no-link; do
+for how in "198.51.100.2" "198.51.100.2 --no-link" "2001:db8:5e::2" "2001:db8:5e::2 --no-link"; do
 	before=$(inb cat /sys/class/net/rssb0/statistics/rx_packets)
-	ina "$bin" send udp 198.51.100.2 --dport 9 --flood -c 20001 --threads 2 $how >"$work/t2.out" 2>&1 \
+	# shellcheck disable=SC2086
+	ina "$bin" send udp $how --dport 9 --flood -c 20001 --threads 2 >"$work/t2.out" 2>&1 \
 		|| fail "$(cat "$work/t2.out")"
 	grep -q '^20001 packets sent, 0 errors' "$work/t2.out" || fail "two threads $how: $(cat "$work/t2.out")"
 	after=$(inb cat /sys/class/net/rssb0/statistics/rx_packets)
 	[ $((after - before)) -ge 20001 ] || fail "two threads $how: $((after - before)) packets arrived of 20001"
 done
-ok "flood from two threads, as frames and through the raw socket"
+ok "flood from two threads, IPv4 and IPv6, as frames and through the raw socket"
 echo "send.sh: $pass passed"
