@@ -8,6 +8,24 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+/* Capability masks for rs_need_caps(), bit numbers as in linux/capability.h. */
+#define RS_CAP_NET_ADMIN (UINT64_C(1) << 12)
+#define RS_CAP_NET_RAW (UINT64_C(1) << 13)
+#define RS_CAP_SYS_ADMIN (UINT64_C(1) << 21)
+
+/* This process's effective capabilities (capget); 0 when unknown. */
+uint64_t rs_caps_effective(void);
+
+/*
+ * True when every capability in `need` is effective, whoever the user is
+ * (root, or a binary given them with setcap).  Otherwise false, with err
+ * naming what is missing and how to get it: run as root, or
+ * 'setcap cap_net_raw,cap_net_admin+ep' on the binary when `setcap_ok`
+ * (false for what only root can do, such as the lab).
+ */
+bool rs_need_caps(uint64_t need, bool setcap_ok, char *err, size_t errlen);
 
 /*
  * Started as root: switch to `user` (supplementary groups, gid, uid) unless

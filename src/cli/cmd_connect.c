@@ -45,7 +45,7 @@ static void connect_usage(FILE *f)
 		"      --seq N            our initial sequence number (default random)\n"
 		"      --mss N|none       MSS option (default 1460, IPv6 1440); --no-mss\n"
 		"      --wscale N|none    window scale option (default 7); --no-wscale\n"
-		"      --no-sack-perm     no SACK-permitted option (default: sent)\n"
+		"      --no-sack-perm     no SACK-permitted option (default: sent; --sack-perm)\n"
 		"      --no-ts            no timestamps option (default: sent)\n"
 		"      --win N            window in the SYN (default 64240)\n"
 		"      --ttl, --hlim N    TTL or hop limit (default 64)\n"
@@ -56,7 +56,8 @@ static void connect_usage(FILE *f)
 		"  -h, --help             this help\n");
 	rs_cli_view_usage(f);
 	fprintf(f, "Exit status: 0 handshake and close completed, 1 refused, no answer or reset,\n"
-		   "2 usage error.  Needs root (raw socket, capture, nftables).\n");
+		   "2 usage error.  Needs root, or cap_net_raw,cap_net_admin (setcap) on the\n"
+		   "binary (cap_net_raw alone with --no-rst-guard).\n");
 }
 
 enum {
@@ -280,6 +281,10 @@ static int worker(struct rs_hs_config *cfg, const char *ifname, bool guard, cons
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	/* A signal that reached this process between the fork and the lines
+	 * above went to the RST guard's handler: it stops us all the same. */
+	if (rs_rstguard_signalled())
+		stop = 1;
 
 	/* Everything privileged first: the raw socket and the capture. */
 	if (!rs_connect_open(&conn, cfg, ifname, guard ? RS_RSTGUARD_MARK : 0, err, sizeof(err))) {
@@ -488,13 +493,14 @@ static int connect_run(int argc, char **argv)
 
 	if (cleanup) {
 		char err[256];
-		if (!rs_rstguard_available(err, sizeof(err))) {
+		if (!rs_rstguard_available(err, sizeof(err)) ||
+		    !rs_need_caps(RS_CAP_NET_ADMIN, true, err, sizeof(err))) {
 			fprintf(stderr, "rawshake connect: %s\n", err);
 			return RS_EXIT_USAGE;
 		}
 		int n = rs_rstguard_cleanup_stale(stderr);
 		if (n < 0) {
-			fprintf(stderr, "rawshake connect: nft could not list the tables (root?)\n");
+			fprintf(stderr, "rawshake connect: nft could not list the tables\n");
 			return 1;
 		}
 		fprintf(stderr, "rawshake connect: %d stale RST guard%s removed\n", n, n == 1 ? "" : "s");
@@ -594,8 +600,12 @@ static int connect_run(int argc, char **argv)
 		free(data);
 		return RS_EXIT_USAGE;
 	}
-	if (!rs_have_cap_net_raw()) {
-		fprintf(stderr, "rawshake connect: needs root (raw sockets, capture, nftables)\n");
+	/* Capabilities, not uid 0: a binary given them with setcap works too.
+	 * The raw socket and the capture need CAP_NET_RAW; the guard's
+	 * SO_MARK and nft need CAP_NET_ADMIN. */
+	if (!rs_need_caps(RS_CAP_NET_RAW | (guard ? RS_CAP_NET_ADMIN : 0), true, err,
+			  sizeof(err))) {
+		fprintf(stderr, "rawshake connect: %s\n", err);
 		free(data);
 		return RS_EXIT_USAGE;
 	}

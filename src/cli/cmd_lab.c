@@ -3,8 +3,10 @@
 #include "rawshake/craft_opts.h"
 #include "rawshake/flood.h"
 #include "rawshake/lab.h"
+#include "rawshake/privdrop.h"
 
 #include <limits.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -28,7 +30,7 @@ static void lab_usage(FILE *f)
 		"  synflood up, rawshake flood from the client to the server's port 80\n"
 		"           (default 3000 SYN/s for 5 s) while a legitimate client connects;\n"
 		"           rawshake detect's view next to the kernel's counters, down\n"
-		"Needs root (cap_sys_admin and cap_net_admin).\n",
+		"Needs root (with cap_sys_admin, cap_net_admin and cap_net_raw); status does not.\n",
 		RS_LAB_CLIENT4, RS_LAB_CLIENT6, RS_LAB_CLIENT_NS, RS_LAB_SERVER4, RS_LAB_SERVER6,
 		RS_LAB_SERVER_NS, RS_LAB_HTTP_PORT, RS_LAB_ECHO_PORT);
 }
@@ -68,6 +70,13 @@ static int synflood(int argc, char **argv)
 	return rs_lab_synflood(self_path(), rate, dur, stdout);
 }
 
+static volatile sig_atomic_t lab_stop;
+
+static void on_signal(int sig)
+{
+	lab_stop = sig;
+}
+
 static int lab_run(int argc, char **argv)
 {
 	char err[512];
@@ -85,13 +94,27 @@ static int lab_run(int argc, char **argv)
 		return rs_lab_serve(true);
 	if (strcmp(sub, "status") == 0)
 		return rs_lab_status(stdout) ? RS_EXIT_OK : 1;
-	if (geteuid() != 0) {
-		fprintf(stderr, "rawshake lab: creating network namespaces needs root "
-				"(run with sudo)\n");
+	/* Root itself, not only capabilities: ip(8) makes the namespaces
+	 * (mounts under /run/netns, which needs cap_sys_admin) and the lab
+	 * runs this program and nft in them, which a setcap'd binary's
+	 * capabilities would not survive. */
+	if (geteuid() != 0 || !rs_need_caps(RS_CAP_SYS_ADMIN | RS_CAP_NET_ADMIN | RS_CAP_NET_RAW,
+					    false, err, sizeof(err))) {
+		fprintf(stderr, "rawshake lab: creating network namespaces %s\n",
+			geteuid() != 0 ? "needs root (run with sudo; setcap is not enough)" : err);
 		return RS_EXIT_USAGE;
 	}
+	/* From here on a signal is a request to stop: each subcommand looks
+	 * at the flag and removes what it made before it exits. */
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	if (strcmp(sub, "up") == 0) {
-		if (!rs_lab_up(self_path(), stdout, err, sizeof(err))) {
+		if (!rs_lab_up(self_path(), &lab_stop, stdout, err, sizeof(err))) {
 			fprintf(stderr, "rawshake lab: %s\n", err);
 			return 1;
 		}
