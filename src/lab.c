@@ -2,6 +2,7 @@
 #define _GNU_SOURCE /* setns, CLONE_NEWNET */
 #include "rawshake/lab.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdint.h>
 #include <fcntl.h>
@@ -282,7 +283,12 @@ static bool start_service(const char *self, char *err, size_t errlen)
 	return false;
 }
 
-bool rs_lab_up(const char *self, FILE *log, char *err, size_t errlen)
+static bool stopped(volatile sig_atomic_t *stop)
+{
+	return stop && *stop;
+}
+
+bool rs_lab_up(const char *self, volatile sig_atomic_t *stop, FILE *log, char *err, size_t errlen)
 {
 	if (lab_complete()) {
 		fprintf(log, "lab is already up\n");
@@ -293,13 +299,22 @@ bool rs_lab_up(const char *self, FILE *log, char *err, size_t errlen)
 		fprintf(log, "lab is incomplete: rebuilding it\n");
 		rs_lab_down(log);
 	}
-	bool ok = step(log, "netns add", IP("netns", "add", RS_LAB_CLIENT_NS), err, errlen) &&
+	/* A signal (*stop) is looked at between the steps; the service's
+	 * start is not cut short, so that its pid file is there for the
+	 * removal to find it. */
+	bool ok = !stopped(stop) &&
+		  step(log, "netns add", IP("netns", "add", RS_LAB_CLIENT_NS), err, errlen) &&
+		  !stopped(stop) &&
 		  step(log, "netns add", IP("netns", "add", RS_LAB_SERVER_NS), err, errlen) &&
+		  !stopped(stop) &&
 		  step(log, "veth", IP("link", "add", RS_LAB_IF, "netns", RS_LAB_CLIENT_NS, "type", "veth",
 				       "peer", "name", RS_LAB_IF, "netns", RS_LAB_SERVER_NS), err, errlen) &&
-		  setup_host(&hosts[0], log, err, errlen) && setup_host(&hosts[1], log, err, errlen) &&
-		  start_service(self, err, errlen);
+		  !stopped(stop) && setup_host(&hosts[0], log, err, errlen) &&
+		  !stopped(stop) && setup_host(&hosts[1], log, err, errlen) &&
+		  !stopped(stop) && start_service(self, err, errlen) && !stopped(stop);
 	if (!ok) {
+		if (stopped(stop))
+			snprintf(err, errlen, "interrupted: everything 'up' made is removed");
 		rs_lab_down(NULL);
 		return false;
 	}
@@ -310,8 +325,58 @@ bool rs_lab_up(const char *self, FILE *log, char *err, size_t errlen)
 	return true;
 }
 
+/*
+ * Ends every process still in the namespace (the lab service without a
+ * pid file, a capture or a command started with 'lab exec'): a process
+ * keeps a deleted namespace, its interfaces and its rules alive.  They
+ * are found by their /proc/PID/ns/net, which is the same file as
+ * /run/netns/NS.
+ */
+static void kill_ns_procs(const char *ns)
+{
+	char path[128];
+	struct stat nst;
+	snprintf(path, sizeof(path), "/run/netns/%s", ns);
+	if (stat(path, &nst) < 0)
+		return;
+	for (int round = 0; round < 60; round++) {
+		DIR *d = opendir("/proc");
+		int found = 0;
+		if (!d)
+			return;
+		for (struct dirent *e; (e = readdir(d)) != NULL;) {
+			char *end;
+			long pid = strtol(e->d_name, &end, 10);
+			struct stat st;
+			if (*end || pid <= 1 || pid == (long)getpid())
+				continue;
+			snprintf(path, sizeof(path), "/proc/%ld/ns/net", pid);
+			if (stat(path, &st) < 0 || st.st_dev != nst.st_dev || st.st_ino != nst.st_ino)
+				continue;
+			found++;
+			/* SIGTERM first, SIGKILL after half a second. */
+			kill((pid_t)pid, round < 25 ? SIGTERM : SIGKILL);
+		}
+		closedir(d);
+		if (!found)
+			return;
+		struct timespec ts = { 0, 20 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+}
+
 bool rs_lab_down(FILE *log)
 {
+	/* Nothing stops the removal halfway: the signals that would (a
+	 * second ^C among them) wait until it is done, and so do they for
+	 * the ip(8) it runs, which inherit the mask. */
+	sigset_t block, old;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &old);
+
 	pid_t pid = service_pid();
 	if (pid > 0) {
 		kill(pid, SIGTERM);
@@ -322,7 +387,12 @@ bool rs_lab_down(FILE *log)
 		if (kill(pid, 0) == 0)
 			kill(pid, SIGKILL);
 	}
+	if (ns_exists(RS_LAB_CLIENT_NS))
+		kill_ns_procs(RS_LAB_CLIENT_NS);
+	if (ns_exists(RS_LAB_SERVER_NS))
+		kill_ns_procs(RS_LAB_SERVER_NS);
 	unlink(PIDFILE);
+	unlink(PIDFILE ".tmp");
 	rmdir(RS_LAB_RUNDIR);
 	char e[256];
 	/* Deleting a namespace deletes the veth end in it, and with it the pair. */
@@ -333,6 +403,9 @@ bool rs_lab_down(FILE *log)
 	bool clean = !ns_exists(RS_LAB_CLIENT_NS) && !ns_exists(RS_LAB_SERVER_NS);
 	if (log)
 		fprintf(log, clean ? "lab is down\n" : "lab could not be removed completely\n");
+	if (log)
+		fflush(log);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	return clean;
 }
 

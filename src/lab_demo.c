@@ -73,6 +73,8 @@ static pid_t start_capture(const char *path, int *ready_fd)
 	struct rs_live_opts o = { .ifname = RS_LAB_IF, .filter = DEMO_FILTER, .nano = true };
 	close(p[0]);
 	set_handlers(on_capture_signal);
+	if (demo_stop)   /* caught before the line above, by the parent's handler */
+		_exit(1);
 	if (!rs_lab_enter(RS_LAB_SERVER_NS, err, sizeof(err)) ||
 	    !rs_live_open(&demo_live, &o, err, sizeof(err)) ||
 	    !rs_live_dump_open(&demo_live, path, err, sizeof(err)) ||
@@ -101,20 +103,22 @@ static bool wait_ready(int fd)
 	return false;
 }
 
-/* Waits for pid, passing a caught signal on once. */
+/* Waits for pid, passing a caught signal on once.  It polls: a signal
+ * caught just before a blocking wait would not interrupt it. */
 static int wait_child(pid_t pid)
 {
 	int st, sent = 0;
 	for (;;) {
-		pid_t r = waitpid(pid, &st, 0);
-		if (r == pid)
-			break;
-		if (r < 0 && errno != EINTR)
-			return 1;
 		if (demo_stop && demo_stop != sent) {
 			sent = demo_stop;
 			kill(pid, SIGTERM);
 		}
+		pid_t r = waitpid(pid, &st, WNOHANG);
+		if (r == pid)
+			break;
+		if (r < 0 && errno != EINTR)
+			return 1;
+		pause_ms(20);
 	}
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
@@ -140,16 +144,35 @@ static pid_t start_connect(const char *self)
 	_exit(2);
 }
 
-/* Prints the capture as `read` would, with the ladder after it. */
+/* Prints the capture as `read` would, with the ladder after it.  The
+ * packets came from the network: they are parsed in a child that opened
+ * the file (standard input) and then gave up root, as `sniff` does. */
 static void show(const char *path)
 {
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "rawshake lab demo: fork: %s\n", strerror(errno));
+		return;
+	}
+	if (pid > 0) {
+		wait_child(pid);
+		return;
+	}
 	struct rs_view_opts vo = { .format = RS_FORMAT_TEXT, .ladder_after = true };
 	struct rs_out out;
 	struct rs_view view;
 	char err[256];
-	char *files[] = { (char *)path };
-
-	fflush(stdout);
+	char *files[] = { "-" };
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || dup2(fd, STDIN_FILENO) < 0 || !rs_drop_privileges(NULL, err, sizeof(err))) {
+		fprintf(stderr, "rawshake lab demo: %s: %s\n", path,
+			fd < 0 ? strerror(errno) : err);
+		_exit(1);
+	}
 	rs_out_init(&out, STDOUT_FILENO);
 	if (rs_view_init(&view, &vo, &out, err, sizeof(err))) {
 		rs_read_files(&view, files, 1, NULL, STDERR_FILENO);
@@ -160,6 +183,7 @@ static void show(const char *path)
 	}
 	rs_out_flush(&out);
 	rs_view_free(&view);
+	_exit(0);
 }
 
 int rs_lab_demo(const char *self, FILE *log)
@@ -170,7 +194,7 @@ int rs_lab_demo(const char *self, FILE *log)
 
 	set_handlers(on_demo_signal);
 	bool was_up = rs_lab_exists();
-	if (!rs_lab_up(self, log, err, sizeof(err))) {
+	if (!rs_lab_up(self, &demo_stop, log, err, sizeof(err))) {
 		fprintf(stderr, "rawshake lab demo: %s\n", err);
 		return 1;
 	}

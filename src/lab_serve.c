@@ -1,6 +1,7 @@
 /* lab_serve.c: the lab server's service: a tiny HTTP responder and an echo service. */
 #define _GNU_SOURCE /* accept4 */
 #include "rawshake/lab.h"
+#include "rawshake/privdrop.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -146,6 +147,14 @@ int rs_lab_serve(bool daemonize)
 		fprintf(pf, "%ld\n", (long)getpid());
 		fclose(pf);
 		rename(SERVE_PIDFILE ".tmp", SERVE_PIDFILE);
+	}
+	/* The ports are bound and the pid file written: what the lab's
+	 * clients send is read without root (lab down, as root, still ends
+	 * us with SIGTERM). */
+	char err[256];
+	if (!rs_drop_privileges(NULL, err, sizeof(err))) {
+		unlink(SERVE_PIDFILE);
+		return 1;
 	}
 	struct pollfd fds[2] = { { http, POLLIN, 0 }, { echo, POLLIN, 0 } };
 	for (;;) {

@@ -55,25 +55,34 @@ static void pause_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
-/* Waits for pid, passing a caught signal on once. */
-static int wait_child(pid_t pid)
+/* Waits for pid, passing a caught signal on once when `pass_on` (not to
+ * a cleanup step).  It polls: a signal caught just before a blocking wait
+ * would not interrupt it. */
+static int wait_child_as(pid_t pid, bool pass_on)
 {
 	int st, sent = 0;
 	for (;;) {
-		pid_t r = waitpid(pid, &st, 0);
+		if (pass_on && sf_stop && sf_stop != sent) {
+			sent = sf_stop;
+			kill(pid, SIGTERM);
+		}
+		pid_t r = waitpid(pid, &st, WNOHANG);
 		if (r == pid)
 			break;
 		if (r < 0 && errno != EINTR)
 			return -1;
-		if (sf_stop && sf_stop != sent) {
-			sent = sf_stop;
-			kill(pid, SIGTERM);
-		}
+		pause_ms(20);
 	}
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-/* Runs ip with argv quietly; its exit status. */
+static int wait_child(pid_t pid)
+{
+	return wait_child_as(pid, true);
+}
+
+/* Runs ip with argv quietly; its exit status.  A signal does not stop
+ * it: ip makes or undoes one change, and is quick. */
 static int ip_quiet(char *const argv[])
 {
 	pid_t pid = fork();
@@ -88,7 +97,7 @@ static int ip_quiet(char *const argv[])
 		execvp("ip", argv);
 		_exit(127);
 	}
-	return wait_child(pid);
+	return wait_child_as(pid, false);
 }
 
 /* ---- The kernel's view, read from inside the server's namespace. ---- */
@@ -462,14 +471,14 @@ int rs_lab_synflood(const char *self, double rate, uint64_t duration_ns, FILE *l
 	char p_out[64], p_err[64], p_flood[64];
 	int status = 1, client_fd = -1, detect_rc = -1;
 	pid_t detect = -1, client = -1, flood = -1;
-	bool route_added = false, dir_made = false;
+	bool route_tried = false, route_added = false, dir_made = false;
 	struct kview before, after;
 	int64_t t0 = 0, t1 = 0;
 
 	sf_stop = 0;
 	set_handlers(on_sf_signal);
 	bool was_up = rs_lab_exists();
-	if (!rs_lab_up(self, log, err, sizeof(err))) {
+	if (!rs_lab_up(self, &sf_stop, log, err, sizeof(err))) {
 		fprintf(stderr, "rawshake lab synflood: %s\n", err);
 		return 1;
 	}
@@ -484,6 +493,7 @@ int rs_lab_synflood(const char *self, double rate, uint64_t duration_ns, FILE *l
 
 	/* SYN-ACKs to the spoofed sources go back to the client, whose kernel
 	 * drops them (backscatter, as on the Internet; nothing leaves the lab). */
+	route_tried = true;
 	route_added = ip_quiet((char *const[]){ "ip", "-n", RS_LAB_SERVER_NS, "route", "add", SF_CIDR,
 						"via", RS_LAB_CLIENT4, "dev", RS_LAB_IF, NULL }) == 0;
 	if (sf_stop || !read_kernel(&before)) {
@@ -586,8 +596,11 @@ out:
 		rmdir(dir);
 	}
 	if (was_up) {
-		if (route_added)
-			ip_quiet((char *const[]){ "ip", "-n", RS_LAB_SERVER_NS, "route", "del", SF_CIDR, NULL });
+		/* Even when its "add" did not say so: a signal may have come
+		 * between the change and ip's exit. */
+		if (route_tried)
+			ip_quiet((char *const[]){ "ip", "-n", RS_LAB_SERVER_NS, "route", "del", SF_CIDR,
+						  "via", RS_LAB_CLIENT4, NULL });
 		fprintf(log, "the lab was up before: leaving it up%s\n",
 			route_added ? " (the route for the spoofed sources is removed)" : "");
 	} else {

@@ -14,6 +14,7 @@
 #ifndef RAWSHAKE_LAB_H
 #define RAWSHAKE_LAB_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -34,9 +35,13 @@ const char *rs_lab_host_ns(const char *host);
 
 /* Brings the lab up (idempotent: a complete lab is left as it is, a
  * partial one is rebuilt).  `self` is this program's path, used to start
- * the service.  Progress lines go to `log`. */
-bool rs_lab_up(const char *self, FILE *log, char *err, size_t errlen);
-/* Removes everything rs_lab_up made; true when nothing is left. */
+ * the service.  Progress lines go to `log`.  When *stop is set (by the
+ * caller's signal handler; stop may be NULL) it stops between its steps,
+ * removes everything and returns false. */
+bool rs_lab_up(const char *self, volatile sig_atomic_t *stop, FILE *log, char *err, size_t errlen);
+/* Removes everything rs_lab_up made, ending any process still in the lab's
+ * namespaces; SIGINT, SIGTERM and SIGHUP wait until it is done.  True when
+ * nothing is left. */
 bool rs_lab_down(FILE *log);
 /* Prints what exists; true when the lab is complete. */
 bool rs_lab_status(FILE *out);
