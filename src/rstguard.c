@@ -13,6 +13,7 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t caught;
@@ -250,13 +251,18 @@ int rs_rstguard_supervise(struct rs_rstguard *g, pid_t child)
 			forwarded = caught;
 			kill(child, caught);
 		}
-		pid_t r = waitpid(child, &st, 0);
+		/* Not a blocking wait: a signal caught between the test above
+		 * and the wait would not interrupt it, and the worker would run
+		 * to its own end before being told to stop. */
+		pid_t r = waitpid(child, &st, WNOHANG);
 		if (r == child)
 			break;
 		if (r < 0 && errno != EINTR) {
 			st = 1 << 8;
 			break;
 		}
+		struct timespec ts = { 0, 20 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
 	}
 	long long n = rs_rstguard_dropped(g);
 	if (n > 0)
