@@ -308,12 +308,60 @@ void rs_summary_ts(struct rs_out *o, int64_t ns, unsigned digits)
 		rs_out_u64_zpad(o, (u % 1000000000u) / 1000u, 6);
 }
 
-/* "ip:port" or "[ip6]:port" into buf. */
-static void endpoint_str(char *buf, size_t n, uint8_t v, const uint8_t *a, uint16_t port)
+/* "ip:port" or "[ip6]:port" into buf; returns its length. */
+static size_t endpoint_str(char *buf, size_t n, uint8_t v, const uint8_t *a, uint16_t port)
 {
 	char ip[INET6_ADDRSTRLEN] = "?";
+	char digits[8];
+	size_t len = 0, k = 0;
+
 	inet_ntop(v == 6 ? AF_INET6 : AF_INET, a, ip, sizeof(ip));
-	snprintf(buf, n, v == 6 ? "[%s]:%u" : "%s:%u", ip, (unsigned)port);
+	do {
+		digits[k++] = (char)('0' + port % 10);
+		port /= 10;
+	} while (port);
+	if (v == 6 && len + 1 < n)
+		buf[len++] = '[';
+	for (const char *c = ip; *c && len + 1 < n; c++)
+		buf[len++] = *c;
+	if (v == 6 && len + 1 < n)
+		buf[len++] = ']';
+	if (len + 1 < n)
+		buf[len++] = ':';
+	while (k > 0 && len + 1 < n)
+		buf[len++] = digits[--k];
+	buf[len] = '\0';
+	return len;
+}
+
+/* s, then spaces up to width columns ("%-*s"). */
+static void out_left(struct rs_out *o, const char *s, size_t len, size_t width)
+{
+	rs_out_write(o, s, len);
+	for (; len < width; len++)
+		rs_out_char(o, ' ');
+}
+
+/* A non-negative duration in ns as seconds with 6 decimals, right-aligned
+ * ("%*.6f"), without floating point: summary rows are printed for every
+ * connection, and printf was a tenth of the time of "read -q --summary". */
+static void out_secs6(struct rs_out *o, int64_t ns, unsigned width)
+{
+	char tmp[32];
+	size_t n = 0;
+	uint64_t us = ns < 0 ? 0 : ((uint64_t)ns + 500) / 1000;
+	uint64_t sec = us / 1000000, frac = us % 1000000;
+
+	for (int i = 0; i < 6; i++, frac /= 10)
+		tmp[sizeof(tmp) - 1 - n++] = (char)('0' + frac % 10);
+	tmp[sizeof(tmp) - 1 - n++] = '.';
+	do {
+		tmp[sizeof(tmp) - 1 - n++] = (char)('0' + sec % 10);
+		sec /= 10;
+	} while (sec && n < sizeof(tmp));
+	for (size_t pad = n; pad < width; pad++)
+		rs_out_char(o, ' ');
+	rs_out_write(o, tmp + sizeof(tmp) - n, n);
 }
 
 void rs_summary_text_header(struct rs_out *o)
@@ -321,23 +369,54 @@ void rs_summary_text_header(struct rs_out *o)
 	rs_out_str(o, "conn client                server                  duration  c2s pkts/bytes  s2c pkts/bytes  hs-rtt     state  history    close\n");
 }
 
+/* A count right-aligned in 6, "/", the bytes left-aligned in 8 ("%6llu/%-8llu"). */
+static void out_pkts_bytes(struct rs_out *o, uint64_t pkts, uint64_t bytes)
+{
+	char tmp[24];
+	size_t n = 0;
+
+	rs_out_u64_w(o, pkts, 6);
+	rs_out_char(o, '/');
+	do {
+		tmp[sizeof(tmp) - 1 - n++] = (char)('0' + bytes % 10);
+		bytes /= 10;
+	} while (bytes);
+	out_left(o, tmp + sizeof(tmp) - n, n, 8);
+}
+
 void rs_summary_text_row(struct rs_out *o, const struct rs_conn_record *r)
 {
+	char cl[64], sv[64];
+	size_t cn = endpoint_str(cl, sizeof(cl), r->v, r->client, r->cport);
+	size_t sn = endpoint_str(sv, sizeof(sv), r->v, r->server, r->sport);
+
 	rs_out_u64_w(o, r->id, 4);
 	rs_out_char(o, ' ');
-	char cl[64], sv[64];
-	endpoint_str(cl, sizeof(cl), r->v, r->client, r->cport);
-	endpoint_str(sv, sizeof(sv), r->v, r->server, r->sport);
-	rs_out_printf(o, "%-21s%s %-21s %10.6f %6llu/%-8llu %6llu/%-8llu ",
-		      cl, r->client_guessed ? "?" : " ", sv, (double)(r->last_ns - r->first_ns) / 1e9,
-		      (unsigned long long)r->c2s_pkts, (unsigned long long)r->c2s_bytes,
-		      (unsigned long long)r->s2c_pkts, (unsigned long long)r->s2c_bytes);
-	if (r->has_rtt)
-		rs_out_printf(o, "%9.6f  ", (double)r->rtt_ns / 1e9);
-	else
+	out_left(o, cl, cn, 21);
+	rs_out_str(o, r->client_guessed ? "? " : "  ");
+	out_left(o, sv, sn, 21);
+	rs_out_char(o, ' ');
+	out_secs6(o, r->last_ns - r->first_ns, 10);
+	rs_out_char(o, ' ');
+	out_pkts_bytes(o, r->c2s_pkts, r->c2s_bytes);
+	rs_out_char(o, ' ');
+	out_pkts_bytes(o, r->s2c_pkts, r->s2c_bytes);
+	rs_out_char(o, ' ');
+	if (r->has_rtt) {
+		out_secs6(o, r->rtt_ns, 9);
+		rs_out_str(o, "  ");
+	} else {
 		rs_out_str(o, "        -  ");
-	rs_out_printf(o, "%-6s %-10s %s\n", r->conn_state, r->history[0] ? r->history : "-",
-		      rs_close_kind_str(r->close));
+	}
+	out_left(o, r->conn_state, strlen(r->conn_state), 6);
+	rs_out_char(o, ' ');
+	if (r->history[0])
+		out_left(o, r->history, strlen(r->history), 10);
+	else
+		out_left(o, "-", 1, 10);
+	rs_out_char(o, ' ');
+	rs_out_str(o, rs_close_kind_str(r->close));
+	rs_out_char(o, '\n');
 }
 
 static void jkey(struct rs_out *o, const char *k)

@@ -204,6 +204,85 @@ static void test_reads_from_a_pipe(void **state)
 	unlink(path);
 }
 
+/* Writes bytes to a temporary file named in path. */
+static void write_file(const uint8_t *b, size_t n)
+{
+	strcpy(path, "/tmp/rs-test-capfile-XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, b, n), (ssize_t)n);
+	close(fd);
+}
+
+/* A big-endian classic pcap (swapped on this host), a timestamp past 2038
+ * (the field is unsigned), a record longer than the snaplen (cut to it,
+ * as libpcap does), then a record whose length no capture can have. */
+static void test_own_reader_big_endian_and_limits(void **state)
+{
+	(void)state;
+	uint8_t f[24 + 16 + 70 + 16] = {
+		0xa1, 0xb2, 0xc3, 0xd4, 0, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0,
+		0, 0, 0, 60,            /* snaplen 60 */
+		0, 0, 0, 1,             /* Ethernet */
+		0xfe, 0xdc, 0xba, 0x98, /* 4275878552: the year 2105 */
+		0, 0, 0, 7, 0, 0, 0, 70, 0, 0, 0, 80,
+	};
+	uint8_t *r2 = f + 24 + 16 + 70;
+	r2[8] = 0x7f;             /* caplen 0x7f000000 */
+	write_file(f, sizeof(f));
+
+	char err[512];
+	struct rs_capfile cf;
+	const struct pcap_pkthdr *h;
+	const uint8_t *data;
+	assert_true(rs_capfile_open(&cf, path, err, sizeof(err)));
+	assert_null(cf.pcap);     /* read by rawshake itself, not libpcap */
+	assert_int_equal(cf.dlt, DLT_EN10MB);
+	assert_int_equal(rs_capfile_next(&cf, &h, &data), RS_CAP_PACKET);
+	assert_int_equal((uint32_t)h->ts.tv_sec, 4275878552u);
+	assert_int_equal(h->ts.tv_usec, 7000);
+	assert_int_equal(h->caplen, 60);
+	assert_int_equal(h->len, 80);
+	assert_int_equal(rs_capfile_next(&cf, &h, &data), RS_CAP_ERROR);
+	assert_non_null(strstr(cf.errbuf, "invalid packet capture length 2130706432"));
+	rs_capfile_close(&cf);
+
+	/* The same file cut inside the second record's header. */
+	write_file(f, sizeof(f) - 5);
+	assert_true(rs_capfile_open(&cf, path, err, sizeof(err)));
+	assert_int_equal(rs_capfile_next(&cf, &h, &data), RS_CAP_PACKET);
+	assert_int_equal(rs_capfile_next(&cf, &h, &data), RS_CAP_TRUNCATED);
+	assert_string_equal(cf.errbuf,
+			    "truncated dump file; tried to read 16 header bytes, only got 11");
+	rs_capfile_close(&cf);
+	unlink(path);
+}
+
+/* A filter on the own reader's records, compiled for the file's link type. */
+static void test_own_reader_filter(void **state)
+{
+	(void)state;
+	char err[512];
+	struct rs_capfile cf;
+	const struct pcap_pkthdr *h;
+	const uint8_t *data;
+
+	write_two_packets(PCAP_TSTAMP_PRECISION_MICRO);
+	assert_true(rs_capfile_open(&cf, path, err, sizeof(err)));
+	assert_true(rs_capfile_set_filter(&cf, "ether proto 0", err, sizeof(err)));
+	assert_int_equal(rs_capfile_next(&cf, &h, &data), RS_CAP_PACKET);
+	assert_int_equal(rs_capfile_next(&cf, &h, &data), RS_CAP_PACKET);
+	assert_int_equal(rs_capfile_next(&cf, &h, &data), RS_CAP_EOF);
+	rs_capfile_close(&cf);
+	assert_true(rs_capfile_open(&cf, path, err, sizeof(err)));
+	assert_true(rs_capfile_set_filter(&cf, "tcp", err, sizeof(err)));
+	assert_int_equal(rs_capfile_next(&cf, &h, &data), RS_CAP_EOF);
+	assert_false(rs_capfile_set_filter(&cf, "tcp port notaport", err, sizeof(err)));
+	assert_non_null(strstr(err, "bad filter"));
+	rs_capfile_close(&cf);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -213,6 +292,8 @@ int main(void)
 		cmocka_unit_test(test_truncated_record),
 		cmocka_unit_test(test_not_a_capture_and_missing),
 		cmocka_unit_test(test_reads_from_a_pipe),
+		cmocka_unit_test(test_own_reader_big_endian_and_limits),
+		cmocka_unit_test(test_own_reader_filter),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,8 +12,30 @@
 #include <stdio.h>
 #include <pcap/pcap.h>
 
+/*
+ * Classic pcap files (the common case, and the large ones) are read by
+ * rawshake itself in 1 MiB chunks, each record bounds-checked in place:
+ * libpcap's reader copies every record and made reading a large capture a
+ * third slower.  pcapng and anything unusual go through libpcap.  Both
+ * paths give the same records, errors and messages.
+ */
+struct rs_capfile_own {
+	FILE *fp;
+	bool swapped;         /* file written with the other byte order */
+	bool nano;            /* nanosecond timestamps */
+	uint32_t snapshot;    /* snaplen as libpcap would use it */
+	uint8_t *buf;
+	size_t cap, len, off; /* buffered bytes [off, len) */
+	bool eof;
+	pcap_t *dead;         /* for the BPF filter */
+	struct bpf_program prog;
+	bool has_prog;
+	struct pcap_pkthdr hdr;
+};
+
 struct rs_capfile {
-	pcap_t *pcap;
+	pcap_t *pcap;         /* libpcap's reader, or NULL with own.fp */
+	struct rs_capfile_own own;
 	const char *name;     /* as given; "-" is standard input */
 	int dlt;
 	uint8_t ts_digits;    /* 6 (microseconds) or 9 (nanoseconds) */
