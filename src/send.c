@@ -450,8 +450,9 @@ static void send_loop(struct worker *w)
 
 	rs_craft_layout_of(c, &lay);
 	bufs = malloc(nb * len);
+	/* Fragments, then (--link) the same fragments as Ethernet frames. */
 	if (sd->fragment)
-		fragbuf = malloc(2 * RS_CRAFT_MAX);
+		fragbuf = malloc(4 * RS_CRAFT_MAX + RS_INJECT_BATCH * 14);
 	if (!bufs || (sd->fragment && !fragbuf)) {
 		snprintf(w->err, sizeof(w->err), "out of memory");
 		w->status = 2;
@@ -483,6 +484,7 @@ static void send_loop(struct worker *w)
 			apply(&lay, pkts[b], &f[b], vary);
 		}
 		unsigned nsend = k;
+		bool fragbuf_frames_used = false;
 		if (sd->fragment) {
 			size_t flens[RS_INJECT_BATCH];
 			nsend = (unsigned)rs_craft_fragment4(pkts[0] + c->l3_off, len - c->l3_off, cfg->mtu,
@@ -494,8 +496,23 @@ static void send_loop(struct worker *w)
 				break;
 			}
 			size_t off = 0;
+			if (c->l3_off) {
+				/* --link: each fragment is an IP packet; give each the
+				 * frame's Ethernet header again. */
+				size_t fo = 0;
+				uint8_t *frames = fragbuf + 2 * RS_CRAFT_MAX;
+				for (unsigned b = 0; b < nsend; b++) {
+					memcpy(frames + off, pkts[0], c->l3_off);
+					memcpy(frames + off + c->l3_off, fragbuf + fo, flens[b]);
+					fo += flens[b];
+					flens[b] += c->l3_off;
+					off += flens[b];
+				}
+				fragbuf_frames_used = true;
+				off = 0;
+			}
 			for (unsigned b = 0; b < nsend; b++) {
-				pkts[b] = fragbuf + off;
+				pkts[b] = (fragbuf_frames_used ? fragbuf + 2 * RS_CRAFT_MAX : fragbuf) + off;
 				lens[b] = flens[b];
 				off += flens[b];
 			}

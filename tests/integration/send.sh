@@ -53,6 +53,9 @@ import os; os.rename(sys.argv[1] + "/udp.tmp", sys.argv[1] + "/udp")
 data, _ = u.recvfrom(65535)
 open(sys.argv[1] + "/udp2.tmp", "wb").write(data)
 os.rename(sys.argv[1] + "/udp2.tmp", sys.argv[1] + "/udp2")
+data, _ = u.recvfrom(65535)
+open(sys.argv[1] + "/udp3.tmp", "wb").write(data)
+os.rename(sys.argv[1] + "/udp3.tmp", sys.argv[1] + "/udp3")
 import time; time.sleep(60)
 ' "$work" &
 pids="$pids $!"
@@ -138,7 +141,15 @@ while [ ! -e "$work/udp2" ]; do
 	i=$((i + 1)); [ $i -lt 60 ] || fail "fragmented datagram never arrived"; sleep 0.05
 done
 [ "$(cat "$work/udp2")" = "$big" ] || fail "reassembled payload differs"
-ok "MTU check, and --frag fragments the receiver reassembles"
+# The same through the link layer: every fragment needs its own frame header.
+ina "$bin" send udp 198.51.100.2 --dport 5353 --data "$big" --frag --link -q >"$work/fragl.out" 2>&1 \
+	|| fail "$(cat "$work/fragl.out")"
+i=0
+while [ ! -e "$work/udp3" ]; do
+	i=$((i + 1)); [ $i -lt 60 ] || fail "fragmented datagram sent with --link never arrived"; sleep 0.05
+done
+[ "$(cat "$work/udp3")" = "$big" ] || fail "reassembled payload (--link) differs"
+ok "MTU check, and --frag fragments the receiver reassembles (IP and --link)"
 
 # 7. --link: Ethernet frames with the MACs from the interface and the
 #    neighbour table (filled by the pings above).
