@@ -30,7 +30,7 @@ static void lab_usage(FILE *f)
 		"  synflood up, rawshake flood from the client to the server's port 80\n"
 		"           (default 3000 SYN/s for 5 s) while a legitimate client connects;\n"
 		"           rawshake detect's view next to the kernel's counters, down\n"
-		"Needs root (with cap_sys_admin, cap_net_admin and cap_net_raw); status does not.\n",
+		"Needs root (with cap_sys_admin, cap_net_admin and cap_net_raw).\n",
 		RS_LAB_CLIENT4, RS_LAB_CLIENT6, RS_LAB_CLIENT_NS, RS_LAB_SERVER4, RS_LAB_SERVER6,
 		RS_LAB_SERVER_NS, RS_LAB_HTTP_PORT, RS_LAB_ECHO_PORT);
 }
@@ -92,8 +92,6 @@ static int lab_run(int argc, char **argv)
 	}
 	if (strcmp(sub, "serve") == 0)   /* internal: started by "up" in the server host */
 		return rs_lab_serve(true);
-	if (strcmp(sub, "status") == 0)
-		return rs_lab_status(stdout) ? RS_EXIT_OK : 1;
 	/* Root itself, not only capabilities: ip(8) makes the namespaces
 	 * (mounts under /run/netns, which needs cap_sys_admin) and the lab
 	 * runs this program and nft in them, which a setcap'd binary's
@@ -113,6 +111,8 @@ static int lab_run(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	if (strcmp(sub, "status") == 0)
+		return rs_lab_status(stdout) ? RS_EXIT_OK : 1;
 	if (strcmp(sub, "up") == 0) {
 		if (!rs_lab_up(self_path(), &lab_stop, stdout, err, sizeof(err))) {
 			fprintf(stderr, "rawshake lab: %s\n", err);
