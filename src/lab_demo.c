@@ -103,16 +103,16 @@ static bool wait_ready(int fd)
 	return false;
 }
 
-/* Waits for pid, passing a caught signal on once.  It polls: a signal
+/* Waits for pid, passing a caught signal on as SIGTERM.  It polls: a signal
  * caught just before a blocking wait would not interrupt it. */
 static int wait_child(pid_t pid)
 {
-	int st, sent = 0;
-	for (;;) {
-		if (demo_stop && demo_stop != sent) {
-			sent = demo_stop;
+	int st;
+	for (unsigned n = 0;; n++) {
+		/* Again every half second: a child may have taken the first
+		 * one with our handler, before it set its own. */
+		if (demo_stop && n % 25 == 0)
 			kill(pid, SIGTERM);
-		}
 		pid_t r = waitpid(pid, &st, WNOHANG);
 		if (r == pid)
 			break;
@@ -132,6 +132,8 @@ static pid_t start_connect(const char *self)
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
+	if (demo_stop)   /* taken by our handler before the lines above */
+		_exit(1);
 	/* Its own packet lines would repeat what the server saw: only its
 	 * messages (standard error) are shown. */
 	int devnull = open("/dev/null", O_WRONLY);

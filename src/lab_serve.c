@@ -137,6 +137,12 @@ int rs_lab_serve(bool daemonize)
 			if (devnull > 2)
 				close(devnull);
 		}
+		/* Nothing of the caller's but our two sockets: an inherited
+		 * descriptor (a test's lock file, anything opened as root)
+		 * would stay held by the service until 'lab down'. */
+		for (int fd = 3; fd < 1024; fd++)
+			if (fd != http && fd != echo)
+				close(fd);
 	}
 	/* Children are reaped by the kernel. */
 	signal(SIGCHLD, SIG_IGN);

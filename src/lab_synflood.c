@@ -55,17 +55,17 @@ static void pause_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
-/* Waits for pid, passing a caught signal on once when `pass_on` (not to
- * a cleanup step).  It polls: a signal caught just before a blocking wait
+/* Waits for pid, passing a caught signal on as SIGTERM when `pass_on`
+ * (not to a cleanup step).  It polls: a signal caught just before a blocking wait
  * would not interrupt it. */
 static int wait_child_as(pid_t pid, bool pass_on)
 {
-	int st, sent = 0;
-	for (;;) {
-		if (pass_on && sf_stop && sf_stop != sent) {
-			sent = sf_stop;
+	int st;
+	for (unsigned n = 0;; n++) {
+		/* Again every half second: a child may have taken the first
+		 * one with our handler, before it set its own. */
+		if (pass_on && sf_stop && n % 25 == 0)
 			kill(pid, SIGTERM);
-		}
 		pid_t r = waitpid(pid, &st, WNOHANG);
 		if (r == pid)
 			break;
@@ -250,6 +250,8 @@ static pid_t start_client(int *rfd)
 	char err[256];
 	close(p[0]);
 	set_handlers(on_client_signal);
+	if (sf_stop)   /* taken by the parent's handler before the line above */
+		_exit(0);
 	if (!rs_lab_enter(RS_LAB_CLIENT_NS, err, sizeof(err)))
 		_exit(1);
 	int64_t next = mono_ns();
@@ -274,6 +276,8 @@ static pid_t start_in(const char *ns, char *const argv[], const char *out_path, 
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
+	if (sf_stop)   /* taken by our handler before the lines above */
+		_exit(1);
 	if (out_path) {
 		int fd = open(out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 		if (fd >= 0)
