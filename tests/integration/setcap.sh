@@ -24,6 +24,8 @@ work=$(mktemp -d)
 spid=
 cleanup() {
 	[ -z "$spid" ] || kill "$spid" 2>/dev/null || true
+	# Whatever still runs in the namespace would outlive its deletion.
+	for p in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$p" 2>/dev/null || true; done
 	ip netns del "$ns" 2>/dev/null || true
 	rm -rf "$work"
 }
