@@ -120,7 +120,19 @@ for s in 'net.ipv4.tcp_syncookies=' 'rawshake detect printed' 'flood: 1[89][0-9]
 	grep -q -- "$s" "$work/sf.out" || fail "'$s' not in lab synflood's output: $(cat "$work/sf.out")"
 done
 ip netns list | grep -q rslab- && fail "lab synflood left the lab up: $(ip netns list)"
-ok "lab synflood from a lab that was down: counters, client, detector; lab down after"
+# detect -i on the server raised the alert while the flood ran, and ended it
+# after: the start line comes before the end line, both for the lab server.
+start=$(grep -n 'ALERT syn-flood start 192\.0\.2\.20:80' "$work/sf.out" | head -1 | cut -d: -f1)
+end=$(grep -n 'ALERT syn-flood end 192\.0\.2\.20:80' "$work/sf.out" | head -1 | cut -d: -f1)
+[ -n "$start" ] && [ -n "$end" ] && [ "$start" -lt "$end" ] \
+	|| fail "no syn-flood start then end alert for 192.0.2.20:80: $(cat "$work/sf.out")"
+grep -q 'detect: alert raised (exit 3)' "$work/sf.out" || fail "detect did not exit 3"
+# The alert starts within a second of the flood and lasts about as long.
+t0=$(sed -n 's/^\([0-9.]*\) ALERT syn-flood start.*/\1/p' "$work/sf.out" | head -1)
+t1=$(sed -n 's/^\([0-9.]*\) ALERT syn-flood end.*/\1/p' "$work/sf.out" | head -1)
+awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a >= 1.0) }' \
+	|| fail "the alert lasted $t0 .. $t1, less than the 2 s flood's second half"
+ok "lab synflood from a lab that was down: counters, client, detector alert start/end; lab down after"
 
 # 5. From a lab that is up: left up, without its route.
 "$bin" lab up >/dev/null
