@@ -233,7 +233,8 @@ int rs_read_files(struct rs_view *v, char *const *files, int nfiles, const char 
 		while (more) {
 			const struct pcap_pkthdr *h;
 			const uint8_t *data;
-			switch (rs_capfile_next(&cf, &h, &data)) {
+			enum rs_cap_result rc = rs_capfile_next(&cf, &h, &data);
+			switch (rc) {
 			case RS_CAP_PACKET:
 				/* Files are opened at nanosecond precision; the view
 				 * shows the file's own. */
@@ -247,17 +248,12 @@ int rs_read_files(struct rs_view *v, char *const *files, int nfiles, const char 
 				more = false;
 				break;
 			case RS_CAP_TRUNCATED:
-				rs_out_flush(v->out);
-				snprintf(err, sizeof(err), "file is truncated after frame %llu (%s)",
-					 (unsigned long long)v->frames, cf.errbuf);
-				report(errfd, files[i], err);
-				if (status < 1)
-					status = 1;
-				more = false;
-				break;
 			case RS_CAP_ERROR:
+				/* Every complete packet is out before the complaint. */
 				rs_out_flush(v->out);
-				snprintf(err, sizeof(err), "read error after frame %llu: %s",
+				snprintf(err, sizeof(err),
+					 rc == RS_CAP_TRUNCATED ? "file is truncated after frame %llu (%s)"
+								: "read error after frame %llu: %s",
 					 (unsigned long long)v->frames, cf.errbuf);
 				report(errfd, files[i], err);
 				if (status < 1)
