@@ -169,6 +169,8 @@ static bool own_fill(struct rs_capfile_own *o, size_t need)
 {
 	if (o->len - o->off >= need)
 		return true;
+	if (o->eof)
+		return false;
 	if (o->off > 0) {
 		memmove(o->buf, o->buf + o->off, o->len - o->off);
 		o->len -= o->off;
@@ -252,10 +254,6 @@ bool rs_capfile_open(struct rs_capfile *cf, const char *path, char *err, size_t 
 		snprintf(err, errlen, "%s", strerror(errno));
 		return false;
 	}
-	/* libpcap freads record by record; stdio's default 4 KiB buffer would
-	 * make that one read(2) per 4 KiB.  A 1 MiB buffer cuts the system
-	 * time of reading a large capture by more than half. */
-	setvbuf(fp, NULL, _IOFBF, 1 << 20);
 	uint8_t *head = malloc(PEEK_MAX);
 	if (!head) {
 		snprintf(err, errlen, "out of memory");
@@ -274,8 +272,12 @@ bool rs_capfile_open(struct rs_capfile *cf, const char *path, char *err, size_t 
 	cf->ts_digits = rs_capfile_sniff_digits(head, n);
 
 	if (own_probe(cf, head, n)) {
-		/* The peeked bytes are the first of the buffer: no rewind. */
-		uint8_t *b = realloc(head, OWN_CHUNK);
+		/* The peeked bytes are the first of the buffer: no rewind.  A
+		 * file that fit in the peek keeps the peek buffer: reading many
+		 * small captures need not map and unmap 1 MiB for each. */
+		bool whole = n < PEEK_MAX && feof(fp);
+		size_t cap = whole ? PEEK_MAX : OWN_CHUNK;
+		uint8_t *b = whole ? head : realloc(head, cap);
 		if (!b) {
 			snprintf(err, errlen, "out of memory");
 			free(head);
@@ -284,7 +286,8 @@ bool rs_capfile_open(struct rs_capfile *cf, const char *path, char *err, size_t 
 			return false;
 		}
 		cf->own.buf = b;
-		cf->own.cap = OWN_CHUNK;
+		cf->own.cap = cap;
+		cf->own.eof = whole;
 		cf->own.len = n;
 		cf->own.off = 24;
 		cf->own.fp = fp;
