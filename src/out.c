@@ -230,16 +230,48 @@ void rs_out_json_str(struct rs_out *o, const char *str, size_t n)
 	rs_out_char(o, '"');
 }
 
-void rs_out_ip(struct rs_out *o, uint8_t v, const uint8_t *a)
+/* The decimal digits of v (0..255) at p; returns the end. */
+static char *put_octet(char *p, unsigned v)
 {
-	if (v == 4) {
-		for (int i = 0; i < 4; i++) {
-			if (i)
-				rs_out_char(o, '.');
-			rs_out_u64(o, a[i]);
-		}
-		return;
+	if (v >= 100)
+		*p++ = (char)('0' + v / 100);
+	if (v >= 10)
+		*p++ = (char)('0' + v / 10 % 10);
+	*p++ = (char)('0' + v % 10);
+	return p;
+}
+
+/* The hex digits of v without leading zeros at p; returns the end. */
+static char *put_group(char *p, unsigned v)
+{
+	static const char hexdig[] = "0123456789abcdef";
+	int shift = 12;
+
+	while (shift > 0 && (v >> shift) == 0)
+		shift -= 4;
+	for (; shift >= 0; shift -= 4)
+		*p++ = hexdig[(v >> shift) & 0xf];
+	return p;
+}
+
+/* The dotted quad of a at p, NUL-terminated; returns the end. */
+static char *put_ipv4(char *p, const uint8_t *a)
+{
+	for (int i = 0; i < 4; i++) {
+		if (i)
+			*p++ = '.';
+		p = put_octet(p, a[i]);
 	}
+	*p = '\0';
+	return p;
+}
+
+size_t rs_ip_format(char buf[RS_IP_STRLEN], uint8_t v, const uint8_t *a)
+{
+	char *p = buf;
+
+	if (v == 4)
+		return (size_t)(put_ipv4(p, a) - buf);
 	/* RFC 5952: lower case, no leading zeros, the longest run (>1) of zero
 	 * groups compressed, the first one on a tie; IPv4-mapped as dotted. */
 	uint16_t g[8];
@@ -263,20 +295,29 @@ void rs_out_ip(struct rs_out *o, uint8_t v, const uint8_t *a)
 	bool mapped = g[0] == 0 && g[1] == 0 && g[2] == 0 && g[3] == 0 &&
 		      g[4] == 0 && g[5] == 0xffff;
 	if (mapped) {
-		rs_out_str(o, "::ffff:");
-		rs_out_ip(o, 4, a + 12);
-		return;
+		memcpy(p, "::ffff:", 7);
+		return (size_t)(put_ipv4(p + 7, a + 12) - buf);
 	}
 	for (int i = 0; i < 8; i++) {
 		if (i == best) {
-			rs_out_write(o, "::", 2);
+			*p++ = ':';
+			*p++ = ':';
 			i += best_len - 1;
 			continue;
 		}
 		if (i && i != best + best_len)
-			rs_out_char(o, ':');
-		rs_out_hex(o, g[i], 1);
+			*p++ = ':';
+		p = put_group(p, g[i]);
 	}
+	*p = '\0';
+	return (size_t)(p - buf);
+}
+
+void rs_out_ip(struct rs_out *o, uint8_t v, const uint8_t *a)
+{
+	char buf[RS_IP_STRLEN];
+
+	rs_out_write(o, buf, rs_ip_format(buf, v, a));
 }
 
 void rs_out_mac(struct rs_out *o, const uint8_t *mac)

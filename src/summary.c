@@ -47,7 +47,6 @@
  * RS_HISTORY_MAX letters.  Byte counts are payload bytes seen, including
  * retransmissions (Zeek's orig_bytes comes from sequence numbers).
  */
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -311,11 +310,11 @@ void rs_summary_ts(struct rs_out *o, int64_t ns, unsigned digits)
 /* "ip:port" or "[ip6]:port" into buf; returns its length. */
 static size_t endpoint_str(char *buf, size_t n, uint8_t v, const uint8_t *a, uint16_t port)
 {
-	char ip[INET6_ADDRSTRLEN] = "?";
+	char ip[RS_IP_STRLEN];
 	char digits[8];
 	size_t len = 0, k = 0;
 
-	inet_ntop(v == 6 ? AF_INET6 : AF_INET, a, ip, sizeof(ip));
+	rs_ip_format(ip, v == 6 ? 6 : 4, a);
 	do {
 		digits[k++] = (char)('0' + port % 10);
 		port /= 10;

@@ -51,6 +51,10 @@ static inline void rs_out_json_cstr(struct rs_out *o, const char *s);
 
 /* Addresses without any name lookup: dotted quad, RFC 5952 IPv6, MAC. */
 void rs_out_ip(struct rs_out *o, uint8_t v, const uint8_t *addr);
+/* The same text in buf, NUL-terminated; returns its length.  Unlike
+ * inet_ntop, no printf underneath: summaries format two per connection. */
+#define RS_IP_STRLEN 46
+size_t rs_ip_format(char buf[RS_IP_STRLEN], uint8_t v, const uint8_t *addr);
 void rs_out_mac(struct rs_out *o, const uint8_t *mac);
 
 #include <string.h>
