@@ -14,7 +14,8 @@
 
 /*
  * Classic pcap files (the common case, and the large ones) are read by
- * rawshake itself in 1 MiB chunks, each record bounds-checked in place:
+ * rawshake itself, mapped (files on disk) or in 1 MiB chunks (pipes),
+ * each record bounds-checked in place:
  * libpcap's reader copies every record and made reading a large capture a
  * third slower.  pcapng and anything unusual go through libpcap.  Both
  * paths give the same records, errors and messages.
@@ -27,6 +28,8 @@ struct rs_capfile_own {
 	uint8_t *buf;
 	size_t cap, len, off; /* buffered bytes [off, len) */
 	bool eof;
+	bool mapped;          /* buf is the whole file, mapped (cap = len = size) */
+	size_t dropped;       /* mapped pages below this were given back */
 	pcap_t *dead;         /* for the BPF filter */
 	struct bpf_program prog;
 	bool has_prog;
