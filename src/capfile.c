@@ -401,15 +401,23 @@ static enum rs_cap_result own_next(struct rs_capfile *cf, const struct pcap_pkth
 
 bool rs_capfile_open(struct rs_capfile *cf, const char *path, char *err, size_t errlen)
 {
-	memset(cf, 0, sizeof(*cf));
-	cf->name = path;
-
-	bool is_stdin = strcmp(path, "-") == 0;
-	FILE *fp = is_stdin ? stdin : fopen(path, "rb");
+	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	if (!fp) {
+		memset(cf, 0, sizeof(*cf));
+		cf->name = path;
 		snprintf(err, errlen, "%s", strerror(errno));
 		return false;
 	}
+	return rs_capfile_open_stream(cf, fp, path, err, errlen);
+}
+
+bool rs_capfile_open_stream(struct rs_capfile *cf, FILE *fp, const char *path, char *err,
+			    size_t errlen)
+{
+	memset(cf, 0, sizeof(*cf));
+	cf->name = path;
+
+	bool is_stdin = fp == stdin;
 	uint8_t *head = malloc(PEEK_MAX);
 	if (!head) {
 		snprintf(err, errlen, "out of memory");

@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -200,69 +201,122 @@ static void report(int errfd, const char *file, const char *msg)
 	dprintf(errfd, "rawshake: %s: %s\n", strcmp(file, "-") ? file : "(standard input)", msg);
 }
 
+void rs_inputs_open(struct rs_input *in, char *const *names, int n)
+{
+	for (int i = 0; i < n; i++) {
+		in[i].name = names[i];
+		in[i].fp = strcmp(names[i], "-") == 0 ? stdin : fopen(names[i], "rb");
+		in[i].open_errno = in[i].fp ? 0 : errno;
+	}
+}
+
+void rs_inputs_close(struct rs_input *in, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (in[i].fp && in[i].fp != stdin)
+			fclose(in[i].fp);
+		in[i].fp = NULL;
+	}
+}
+
+/* Reads one input to its end through the view; the status as for
+ * rs_read_inputs, for this input alone. */
+static int read_input(struct rs_view *v, struct rs_input *in, const char *filter, int errfd)
+{
+	int status = 0;
+	char err[PCAP_ERRBUF_SIZE + 128];
+	struct rs_capfile cf;
+
+	if (!in->fp) {
+		report(errfd, in->name, strerror(in->open_errno));
+		return 2;
+	}
+	FILE *fp = in->fp;
+	in->fp = NULL;   /* cf's from here on */
+	if (!rs_capfile_open_stream(&cf, fp, in->name, err, sizeof(err))) {
+		report(errfd, in->name, err);
+		return 2;
+	}
+	if (!rs_dlt_supported(cf.dlt)) {
+		snprintf(err, sizeof(err), "link type %s (%d) is not supported",
+			 pcap_datalink_val_to_name(cf.dlt) ? pcap_datalink_val_to_name(cf.dlt) : "unknown",
+			 cf.dlt);
+		report(errfd, in->name, err);
+		rs_capfile_close(&cf);
+		return 2;
+	}
+	if (filter && !rs_capfile_set_filter(&cf, filter, err, sizeof(err))) {
+		report(errfd, in->name, err);
+		rs_capfile_close(&cf);
+		return 2;
+	}
+	bool more = true;
+	struct pcap_pkthdr hdr;
+	while (more) {
+		const struct pcap_pkthdr *h;
+		const uint8_t *data;
+		enum rs_cap_result rc = rs_capfile_next(&cf, &h, &data);
+		switch (rc) {
+		case RS_CAP_PACKET:
+			/* Files are opened at nanosecond precision; the view
+			 * shows the file's own. */
+			hdr = *h;
+			if (cf.ts_digits == 6)
+				hdr.ts.tv_usec /= 1000;
+			more = rs_view_packet(v, cf.dlt, cf.ts_digits, &hdr, data) &&
+			       !rs_out_closed(v->out);
+			break;
+		case RS_CAP_EOF:
+			more = false;
+			break;
+		case RS_CAP_TRUNCATED:
+		case RS_CAP_ERROR:
+			/* Every complete packet is out before the complaint. */
+			rs_out_flush(v->out);
+			snprintf(err, sizeof(err),
+				 rc == RS_CAP_TRUNCATED ? "file is truncated after frame %llu (%s)"
+							: "read error after frame %llu: %s",
+				 (unsigned long long)v->frames, cf.errbuf);
+			report(errfd, in->name, err);
+			status = 1;
+			more = false;
+			break;
+		}
+	}
+	rs_capfile_close(&cf);
+	return status;
+}
+
+int rs_read_inputs(struct rs_view *v, struct rs_input *in, int n, const char *filter, int errfd)
+{
+	int status = 0;
+
+	for (int i = 0; i < n; i++) {
+		int st = read_input(v, &in[i], filter, errfd);
+		if (st > status)
+			status = st;
+		if (rs_out_closed(v->out))
+			break;
+		if (v->opts.max_packets && v->frames >= v->opts.max_packets)
+			break;
+	}
+	rs_inputs_close(in, n);
+	return status;
+}
+
 int rs_read_files(struct rs_view *v, char *const *files, int nfiles, const char *filter,
 		  int errfd)
 {
 	int status = 0;
-	char err[PCAP_ERRBUF_SIZE + 128];
 
+	/* One at a time: a file is opened only when its turn comes. */
 	for (int i = 0; i < nfiles; i++) {
-		struct rs_capfile cf;
-		if (!rs_capfile_open(&cf, files[i], err, sizeof(err))) {
-			report(errfd, files[i], err);
-			status = 2;
-			continue;
-		}
-		if (!rs_dlt_supported(cf.dlt)) {
-			snprintf(err, sizeof(err), "link type %s (%d) is not supported",
-				 pcap_datalink_val_to_name(cf.dlt) ? pcap_datalink_val_to_name(cf.dlt) : "unknown",
-				 cf.dlt);
-			report(errfd, files[i], err);
-			rs_capfile_close(&cf);
-			status = 2;
-			continue;
-		}
-		if (filter && !rs_capfile_set_filter(&cf, filter, err, sizeof(err))) {
-			report(errfd, files[i], err);
-			rs_capfile_close(&cf);
-			status = 2;
-			continue;
-		}
-		bool more = true;
-		struct pcap_pkthdr hdr;
-		while (more) {
-			const struct pcap_pkthdr *h;
-			const uint8_t *data;
-			enum rs_cap_result rc = rs_capfile_next(&cf, &h, &data);
-			switch (rc) {
-			case RS_CAP_PACKET:
-				/* Files are opened at nanosecond precision; the view
-				 * shows the file's own. */
-				hdr = *h;
-				if (cf.ts_digits == 6)
-					hdr.ts.tv_usec /= 1000;
-				more = rs_view_packet(v, cf.dlt, cf.ts_digits, &hdr, data) &&
-				       !rs_out_closed(v->out);
-				break;
-			case RS_CAP_EOF:
-				more = false;
-				break;
-			case RS_CAP_TRUNCATED:
-			case RS_CAP_ERROR:
-				/* Every complete packet is out before the complaint. */
-				rs_out_flush(v->out);
-				snprintf(err, sizeof(err),
-					 rc == RS_CAP_TRUNCATED ? "file is truncated after frame %llu (%s)"
-								: "read error after frame %llu: %s",
-					 (unsigned long long)v->frames, cf.errbuf);
-				report(errfd, files[i], err);
-				if (status < 1)
-					status = 1;
-				more = false;
-				break;
-			}
-		}
-		rs_capfile_close(&cf);
+		struct rs_input in;
+		rs_inputs_open(&in, &files[i], 1);
+		int st = read_input(v, &in, filter, errfd);
+		rs_inputs_close(&in, 1);
+		if (st > status)
+			status = st;
 		if (rs_out_closed(v->out))
 			break;
 		if (v->opts.max_packets && v->frames >= v->opts.max_packets)

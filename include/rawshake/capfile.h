@@ -55,6 +55,12 @@ enum rs_cap_result {
 /* Opens path ("-" for standard input).  On failure returns false with a
  * one-line reason in err (without the file name). */
 bool rs_capfile_open(struct rs_capfile *cf, const char *path, char *err, size_t errlen);
+/* The same for a stream already open (so that a privileged process can
+ * open its files, give up its privileges, then read them).  The stream
+ * belongs to cf from here on, failure included; stdin is never closed.
+ * name is for messages. */
+bool rs_capfile_open_stream(struct rs_capfile *cf, FILE *fp, const char *name, char *err,
+			    size_t errlen);
 /* Compiles and installs a BPF filter (tcpdump syntax, no name lookups). */
 bool rs_capfile_set_filter(struct rs_capfile *cf, const char *expr, char *err, size_t errlen);
 enum rs_cap_result rs_capfile_next(struct rs_capfile *cf, const struct pcap_pkthdr **hdr,

@@ -9,6 +9,7 @@
 #define RAWSHAKE_VIEW_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <pcap/pcap.h>
 
@@ -78,5 +79,20 @@ void rs_view_free(struct rs_view *v);
  */
 int rs_read_files(struct rs_view *v, char *const *files, int nfiles, const char *filter,
 		  int errfd);
+
+/*
+ * The same in two steps, for a privileged process: open every file first
+ * (rs_inputs_open never reads a byte), give up the privileges, then read
+ * them (rs_read_inputs, which closes them all).  A file that could not be
+ * opened is reported when its turn comes, with its errno.
+ */
+struct rs_input {
+	const char *name;
+	FILE *fp;                 /* NULL when the open failed */
+	int open_errno;
+};
+void rs_inputs_open(struct rs_input *in, char *const *names, int n);
+int rs_read_inputs(struct rs_view *v, struct rs_input *in, int n, const char *filter, int errfd);
+void rs_inputs_close(struct rs_input *in, int n);
 
 #endif

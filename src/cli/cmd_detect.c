@@ -50,7 +50,8 @@ static void detect_usage(FILE *f)
 		"  -r, --read FILE        read a pcap/pcapng file ('-' = standard input); repeatable,\n"
 		"                         and further file arguments are read too\n"
 		"  -i, --interface IFACE  capture live on IFACE\n"
-		"  -Z, --user USER        live: drop to USER after opening (default nobody)\n"
+		"  -Z, --user USER        drop to USER once the interface or files are open\n"
+		"                         (default nobody; root keeps root)\n"
 		"  -B, --buffer-size KIB  live: kernel capture buffer in KiB\n"
 		"  -s, --snaplen N        live: bytes captured per packet (default 128)\n"
 		"  -p, --no-promisc       live: do not put the interface in promiscuous mode\n"
@@ -106,13 +107,20 @@ static bool is_file_arg(const char *a)
 	return stat(a, &st) == 0 && !S_ISDIR(st.st_mode);
 }
 
-static int detect_file(struct rs_synflood *d, const char *path, const char *filter,
+static int detect_file(struct rs_synflood *d, struct rs_input *in, const char *filter,
 		       struct rs_packet *pkt, uint64_t *frame)
 {
 	struct rs_capfile cf;
 	char err[PCAP_ERRBUF_SIZE + 128];
+	const char *path = in->name;
 
-	if (!rs_capfile_open(&cf, path, err, sizeof(err))) {
+	if (!in->fp) {
+		fprintf(stderr, "rawshake detect: %s: %s\n", path, strerror(in->open_errno));
+		return RS_EXIT_USAGE;
+	}
+	FILE *fp = in->fp;
+	in->fp = NULL;   /* cf's from here on */
+	if (!rs_capfile_open_stream(&cf, fp, path, err, sizeof(err))) {
 		fprintf(stderr, "rawshake detect: %s: %s\n", path, err);
 		return RS_EXIT_USAGE;
 	}
@@ -346,6 +354,7 @@ static int detect_run(int argc, char **argv)
 	so.out = quiet ? NULL : &out;
 	int status = RS_EXIT_OK;
 
+	struct rs_input *inputs = NULL;
 	if (lo.ifname) {
 		/* Everything privileged first, then no privileges before the
 		 * first packet is parsed. */
@@ -358,11 +367,34 @@ static int detect_run(int argc, char **argv)
 			free(files);
 			return RS_EXIT_USAGE;
 		}
+	} else {
+		/* Files need no privilege: open them all, then give up root
+		 * (or setcap's capabilities) before reading any, as read does. */
+		inputs = calloc((size_t)nfiles, sizeof(*inputs));
+		if (!inputs) {
+			fprintf(stderr, "rawshake detect: out of memory\n");
+			free(filter);
+			free(files);
+			return RS_EXIT_USAGE;
+		}
+		rs_inputs_open(inputs, files, nfiles);
+		if ((geteuid() == 0 || rs_caps_effective() != 0) &&
+		    !rs_drop_privileges(user, err, sizeof(err))) {
+			fprintf(stderr, "rawshake detect: %s (-Z root keeps root)\n", err);
+			rs_inputs_close(inputs, nfiles);
+			free(inputs);
+			free(filter);
+			free(files);
+			return RS_EXIT_USAGE;
+		}
 	}
 	struct rs_synflood *d = rs_synflood_new(&so, err, sizeof(err));
 	if (!d) {
 		fprintf(stderr, "rawshake detect: %s\n", err);
 		rs_live_close(&live);
+		if (inputs)
+			rs_inputs_close(inputs, nfiles);
+		free(inputs);
 		free(filter);
 		free(files);
 		return RS_EXIT_USAGE;
@@ -382,10 +414,12 @@ static int detect_run(int argc, char **argv)
 		static struct rs_packet pkt;
 		uint64_t frame = 0;
 		for (int i = 0; i < nfiles; i++) {
-			int r = detect_file(d, files[i], filter, &pkt, &frame);
+			int r = detect_file(d, &inputs[i], filter, &pkt, &frame);
 			if (r > status)
 				status = r;
 		}
+		rs_inputs_close(inputs, nfiles);
+		free(inputs);
 	}
 	rs_synflood_finish(d);
 	if (stats && !quiet)

@@ -1,6 +1,7 @@
 /* cmd_read.c: "rawshake read": options and arguments, then the library's read loop. */
 #include "cli.h"
 #include "rawshake/out.h"
+#include "rawshake/privdrop.h"
 #include "rawshake/view.h"
 
 #include <getopt.h>
@@ -18,7 +19,10 @@ static void read_usage(FILE *f)
 		"no names are ever resolved.\n"
 		"\n");
 	rs_cli_view_usage(f);
-	fprintf(f, "  -h, --help           this help\n");
+	fprintf(f,
+		"  -Z, --user USER      started as root: drop to USER once the files are open\n"
+		"                       (default nobody; root keeps root)\n"
+		"  -h, --help           this help\n");
 }
 
 /*
@@ -44,14 +48,16 @@ static int read_run(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		RS_CLI_VIEW_LONGOPTS,
+		{ "user", required_argument, NULL, 'Z' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct rs_view_opts vo = { .format = RS_FORMAT_TEXT };
+	const char *user = NULL;
 	int c;
 
 	/* "+": stop at the first non-option, so a filter's words stay arguments. */
-	while ((c = getopt_long(argc, argv, "+" RS_CLI_VIEW_SHORTOPTS "h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+" RS_CLI_VIEW_SHORTOPTS "Z:h", longopts, NULL)) != -1) {
 		int r = rs_cli_view_opt(c, optarg, &vo);
 		if (r < 0)
 			return RS_EXIT_USAGE;
@@ -60,6 +66,10 @@ static int read_run(int argc, char **argv)
 		if (c == 'h') {
 			read_usage(stdout);
 			return RS_EXIT_OK;
+		}
+		if (c == 'Z') {
+			user = optarg;
+			continue;
 		}
 		read_usage(stderr);
 		return RS_EXIT_USAGE;
@@ -86,7 +96,28 @@ static int read_run(int argc, char **argv)
 		free(filter);
 		return RS_EXIT_USAGE;
 	}
-	int status = rs_read_files(&view, argv + first, nfiles, filter, STDERR_FILENO);
+	/* read needs no privilege: run as root (or with capabilities from
+	 * setcap), it opens every file, then gives up root before the first
+	 * byte of a capture is parsed, as tcpdump -r does. */
+	struct rs_input *in = calloc((size_t)nfiles, sizeof(*in));
+	if (!in) {
+		fprintf(stderr, "rawshake read: out of memory\n");
+		rs_view_free(&view);
+		free(filter);
+		return RS_EXIT_USAGE;
+	}
+	rs_inputs_open(in, argv + first, nfiles);
+	if ((geteuid() == 0 || rs_caps_effective() != 0) &&
+	    !rs_drop_privileges(user, err, sizeof(err))) {
+		fprintf(stderr, "rawshake read: %s (-Z root keeps root)\n", err);
+		rs_inputs_close(in, nfiles);
+		free(in);
+		rs_view_free(&view);
+		free(filter);
+		return RS_EXIT_USAGE;
+	}
+	int status = rs_read_inputs(&view, in, nfiles, filter, STDERR_FILENO);
+	free(in);
 	if (!rs_out_closed(&out))
 		rs_view_finish(&view);
 	rs_out_flush(&out);
