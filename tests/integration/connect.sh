@@ -8,7 +8,7 @@
 # otherwise.
 set -eu
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
-for t in ip nft python3; do
+for t in ip nft python3 pgrep; do
 	command -v "$t" >/dev/null || { echo "FAIL: $t is not installed"; exit 1; }
 done
 bin=$(pwd)/rawshake

@@ -9,7 +9,7 @@
 # otherwise.
 set -eu
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
-for t in ip tcpdump flock timeout; do
+for t in ip tcpdump flock timeout pgrep; do
 	command -v "$t" >/dev/null || { echo "SKIP: $t is not installed"; exit 77; }
 done
 bin=$(pwd)/rawshake
