@@ -87,7 +87,9 @@ static void on_signal(int sig)
 	rs_send_stop();
 }
 
-static void print_summary(struct rs_out *o, enum rs_format fmt, const struct rs_send_stats *st)
+/* A dry run sends nothing: its summary says so, and where the packets went. */
+static void print_summary(struct rs_out *o, enum rs_format fmt, const struct rs_send_stats *st,
+			  bool dry_run, const char *write_path)
 {
 	double secs = (double)st->elapsed_ns / 1e9;
 	double pps = secs > 0 ? (double)st->sent / secs : 0;
@@ -102,7 +104,14 @@ static void print_summary(struct rs_out *o, enum rs_format fmt, const struct rs_
 		rs_out_double(o, secs, 6);
 		rs_out_str(o, ",\"pps\":");
 		rs_out_double(o, pps, 1);
+		if (dry_run)
+			rs_out_str(o, ",\"dry_run\":true");
 		rs_out_str(o, "}\n");
+	} else if (dry_run) {
+		rs_out_printf(o, "%llu packet%s built%s%s (dry run, nothing sent), %llu error%s, %.3f s\n",
+			      (unsigned long long)st->sent, st->sent == 1 ? "" : "s",
+			      write_path ? " and written to " : "", write_path ? write_path : "",
+			      (unsigned long long)st->errors, st->errors == 1 ? "" : "s", secs);
 	} else {
 		rs_out_printf(o, "%llu packet%s sent, %llu error%s, %llu repl%s, %.3f s, %.1f packets/s\n",
 			      (unsigned long long)st->sent, st->sent == 1 ? "" : "s",
@@ -700,7 +709,7 @@ static int send_run(int argc, char **argv)
 	if (status != 0)
 		fprintf(stderr, "rawshake send: %s\n", why);
 	if (!rs_out_closed(&out)) {
-		print_summary(&out, vo.format, &st);
+		print_summary(&out, vo.format, &st, cfg.dry_run, cfg.write_path);
 		rs_out_flush(&out);
 	}
 	rs_view_free(&view);
