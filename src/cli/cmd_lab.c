@@ -92,6 +92,14 @@ static int lab_run(int argc, char **argv)
 	}
 	if (strcmp(sub, "serve") == 0)   /* internal: started by "up" in the server host */
 		return rs_lab_serve(true);
+	/* A stray word after "up" or "down" is a mistake to report, not to
+	 * ignore while the namespaces are made or removed. */
+	if ((strcmp(sub, "up") == 0 || strcmp(sub, "down") == 0 || strcmp(sub, "status") == 0 ||
+	     strcmp(sub, "demo") == 0) && argc > 2) {
+		fprintf(stderr, "rawshake lab %s: takes no arguments (got '%s')\n", sub, argv[2]);
+		lab_usage(stderr);
+		return RS_EXIT_USAGE;
+	}
 	/* Root itself, not only capabilities: ip(8) makes the namespaces
 	 * (mounts under /run/netns, which needs cap_sys_admin) and the lab
 	 * runs this program and nft in them, which a setcap'd binary's

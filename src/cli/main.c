@@ -113,5 +113,10 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return RS_EXIT_USAGE;
 	}
+	/* getopt names the program by argv[0] in its messages ("unrecognized
+	 * option"): make that "rawshake read", not "read". */
+	static char progname[64];
+	snprintf(progname, sizeof progname, "rawshake %s", c->name);
+	argv[1] = progname;
 	return c->run(argc - 1, argv + 1);
 }
