@@ -301,6 +301,22 @@ g_syn_ack_retransmit() {
     lab_down
 }
 
+g_syn_kernel_rst() {
+    # a hand-made SYN (rawshake send: the client's kernel knows nothing of
+    # it) to a listening port, twice, 1 s apart, same port and ISN: the
+    # server answers SYN-ACK, the client's kernel resets it, and the
+    # retransmitted SYN gets a SYN-ACK with a new ISN (and a RST again)
+    lab_up
+    cap syn-kernel-rst "$SRV" -i veth tcp port 8080
+    srv_start 8080 srv-http
+    lab_in "$CLI" "$TOP/rawshake" send tcp $S4 --dport 8080 --sport 40000 --seq 1000000 \
+        --mss 1460 --sack-perm --wscale 7 -c 2 --interval 1 -q --no-listen
+    sleep 0.3
+    kill "$SPID" 2>/dev/null || true
+    done_cap
+    lab_down
+}
+
 g_retransmit_data() {
     # relay.py drops the first client data segment once; captured on the
     # client side, so the original and the kernel's retransmission both show
@@ -407,7 +423,7 @@ g_keepalive() {
 }
 
 TRACKER="half-close simultaneous-close rst-client rst-server syn-retransmit
-syn-ack-retransmit retransmit-data out-of-order dup-ack zero-window port-reuse
+syn-ack-retransmit syn-kernel-rst retransmit-data out-of-order dup-ack zero-window port-reuse
 simultaneous-open mid-connection keepalive"
 
 FOUNDATION="handshake-v4 handshake-v6 refused-v4 udp-v4 icmp-echo-v4 icmp-unreach-v4

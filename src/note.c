@@ -150,14 +150,24 @@ size_t rs_note_format(char *buf, size_t n, const struct rs_packet *pkt,
 		add(&b, "port reuse: a new connection on the tuple of a finished one; ");
 	switch (ev->kind) {
 	case RS_EV_SYN:
-		if (an & RS_AN_SYN_RETRANS)
+		if (an & RS_AN_NEW_ISN)
+			add(&b, "%s SYN again with a new ISN %u (the earlier one had %u): a new "
+			    "attempt, not a retransmission", me, t->seq, ev->prev_isn);
+		else if ((an & RS_AN_SYN_RETRANS) && ev->peer_isn_known)
+			add(&b, "%s SYN again (same ISN %u): retransmission although the %s's SYN-ACK "
+			    "went out, so the %s did not get it or did not accept it", me, t->seq, you, me);
+		else if (an & RS_AN_SYN_RETRANS)
 			add(&b, "%s SYN again (same ISN %u): retransmission, no answer yet", me, t->seq);
 		else
 			add(&b, "%s SYN: opens the connection, %s ISN %u%s", me, me, t->seq,
 			    abs ? "" : " (relative 0)");
 		break;
 	case RS_EV_SYN_ACK:
-		if (an & RS_AN_SYNACK_RETRANS)
+		if (an & RS_AN_NEW_ISN)
+			add(&b, "%s SYN-ACK again with a new ISN %u (the earlier one had %u): the %s "
+			    "started the handshake over, its first half-open connection was reset or "
+			    "dropped; ack %u = %s ISN + 1", me, t->seq, ev->prev_isn, me, ack, you);
+		else if (an & RS_AN_SYNACK_RETRANS)
 			add(&b, "%s SYN-ACK again (same ISN %u): retransmission, the %s's ACK has not arrived",
 			    me, t->seq, you);
 		else
@@ -380,7 +390,8 @@ void rs_note_json_tcp_rel(struct rs_out *o, const struct rs_tcp_event *ev)
 const char *rs_tcp_event_brief(const struct rs_tcp_event *ev)
 {
 	static const uint32_t order[] = {
-		RS_AN_PORT_REUSE, RS_AN_SYN_RETRANS, RS_AN_SYNACK_RETRANS, RS_AN_RST_OUT_OF_WINDOW,
+		RS_AN_PORT_REUSE, RS_AN_NEW_ISN, RS_AN_SYN_RETRANS, RS_AN_SYNACK_RETRANS,
+		RS_AN_RST_OUT_OF_WINDOW,
 		RS_AN_RETRANSMISSION, RS_AN_OUT_OF_ORDER, RS_AN_KEEP_ALIVE, RS_AN_KEEP_ALIVE_ACK,
 		RS_AN_DUP_ACK, RS_AN_ZERO_WINDOW_PROBE, RS_AN_ZERO_WINDOW, RS_AN_WINDOW_UPDATE,
 	};

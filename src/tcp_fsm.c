@@ -241,7 +241,12 @@ static void on_rst(enum rs_tcp_state snd, enum rs_tcp_state rcv,
 		r->kind = RS_EV_RST;
 	}
 	r->snd = RS_TCP_CLOSED;
-	if (rcv != RS_TCP_LISTEN)
+	/* RFC 9293 3.10.7.3: a reset SYN_RECEIVED connection that came from
+	 * LISTEN (a passive open) returns to LISTEN, not to CLOSED: the
+	 * listening socket is still there. */
+	if (rcv == RS_TCP_SYN_RECEIVED && s->rcv_passive)
+		r->rcv = RS_TCP_LISTEN;
+	else if (rcv != RS_TCP_LISTEN)
 		r->rcv = RS_TCP_CLOSED;
 }
 
@@ -348,7 +353,7 @@ const char *rs_analysis_name(uint32_t bit)
 		"window-update", "keep-alive", "keep-alive-ack",
 		"rst-out-of-window", "port-reuse", "syn-retransmission",
 		"synack-retransmission", "lost-segment", "acked-unseen",
-		"zero-window-probe", "bad-checksum",
+		"zero-window-probe", "bad-checksum", "new-isn",
 	};
 	for (unsigned i = 0; i < RS_AN_COUNT; i++)
 		if (bit == (1u << i))

@@ -26,6 +26,7 @@ struct rs_fsm_seg {
 	bool own_syn_acked;     /* the peer already acknowledged this end's SYN */
 	bool own_fin_acked;     /* the peer already acknowledged this end's FIN */
 	bool rst_in_window;     /* for RST: the receiver would accept it */
+	bool rcv_passive;       /* the receiver's SYN was a SYN-ACK: it came from LISTEN */
 };
 
 struct rs_fsm_result {

@@ -178,10 +178,12 @@ static bool is_reuse(const struct rs_conn *c, int d, const struct rs_tcp *tcp)
 	const struct rs_end *e = &c->end[d];
 	if (!(tcp->flags & RS_TH_SYN) || (tcp->flags & (RS_TH_ACK | RS_TH_RST)))
 		return false;
-	if (e->syn_seen && tcp->seq == e->isn)
-		return false;   /* the same SYN again */
+	/* After a close or a reset even the same SYN opens a new connection
+	 * (hping3 and rawshake send repeat it; the kernel would not). */
 	if (conn_closed(c))
 		return true;
+	if (e->syn_seen && tcp->seq == e->isn)
+		return false;   /* the same SYN again: a retransmission */
 	/* The client opens again with a new ISN: a new connection attempt. */
 	return e->syn_seen && d == RS_DIR_C2S;
 }
@@ -244,6 +246,17 @@ static uint32_t seq_analysis(struct rs_tracker *t, struct rs_conn *c, struct rs_
 	uint32_t end = tcp->seq + seglen;
 	if (fl & RS_TH_SYN) {
 		if (!e->syn_seen || tcp->seq != e->isn) {
+			/* The same end sends its SYN again with another ISN: not
+			 * a copy of the first but a new start (a server whose
+			 * first half-open connection was reset or dropped
+			 * answers a retransmitted SYN with a fresh SYN-ACK).
+			 * Numbers are relative to the new ISN from here on. */
+			if (e->syn_seen) {
+				an |= RS_AN_NEW_ISN;
+				ev->prev_isn = e->isn;
+			} else {
+				e->passive = (fl & RS_TH_ACK) != 0;
+			}
 			e->isn = e->base = tcp->seq;
 			e->syn_seen = e->base_set = true;
 			e->next_seq = end;
@@ -258,7 +271,7 @@ static uint32_t seq_analysis(struct rs_tracker *t, struct rs_conn *c, struct rs_
 			if (!c->ws_both)
 				e->wscale = p->wscale = 0;
 		}
-		return 0;
+		return an;
 	}
 	if (!e->base_set) {
 		e->base = tcp->seq;
@@ -474,6 +487,7 @@ const struct rs_tcp_event *rs_tracker_update(struct rs_tracker *t, const struct 
 		.own_syn_acked = e->syn_seen && p->ack_seen && sdiff(p->max_ack, e->isn + 1) >= 0,
 		.own_fin_acked = e->fin_seen && p->ack_seen && sdiff(p->max_ack, e->fin_seq + 1) >= 0,
 		.rst_in_window = rst_ok,
+		.rcv_passive = p->passive,
 	};
 	struct rs_fsm_result r;
 	rs_tcp_fsm_step((enum rs_tcp_state)e->state, (enum rs_tcp_state)p->state, &seg, &r);
@@ -481,6 +495,8 @@ const struct rs_tcp_event *rs_tracker_update(struct rs_tracker *t, const struct 
 	p->state = (uint8_t)r.rcv;
 	ev->kind = r.kind;
 	ev->analysis |= r.analysis;
+	if (ev->analysis & RS_AN_NEW_ISN)   /* a new ISN is no retransmission */
+		ev->analysis &= ~(uint32_t)(RS_AN_SYN_RETRANS | RS_AN_SYNACK_RETRANS);
 
 	if ((tcp->flags & RS_TH_FIN) && !(tcp->flags & RS_TH_RST) && !e->fin_seen) {
 		e->fin_seen = true;

@@ -46,6 +46,7 @@ struct rs_end {
 	uint8_t zstate, zprev;        /* enum rs_zstate */
 	bool base_set, syn_seen, fin_seen, ack_seen;
 	bool ws_offered, last_keepalive, hole;
+	bool passive;                 /* its first SYN was a SYN-ACK (opened from LISTEN) */
 	uint8_t wscale, ring_pos;
 	uint16_t last_win;
 	uint32_t base;                /* ISN, or first seq - 1 without SYN (Zeek) */

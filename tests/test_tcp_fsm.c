@@ -16,7 +16,7 @@
 #define P RS_TH_PSH
 
 /* Facts about the segment, as bits, to keep the table narrow. */
-enum { ASYN = 1, AFIN = 2, PFIN = 4, OSYN = 8, OFIN = 16, INWIN = 32 };
+enum { ASYN = 1, AFIN = 2, PFIN = 4, OSYN = 8, OFIN = 16, INWIN = 32, PASV = 64 };
 
 struct row {
 	const char *name;
@@ -62,6 +62,8 @@ static const struct row rows[] = {
 	{ "refused: RST/ACK to SYN", LI, SS, R | A, 0, ASYN | INWIN, CL, CL, RS_EV_REFUSED, 0 },
 	{ "refused by closed host", CL, SS, R | A, 0, ASYN | INWIN, CL, CL, RS_EV_REFUSED, 0 },
 	{ "client gives up with RST", SS, SR, R, 0, INWIN, CL, CL, RS_EV_RST, 0 },
+	{ "RST to a passive opener in SYN_RECEIVED: back to LISTEN", SS, SR, R, 0, INWIN | PASV, CL, LI, RS_EV_RST, 0 },
+	{ "RST out of window to SYN_RECEIVED", SS, SR, R, 0, PASV, SS, SR, RS_EV_RST_OOW, RS_AN_RST_OUT_OF_WINDOW },
 	{ "RST to a listener", SS, LI, R, 0, INWIN, CL, LI, RS_EV_RST, 0 },
 	/* Data. */
 	{ "data", ES, ES, A | P, 500, 0, ES, ES, RS_EV_DATA, 0 },
@@ -111,6 +113,7 @@ static void test_table(void **state)
 			.own_syn_acked = (w->facts & OSYN) != 0,
 			.own_fin_acked = (w->facts & OFIN) != 0,
 			.rst_in_window = (w->facts & INWIN) != 0,
+			.rcv_passive = (w->facts & PASV) != 0,
 		};
 		struct rs_fsm_result r;
 		rs_tcp_fsm_step(w->snd, w->rcv, &s, &r);

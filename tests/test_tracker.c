@@ -7,6 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "rawshake/note.h"
 #include "rawshake/tracker.h"
 #include "tracker_pkt.h"
 
@@ -222,6 +223,59 @@ static void test_synack_retrans(void **state)
 	assert_string_equal(f->recs.r[0].history, "Sh");
 }
 
+/* A server whose first half-open connection was reset answers a repeated
+ * SYN with a SYN-ACK carrying a new ISN: not a retransmission, and the
+ * server's relative numbers restart from the new ISN. */
+static void test_synack_new_isn(void **state)
+{
+	struct fx *f = *state;
+	const struct rs_tcp_event *e;
+	e = go(f, C, S, CI, 0, 0, 0);
+	e = go(f, SV, S | A, SI, CI + 1, 0, 10);
+	e = go(f, C, S, CI, 0, 0, 1000000);
+	EXPECT(e, RS_EV_SYN, RS_TCP_SYN_SENT, RS_TCP_SYN_RECEIVED);
+	assert_int_equal(e->analysis, RS_AN_SYN_RETRANS);
+	assert_true(e->peer_isn_known);
+	e = go(f, SV, S | A, SI + 5000, CI + 1, 0, 10);
+	EXPECT(e, RS_EV_SYN_ACK, RS_TCP_SYN_SENT, RS_TCP_SYN_RECEIVED);
+	assert_int_equal(e->analysis, RS_AN_NEW_ISN);
+	assert_int_equal(e->prev_isn, SI);
+	assert_int_equal(e->isn, SI + 5000);
+	assert_int_equal(e->rel_seq, 0);
+	assert_int_equal(e->conn_id, 1);
+	e = go(f, C, A, CI + 1, SI + 5001, 0, 10);
+	EXPECT(e, RS_EV_HANDSHAKE_ACK, RS_TCP_ESTABLISHED, RS_TCP_ESTABLISHED);
+	assert_int_equal(e->rel_ack, 1);
+	char note[512];
+	seg(&f->v, &f->p, 0, S | A, SI + 9000, CI + 1, 0, 1000, 10);
+	e = rs_tracker_update(f->t, &f->p);
+	assert_true(e->analysis & RS_AN_NEW_ISN);
+	rs_note_format(note, sizeof(note), &f->p, e, 0);
+	assert_non_null(strstr(note, "new ISN"));
+	assert_null(strstr(note, "same ISN"));
+}
+
+/* A hand-made SYN reset by its own sender's kernel: the passive server
+ * goes back to LISTEN, and the same SYN sent again opens a new
+ * connection (port reuse), not a retransmission. */
+static void test_rst_in_syn_received_and_same_syn_again(void **state)
+{
+	struct fx *f = *state;
+	const struct rs_tcp_event *e;
+	e = go(f, C, S, CI, 0, 0, 0);
+	e = go(f, SV, S | A, SI, CI + 1, 0, 10);
+	e = go(f, C, R, CI + 1, 0, 0, 10);
+	EXPECT(e, RS_EV_RST, RS_TCP_CLOSED, RS_TCP_LISTEN);
+	e = go(f, C, S, CI, 0, 0, 1000000);
+	EXPECT(e, RS_EV_SYN, RS_TCP_SYN_SENT, RS_TCP_LISTEN);
+	assert_int_equal(e->analysis, RS_AN_PORT_REUSE);
+	assert_int_equal(e->conn_id, 2);
+	rs_tracker_finish(f->t);
+	assert_int_equal(f->recs.n, 2);
+	assert_int_equal(f->recs.r[0].close, RS_CLOSE_RST);
+	assert_int_equal(f->recs.r[0].end, RS_END_REUSED);
+}
+
 static void test_rst_abort_and_out_of_window(void **state)
 {
 	struct fx *f = *state;
@@ -424,6 +478,8 @@ int main(void)
 		T(test_simultaneous_open),
 		T(test_refused_and_syn_retrans),
 		T(test_synack_retrans),
+		T(test_synack_new_isn),
+		T(test_rst_in_syn_received_and_same_syn_again),
 		T(test_rst_abort_and_out_of_window),
 		T(test_retrans_dupack_window),
 		T(test_zero_window_probe),

@@ -98,7 +98,8 @@ enum {
 	RS_AN_ACKED_UNSEEN     = 1u << 12, /* acks bytes the capture never saw */
 	RS_AN_ZERO_WINDOW_PROBE = 1u << 13,
 	RS_AN_BAD_CHECKSUM     = 1u << 14,
-	RS_AN_COUNT            = 15
+	RS_AN_NEW_ISN          = 1u << 15, /* a SYN or SYN-ACK again, with another ISN */
+	RS_AN_COUNT            = 16
 };
 /* Name of one analysis bit ("retransmission", "dup-ack", ...), NULL if none. */
 const char *rs_analysis_name(uint32_t bit);
@@ -177,6 +178,7 @@ struct rs_tcp_event {
 	bool isn_known;
 	uint32_t peer_isn;
 	bool peer_isn_known;
+	uint32_t prev_isn;               /* RS_AN_NEW_ISN: the ISN it replaced */
 	uint32_t acked_new;              /* peer bytes newly acknowledged by this segment */
 	uint64_t ref_frame;              /* retransmission: first sent in; dup-ack: original ack */
 	uint32_t dup_ack_n;              /* dup ack #n */
