@@ -454,6 +454,12 @@ static bool on_data(struct rs_hs *h, const struct rs_packet *p, bool *fin_now)
 
 void rs_hs_input(struct rs_hs *h, const struct rs_packet *p, int64_t now)
 {
+	rs_hs_input_batch(h, p, now);
+	rs_hs_flush(h, now);
+}
+
+void rs_hs_input_batch(struct rs_hs *h, const struct rs_packet *p, int64_t now)
+{
 	const struct rs_tcp *t = &p->tcp;
 
 	if (p->l4 != RS_LAYER_TCP || !p->has_ip || p->ip.v != h->cfg.v ||
@@ -544,8 +550,19 @@ void rs_hs_input(struct rs_hs *h, const struct rs_packet *p, int64_t now)
 	default:
 		break;
 	}
-	if (need_ack && h->result != RS_HS_SEND_FAILED)
+	if (need_ack)
+		h->ack_pending = true;
+	h->respond_pending = true;
+}
+
+void rs_hs_flush(struct rs_hs *h, int64_t now)
+{
+	if (!h->respond_pending)
+		return;
+	h->respond_pending = false;
+	if (h->ack_pending && h->result != RS_HS_SEND_FAILED)
 		send_ack(h, now);
+	h->ack_pending = false;
 	if (h->st == RS_HS_TIME_WAIT && h->result == RS_HS_RUNNING) {
 		h->rtx_at = 0;
 		note(h, "TIME_WAIT would last 2 MSL (60 s on Linux) so that late segments die "

@@ -135,7 +135,7 @@ static void on_capture(u_char *user, const struct pcap_pkthdr *h, const u_char *
 	c->rx.caplen = h->caplen;
 	c->rx.len = h->len;
 	rs_decode(c->ls.dlt, bytes, h->caplen, h->len, &c->rx);
-	rs_hs_input(&c->hs, &c->rx, rs_mono_ns());
+	rs_hs_input_batch(&c->hs, &c->rx, rs_mono_ns());
 }
 
 /* Reads what the capture holds; false on a capture error. */
@@ -147,8 +147,11 @@ static bool drain(struct rs_connect *c, char *err, size_t errlen)
 			snprintf(err, errlen, "capture: %s", pcap_geterr(c->ls.pcap));
 			return false;
 		}
-		if (n == 0)
+		if (n == 0) {
+			/* Everything that had arrived is in: answer it once. */
+			rs_hs_flush(&c->hs, rs_mono_ns());
 			return true;
+		}
 	}
 }
 

@@ -56,6 +56,9 @@ static void setup_cfg(struct rs_hs_config *c)
 	ngot = 0;
 }
 
+/* Segments go through rs_hs_input_batch() (answered by rs_hs_flush()). */
+static bool batch_mode;
+
 /* A segment from the server to us. */
 static void seg(struct rs_hs *h, uint8_t flags, uint32_t seq, uint32_t ack, uint16_t win,
 		const char *data, int64_t now)
@@ -82,7 +85,10 @@ static void seg(struct rs_hs *h, uint8_t flags, uint32_t seq, uint32_t ack, uint
 		p.payload = (const uint8_t *)data;
 		p.payload_caplen = p.tcp.payload_len;
 	}
-	rs_hs_input(h, &p, now);
+	if (batch_mode)
+		rs_hs_input_batch(h, &p, now);
+	else
+		rs_hs_input(h, &p, now);
 }
 
 static void handshake(struct rs_hs *h, const struct rs_hs_config *c)
@@ -125,6 +131,36 @@ static void test_fin_close(void **state)
 	assert_int_equal(h.result, RS_HS_OK);
 	assert_false(rs_hs_finished(&h, 3 * S / 1000));
 	assert_true(rs_hs_finished(&h, S));
+}
+
+/* The server's data and its FIN arrive together after our FIN: both are
+ * taken in before anything is sent, then one ACK covers both and ends in
+ * TIME_WAIT (not an ACK of the data alone, sent after the FIN arrived). */
+static void test_batch_one_ack(void **state)
+{
+	(void)state;
+	struct rs_hs_config c;
+	struct rs_hs h;
+	setup_cfg(&c);
+	handshake(&h, &c);
+	assert_int_equal(h.st, RS_HS_FIN_WAIT_1);
+	unsigned before = nsent;
+	batch_mode = true;
+	seg(&h, RS_TH_ACK | RS_TH_PSH, IRS + 1, ISN + 2, 20000, "response", 2 * S / 1000);
+	seg(&h, RS_TH_FIN | RS_TH_ACK, IRS + 9, ISN + 2, 20000, "tail", 2 * S / 1000);
+	batch_mode = false;
+	assert_int_equal(nsent, before);
+	assert_int_equal(h.st, RS_HS_TIME_WAIT);
+	assert_int_equal(h.result, RS_HS_RUNNING);
+	rs_hs_flush(&h, 3 * S / 1000);
+	assert_int_equal(nsent, before + 1);
+	assert_int_equal(sent[nsent - 1].flags, RS_TH_ACK);
+	assert_int_equal(sent[nsent - 1].ack, IRS + 1 + 8 + 4 + 1);
+	assert_int_equal(h.result, RS_HS_OK);
+	assert_int_equal(ngot, 12);
+	assert_memory_equal(got, "responsetail", 12);
+	rs_hs_flush(&h, 4 * S / 1000);   /* nothing more to answer */
+	assert_int_equal(nsent, before + 1);
 }
 
 /* The FIN before the ACK of ours: CLOSING, then TIME_WAIT. */
@@ -296,6 +332,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fin_close),
+		cmocka_unit_test(test_batch_one_ack),
 		cmocka_unit_test(test_simultaneous_close),
 		cmocka_unit_test(test_passive_close),
 		cmocka_unit_test(test_refused),

@@ -135,6 +135,8 @@ struct rs_hs {
 	uint32_t fin_seq;
 	int64_t fin_wait_until;
 	int64_t done_at;            /* the end of the linger once finished */
+	bool respond_pending;       /* rs_hs_input_batch() left an answer to rs_hs_flush() */
+	bool ack_pending;           /* ... and it includes an ACK */
 	/* Counters for the report. */
 	uint64_t bytes_sent, bytes_acked, bytes_received;
 	unsigned retransmits;
@@ -146,6 +148,13 @@ void rs_hs_start(struct rs_hs *h, int64_t now);
 /* One segment from the peer (pkt->l4 == RS_LAYER_TCP, our 4-tuple reversed;
  * anything else is ignored). */
 void rs_hs_input(struct rs_hs *h, const struct rs_packet *pkt, int64_t now);
+/* The same for segments that arrived together: each one is taken in, but
+ * the answer (ACK, more data, FIN, the end in TIME_WAIT) waits for
+ * rs_hs_flush(), so that one ACK covers the batch and what we send never
+ * seems to come before a segment that had already arrived.
+ * rs_hs_input() is rs_hs_input_batch() followed by rs_hs_flush(). */
+void rs_hs_input_batch(struct rs_hs *h, const struct rs_packet *pkt, int64_t now);
+void rs_hs_flush(struct rs_hs *h, int64_t now);
 /* Timers: call at rs_hs_deadline() or later. */
 void rs_hs_tick(struct rs_hs *h, int64_t now);
 /* The next time rs_hs_tick() has work; 0 when no timer runs. */
