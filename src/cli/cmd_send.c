@@ -26,7 +26,7 @@ static void send_usage(FILE *f)
 		"\n"
 		"IP:   --src ADDR  --rand-source[=CIDR]  --ttl/--hlim N  --tos/--tclass N  --id N\n"
 		"      --df  --mf  --frag-offset N (8-byte units)  --flow-label N  -4  -6\n"
-		"TCP:  --sport N (default random)  --dport N  --flags SA|syn,ack (default S)\n"
+		"TCP:  --sport N (default random, +1 per packet)  --dport N  --flags SA|syn,ack (default S)\n"
 		"      --seq N  --ack N  --win N  --urg N  --rand-seq\n"
 		"      options, in the order given: --mss N  --wscale N  --sack-perm\n"
 		"      --sack L-R[,L-R]  --ts VAL[:ECR]  --nop  --opt-hex HEX\n"
@@ -207,6 +207,7 @@ static int send_run(int argc, char **argv)
 	cfg.vary_id = true;
 	int listen = -1;
 	bool flags_given = false, sport_given = false, seq_given = false, id_given = false;
+	bool sport_step_given = false;
 	const char *rand_cidr = NULL;
 	const char *user = NULL;
 
@@ -492,6 +493,7 @@ static int send_run(int argc, char **argv)
 			if (!num("--sport-step", optarg, 65535, &v))
 				return RS_EXIT_USAGE;
 			cfg.sport_step = (uint16_t)v;
+			sport_step_given = true;
 			break;
 		case O_LISTEN:
 			listen = 1;
@@ -638,6 +640,11 @@ static int send_run(int argc, char **argv)
 		if (getrandom(&r, sizeof(r), 0) != sizeof(r))
 			r = (uint16_t)getpid();
 		s->sport = (uint16_t)(32768 + r % 28232);   /* the usual ephemeral range */
+		/* As hping3 does: a chosen source port stays, a random one
+		 * is a base that goes up by one per packet, so each probe is
+		 * a connection of its own and its reply is told apart. */
+		if (!sport_step_given)
+			cfg.sport_step = 1;
 	}
 	if (!seq_given && s->proto == RS_CRAFT_TCP) {
 		uint32_t r = 0;

@@ -209,6 +209,21 @@ if command -v setpriv >/dev/null; then
 fi
 ok "privileges dropped before replies are read; -Z; a dry run needs none"
 
+# 10b. Without --sport each packet comes from the next port (as in hping3),
+#      so each SYN is a connection of its own and gets its own SYN-ACK;
+#      a port given with --sport stays.
+ina "$bin" send tcp 198.51.100.2 --dport 8080 -c 3 --interval 0.05 >"$work/ports.out" 2>&1 \
+	|| fail "three SYNs: $(cat "$work/ports.out")"
+grep -q '^3 packets sent, 0 errors, 3 replies' "$work/ports.out" || fail "three SYNs: $(cat "$work/ports.out")"
+ports=$(sed -n 's/^#[0-9]* [0-9:.]* IP 198\.51\.100\.1\.\([0-9]*\) > 198\.51\.100\.2\.8080: TCP \[SYN\].*/\1/p' "$work/ports.out" | tr '\n' ' ')
+set -- $ports
+[ $# -eq 3 ] && [ "$2" -eq $(($1 + 1)) ] && [ "$3" -eq $(($1 + 2)) ] || fail "source ports not consecutive: '$ports'"
+! grep -q 'same ISN' "$work/ports.out" || fail "a probe seen as a retransmission: $(cat "$work/ports.out")"
+ina "$bin" send tcp 198.51.100.2 --dport 8080 --sport 40123 -c 2 --interval 0.05 --no-listen >"$work/port1.out" 2>&1 \
+	|| fail "--sport: $(cat "$work/port1.out")"
+[ "$(grep -c '198\.51\.100\.1\.40123 > ' "$work/port1.out")" -eq 2 ] || fail "--sport 40123 not kept: $(cat "$work/port1.out")"
+ok "a random source port goes up by one per packet; --sport stays"
+
 # 11. A flood from two threads, each on its own socket, sends exactly the
 #     count asked for, and the receiver counts them all: as Ethernet frames
 #     (the default for a flood to a neighbour whose MAC is known) and
