@@ -22,27 +22,35 @@ static uint32_t naive_sum(uint32_t sum, const uint8_t *p, size_t n)
 	return sum;
 }
 
+static void check_csum_len(size_t n, uint32_t *rng)
+{
+	/* Exactly n bytes on the heap: ASan catches a read past the window. */
+	uint8_t *b = malloc(n ? n : 1);
+	for (size_t i = 0; i < n; i++) {
+		*rng = *rng * 1103515245u + 12345u;
+		b[i] = (uint8_t)(*rng >> 16);
+	}
+	if (n % 7 == 0)
+		memset(b, 0xff, n);   /* worst case for carries */
+	struct rs_reader r = rs_reader_make(b, n);
+	for (uint32_t start = 0; start < 0x30000; start += 0xfff1) {
+		uint32_t want = naive_sum(start, b, n);
+		uint32_t got = rs_csum_add(start, &r);
+		assert_int_equal(rs_csum_fold(got), rs_csum_fold(want));
+	}
+	free(b);
+}
+
 static void test_csum_matches_rfc1071(void **state)
 {
 	(void)state;
 	uint32_t rng = 12345;
-	for (size_t n = 0; n < 600; n++) {
-		/* Exactly n bytes on the heap: ASan catches a read past the window. */
-		uint8_t *b = malloc(n ? n : 1);
-		for (size_t i = 0; i < n; i++) {
-			rng = rng * 1103515245u + 12345u;
-			b[i] = (uint8_t)(rng >> 16);
-		}
-		if (n % 7 == 0)
-			memset(b, 0xff, n);   /* worst case for carries */
-		struct rs_reader r = rs_reader_make(b, n);
-		for (uint32_t start = 0; start < 0x30000; start += 0xfff1) {
-			uint32_t want = naive_sum(start, b, n);
-			uint32_t got = rs_csum_add(start, &r);
-			assert_int_equal(rs_csum_fold(got), rs_csum_fold(want));
-		}
-		free(b);
-	}
+	for (size_t n = 0; n < 600; n++)
+		check_csum_len(n, &rng);
+	/* Segment-sized and jumbo windows, for the wide loops. */
+	static const size_t big[] = { 1447, 1448, 1449, 8999, 9000, 9001, 65533, 65535, 65536 };
+	for (size_t i = 0; i < sizeof(big) / sizeof(big[0]); i++)
+		check_csum_len(big[i], &rng);
 }
 
 static void test_csum_known_value(void **state)
