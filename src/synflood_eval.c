@@ -234,13 +234,19 @@ static void victim_tick(struct rs_synflood *d, uint32_t vi)
 
 /* ---- scans -------------------------------------------------------------- */
 
+/* Distinct ports, estimated by linear counting over the bitmap; never
+ * more than the SYNs that set it (the estimate can overshoot by a few). */
 static uint32_t scanner_ports(const struct sf_scanner *s)
 {
-	if (s->set_bits >= SF_SCAN_BITS)
-		return 65536;
-	double m = SF_SCAN_BITS, z = SF_SCAN_BITS - s->set_bits;
-	double n = -m * log(z / m);
-	return n > 65536 ? 65536 : (uint32_t)(n + 0.5);
+	uint32_t est;
+	if (s->set_bits >= SF_SCAN_BITS) {
+		est = 65536;
+	} else {
+		double m = SF_SCAN_BITS, z = SF_SCAN_BITS - s->set_bits;
+		double n = -m * log(z / m);
+		est = n > 65536 ? 65536 : (uint32_t)(n + 0.5);
+	}
+	return s->syns < est ? (uint32_t)s->syns : est;
 }
 
 static void scanner_emit(struct rs_synflood *d, uint32_t si, enum rs_alert_phase ph)
