@@ -77,7 +77,7 @@ static pid_t start_capture(const char *path, int *ready_fd)
 		_exit(1);
 	if (!rs_lab_enter(RS_LAB_SERVER_NS, err, sizeof(err)) ||
 	    !rs_live_open(&demo_live, &o, err, sizeof(err)) ||
-	    !rs_live_dump_open(&demo_live, path, err, sizeof(err)) ||
+	    !rs_live_dump_open(&demo_live, path, false, err, sizeof(err)) ||
 	    !rs_drop_privileges(NULL, err, sizeof(err))) {
 		fprintf(stderr, "rawshake lab demo: capture: %s\n", err);
 		_exit(1);

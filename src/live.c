@@ -1,8 +1,11 @@
 /* live.c: live capture through libpcap, feeding the shared view. */
+#include "config.h"
 #include "rawshake/live.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 bool rs_live_default_if(char *buf, size_t len, char *err, size_t errlen)
 {
@@ -105,8 +108,27 @@ bool rs_live_open(struct rs_live *lv, const struct rs_live_opts *o, char *err, s
 	return true;
 }
 
-bool rs_live_dump_open(struct rs_live *lv, const char *path, char *err, size_t errlen)
+bool rs_live_dump_open(struct rs_live *lv, const char *path, bool pcapng, char *err,
+		       size_t errlen)
 {
+	if (pcapng) {
+		bool out = strcmp(path, "-") == 0;
+		lv->ng_fp = out ? stdout : fopen(path, "wb");
+		if (!lv->ng_fp) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			return false;
+		}
+		if (!rs_pcapng_open(&lv->ng, lv->ng_fp, lv->dlt, (uint32_t)pcap_snapshot(lv->pcap),
+				    lv->ifname, "rawshake " PACKAGE_VERSION, lv->ts_digits == 9) ||
+		    !rs_pcapng_flush(&lv->ng)) {
+			snprintf(err, errlen, "%s: %s", path, strerror(lv->ng.errno_saved));
+			if (!out)
+				fclose(lv->ng_fp);
+			lv->ng_fp = NULL;
+			return false;
+		}
+		return true;
+	}
 	lv->dump = pcap_dump_open(lv->pcap, path);
 	if (!lv->dump) {
 		snprintf(err, errlen, "%s: %s", path, pcap_geterr(lv->pcap));
@@ -130,6 +152,8 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 		return;
 	if (c->lv->dump)
 		pcap_dump((u_char *)c->lv->dump, h, bytes);
+	else if (c->lv->ng_fp)
+		rs_pcapng_write(&c->lv->ng, h, bytes);
 	c->lv->seen++;
 	if (c->view && !rs_view_packet(c->view, c->lv->dlt, c->lv->ts_digits, h, bytes))
 		c->done = true;
@@ -159,6 +183,8 @@ bool rs_live_loop(struct rs_live *lv, struct rs_view *view, uint64_t count, char
 			rs_out_flush(view->out);
 		if (lv->dump && rc > 0)
 			pcap_dump_flush(lv->dump);
+		if (lv->ng_fp && rc > 0)
+			rs_pcapng_flush(&lv->ng);
 	}
 	return true;
 }
@@ -179,9 +205,29 @@ bool rs_live_stats(struct rs_live *lv, struct pcap_stat *st)
 void rs_live_close(struct rs_live *lv)
 {
 	if (lv->dump) {
-		pcap_dump_flush(lv->dump);
+		if (pcap_dump_flush(lv->dump) != 0 || ferror(pcap_dump_file(lv->dump)))
+			lv->dump_errno = errno ? errno : EIO;
 		pcap_dump_close(lv->dump);
 		lv->dump = NULL;
+	}
+	if (lv->ng_fp) {
+		struct pcap_stat ps;
+		struct rs_pcapng_stats st = { .delivered = lv->seen };
+		struct timespec now;
+		clock_gettime(CLOCK_REALTIME, &now);
+		st.ts_sec = (uint64_t)now.tv_sec;
+		st.ts_frac = lv->ts_digits == 9 ? (uint64_t)now.tv_nsec : (uint64_t)now.tv_nsec / 1000;
+		if (lv->pcap && pcap_stats(lv->pcap, &ps) == 0) {
+			st.received = ps.ps_recv;
+			st.dropped_os = ps.ps_drop;
+			st.dropped_if = ps.ps_ifdrop;
+		}
+		rs_pcapng_write_stats(&lv->ng, &st);
+		if (!rs_pcapng_flush(&lv->ng))
+			lv->dump_errno = lv->ng.errno_saved;
+		if (lv->ng_fp != stdout && fclose(lv->ng_fp) != 0 && !lv->dump_errno)
+			lv->dump_errno = errno ? errno : EIO;
+		lv->ng_fp = NULL;
 	}
 	if (lv->pcap) {
 		pcap_close(lv->pcap);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "rawshake/capfile.h"
+#include "rawshake/pcapng_writer.h"
 
 static void test_sniff_pcap_magic(void **state)
 {
@@ -120,6 +121,57 @@ static void test_reads_nano_file_with_nano_digits(void **state)
 	assert_int_equal(rs_capfile_next(&cf, &h, &data), RS_CAP_EOF);
 	rs_capfile_close(&cf);
 	unlink(path);
+}
+
+/* What the pcapng writer (sniff --pcapng) writes reads back through
+ * libpcap with every time, length and byte, at both resolutions, and
+ * the statistics block at the end is no obstacle. */
+static void test_pcapng_writer_round_trip(void **state)
+{
+	(void)state;
+	for (int nano = 0; nano <= 1; nano++) {
+		char tmpl[] = "/tmp/rs-ng-XXXXXX";
+		int fd = mkstemp(tmpl);
+		assert_true(fd >= 0);
+		FILE *fp = fdopen(fd, "wb");
+		struct rs_pcapng_writer w;
+		assert_true(rs_pcapng_open(&w, fp, DLT_EN10MB, 262144, "veth0", "rawshake test", nano));
+		uint8_t bytes[67];
+		for (size_t i = 0; i < sizeof(bytes); i++)
+			bytes[i] = (uint8_t)(i * 13 + 1);
+		/* lengths 67, 66, 65, 64: every padding of the packet data */
+		for (unsigned k = 0; k < 4; k++) {
+			struct pcap_pkthdr h = { .caplen = 67 - k, .len = 1500 + k };
+			h.ts.tv_sec = 1800000000 + k;
+			h.ts.tv_usec = nano ? 123456789 - k : 654321 - k;
+			assert_true(rs_pcapng_write(&w, &h, bytes + k));
+		}
+		struct rs_pcapng_stats st = { .ts_sec = 1800000009, .received = 5, .dropped_os = 1,
+					       .delivered = 4 };
+		assert_true(rs_pcapng_write_stats(&w, &st));
+		assert_true(rs_pcapng_flush(&w));
+		fclose(fp);
+
+		char err[512];
+		struct rs_capfile cf;
+		const struct pcap_pkthdr *h;
+		const uint8_t *data;
+		assert_true(rs_capfile_open(&cf, tmpl, err, sizeof(err)));
+		assert_int_equal(cf.dlt, DLT_EN10MB);
+		assert_int_equal(cf.ts_digits, nano ? 9 : 6);
+		for (unsigned k = 0; k < 4; k++) {
+			assert_int_equal(rs_capfile_next(&cf, &h, &data), RS_CAP_PACKET);
+			assert_int_equal(h->ts.tv_sec, 1800000000 + k);
+			/* rs_capfile_next() gives nanoseconds at both resolutions */
+			assert_int_equal(h->ts.tv_usec, nano ? 123456789 - k : (654321 - k) * 1000);
+			assert_int_equal(h->caplen, 67 - k);
+			assert_int_equal(h->len, 1500 + k);
+			assert_memory_equal(data, bytes + k, 67 - k);
+		}
+		assert_int_equal(rs_capfile_next(&cf, &h, &data), RS_CAP_EOF);
+		rs_capfile_close(&cf);
+		unlink(tmpl);
+	}
 }
 
 static void test_truncated_record(void **state)
@@ -441,6 +493,7 @@ int main(void)
 		cmocka_unit_test(test_mapped_file),
 		cmocka_unit_test(test_mapped_file_grows),
 		cmocka_unit_test(test_mapped_file_cut_short),
+		cmocka_unit_test(test_pcapng_writer_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

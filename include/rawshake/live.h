@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <pcap/pcap.h>
 
+#include "rawshake/pcapng_writer.h"
 #include "rawshake/view.h"
 
 struct rs_live_opts {
@@ -27,7 +28,10 @@ struct rs_live_opts {
 
 struct rs_live {
 	pcap_t *pcap;
-	pcap_dumper_t *dump;
+	pcap_dumper_t *dump;     /* -w as pcap ... */
+	FILE *ng_fp;             /* ... or as pcapng */
+	struct rs_pcapng_writer ng;
+	int dump_errno;          /* writing the file failed (set by rs_live_close) */
 	char ifname[64];
 	int dlt;
 	uint8_t ts_digits;
@@ -39,8 +43,10 @@ struct rs_live {
 bool rs_live_default_if(char *buf, size_t len, char *err, size_t errlen);
 
 bool rs_live_open(struct rs_live *lv, const struct rs_live_opts *o, char *err, size_t errlen);
-/* Opens a pcap file for every captured packet (before privileges are dropped). */
-bool rs_live_dump_open(struct rs_live *lv, const char *path, char *err, size_t errlen);
+/* Opens a file for every captured packet (before privileges are dropped):
+ * pcap, or pcapng as dumpcap writes it; "-" is standard output. */
+bool rs_live_dump_open(struct rs_live *lv, const char *path, bool pcapng, char *err,
+		       size_t errlen);
 
 /*
  * Captures until `count` packets were seen (0 = no limit), rs_live_stop()
@@ -56,7 +62,8 @@ void rs_live_stop(struct rs_live *lv);
 /* Received, dropped by the kernel, dropped by the interface. */
 bool rs_live_stats(struct rs_live *lv, struct pcap_stat *st);
 
-/* Flushes and closes the dump file and the handle. */
+/* Flushes and closes the dump file (a pcapng file ends with the capture
+ * statistics) and the handle; lv->dump_errno says whether writing failed. */
 void rs_live_close(struct rs_live *lv);
 
 #endif

@@ -19,7 +19,8 @@ static void sniff_usage(FILE *f)
 		"FILTER is a BPF expression in tcpdump syntax.\n"
 		"\n"
 		"  -i, --interface IFACE  interface ('any' for all); default: the first usable one\n"
-		"  -w, --write FILE       also write the packets to a pcap file\n"
+		"  -w, --write FILE       also write the packets to a pcap file ('-': standard output)\n"
+		"      --pcapng           write -w FILE as pcapng (as dumpcap does), with the statistics\n"
 		"  -B, --buffer-size KIB  kernel capture buffer in KiB\n"
 		"  -s, --snaplen N        bytes captured per packet (default 262144)\n"
 		"  -p, --no-promisc       do not put the interface in promiscuous mode\n"
@@ -48,6 +49,7 @@ static int sniff_run(int argc, char **argv)
 		{ "snaplen", required_argument, NULL, 's' },
 		{ "no-promisc", no_argument, NULL, 'p' },
 		{ "nano", no_argument, NULL, RS_OPT_FIRST_COMMAND_OPT },
+		{ "pcapng", no_argument, NULL, RS_OPT_FIRST_COMMAND_OPT + 1 },
 		{ "user", required_argument, NULL, 'Z' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -55,6 +57,7 @@ static int sniff_run(int argc, char **argv)
 	struct rs_view_opts vo = { .format = RS_FORMAT_TEXT };
 	struct rs_live_opts lo = { .promisc = true };
 	const char *wfile = NULL, *user = NULL;
+	bool pcapng = false;
 	unsigned long long n;
 	int c;
 
@@ -80,6 +83,7 @@ static int sniff_run(int argc, char **argv)
 			break;
 		case 'p': lo.promisc = false; break;
 		case RS_OPT_FIRST_COMMAND_OPT: lo.nano = true; break;
+		case RS_OPT_FIRST_COMMAND_OPT + 1: pcapng = true; break;
 		case 'Z': user = optarg; break;
 		case 'h':
 			sniff_usage(stdout);
@@ -88,6 +92,10 @@ static int sniff_run(int argc, char **argv)
 			sniff_usage(stderr);
 			return RS_EXIT_USAGE;
 		}
+	}
+	if (pcapng && !wfile) {
+		fprintf(stderr, "rawshake sniff: --pcapng: needs -w FILE\n");
+		return RS_EXIT_USAGE;
 	}
 	rs_cli_view_finalize(&vo);
 	char *filter = rs_cli_join_args(argc - optind, argv + optind);
@@ -101,7 +109,7 @@ static int sniff_run(int argc, char **argv)
 		free(filter);
 		return RS_EXIT_USAGE;
 	}
-	if (wfile && !rs_live_dump_open(&live, wfile, err, sizeof(err))) {
+	if (wfile && !rs_live_dump_open(&live, wfile, pcapng, err, sizeof(err))) {
 		fprintf(stderr, "rawshake sniff: %s\n", err);
 		rs_live_close(&live);
 		free(filter);
@@ -146,6 +154,10 @@ static int sniff_run(int argc, char **argv)
 	struct pcap_stat st;
 	bool have_stats = rs_live_stats(&live, &st);
 	rs_live_close(&live);
+	if (live.dump_errno) {
+		fprintf(stderr, "rawshake sniff: writing %s: %s\n", wfile, strerror(live.dump_errno));
+		status = RS_EXIT_PARTIAL;
+	}
 	fprintf(stderr, "%llu packets captured\n", (unsigned long long)live.seen);
 	if (have_stats)
 		fprintf(stderr, "%u packets received by filter\n%u packets dropped by kernel\n"

@@ -1,7 +1,7 @@
 #!/bin/sh
 # lab-sniff.sh: lab up/status/down leave nothing behind; sniff -w in the lab
 # server captures as nobody and leaves, after SIGINT, a pcap tcpdump reads
-# completely.  Needs root (network namespaces): skipped (77) otherwise.
+# completely, and after SIGTERM a pcapng (--pcapng) with its statistics.  Needs root (network namespaces): skipped (77) otherwise.
 set -eu
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
 command -v ip >/dev/null || { echo "FAIL: iproute2 (ip) is not installed"; exit 1; }
@@ -73,8 +73,66 @@ grep -qi "truncated\|error" "$work/td.err" && fail "tcpdump complains: $(cat "$w
 # And so does rawshake read, without privileges.
 "$bin" read -q "$work/cap.pcap" | grep -q "^$captured packets" || fail "read -q count differs"
 
+# The same as pcapng (--pcapng --nano), stopped with SIGTERM: tcpdump reads
+# every packet, and the blocks are a section header, the interface (name,
+# nanosecond resolution), one packet block per packet and the statistics.
+"$bin" lab exec server "$bin" sniff -i rslab0 -q --nano --pcapng -w "$work/cap.pcapng" tcp port 7 \
+	>"$work/sniff2.out" 2>"$work/sniff2.err" &
+spid=$!
+i=0
+while ! grep -q listening "$work/sniff2.err" 2>/dev/null; do
+	i=$((i + 1)); [ $i -lt 100 ] || fail "sniff --pcapng did not start: $(cat "$work/sniff2.err")"
+	sleep 0.05
+done
+"$bin" lab exec client python3 -c '
+import socket
+s = socket.create_connection(("192.0.2.20", 7), timeout=5)
+s.sendall(b"ping\n"); s.recv(100); s.close()
+'
+sleep 0.3
+kill -TERM "$spid"
+wait "$spid" || fail "sniff --pcapng exited with status $? after SIGTERM"
+spid=
+captured=$(sed -n 's/^\([0-9]*\) packets captured$/\1/p' "$work/sniff2.err")
+[ "$captured" -ge 8 ] || fail "pcapng: only $captured packets captured"
+n=$(tcpdump -n -r "$work/cap.pcapng" 2>"$work/td2.err" | wc -l)
+[ "$n" -eq "$captured" ] || fail "tcpdump read $n packets of $captured from the pcapng: $(cat "$work/td2.err")"
+"$bin" read -q "$work/cap.pcapng" | grep -q "^$captured packets" || fail "read -q count differs (pcapng)"
+python3 - "$work/cap.pcapng" "$captured" <<'PY' || fail "pcapng blocks"
+import struct, sys
+data = open(sys.argv[1], "rb").read()
+want = int(sys.argv[2])
+off, kinds, opts = 0, [], {}
+while off < len(data):
+    btype, blen = struct.unpack_from("<II", data, off)
+    assert blen % 4 == 0 and blen >= 12, (off, blen)
+    assert struct.unpack_from("<I", data, off + blen - 4)[0] == blen, "trailing length"
+    kinds.append(btype)
+    body = data[off + 8:off + blen - 4]
+    start = {0x0A0D0D0A: 16, 1: 8, 5: 12}.get(btype)
+    if start is not None:
+        o = start
+        while o + 4 <= len(body):
+            code, ln = struct.unpack_from("<HH", body, o)
+            if code == 0:
+                break
+            opts[(btype, code)] = body[o + 4:o + 4 + ln]
+            o += 4 + ln + (-ln) % 4
+    off += blen
+assert off == len(data)
+assert kinds[0] == 0x0A0D0D0A and kinds[1] == 1 and kinds[-1] == 5, kinds[:2] + kinds[-1:]
+assert kinds.count(6) == want, (kinds.count(6), want)
+assert opts[(1, 2)] == b"rslab0", opts.get((1, 2))
+assert opts[(1, 9)] == b"\x09", opts.get((1, 9))
+assert opts[(0x0A0D0D0A, 4)].startswith(b"rawshake "), opts.get((0x0A0D0D0A, 4))
+assert struct.unpack("<Q", opts[(5, 8)])[0] == want, "isb_usrdeliv"
+assert struct.unpack("<Q", opts[(5, 4)])[0] >= want, "isb_ifrecv"
+PY
+st=0; "$bin" sniff --pcapng >"$work/e" 2>&1 || st=$?
+[ $st -eq 2 ] && grep -q -- "--pcapng: needs -w" "$work/e" || fail "--pcapng without -w: status $st, $(cat "$work/e")"
+
 "$bin" lab down >/dev/null
 "$bin" lab status >/dev/null && fail "status says up after down"
 ip netns list | grep -q rslab- && fail "a lab namespace is left: $(ip netns list)"
 [ ! -e /run/rawshake-lab/serve.pid ] || fail "the service pid file is left"
-echo "lab-sniff: 1 passed, 0 failed"
+echo "lab-sniff: 2 passed, 0 failed"

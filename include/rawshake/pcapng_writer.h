@@ -1,0 +1,43 @@
+/*
+ * pcapng_writer.h: writes a pcapng file (one section, one interface), as
+ * dumpcap does by default: a Section Header Block naming rawshake, an
+ * Interface Description Block with the link type, snap length, name and
+ * timestamp resolution, one Enhanced Packet Block per packet and, at the
+ * end, an Interface Statistics Block with the capture counters.
+ * libpcap 1.10 reads pcapng but cannot write it.  Byte order: the host's
+ * (the Section Header Block's magic says which).
+ */
+#ifndef RAWSHAKE_PCAPNG_WRITER_H
+#define RAWSHAKE_PCAPNG_WRITER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <pcap/pcap.h>
+
+struct rs_pcapng_writer {
+	FILE *fp;
+	bool nano;       /* ts.tv_usec holds nanoseconds; if_tsresol 9 */
+	bool failed;     /* a write failed: errno_saved says why */
+	int errno_saved;
+};
+
+struct rs_pcapng_stats {
+	uint64_t ts_sec, ts_frac;       /* when they were taken (frac in the file's unit) */
+	uint64_t received;              /* isb_ifrecv */
+	uint64_t dropped_os;            /* isb_osdrop: the kernel's buffer was full */
+	uint64_t dropped_if;            /* isb_ifdrop: the interface dropped them */
+	uint64_t delivered;             /* isb_usrdeliv: written to this file */
+};
+
+/* Writes the section and interface headers to fp (open for writing).
+ * appl may be NULL; ifname may be NULL. */
+bool rs_pcapng_open(struct rs_pcapng_writer *w, FILE *fp, int linktype, uint32_t snaplen,
+		    const char *ifname, const char *appl, bool nano);
+/* One packet: h->caplen bytes of `bytes`, h->len on the wire. */
+bool rs_pcapng_write(struct rs_pcapng_writer *w, const struct pcap_pkthdr *h,
+		     const uint8_t *bytes);
+bool rs_pcapng_write_stats(struct rs_pcapng_writer *w, const struct rs_pcapng_stats *st);
+bool rs_pcapng_flush(struct rs_pcapng_writer *w);
+
+#endif

@@ -1,0 +1,172 @@
+/* pcapng_writer.c: Section Header, Interface Description, Enhanced Packet
+ * and Interface Statistics blocks (draft-ietf-opsawg-pcapng), host byte order. */
+#include "rawshake/pcapng_writer.h"
+
+#include <errno.h>
+#include <string.h>
+
+#define BT_SHB 0x0A0D0D0Au
+#define BT_IDB 0x00000001u
+#define BT_ISB 0x00000005u
+#define BT_EPB 0x00000006u
+#define BYTE_ORDER_MAGIC 0x1A2B3C4Du
+
+#define OPT_ENDOFOPT 0
+#define OPT_SHB_USERAPPL 4
+#define OPT_IF_NAME 2
+#define OPT_IF_TSRESOL 9
+#define OPT_ISB_IFRECV 4
+#define OPT_ISB_IFDROP 5
+#define OPT_ISB_OSDROP 7
+#define OPT_ISB_USRDELIV 8
+
+/* Options and names are short: a header block never needs more. */
+#define HDR_MAX 512
+
+struct blk {
+	uint8_t b[HDR_MAX];
+	size_t n;
+};
+
+static void put(struct blk *k, const void *p, size_t n)
+{
+	if (k->n + n <= sizeof(k->b)) {
+		memcpy(k->b + k->n, p, n);
+		k->n += n;
+	}
+}
+
+static void put32(struct blk *k, uint32_t v)
+{
+	put(k, &v, 4);
+}
+
+static void put16(struct blk *k, uint16_t v)
+{
+	put(k, &v, 2);
+}
+
+static void pad4(struct blk *k)
+{
+	static const uint8_t zero[3];
+	put(k, zero, (4 - k->n % 4) % 4);
+}
+
+/* One option: code, length, value padded to 32 bits. */
+static void opt(struct blk *k, uint16_t code, const void *v, uint16_t len)
+{
+	put16(k, code);
+	put16(k, len);
+	put(k, v, len);
+	pad4(k);
+}
+
+static void opt_u64(struct blk *k, uint16_t code, uint64_t v)
+{
+	opt(k, code, &v, sizeof(v));
+}
+
+static void opt_str(struct blk *k, uint16_t code, const char *s)
+{
+	size_t n = strlen(s);
+	if (n > 255)
+		n = 255;
+	opt(k, code, s, (uint16_t)n);
+}
+
+static void opt_end(struct blk *k)
+{
+	put16(k, OPT_ENDOFOPT);
+	put16(k, 0);
+}
+
+static bool out(struct rs_pcapng_writer *w, const void *p, size_t n)
+{
+	if (w->failed)
+		return false;
+	if (n && fwrite(p, 1, n, w->fp) != n) {
+		w->failed = true;
+		w->errno_saved = errno ? errno : EIO;
+		return false;
+	}
+	return true;
+}
+
+/* Block type, total length, body, total length again. */
+static bool block(struct rs_pcapng_writer *w, uint32_t type, const struct blk *body)
+{
+	uint32_t total = (uint32_t)(body->n + 12);
+	return out(w, &type, 4) && out(w, &total, 4) && out(w, body->b, body->n) &&
+	       out(w, &total, 4);
+}
+
+bool rs_pcapng_open(struct rs_pcapng_writer *w, FILE *fp, int linktype, uint32_t snaplen,
+		    const char *ifname, const char *appl, bool nano)
+{
+	memset(w, 0, sizeof(*w));
+	w->fp = fp;
+	w->nano = nano;
+
+	struct blk shb = { .n = 0 };
+	put32(&shb, BYTE_ORDER_MAGIC);
+	put16(&shb, 1);   /* major version */
+	put16(&shb, 0);   /* minor version */
+	put32(&shb, 0xffffffffu);   /* section length: not given */
+	put32(&shb, 0xffffffffu);
+	if (appl)
+		opt_str(&shb, OPT_SHB_USERAPPL, appl);
+	opt_end(&shb);
+
+	struct blk idb = { .n = 0 };
+	put16(&idb, (uint16_t)linktype);
+	put16(&idb, 0);
+	put32(&idb, snaplen);
+	if (ifname)
+		opt_str(&idb, OPT_IF_NAME, ifname);
+	if (nano) {
+		uint8_t resol = 9;   /* 10^-9 s; without the option, 10^-6 */
+		opt(&idb, OPT_IF_TSRESOL, &resol, 1);
+	}
+	opt_end(&idb);
+	return block(w, BT_SHB, &shb) && block(w, BT_IDB, &idb);
+}
+
+bool rs_pcapng_write(struct rs_pcapng_writer *w, const struct pcap_pkthdr *h,
+		     const uint8_t *bytes)
+{
+	uint64_t ts = (uint64_t)h->ts.tv_sec * (w->nano ? 1000000000u : 1000000u) +
+		      (uint64_t)h->ts.tv_usec;
+	uint32_t pad = (4 - h->caplen % 4) % 4;
+	uint32_t total = 32 + h->caplen + pad;
+	uint32_t head[7] = {
+		BT_EPB, total, 0 /* interface 0 */, (uint32_t)(ts >> 32), (uint32_t)ts,
+		h->caplen, h->len,
+	};
+	static const uint8_t zero[3];
+	return out(w, head, sizeof(head)) && out(w, bytes, h->caplen) && out(w, zero, pad) &&
+	       out(w, &total, 4);
+}
+
+bool rs_pcapng_write_stats(struct rs_pcapng_writer *w, const struct rs_pcapng_stats *st)
+{
+	uint64_t ts = st->ts_sec * (w->nano ? 1000000000u : 1000000u) + st->ts_frac;
+	struct blk isb = { .n = 0 };
+	put32(&isb, 0);   /* interface 0 */
+	put32(&isb, (uint32_t)(ts >> 32));
+	put32(&isb, (uint32_t)ts);
+	opt_u64(&isb, OPT_ISB_IFRECV, st->received);
+	opt_u64(&isb, OPT_ISB_IFDROP, st->dropped_if);
+	opt_u64(&isb, OPT_ISB_OSDROP, st->dropped_os);
+	opt_u64(&isb, OPT_ISB_USRDELIV, st->delivered);
+	opt_end(&isb);
+	return block(w, BT_ISB, &isb);
+}
+
+bool rs_pcapng_flush(struct rs_pcapng_writer *w)
+{
+	if (!w->failed && fflush(w->fp) != 0) {
+		w->failed = true;
+		w->errno_saved = errno ? errno : EIO;
+	}
+	return !w->failed;
+}
