@@ -29,15 +29,22 @@ routes=$("$bin" lab exec client ip -4 route show | grep -v '^192\.0\.2\.0/24 ' |
 [ -z "$routes" ] || fail "unexpected IPv4 routes in the client: $routes"
 "$bin" lab exec client ip -6 route show | grep -q default && fail "IPv6 default route in the client"
 
+# start_sniff TAG ARGS...: sniff in the lab server, output to $work/TAG.out
+# and .err; sets spid once it says it is listening.
+start_sniff() {
+	tag=$1
+	shift
+	"$bin" lab exec server "$bin" sniff -i rslab0 "$@" >"$work/$tag.out" 2>"$work/$tag.err" &
+	spid=$!
+	i=0
+	while ! grep -q listening "$work/$tag.err" 2>/dev/null; do
+		i=$((i + 1)); [ $i -lt 100 ] || fail "sniff $*: did not start: $(cat "$work/$tag.err")"
+		sleep 0.05
+	done
+}
+
 # sniff in the server host, as root at start: it must drop to nobody.
-"$bin" lab exec server "$bin" sniff -i rslab0 -w "$work/cap.pcap" tcp port 80 \
-	>"$work/sniff.out" 2>"$work/sniff.err" &
-spid=$!
-i=0
-while ! grep -q listening "$work/sniff.err" 2>/dev/null; do
-	i=$((i + 1)); [ $i -lt 100 ] || fail "sniff did not start: $(cat "$work/sniff.err")"
-	sleep 0.05
-done
+start_sniff sniff -w "$work/cap.pcap" tcp port 80
 uid=$(awk '/^Uid:/ {print $2, $3, $4, $5}' "/proc/$spid/status")
 [ "$uid" = "65534 65534 65534 65534" ] || fail "sniff still runs with uids '$uid' (want nobody)"
 
@@ -76,14 +83,7 @@ grep -qi "truncated\|error" "$work/td.err" && fail "tcpdump complains: $(cat "$w
 # The same as pcapng (--pcapng --nano), stopped with SIGTERM: tcpdump reads
 # every packet, and the blocks are a section header, the interface (name,
 # nanosecond resolution), one packet block per packet and the statistics.
-"$bin" lab exec server "$bin" sniff -i rslab0 -q --nano --pcapng -w "$work/cap.pcapng" tcp port 7 \
-	>"$work/sniff2.out" 2>"$work/sniff2.err" &
-spid=$!
-i=0
-while ! grep -q listening "$work/sniff2.err" 2>/dev/null; do
-	i=$((i + 1)); [ $i -lt 100 ] || fail "sniff --pcapng did not start: $(cat "$work/sniff2.err")"
-	sleep 0.05
-done
+start_sniff sniff2 -q --nano --pcapng -w "$work/cap.pcapng" tcp port 7
 "$bin" lab exec client python3 -c '
 import socket
 s = socket.create_connection(("192.0.2.20", 7), timeout=5)
