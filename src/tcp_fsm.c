@@ -16,17 +16,17 @@ static bool has(const struct rs_fsm_seg *s, uint8_t f)
 	return (s->flags & f) != 0;
 }
 
-/* A SYN after the handshake: the peer did not get our SYN-ACK's ACK, or
- * a late copy of the SYN.  No state changes. */
-static void late_syn(const struct rs_fsm_seg *s, struct rs_fsm_result *r)
+/* The sender's SYN (or SYN-ACK) again: a retransmission when it carries
+ * the same ISN; with another ISN it is a new start, which the tracker
+ * marks (RS_AN_NEW_ISN), not a retransmission.  After the handshake it
+ * is a late copy, or the peer did not get our ACK of its SYN-ACK; no
+ * state changes but the caller's. */
+static void syn_again(const struct rs_fsm_seg *s, struct rs_fsm_result *r)
 {
-	if (has(s, RS_TH_ACK)) {
-		r->kind = RS_EV_SYN_ACK;
-		r->analysis |= RS_AN_SYNACK_RETRANS;
-	} else {
-		r->kind = RS_EV_SYN;
-		r->analysis |= RS_AN_SYN_RETRANS;
-	}
+	bool ack = has(s, RS_TH_ACK);
+	r->kind = ack ? RS_EV_SYN_ACK : RS_EV_SYN;
+	if (!s->new_isn)
+		r->analysis |= ack ? RS_AN_SYNACK_RETRANS : RS_AN_SYN_RETRANS;
 }
 
 static void plain(const struct rs_fsm_seg *s, struct rs_fsm_result *r)
@@ -69,8 +69,7 @@ static void st_syn_sent(enum rs_tcp_state rcv, const struct rs_fsm_seg *s, struc
 {
 	(void)rcv;
 	if (has(s, RS_TH_SYN) && !has(s, RS_TH_ACK)) {
-		r->kind = RS_EV_SYN;
-		r->analysis |= RS_AN_SYN_RETRANS;
+		syn_again(s, r);
 	} else if (has(s, RS_TH_SYN)) {
 		if (!s->acks_peer_syn) {
 			plain(s, r);
@@ -94,12 +93,8 @@ static void st_syn_sent(enum rs_tcp_state rcv, const struct rs_fsm_seg *s, struc
 
 static void st_syn_received(enum rs_tcp_state rcv, const struct rs_fsm_seg *s, struct rs_fsm_result *r)
 {
-	if (has(s, RS_TH_SYN) && has(s, RS_TH_ACK)) {
-		r->kind = RS_EV_SYN_ACK;
-		r->analysis |= RS_AN_SYNACK_RETRANS;
-	} else if (has(s, RS_TH_SYN)) {
-		r->kind = RS_EV_SYN;
-		r->analysis |= RS_AN_SYN_RETRANS;
+	if (has(s, RS_TH_SYN)) {
+		syn_again(s, r);
 	} else {
 		/* Sending without SYN means its SYN was acknowledged (the ACK
 		 * may have escaped the capture): it is established. */
@@ -112,7 +107,7 @@ static void st_established(enum rs_tcp_state rcv, const struct rs_fsm_seg *s, st
 {
 	(void)rcv;
 	if (has(s, RS_TH_SYN)) {
-		late_syn(s, r);
+		syn_again(s, r);
 		/* A passive opener resends its SYN-ACK only while it is still
 		 * in SYN_RECEIVED: the ACK that passed the capture point never
 		 * reached it. */
@@ -143,7 +138,7 @@ static void st_close_wait(enum rs_tcp_state rcv, const struct rs_fsm_seg *s, str
 {
 	(void)rcv;
 	if (has(s, RS_TH_SYN)) {
-		late_syn(s, r);
+		syn_again(s, r);
 	} else if (has(s, RS_TH_FIN)) {
 		r->snd = RS_TCP_LAST_ACK;
 		r->kind = RS_EV_SECOND_FIN;
@@ -158,7 +153,7 @@ static void st_fin_wait_1(enum rs_tcp_state rcv, const struct rs_fsm_seg *s, str
 {
 	(void)rcv;
 	if (has(s, RS_TH_SYN)) {
-		late_syn(s, r);
+		syn_again(s, r);
 		return;
 	}
 	if (s->acks_peer_fin) {
@@ -179,7 +174,7 @@ static void st_fin_wait_2(enum rs_tcp_state rcv, const struct rs_fsm_seg *s, str
 {
 	(void)rcv;
 	if (has(s, RS_TH_SYN)) {
-		late_syn(s, r);
+		syn_again(s, r);
 	} else if (s->acks_peer_fin) {
 		r->snd = RS_TCP_TIME_WAIT;
 		r->kind = has(s, RS_TH_FIN) ? RS_EV_FIN : RS_EV_FINAL_ACK;
@@ -194,7 +189,7 @@ static void st_closing(enum rs_tcp_state rcv, const struct rs_fsm_seg *s, struct
 {
 	(void)rcv;
 	if (has(s, RS_TH_SYN))
-		late_syn(s, r);
+		syn_again(s, r);
 	else if (has(s, RS_TH_FIN))
 		r->kind = RS_EV_FIN;
 	else
@@ -205,7 +200,7 @@ static void st_last_ack(enum rs_tcp_state rcv, const struct rs_fsm_seg *s, struc
 {
 	(void)rcv;
 	if (has(s, RS_TH_SYN))
-		late_syn(s, r);
+		syn_again(s, r);
 	else if (has(s, RS_TH_FIN))
 		r->kind = RS_EV_SECOND_FIN;
 	else
@@ -216,7 +211,7 @@ static void st_time_wait(enum rs_tcp_state rcv, const struct rs_fsm_seg *s, stru
 {
 	(void)rcv;
 	if (has(s, RS_TH_SYN))
-		late_syn(s, r);
+		syn_again(s, r);
 	else if (has(s, RS_TH_FIN))
 		r->kind = RS_EV_FIN;
 	else if (has(s, RS_TH_ACK) && !s->len)

@@ -27,6 +27,7 @@ struct rs_fsm_seg {
 	bool own_fin_acked;     /* the peer already acknowledged this end's FIN */
 	bool rst_in_window;     /* for RST: the receiver would accept it */
 	bool rcv_passive;       /* the receiver's SYN was a SYN-ACK: it came from LISTEN */
+	bool new_isn;           /* a SYN again, with another ISN than the sender's first */
 };
 
 struct rs_fsm_result {

@@ -488,6 +488,7 @@ const struct rs_tcp_event *rs_tracker_update(struct rs_tracker *t, const struct 
 		.own_fin_acked = e->fin_seen && p->ack_seen && sdiff(p->max_ack, e->fin_seq + 1) >= 0,
 		.rst_in_window = rst_ok,
 		.rcv_passive = p->passive,
+		.new_isn = (ev->analysis & RS_AN_NEW_ISN) != 0,
 	};
 	struct rs_fsm_result r;
 	rs_tcp_fsm_step((enum rs_tcp_state)e->state, (enum rs_tcp_state)p->state, &seg, &r);
@@ -495,8 +496,6 @@ const struct rs_tcp_event *rs_tracker_update(struct rs_tracker *t, const struct 
 	p->state = (uint8_t)r.rcv;
 	ev->kind = r.kind;
 	ev->analysis |= r.analysis;
-	if (ev->analysis & RS_AN_NEW_ISN)   /* a new ISN is no retransmission */
-		ev->analysis &= ~(uint32_t)(RS_AN_SYN_RETRANS | RS_AN_SYNACK_RETRANS);
 
 	if ((tcp->flags & RS_TH_FIN) && !(tcp->flags & RS_TH_RST) && !e->fin_seen) {
 		e->fin_seen = true;

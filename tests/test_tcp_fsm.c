@@ -16,7 +16,7 @@
 #define P RS_TH_PSH
 
 /* Facts about the segment, as bits, to keep the table narrow. */
-enum { ASYN = 1, AFIN = 2, PFIN = 4, OSYN = 8, OFIN = 16, INWIN = 32, PASV = 64 };
+enum { ASYN = 1, AFIN = 2, PFIN = 4, OSYN = 8, OFIN = 16, INWIN = 32, PASV = 64, NEWISN = 128 };
 
 struct row {
 	const char *name;
@@ -52,6 +52,10 @@ static const struct row rows[] = {
 	{ "SYN-ACK retransmission", SR, SS, S | A, 0, ASYN, SR, SS, RS_EV_SYN_ACK, RS_AN_SYNACK_RETRANS },
 	{ "SYN-ACK again after handshake: the ACK never arrived", ES, ES, S | A, 0, ASYN, SR, ES, RS_EV_SYN_ACK, RS_AN_SYNACK_RETRANS },
 	{ "SYN again after handshake", ES, ES, S, 0, 0, ES, ES, RS_EV_SYN, RS_AN_SYN_RETRANS },
+	/* The same again with another ISN: a new start, no retransmission. */
+	{ "SYN-ACK again, new ISN", SR, SS, S | A, 0, ASYN | NEWISN, SR, SS, RS_EV_SYN_ACK, 0 },
+	{ "SYN again, new ISN", SS, LI, S, 0, NEWISN, SS, LI, RS_EV_SYN, 0 },
+	{ "SYN-ACK again after handshake, new ISN", ES, ES, S | A, 0, ASYN | NEWISN, SR, ES, RS_EV_SYN_ACK, 0 },
 	/* Simultaneous open: SYN, SYN, SYN-ACK, SYN-ACK. */
 	{ "simopen: second SYN", LI, SS, S, 0, 0, SS, SS, RS_EV_SIMOPEN_SYN, 0 },
 	{ "simopen: second SYN, closed peer", CL, SS, S, 0, 0, SS, SS, RS_EV_SIMOPEN_SYN, 0 },
@@ -114,6 +118,7 @@ static void test_table(void **state)
 			.own_fin_acked = (w->facts & OFIN) != 0,
 			.rst_in_window = (w->facts & INWIN) != 0,
 			.rcv_passive = (w->facts & PASV) != 0,
+			.new_isn = (w->facts & NEWISN) != 0,
 		};
 		struct rs_fsm_result r;
 		rs_tcp_fsm_step(w->snd, w->rcv, &s, &r);
