@@ -213,11 +213,8 @@ void rs_live_close(struct rs_live *lv)
 	if (lv->ng_fp) {
 		struct pcap_stat ps;
 		struct rs_pcapng_stats st = { .delivered = lv->seen };
-		struct timespec now;
-		clock_gettime(CLOCK_REALTIME, &now);
-		st.ts_sec = (uint64_t)now.tv_sec;
-		st.ts_frac = lv->ts_digits == 9 ? (uint64_t)now.tv_nsec : (uint64_t)now.tv_nsec / 1000;
-		if (lv->pcap && pcap_stats(lv->pcap, &ps) == 0) {
+		clock_gettime(CLOCK_REALTIME, &st.taken);
+		if (rs_live_stats(lv, &ps)) {
 			st.received = ps.ps_recv;
 			st.dropped_os = ps.ps_drop;
 			st.dropped_if = ps.ps_ifdrop;

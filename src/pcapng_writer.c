@@ -131,11 +131,16 @@ bool rs_pcapng_open(struct rs_pcapng_writer *w, FILE *fp, int linktype, uint32_t
 	return block(w, BT_SHB, &shb) && block(w, BT_IDB, &idb);
 }
 
+/* A time in the file's unit (if_tsresol): frac is in that unit already. */
+static uint64_t ticks(const struct rs_pcapng_writer *w, uint64_t sec, uint64_t frac)
+{
+	return sec * (w->nano ? 1000000000u : 1000000u) + frac;
+}
+
 bool rs_pcapng_write(struct rs_pcapng_writer *w, const struct pcap_pkthdr *h,
 		     const uint8_t *bytes)
 {
-	uint64_t ts = (uint64_t)h->ts.tv_sec * (w->nano ? 1000000000u : 1000000u) +
-		      (uint64_t)h->ts.tv_usec;
+	uint64_t ts = ticks(w, (uint64_t)h->ts.tv_sec, (uint64_t)h->ts.tv_usec);
 	uint32_t pad = (4 - h->caplen % 4) % 4;
 	uint32_t total = 32 + h->caplen + pad;
 	uint32_t head[7] = {
@@ -149,7 +154,8 @@ bool rs_pcapng_write(struct rs_pcapng_writer *w, const struct pcap_pkthdr *h,
 
 bool rs_pcapng_write_stats(struct rs_pcapng_writer *w, const struct rs_pcapng_stats *st)
 {
-	uint64_t ts = st->ts_sec * (w->nano ? 1000000000u : 1000000u) + st->ts_frac;
+	uint64_t ns = (uint64_t)st->taken.tv_nsec;
+	uint64_t ts = ticks(w, (uint64_t)st->taken.tv_sec, w->nano ? ns : ns / 1000);
 	struct blk isb = { .n = 0 };
 	put32(&isb, 0);   /* interface 0 */
 	put32(&isb, (uint32_t)(ts >> 32));

@@ -146,7 +146,7 @@ static void test_pcapng_writer_round_trip(void **state)
 			h.ts.tv_usec = nano ? 123456789 - k : 654321 - k;
 			assert_true(rs_pcapng_write(&w, &h, bytes + k));
 		}
-		struct rs_pcapng_stats st = { .ts_sec = 1800000009, .received = 5, .dropped_os = 1,
+		struct rs_pcapng_stats st = { .taken = { 1800000009, 0 }, .received = 5, .dropped_os = 1,
 					       .delivered = 4 };
 		assert_true(rs_pcapng_write_stats(&w, &st));
 		assert_true(rs_pcapng_flush(&w));

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 #include <pcap/pcap.h>
 
 struct rs_pcapng_writer {
@@ -23,7 +24,7 @@ struct rs_pcapng_writer {
 };
 
 struct rs_pcapng_stats {
-	uint64_t ts_sec, ts_frac;       /* when they were taken (frac in the file's unit) */
+	struct timespec taken;          /* when they were taken */
 	uint64_t received;              /* isb_ifrecv */
 	uint64_t dropped_os;            /* isb_osdrop: the kernel's buffer was full */
 	uint64_t dropped_if;            /* isb_ifdrop: the interface dropped them */
