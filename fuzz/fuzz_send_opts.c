@@ -262,7 +262,8 @@ static void build(struct state *st)
 			CHECK(pkt.tcp.seq == s->seq && pkt.tcp.ack == s->ack);
 			CHECK(pkt.tcp.flags == s->flags && pkt.tcp.win == s->win);
 			CHECK(pkt.tcp.payload_len == s->payload_len);
-			CHECK(!pkt.tcp.csum_checked || pkt.tcp.csum_ok == !s->bad_csum);
+			CHECK(pkt.tcp.csum_status == RS_CSUM_UNCHECKED ||
+			      (pkt.tcp.csum_status == RS_CSUM_OK) == !s->bad_csum);
 		}
 
 		struct rs_craft_layout lay;
@@ -279,8 +280,8 @@ static void build(struct state *st)
 		/* Patching keeps every checksum right (RFC 1624). */
 		if (!s->bad_ip_csum && s->v == 4)
 			CHECK(pkt.ip.csum_ok);
-		if (!s->bad_csum && first && pkt.l4 == RS_LAYER_TCP && pkt.tcp.csum_checked)
-			CHECK(pkt.tcp.csum_ok);
+		if (!s->bad_csum && first && pkt.l4 == RS_LAYER_TCP && pkt.tcp.csum_status != RS_CSUM_UNCHECKED)
+			CHECK(pkt.tcp.csum_status == RS_CSUM_OK);
 
 		if (s->v == 4 && st->mtu) {
 			size_t lens[64];

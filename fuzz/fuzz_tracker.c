@@ -174,8 +174,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		tcp->payload_len = be16(r + 6);
 		tcp->win = be16(r + 8);
-		tcp->csum_checked = (r[5] & 2) != 0;
-		tcp->csum_ok = (r[5] & 4) != 0;
+		tcp->csum_status = !(r[5] & 2) ? RS_CSUM_UNCHECKED :
+				   (r[5] & 4)	 ? RS_CSUM_OK :
+				   (r[5] & 1)	 ? RS_CSUM_OFFLOAD : RS_CSUM_BAD;
 		tcp->hdr_len = 20;
 		if (r[0] & 0x10) {
 			tcp->has_mss = true;
@@ -214,7 +215,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		pkt.payload = payload;
 		pkt.caplen = pkt.ip.hdr_len + tcp->hdr_len + pkt.payload_caplen;
 		pkt.ip.len_short = pkt.caplen < pkt.len;
-		tcp->csum_checked = tcp->csum_checked && !pkt.ip.len_short;
+		if (pkt.ip.len_short)
+			tcp->csum_status = RS_CSUM_UNCHECKED;
 
 		const struct rs_tcp_event *ev = rs_tracker_update(t, &pkt);
 		if (!ev || ev->conn_id == 0 || ev->kind >= RS_EV_KIND_COUNT ||

@@ -20,6 +20,31 @@ const char *rs_status_str(enum rs_status s)
 	return "unknown";
 }
 
+static const char *const csum_names[] = {
+	[RS_CSUM_UNCHECKED] = "unchecked",
+	[RS_CSUM_OK] = "ok",
+	[RS_CSUM_BAD] = "bad",
+	[RS_CSUM_OFFLOAD] = "offload",
+	[RS_CSUM_NONE] = "none",
+};
+
+const char *rs_csum_str(enum rs_csum c)
+{
+	if ((size_t)c < sizeof(csum_names) / sizeof(csum_names[0]) && csum_names[c])
+		return csum_names[c];
+	return "unknown";
+}
+
+const char *rs_pkt_dir_str(enum rs_pkt_dir d)
+{
+	switch (d) {
+	case RS_PKT_DIR_IN: return "in";
+	case RS_PKT_DIR_OUT: return "out";
+	case RS_PKT_DIR_UNKNOWN: break;
+	}
+	return "unknown";
+}
+
 static const char *const layer_names[] = {
 	[RS_LAYER_NONE] = "none",
 	[RS_LAYER_LINK] = "link",
@@ -84,8 +109,10 @@ void rs_packet_reset(struct rs_packet *pkt)
 	uint32_t ts_frac = pkt->ts_frac;
 	uint8_t ts_digits = pkt->ts_digits;
 	uint32_t caplen = pkt->caplen, len = pkt->len;
+	struct rs_pkt_meta meta = pkt->meta;
 
 	memset(pkt, 0, sizeof(*pkt));
+	pkt->meta = meta;
 	pkt->frame = frame;
 	pkt->ts_sec = ts_sec;
 	pkt->ts_frac = ts_frac;
@@ -120,8 +147,16 @@ enum rs_status rs_fail_short(struct rs_packet *pkt, enum rs_layer layer, size_t 
 enum rs_status rs_decode(int dlt, const uint8_t *p, size_t caplen, size_t wirelen,
 			 struct rs_packet *pkt)
 {
+	return rs_decode_meta(dlt, p, caplen, wirelen, NULL, pkt);
+}
+
+enum rs_status rs_decode_meta(int dlt, const uint8_t *p, size_t caplen, size_t wirelen,
+			      const struct rs_pkt_meta *meta, struct rs_packet *pkt)
+{
+	static const struct rs_pkt_meta no_meta;
 	struct rs_reader r = rs_reader_make(p, p ? caplen : 0);
 
+	pkt->meta = meta ? *meta : no_meta;
 	rs_packet_reset(pkt);
 	pkt->caplen = (uint32_t)(caplen > UINT32_MAX ? UINT32_MAX : caplen);
 	pkt->len = (uint32_t)(wirelen > UINT32_MAX ? UINT32_MAX : wirelen);
@@ -180,12 +215,22 @@ uint32_t rs_pseudo_sum(const struct rs_packet *pkt, const struct rs_l3info *l3, 
 	return rs_csum_add(0, &r);
 }
 
-bool rs_l4_csum_ok(const struct rs_packet *pkt, const struct rs_l3info *l3, uint8_t proto,
-		   const struct rs_reader *r)
+enum rs_csum rs_l4_csum_status(const struct rs_packet *pkt, const struct rs_l3info *l3,
+			       uint8_t proto, const struct rs_reader *r, uint16_t field)
 {
-	uint32_t sum = rs_pseudo_sum(pkt, l3, proto, (uint32_t)r->len);
+	uint32_t pseudo = rs_pseudo_sum(pkt, l3, proto, (uint32_t)r->len);
+	uint16_t partial;
 
-	return rs_csum_fold(rs_csum_add(sum, r)) == 0;
+	if (rs_csum_fold(rs_csum_add(pseudo, r)) == 0)
+		return RS_CSUM_OK;
+	/* rs_pseudo_sum is folded to 16 bits already; one's complement has
+	 * two zeros, so 0x0000 and 0xffff are the same sum. */
+	partial = (uint16_t)pseudo;
+	if (field == partial || ((field == 0 || field == 0xffff) && (partial == 0 || partial == 0xffff)))
+		return RS_CSUM_OFFLOAD;
+	if (field == 0 && pkt->meta.dir == RS_PKT_DIR_OUT)
+		return RS_CSUM_OFFLOAD;
+	return RS_CSUM_BAD;
 }
 
 int64_t rs_time_ns(int64_t sec, uint32_t frac, uint8_t digits)

@@ -73,8 +73,14 @@ enum rs_status rs_decode_icmp6(struct rs_packet *pkt, struct rs_reader r,
 uint32_t rs_pseudo_sum(const struct rs_packet *pkt, const struct rs_l3info *l3, uint8_t proto,
 		       uint32_t len);
 
-/* Sum of a transport message with its pseudo-header: true when it checks. */
-bool rs_l4_csum_ok(const struct rs_packet *pkt, const struct rs_l3info *l3, uint8_t proto,
-		   const struct rs_reader *r);
+/*
+ * The status of a transport checksum (field `field`) over the whole
+ * message `r` with its pseudo-header: ok; offload when the field holds
+ * the pseudo-header sum alone (folded, not inverted: what Linux leaves for
+ * the NIC with CHECKSUM_PARTIAL) or 0 on a packet the capture saw going
+ * out; bad otherwise.
+ */
+enum rs_csum rs_l4_csum_status(const struct rs_packet *pkt, const struct rs_l3info *l3,
+			       uint8_t proto, const struct rs_reader *r, uint16_t field);
 
 #endif

@@ -467,7 +467,7 @@ void rs_hs_input_batch(struct rs_hs *h, const struct rs_packet *p, int64_t now)
 	    memcmp(p->ip.src, h->cfg.dst, h->cfg.v == 4 ? 4 : 16) != 0 ||
 	    memcmp(p->ip.dst, h->cfg.src, h->cfg.v == 4 ? 4 : 16) != 0)
 		return;
-	if (t->csum_checked && !t->csum_ok && !h->cfg.no_csum_check) {
+	if (t->csum_status == RS_CSUM_BAD && !h->cfg.no_csum_check) {
 		note(h, "segment with a bad TCP checksum: dropped, as a TCP stack would");
 		return;
 	}

@@ -196,10 +196,9 @@ enum rs_status rs_decode_icmp(struct rs_packet *pkt, struct rs_reader r,
 	if (!icmp_head(pkt, &r, 4))
 		return rs_fail_short(pkt, RS_LAYER_ICMP, 8, r.len);
 	pkt->l4 = RS_LAYER_ICMP;
-	if (r.len == l3->len && !l3->fragmented) {
-		pkt->icmp.csum_checked = true;
-		pkt->icmp.csum_ok = rs_csum_fold(rs_csum_add(0, &r)) == 0;
-	}
+	/* No pseudo-header, and Linux always computes it in software. */
+	if (r.len == l3->len && !l3->fragmented)
+		pkt->icmp.csum_status = rs_csum_fold(rs_csum_add(0, &r)) == 0 ? RS_CSUM_OK : RS_CSUM_BAD;
 	return icmp_common(pkt, r, RS_LAYER_ICMP,
 			   body_of(icmp4_kinds, sizeof(icmp4_kinds) / sizeof(icmp4_kinds[0]),
 				   pkt->icmp.type));
@@ -211,10 +210,9 @@ enum rs_status rs_decode_icmp6(struct rs_packet *pkt, struct rs_reader r,
 	if (!icmp_head(pkt, &r, 6))
 		return rs_fail_short(pkt, RS_LAYER_ICMPV6, 8, r.len);
 	pkt->l4 = RS_LAYER_ICMPV6;
-	if (r.len == l3->len && !l3->fragmented && pkt->ip.v == 6) {
-		pkt->icmp.csum_checked = true;
-		pkt->icmp.csum_ok = rs_l4_csum_ok(pkt, l3, IPPROTO_ICMPV6_NUM, &r);
-	}
+	if (r.len == l3->len && !l3->fragmented && pkt->ip.v == 6)
+		pkt->icmp.csum_status = rs_l4_csum_status(pkt, l3, IPPROTO_ICMPV6_NUM, &r,
+							  pkt->icmp.csum);
 	return icmp_common(pkt, r, RS_LAYER_ICMPV6,
 			   body_of(icmp6_kinds, sizeof(icmp6_kinds) / sizeof(icmp6_kinds[0]),
 				   pkt->icmp.type));

@@ -45,6 +45,13 @@ static enum rs_status vlan_and_up(struct rs_packet *pkt, uint16_t type, struct r
 	return rs_decode_ethertype(pkt, type, rs_reader_sub(&r, off, r.len), wire - off);
 }
 
+/* Linux's PACKET_OUTGOING (4) is the only pkttype of a packet this host sent. */
+static void dir_from_pkttype(struct rs_packet *pkt)
+{
+	if (pkt->meta.dir == RS_PKT_DIR_UNKNOWN && pkt->link.pkttype <= 4)
+		pkt->meta.dir = pkt->link.pkttype == 4 ? RS_PKT_DIR_OUT : RS_PKT_DIR_IN;
+}
+
 static enum rs_status ether(struct rs_packet *pkt, struct rs_reader r, size_t wire)
 {
 	if (!rs_reader_has(&r, 0, 14))
@@ -52,6 +59,11 @@ static enum rs_status ether(struct rs_packet *pkt, struct rs_reader r, size_t wi
 	rs_get_bytes(&r, 0, pkt->link.dst, 6);
 	rs_get_bytes(&r, 6, pkt->link.src, 6);
 	pkt->link.has_mac = true;
+	/* A live capture knows its interface's address: what comes from it
+	 * is going out. */
+	if (pkt->meta.dir == RS_PKT_DIR_UNKNOWN && pkt->meta.local_mac)
+		pkt->meta.dir = memcmp(pkt->link.src, pkt->meta.local_mac, 6) == 0 ? RS_PKT_DIR_OUT
+										  : RS_PKT_DIR_IN;
 	return vlan_and_up(pkt, rs_get_be16(&r, 12), r, 14, wire);
 }
 
@@ -64,6 +76,7 @@ static enum rs_status sll(struct rs_packet *pkt, struct rs_reader r, size_t wire
 		return rs_fail_short(pkt, RS_LAYER_LINK, 16, r.len);
 	pkt->link.has_pkttype = true;
 	pkt->link.pkttype = rs_get_be16(&r, 0);
+	dir_from_pkttype(pkt);
 	halen = rs_get_be16(&r, 4);
 	if (halen == 6) {
 		rs_get_bytes(&r, 6, pkt->link.src, 6);
@@ -80,6 +93,7 @@ static enum rs_status sll2(struct rs_packet *pkt, struct rs_reader r, size_t wir
 	pkt->link.ifindex = rs_get_be32(&r, 4);
 	pkt->link.has_pkttype = true;
 	pkt->link.pkttype = rs_get_u8(&r, 10);
+	dir_from_pkttype(pkt);
 	if (rs_get_u8(&r, 11) == 6) {
 		rs_get_bytes(&r, 12, pkt->link.src, 6);
 		pkt->link.has_mac = true;

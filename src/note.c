@@ -338,10 +338,22 @@ void rs_note_text(struct rs_out *o, const struct rs_packet *pkt, const struct rs
 		add(&b, "; SACK %u-%u", t->sack[i][0], t->sack[i][1]);
 	if (t->has_ts)
 		add(&b, "; timestamps val %u ecr %u", t->ts_val, t->ts_ecr);
-	if (t->csum_checked)
-		add(&b, "; checksum 0x%04x %s", t->csum, t->csum_ok ? "ok" : "BAD");
-	else
+	switch (t->csum_status) {
+	case RS_CSUM_OK:
+		add(&b, "; checksum 0x%04x ok", t->csum);
+		break;
+	case RS_CSUM_BAD:
+		add(&b, "; checksum 0x%04x BAD", t->csum);
+		break;
+	case RS_CSUM_OFFLOAD:
+		add(&b, "; checksum offload (filled in by the NIC: 0x%04x is the pseudo-header sum "
+			"the kernel left for it)", t->csum);
+		break;
+	case RS_CSUM_UNCHECKED:
+	case RS_CSUM_NONE:
 		add(&b, "; checksum 0x%04x not checked (segment not fully captured)", t->csum);
+		break;
+	}
 	rs_out_str(o, "  ");
 	rs_out_write(o, buf, b.len);
 	rs_out_char(o, '\n');

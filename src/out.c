@@ -190,6 +190,20 @@ static size_t utf8_seq_len(const unsigned char *s, size_t n)
 	return len;
 }
 
+void rs_out_str_safe(struct rs_out *o, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+		if (*c >= 0x20 && *c < 0x7f && *c != '\\') {
+			rs_out_char(o, (char)*c);
+		} else {
+			char e[4] = { '\\', 'x', hex[*c >> 4], hex[*c & 15] };
+			rs_out_write(o, e, 4);
+		}
+	}
+}
+
 void rs_out_json_str(struct rs_out *o, const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;

@@ -1,4 +1,6 @@
 /* print_json.c: one packet as a JSON Lines object (keys documented in rawshake(1)). */
+#include <pcap/pcap.h>
+
 #include "rawshake/print.h"
 #include "rawshake/names.h"
 #include "rawshake/note.h"
@@ -30,7 +32,19 @@ static void json_ip(struct rs_out *o, uint8_t v, const uint8_t *a)
 	rs_out_char(o, '"');
 }
 
-static void print_link(struct rs_out *o, const struct rs_link *l)
+/* "csum_ok" (true only when verified good) whenever the sum was
+ * computed, as before; "csum" says what it means. */
+static void print_csum(struct rs_out *o, enum rs_csum st)
+{
+	if (st == RS_CSUM_OK || st == RS_CSUM_BAD || st == RS_CSUM_OFFLOAD) {
+		key(o, "csum_ok");
+		json_bool(o, st == RS_CSUM_OK);
+	}
+	key(o, "csum");
+	rs_out_json_cstr(o, rs_csum_str(st));
+}
+
+static void print_link(struct rs_out *o, const struct rs_link *l, const struct rs_pkt_meta *m)
 {
 	key(o, "link");
 	rs_out_str(o, "{\"type\":");
@@ -62,6 +76,18 @@ static void print_link(struct rs_out *o, const struct rs_link *l)
 	if (l->has_pkttype) {
 		key(o, "pkttype");
 		rs_out_u64(o, l->pkttype);
+	}
+	if (l->dlt == DLT_LINUX_SLL2) {
+		key(o, "ifindex");
+		rs_out_u64(o, l->ifindex);
+	}
+	if (m->ifname) {
+		key(o, "ifname");
+		rs_out_json_cstr(o, m->ifname);
+	}
+	if (m->dir != RS_PKT_DIR_UNKNOWN) {
+		key(o, "dir");
+		rs_out_json_cstr(o, rs_pkt_dir_str(m->dir));
 	}
 	if (l->family) {
 		key(o, "family");
@@ -227,10 +253,7 @@ static void print_tcp(struct rs_out *o, const struct rs_tcp *t)
 	rs_out_u64(o, t->hdr_len);
 	if (t->n_opts || t->opts_bad)
 		print_tcp_opts(o, t);
-	if (t->csum_checked) {
-		key(o, "csum_ok");
-		json_bool(o, t->csum_ok);
-	}
+	print_csum(o, t->csum_status);
 }
 
 static void print_udp(struct rs_out *o, const struct rs_udp *u)
@@ -242,10 +265,7 @@ static void print_udp(struct rs_out *o, const struct rs_udp *u)
 	rs_out_u64(o, u->dport);
 	key(o, "len");
 	rs_out_u64(o, u->len);
-	if (u->csum_checked) {
-		key(o, "csum_ok");
-		json_bool(o, u->csum_ok);
-	}
+	print_csum(o, u->csum_status);
 	rs_out_char(o, '}');
 }
 
@@ -300,10 +320,7 @@ static void print_icmp(struct rs_out *o, const struct rs_icmp *ic)
 		}
 		rs_out_char(o, '}');
 	}
-	if (ic->csum_checked) {
-		key(o, "csum_ok");
-		json_bool(o, ic->csum_ok);
-	}
+	print_csum(o, ic->csum_status);
 	rs_out_char(o, '}');
 }
 
@@ -321,7 +338,7 @@ void rs_print_json(struct rs_printer *pr, struct rs_out *o, const struct rs_pack
 	rs_out_u64(o, pkt->caplen);
 	key(o, "len");
 	rs_out_u64(o, pkt->len);
-	print_link(o, &pkt->link);
+	print_link(o, &pkt->link, &pkt->meta);
 	if (pkt->has_ip)
 		print_ip(o, &pkt->ip);
 	switch (pkt->l4) {

@@ -4,6 +4,7 @@
 #include "rawshake/note.h"
 #include "rawshake/tracker.h"
 
+#include <pcap/pcap.h>
 #include <string.h>
 #include <time.h>
 
@@ -63,6 +64,75 @@ static void print_error(struct rs_out *o, const struct rs_packet *pkt)
 		rs_out_str(o, pkt->err.detail);
 	}
 	rs_out_char(o, ']');
+}
+
+/*
+ * A transport checksum: only real corruption is flagged by default (an
+ * offloaded one is the normal case on the sending host, a veth or a
+ * bridge, and tshark validates nothing by default); -v says what each
+ * one is.  An offloaded field holds a partial sum, not a checksum, so its
+ * value is not shown.
+ */
+static void print_csum(const struct rs_printer *pr, struct rs_out *o, uint16_t field,
+		       enum rs_csum st)
+{
+	if (!(pr->flags & RS_PRINT_VERBOSE)) {
+		if (st == RS_CSUM_BAD)
+			rs_out_str(o, " [bad csum]");
+		return;
+	}
+	if (st == RS_CSUM_OFFLOAD) {
+		rs_out_str(o, " csum offload (filled in by the NIC)");
+		return;
+	}
+	rs_out_str(o, " csum 0x");
+	rs_out_hex(o, field, 4);
+	switch (st) {
+	case RS_CSUM_OK: rs_out_str(o, " ok"); break;
+	case RS_CSUM_BAD: rs_out_str(o, " bad"); break;
+	case RS_CSUM_NONE: rs_out_str(o, " (none: not computed by the sender)"); break;
+	default: rs_out_str(o, " (unchecked)"); break;
+	}
+}
+
+/* tcpdump's names for Linux cooked pkttypes. */
+static const char *pkttype_name(uint16_t t)
+{
+	static const char *const names[] = { "In", "B", "M", "P", "Out" };
+	return t < sizeof(names) / sizeof(names[0]) ? names[t] : NULL;
+}
+
+/*
+ * Where the packet was captured, as tcpdump shows it on "any" (the
+ * interface and the direction) and for pcapng files of several
+ * interfaces: only when the capture says it.
+ */
+static void print_capture_point(struct rs_out *o, const struct rs_packet *pkt)
+{
+	const struct rs_pkt_meta *m = &pkt->meta;
+	const struct rs_link *l = &pkt->link;
+	bool sll2 = l->dlt == DLT_LINUX_SLL2;
+
+	if (m->ifname && (m->show_if || sll2)) {
+		rs_out_str_safe(o, m->ifname);
+		rs_out_char(o, ' ');
+	} else if (sll2) {
+		rs_out_str(o, "ifindex ");
+		rs_out_u64(o, l->ifindex);
+		rs_out_char(o, ' ');
+	}
+	if (l->has_pkttype) {
+		const char *n = pkttype_name(l->pkttype);
+		if (n) {
+			rs_out_str(o, n);
+		} else {
+			rs_out_str(o, "pkttype ");
+			rs_out_u64(o, l->pkttype);
+		}
+		rs_out_char(o, ' ');
+	} else if (m->show_if && m->dir != RS_PKT_DIR_UNKNOWN) {
+		rs_out_str(o, m->dir == RS_PKT_DIR_OUT ? "Out " : "In ");
+	}
 }
 
 static void print_tcp_options(struct rs_out *o, const struct rs_tcp *t)
@@ -189,13 +259,7 @@ static void print_tcp(struct rs_printer *pr, struct rs_out *o, const struct rs_p
 		print_tcp_options(o, t);
 	rs_out_str(o, " len ");
 	rs_out_u64(o, t->payload_len);
-	if (pr->flags & RS_PRINT_VERBOSE) {
-		rs_out_str(o, " csum 0x");
-		rs_out_hex(o, t->csum, 4);
-		rs_out_str(o, !t->csum_checked ? " (unchecked)" : t->csum_ok ? " ok" : " bad");
-	} else if (t->csum_checked && !t->csum_ok) {
-		rs_out_str(o, " [bad csum]");
-	}
+	print_csum(pr, o, t->csum, t->csum_status);
 }
 
 static void print_icmp(struct rs_printer *pr, struct rs_out *o, const struct rs_packet *pkt)
@@ -254,10 +318,7 @@ static void print_icmp(struct rs_printer *pr, struct rs_out *o, const struct rs_
 		}
 		rs_out_char(o, ')');
 	}
-	if ((pr->flags & RS_PRINT_VERBOSE) && ic->csum_checked)
-		rs_out_str(o, ic->csum_ok ? " csum ok" : " csum bad");
-	else if (ic->csum_checked && !ic->csum_ok)
-		rs_out_str(o, " [bad csum]");
+	print_csum(pr, o, ic->csum, ic->csum_status);
 }
 
 static void print_link_only(struct rs_out *o, const struct rs_packet *pkt)
@@ -302,6 +363,7 @@ void rs_print_text(struct rs_printer *pr, struct rs_out *o, const struct rs_pack
 	rs_out_char(o, ' ');
 	print_clock(pr, o, pkt);
 	rs_out_char(o, ' ');
+	print_capture_point(o, pkt);
 	for (unsigned i = 0; i < pkt->link.nvlan; i++) {
 		rs_out_str(o, "vlan ");
 		rs_out_u64(o, pkt->link.vlan_tci[i] & 0x0fff);
@@ -348,14 +410,7 @@ void rs_print_text(struct rs_printer *pr, struct rs_out *o, const struct rs_pack
 		case RS_LAYER_UDP:
 			rs_out_str(o, "UDP len ");
 			rs_out_u64(o, pkt->udp.payload_len);
-			if (pr->flags & RS_PRINT_VERBOSE) {
-				rs_out_str(o, " csum 0x");
-				rs_out_hex(o, pkt->udp.csum, 4);
-				rs_out_str(o, !pkt->udp.csum_checked ? " (unchecked)" :
-					      pkt->udp.csum_ok ? " ok" : " bad");
-			} else if (pkt->udp.csum_checked && !pkt->udp.csum_ok) {
-				rs_out_str(o, " [bad csum]");
-			}
+			print_csum(pr, o, pkt->udp.csum, pkt->udp.csum_status);
 			break;
 		case RS_LAYER_ICMP:
 		case RS_LAYER_ICMPV6:

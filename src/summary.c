@@ -173,7 +173,7 @@ void rs_zeek_segment(struct rs_conn *c, int d, const struct rs_packet *pkt,
 	int bits = !!(fl & RS_TH_SYN) + !!(fl & RS_TH_FIN) + !!(fl & RS_TH_RST);
 
 	(void)keepalive;
-	if (tcp->csum_checked && !tcp->csum_ok)
+	if (tcp->csum_status == RS_CSUM_BAD)
 		scaled(c, e, RS_ZC_CSUM, 'C', orig);
 	if (bits > 1) {
 		check_history(c, (fl & RS_TH_FIN) && (fl & RS_TH_RST) ? 'I' : 'Q', orig);

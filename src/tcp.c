@@ -126,9 +126,7 @@ enum rs_status rs_decode_tcp(struct rs_packet *pkt, struct rs_reader r,
 		pkt->payload = r.p + hlen;  /* a pointer for the caller, not a read */
 
 	/* A fragment's checksum covers bytes that are not in this packet. */
-	if (r.len == l3->len && !l3->fragmented) {
-		th->csum_checked = true;
-		th->csum_ok = rs_l4_csum_ok(pkt, l3, IPPROTO_TCP_NUM, &r);
-	}
+	if (r.len == l3->len && !l3->fragmented)
+		th->csum_status = rs_l4_csum_status(pkt, l3, IPPROTO_TCP_NUM, &r, th->csum);
 	return RS_OK;
 }

@@ -473,7 +473,7 @@ const struct rs_tcp_event *rs_tracker_update(struct rs_tracker *t, const struct 
 	ev->analysis |= ack_analysis(t, e, p, pkt, &gap);
 	if (tcp->win == 0 && !(tcp->flags & (RS_TH_SYN | RS_TH_FIN | RS_TH_RST)))
 		ev->analysis |= RS_AN_ZERO_WINDOW;
-	if (tcp->csum_checked && !tcp->csum_ok)
+	if (tcp->csum_status == RS_CSUM_BAD)
 		ev->analysis |= RS_AN_BAD_CHECKSUM;
 
 	struct rs_fsm_seg seg = {

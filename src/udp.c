@@ -29,16 +29,12 @@ enum rs_status rs_decode_udp(struct rs_packet *pkt, struct rs_reader r,
 	if (pkt->payload_caplen)
 		pkt->payload = dgram.p + 8;  /* a pointer for the caller, not a read */
 
-	if (dgram.len == uh->len && !l3->fragmented) {
-		if (pkt->ip.v == 6) {
-			/* RFC 8200: a zero checksum is not allowed over IPv6. */
-			uh->csum_checked = true;
-			uh->csum_ok = uh->csum != 0 &&
-				      rs_l4_csum_ok(pkt, l3, IPPROTO_UDP_NUM, &dgram);
-		} else if (uh->csum != 0) {
-			uh->csum_checked = true;
-			uh->csum_ok = rs_l4_csum_ok(pkt, l3, IPPROTO_UDP_NUM, &dgram);
-		}
-	}
+	/* Over IPv4 a zero checksum means none was computed; over IPv6 it is
+	 * not allowed (RFC 8200 8.1), so it is checked, and bad unless it was
+	 * left for the NIC. */
+	if (pkt->ip.v == 4 && uh->csum == 0)
+		uh->csum_status = RS_CSUM_NONE;
+	else if (dgram.len == uh->len && !l3->fragmented)
+		uh->csum_status = rs_l4_csum_status(pkt, l3, IPPROTO_UDP_NUM, &dgram, uh->csum);
 	return RS_OK;
 }

@@ -102,7 +102,7 @@ static void test_tcp4_every_option(void **state)
 	assert_int_equal(pkt.tcp.seq, 0x01020304);
 	assert_int_equal(pkt.tcp.flags, RS_TH_SYN);
 	assert_int_equal(pkt.tcp.win, 64240);
-	assert_true(pkt.tcp.csum_checked && pkt.tcp.csum_ok);
+	assert_true(pkt.tcp.csum_status == RS_CSUM_OK);
 	assert_true(pkt.tcp.has_mss);
 	assert_int_equal(pkt.tcp.mss, 1460);
 	assert_true(pkt.tcp.sack_perm);
@@ -148,7 +148,7 @@ static void test_tcp6_sack_payload(void **state)
 	assert_int_equal(pkt.tcp.sack[1][1], 4000);
 	assert_int_equal(pkt.tcp.ack, 99);
 	assert_int_equal(pkt.tcp.payload_len, 2);
-	assert_true(pkt.tcp.csum_ok);
+	assert_int_equal(pkt.tcp.csum_status, RS_CSUM_OK);
 }
 
 static void test_tcp4_all_flags_urg(void **state)
@@ -196,7 +196,7 @@ static void test_udp(void **state)
 		assert_int_equal(pkt.l4, RS_LAYER_UDP);
 		assert_int_equal(pkt.udp.sport, 5353);
 		assert_int_equal(pkt.udp.len, 13);
-		assert_true(pkt.udp.csum_checked && pkt.udp.csum_ok);
+		assert_true(pkt.udp.csum_status == RS_CSUM_OK);
 		assert_int_equal(pkt.payload_caplen, 5);
 		assert_memory_equal(pkt.payload, "hello", 5);
 	}
@@ -221,7 +221,7 @@ static void test_icmp4_each_type(void **state)
 	assert_true(pkt.icmp.has_echo);
 	assert_int_equal(pkt.icmp.id, 0x1234);
 	assert_int_equal(pkt.icmp.seq, 1);
-	assert_true(pkt.icmp.csum_ok);
+	assert_int_equal(pkt.icmp.csum_status, RS_CSUM_OK);
 
 	rs_craft_spec_init(&s);
 	addr(&s, 4);
@@ -262,7 +262,7 @@ static void test_icmp4_each_type(void **state)
 	decode(crafter.pkt, crafter.len, DLT_RAW);
 	assert_true(pkt.icmp.has_ts);
 	assert_int_equal(pkt.icmp.ts_orig, 1000);
-	assert_true(pkt.icmp.csum_ok);
+	assert_int_equal(pkt.icmp.csum_status, RS_CSUM_OK);
 }
 
 static void test_icmp6(void **state)
@@ -281,7 +281,7 @@ static void test_icmp6(void **state)
 	decode(crafter.pkt, crafter.len, DLT_RAW);
 	assert_int_equal(pkt.l4, RS_LAYER_ICMPV6);
 	assert_int_equal(pkt.icmp.type, 128);
-	assert_true(pkt.icmp.csum_ok);
+	assert_int_equal(pkt.icmp.csum_status, RS_CSUM_OK);
 
 	rs_craft_spec_init(&s);
 	addr(&s, 6);
@@ -309,8 +309,7 @@ static void test_bad_checksums(void **state)
 	assert_true(rs_craft_build(&crafter, &s));
 	decode(crafter.pkt, crafter.len, DLT_RAW);
 	assert_false(pkt.ip.csum_ok);
-	assert_true(pkt.tcp.csum_checked);
-	assert_false(pkt.tcp.csum_ok);
+	assert_int_equal(pkt.tcp.csum_status, RS_CSUM_BAD);
 	/* Everything else is as asked. */
 	assert_memory_equal(crafter.pkt + 12, exp_tcp4_syn_opts + 12, 24);
 }
@@ -330,7 +329,7 @@ static void test_link_frame(void **state)
 	assert_int_equal(pkt.link.ethertype, 0x0800);
 	assert_int_equal(pkt.link.src[5], 1);
 	assert_int_equal(pkt.link.dst[5], 2);
-	assert_true(pkt.tcp.csum_ok);
+	assert_int_equal(pkt.tcp.csum_status, RS_CSUM_OK);
 }
 
 /* A patched packet equals the one libnet builds with those fields. */

@@ -30,8 +30,7 @@ static void options_and_padding(void **state)
 	assert_int_equal(pkt.udp.payload_len, 4);
 	assert_int_equal(pkt.payload_caplen, 4);
 	assert_memory_equal(pkt.payload, "abcd", 4);
-	assert_true(pkt.udp.csum_checked);
-	assert_true(pkt.udp.csum_ok);
+	assert_int_equal(pkt.udp.csum_status, RS_CSUM_OK);
 }
 
 static void options_cuts(void **state)
@@ -48,8 +47,7 @@ static void options_cuts(void **state)
 		assert_int_equal(decode_cut(DLT_EN10MB, eth_ip4opt_udp_pad, k, 60, &pkt), RS_OK);
 		assert_false(pkt.ip.len_short);
 		assert_int_equal(pkt.ip.pad, 10);
-		assert_true(pkt.udp.csum_checked);
-		assert_true(pkt.udp.csum_ok);
+		assert_int_equal(pkt.udp.csum_status, RS_CSUM_OK);
 		assert_int_equal(pkt.payload_caplen, 4);
 	}
 }
@@ -70,7 +68,7 @@ static void first_fragment(void **state)
 	assert_int_equal(pkt.udp.sport, 1000);
 	assert_int_equal(pkt.udp.dport, 2000);
 	assert_int_equal(pkt.udp.len, 1544);
-	assert_false(pkt.udp.csum_checked);
+	assert_int_equal(pkt.udp.csum_status, RS_CSUM_UNCHECKED);
 }
 
 static void later_fragment(void **state)
@@ -99,7 +97,7 @@ static void bad_header_checksum(void **state)
 	assert_false(pkt.ip.csum_ok);
 	assert_int_equal(pkt.ip.csum, 0x6931);
 	assert_int_equal(pkt.l4, RS_LAYER_UDP);
-	assert_true(pkt.udp.csum_ok);
+	assert_int_equal(pkt.udp.csum_status, RS_CSUM_OK);
 }
 
 static void ihl_below_five(void **state)

@@ -13,7 +13,7 @@ static void check_icmp4(const struct rs_packet *pkt)
 	assert_int_equal(pkt->link.ethertype, 0x0800);
 	assert_int_equal(pkt->l4, RS_LAYER_ICMP);
 	assert_int_equal(pkt->icmp.type, 8);
-	assert_true(pkt->icmp.csum_ok);
+	assert_int_equal(pkt->icmp.csum_status, RS_CSUM_OK);
 	assert_int_equal(pkt->icmp.id, 1);
 	assert_int_equal(pkt->icmp.seq, 1);
 }
@@ -26,7 +26,7 @@ static void check_icmp6(const struct rs_packet *pkt)
 	assert_int_equal(pkt->link.ethertype, 0x86dd);
 	assert_int_equal(pkt->l4, RS_LAYER_ICMPV6);
 	assert_int_equal(pkt->icmp.type, 128);
-	assert_true(pkt->icmp.csum_ok);
+	assert_int_equal(pkt->icmp.csum_status, RS_CSUM_OK);
 	assert_int_equal(pkt->icmp.id, 2);
 	assert_int_equal(pkt->icmp.seq, 2);
 }

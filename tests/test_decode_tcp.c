@@ -59,8 +59,7 @@ static void syn_fields(void **state)
 	assert_int_equal(pkt.tcp.csum, 0x7bdb);
 	assert_int_equal(pkt.tcp.urg, 0);
 	assert_int_equal(pkt.tcp.payload_len, 0);
-	assert_true(pkt.tcp.csum_checked);
-	assert_true(pkt.tcp.csum_ok);
+	assert_int_equal(pkt.tcp.csum_status, RS_CSUM_OK);
 	assert_null(pkt.payload);
 	assert_int_equal(pkt.payload_caplen, 0);
 
@@ -130,8 +129,7 @@ static void sack_fields(void **state)
 	assert_int_equal(pkt.tcp.hdr_len, 60);
 	assert_int_equal(pkt.tcp.win, 501);
 	assert_int_equal(pkt.tcp.csum, 0x7ee6);
-	assert_true(pkt.tcp.csum_checked);
-	assert_true(pkt.tcp.csum_ok);
+	assert_int_equal(pkt.tcp.csum_status, RS_CSUM_OK);
 	assert_int_equal(pkt.tcp.payload_len, 5);
 	assert_int_equal(pkt.payload_caplen, 5);
 	assert_non_null(pkt.payload);
@@ -179,8 +177,7 @@ static void sack_payload_cuts(void **state)
 		assert_int_equal(decode_cut(DLT_EN10MB, eth_ip4_tcp_sack, k, 99, &pkt), RS_OK);
 		assert_int_equal(pkt.l4, RS_LAYER_TCP);
 		assert_true(pkt.ip.len_short);
-		assert_false(pkt.tcp.csum_checked);
-		assert_false(pkt.tcp.csum_ok);
+		assert_int_equal(pkt.tcp.csum_status, RS_CSUM_UNCHECKED);
 		assert_int_equal(pkt.tcp.payload_len, 5);
 		assert_int_equal(pkt.payload_caplen, k - 94);
 		assert_int_equal(pkt.tcp.n_sack, 2);
@@ -196,8 +193,7 @@ static void bad_checksum(void **state)
 	b[14 + 20 + 15] ^= 0x01;  /* window */
 	assert_int_equal(DECODE(DLT_EN10MB, b, &pkt), RS_OK);
 	assert_int_equal(pkt.tcp.win, 64241);
-	assert_true(pkt.tcp.csum_checked);
-	assert_false(pkt.tcp.csum_ok);
+	assert_int_equal(pkt.tcp.csum_status, RS_CSUM_BAD);
 	assert_true(pkt.ip.csum_ok);
 }
 
@@ -213,7 +209,7 @@ static void opt_len_below_two(void **state)
 	assert_int_equal(pkt.tcp.n_opts, 1);
 	assert_int_equal(pkt.tcp.opts[0].kind, RS_TCPOPT_NOP);
 	assert_false(pkt.tcp.has_mss);
-	assert_true(pkt.tcp.csum_ok);
+	assert_int_equal(pkt.tcp.csum_status, RS_CSUM_OK);
 }
 
 static void opt_past_header(void **state)
@@ -227,7 +223,7 @@ static void opt_past_header(void **state)
 	assert_int_equal(pkt.tcp.n_opts, 2);
 	assert_false(pkt.tcp.has_ts);
 	assert_int_equal(pkt.tcp.hdr_len, 28);
-	assert_true(pkt.tcp.csum_ok);
+	assert_int_equal(pkt.tcp.csum_status, RS_CSUM_OK);
 }
 
 static void opt_past_header_cuts(void **state)
@@ -281,8 +277,7 @@ static void ipv6_tcp(void **state)
 	assert_int_equal(pkt.tcp.ack, 0xcafebabe);
 	assert_int_equal(pkt.tcp.flags, RS_TH_ACK);
 	assert_int_equal(pkt.tcp.csum, 0xce5f);
-	assert_true(pkt.tcp.csum_checked);
-	assert_true(pkt.tcp.csum_ok);
+	assert_int_equal(pkt.tcp.csum_status, RS_CSUM_OK);
 	assert_int_equal(pkt.tcp.payload_len, 3);
 	assert_memory_equal(pkt.payload, "SSH", 3);
 	assert_int_equal(pkt.tcp.n_opts, 0);

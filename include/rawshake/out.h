@@ -31,6 +31,10 @@ static inline bool rs_out_closed(const struct rs_out *o) { return o->closed || o
 void rs_out_write(struct rs_out *o, const char *s, size_t n);
 void rs_out_str(struct rs_out *o, const char *s);
 void rs_out_char(struct rs_out *o, char c);
+/* A string that came from a capture (an interface name, a comment) on a
+ * text line: printable ASCII as is, every other byte as \xNN, so that no
+ * control character reaches a terminal. */
+void rs_out_str_safe(struct rs_out *o, const char *s);
 void rs_out_u64(struct rs_out *o, uint64_t v);
 void rs_out_i64(struct rs_out *o, int64_t v);
 /* v right-aligned in width columns. */

@@ -61,6 +61,47 @@ enum {
 	RS_TCPOPT_TIMESTAMP = 8,
 };
 
+/*
+ * What a transport checksum says.  A capture taken on the sending host
+ * (and on a veth or a bridge, for both ends) often holds a checksum that
+ * the kernel left for the NIC to finish (CHECKSUM_PARTIAL): the field has
+ * only the folded sum of the pseudo-header, not inverted, and some drivers
+ * leave 0.  That is not corruption, and a TCP stack that receives it
+ * through a veth accepts it.
+ */
+enum rs_csum {
+	RS_CSUM_UNCHECKED = 0, /* not every byte captured, or a fragment */
+	RS_CSUM_OK,            /* verified good */
+	RS_CSUM_BAD,           /* verified wrong, and not an offload pattern */
+	RS_CSUM_OFFLOAD,       /* the pseudo-header sum only, or 0 on a packet going out */
+	RS_CSUM_NONE,          /* UDP over IPv4 with 0: the sender computed none (RFC 768) */
+};
+/* "unchecked", "ok", "bad", "offload", "none" */
+const char *rs_csum_str(enum rs_csum c);
+
+/* Which way a packet crossed the capture point, when the capture says. */
+enum rs_pkt_dir {
+	RS_PKT_DIR_UNKNOWN = 0,
+	RS_PKT_DIR_IN,
+	RS_PKT_DIR_OUT,
+};
+/* "unknown", "in", "out" */
+const char *rs_pkt_dir_str(enum rs_pkt_dir d);
+
+/*
+ * What the capture, not the packet's bytes, says about a packet: set by
+ * whoever hands the packet to rs_decode_meta() (a pcapng block, a live
+ * handle), kept by the decoder, completed by the link layer where the
+ * header says it (Linux cooked pkttype).  Pointers belong to the caller
+ * and must outlive the packet's printing.
+ */
+struct rs_pkt_meta {
+	enum rs_pkt_dir dir;
+	const char *ifname;       /* capturing interface, NULL when unknown */
+	bool show_if;             /* text names the interface: the capture has several */
+	const uint8_t *local_mac; /* live: this interface's MAC; a frame from it is going out */
+};
+
 #define RS_MAX_VLAN 2
 #define RS_MAX_SACK 4
 #define RS_MAX_TCPOPT 40   /* 40 option bytes hold at most 40 options */
@@ -116,8 +157,7 @@ struct rs_tcp {
 	uint8_t flags;           /* RS_TH_* */
 	uint16_t win, csum, urg;
 	uint32_t payload_len;    /* from the IP length, not the capture */
-	bool csum_checked;       /* the whole segment was captured */
-	bool csum_ok;
+	enum rs_csum csum_status;
 	/* Options in the order they appear, then the parsed values. */
 	uint8_t n_opts;
 	struct rs_tcp_opt opts[RS_MAX_TCPOPT];
@@ -137,8 +177,7 @@ struct rs_udp {
 	uint16_t sport, dport;
 	uint16_t len;            /* UDP length field */
 	uint16_t csum;
-	bool csum_checked;       /* whole datagram captured and checksum not 0 */
-	bool csum_ok;
+	enum rs_csum csum_status;
 	uint32_t payload_len;
 };
 
@@ -146,7 +185,7 @@ struct rs_icmp {
 	uint8_t v;               /* 4 for ICMP, 6 for ICMPv6 */
 	uint8_t type, code;
 	uint16_t csum;
-	bool csum_checked, csum_ok;
+	enum rs_csum csum_status; /* ICMPv4 has no pseudo-header: never "offload" */
 	bool has_echo;           /* echo request/reply: id and seq */
 	uint16_t id, seq;
 	uint32_t mtu;            /* frag-needed next-hop MTU, packet-too-big MTU */
@@ -177,6 +216,7 @@ struct rs_packet {
 	uint32_t ts_frac;        /* microseconds or nanoseconds, see ts_digits */
 	uint8_t ts_digits;       /* 6 or 9 */
 	uint32_t caplen, len;
+	struct rs_pkt_meta meta;
 
 	struct rs_link link;
 	bool has_ip;
@@ -206,6 +246,10 @@ const char *rs_dlt_name(int dlt);
  */
 enum rs_status rs_decode(int dlt, const uint8_t *p, size_t caplen, size_t wirelen,
 			 struct rs_packet *pkt);
+/* The same with what the capture says about the packet (NULL: nothing). */
+enum rs_status rs_decode_meta(int dlt, const uint8_t *p, size_t caplen, size_t wirelen,
+			      const struct rs_pkt_meta *meta, struct rs_packet *pkt);
+
 
 /*
  * A capture time in nanoseconds; frac is in microseconds when digits is 6,
@@ -219,7 +263,7 @@ static inline int64_t rs_packet_time_ns(const struct rs_packet *pkt)
 	return rs_time_ns(pkt->ts_sec, pkt->ts_frac, pkt->ts_digits);
 }
 
-/* Resets the decoded fields of *pkt (not frame/ts/caplen/len). */
+/* Resets the decoded fields of *pkt (not frame/ts/caplen/len/meta). */
 void rs_packet_reset(struct rs_packet *pkt);
 
 #endif
