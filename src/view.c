@@ -100,6 +100,13 @@ bool rs_view_init(struct rs_view *v, const struct rs_view_opts *opts, struct rs_
 bool rs_view_packet(struct rs_view *v, int dlt, uint8_t ts_digits,
 		    const struct pcap_pkthdr *h, const uint8_t *data)
 {
+	return rs_view_packet_meta(v, dlt, ts_digits, h, data, NULL);
+}
+
+bool rs_view_packet_meta(struct rs_view *v, int dlt, uint8_t ts_digits,
+			 const struct pcap_pkthdr *h, const uint8_t *data,
+			 const struct rs_pkt_meta *meta)
+{
 	struct rs_packet *pkt = &v->pkt;
 	const struct rs_tcp_event *ev = NULL;
 
@@ -111,8 +118,10 @@ bool rs_view_packet(struct rs_view *v, int dlt, uint8_t ts_digits,
 	pkt->ts_digits = ts_digits;
 	pkt->caplen = h->caplen;
 	pkt->len = h->len;
-	if (rs_decode(dlt, data, h->caplen, h->len, pkt) != RS_OK)
+	if (rs_decode_meta(dlt, data, h->caplen, h->len, meta, pkt) != RS_OK)
 		v->decode_errors++;
+	if (v->ifname_of && !pkt->meta.ifname && pkt->link.dlt == DLT_LINUX_SLL2)
+		pkt->meta.ifname = v->ifname_of(v->ifname_ctx, pkt->link.ifindex);
 	if (v->tracker && pkt->l4 == RS_LAYER_TCP)
 		ev = rs_tracker_update(v->tracker, pkt);
 

@@ -56,6 +56,10 @@ struct rs_view {
 	struct rs_out *pending;
 	int pending_fd;
 	uint64_t summary_rows;
+	/* Live captures on "any": the name of a Linux cooked v2 ifindex
+	 * (NULL when unknown).  Set by the caller; NULL for files. */
+	const char *(*ifname_of)(void *ctx, uint32_t ifindex);
+	void *ifname_ctx;
 };
 
 /* Returns false (err filled) when the tracker or ladder cannot be allocated. */
@@ -65,6 +69,11 @@ bool rs_view_init(struct rs_view *v, const struct rs_view_opts *opts, struct rs_
  * nanoseconds when 9.  Returns false once -c packets have been shown. */
 bool rs_view_packet(struct rs_view *v, int dlt, uint8_t ts_digits,
 		    const struct pcap_pkthdr *h, const uint8_t *data);
+/* The same with what the capture says about the packet (direction,
+ * interface; NULL: nothing). */
+bool rs_view_packet_meta(struct rs_view *v, int dlt, uint8_t ts_digits,
+			 const struct pcap_pkthdr *h, const uint8_t *data,
+			 const struct rs_pkt_meta *meta);
 /* End of input: final lines (count, summary). */
 void rs_view_finish(struct rs_view *v);
 void rs_view_free(struct rs_view *v);
