@@ -32,4 +32,5 @@ run decode "$srcdir/fuzz/corpus/decode" $extra
 run capfile "$srcdir/fuzz/corpus/capfile" $extra
 run tracker "$srcdir/fuzz/corpus/tracker"
 run send_opts "$srcdir/fuzz/corpus/send_opts"
+run detect "$srcdir/fuzz/corpus/detect"
 exit $fail

@@ -9,7 +9,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=$1
 secs=$2
 shift 2
-[ $# -gt 0 ] || set -- decode capfile tracker send_opts
+[ $# -gt 0 ] || set -- decode capfile tracker send_opts detect
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 mkdir -p "$build/fuzz/artifacts"

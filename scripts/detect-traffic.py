@@ -16,6 +16,7 @@ import argparse
 import ipaddress
 import os
 import random
+import selectors
 import socket
 import struct
 import sys
@@ -32,32 +33,51 @@ def doc_only(addr):
     return addr
 
 
+def port_list(spec):
+    """'80,443,8000-8199' -> [80, 443, 8000, ..., 8199]"""
+    ports = []
+    for part in spec.split(","):
+        lo, _, hi = part.partition("-")
+        ports.extend(range(int(lo), int(hi or lo) + 1))
+    return sorted(set(ports))
+
+
 def serve(args):
     socks = []
-    for p in args.ports.split(","):
+    for p in port_list(args.ports):
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        s.bind((doc_only(args.bind) if args.bind != "0.0.0.0" else "0.0.0.0", int(p)))
+        s.bind((doc_only(args.bind) if args.bind != "0.0.0.0" else "0.0.0.0", p))
         s.listen(4096)
+        s.setblocking(False)
         socks.append(s)
 
-    def loop(s):
-        while True:
-            try:
-                c, _ = s.accept()
-            except OSError:
-                return
-            try:
-                c.settimeout(2)
-                c.recv(100)
-                c.sendall(b"ok\n")
-            except OSError:
-                pass
-            c.close()
+    def answer(c):
+        try:
+            c.settimeout(2)
+            c.recv(100)
+            c.sendall(b"ok\n")
+        except OSError:
+            pass
+        c.close()
 
-    for s in socks:
-        for _ in range(4):
-            threading.Thread(target=loop, args=(s,), daemon=True).start()
+    # One thread waits on every listening socket (there may be hundreds);
+    # each accepted connection is answered on a thread of its own.
+    def accept_loop():
+        sel = selectors.DefaultSelector()
+        for s in socks:
+            sel.register(s, selectors.EVENT_READ)
+        while True:
+            for key, _ in sel.select():
+                try:
+                    c, _ = key.fileobj.accept()
+                except OSError:
+                    continue
+                c.setblocking(True)
+                threading.Thread(target=answer, args=(c,), daemon=True).start()
+
+    for _ in range(4):
+        threading.Thread(target=accept_loop, daemon=True).start()
     if args.ready:
         open(args.ready, "w").close()
     while True:
@@ -148,6 +168,9 @@ def flood(args):
             sys.exit("refusing non-documentation network %s" % n)
     if args.src:
         doc_only(args.src)
+    lo = hi = args.port
+    if args.ports:
+        lo, hi = (int(x) for x in args.ports.split("-"))
     r = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
     r.setsockopt(socket.IPPROTO_IP, socket.IP_HDRINCL, 1)
     n = int(args.rate * args.duration)
@@ -158,7 +181,8 @@ def flood(args):
         else:
             net = nets[i % len(nets)]
             src = str(net[random.randrange(1, net.num_addresses - 1)])
-        r.sendto(syn(src, args.dst, random.randrange(1024, 65535), args.port,
+        port = random.randrange(lo, hi + 1) if args.ports else args.port
+        r.sendto(syn(src, args.dst, random.randrange(1024, 65535), port,
                      random.getrandbits(32)), (args.dst, 0))
         d = t0 + (i + 1) / args.rate - time.monotonic()
         if d > 0:
@@ -191,6 +215,7 @@ def main():
     p.add_argument("--rate", type=float, default=300)
     p.add_argument("--duration", type=float, default=3)
     p.add_argument("--src-cidr", action="append")
+    p.add_argument("--ports", help="LO-HI: a random destination port per SYN")
     p.add_argument("--src")
     a = ap.parse_args()
     {"serve": serve, "clients": clients, "scan": scan, "flood": flood}[a.cmd](a)

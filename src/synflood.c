@@ -12,6 +12,7 @@
  */
 #include "synflood_int.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@ const char *rs_alert_kind_str(enum rs_alert_kind k)
 	switch (k) {
 	case RS_ALERT_SYN_FLOOD: return "syn-flood";
 	case RS_ALERT_PORT_SCAN: return "port-scan";
+	case RS_ALERT_STATE_EXHAUSTED: return "state-exhausted";
 	}
 	return "?";
 }
@@ -63,6 +65,8 @@ void rs_synflood_opts_default(struct rs_synflood_opts *o)
 	o->max_half_open = 262144;
 	o->max_half_open_per_victim = 65536;
 	o->max_scanners = 4096;
+	o->max_hosts = 1024;
+	o->exhaust_rate = 100;
 }
 
 bool rs_synflood_opts_check(const struct rs_synflood_opts *o, char *err, size_t errlen)
@@ -81,8 +85,12 @@ bool rs_synflood_opts_check(const struct rs_synflood_opts *o, char *err, size_t 
 	}
 	if (o->max_victims < 1 || o->max_victims > (1u << 24) || o->max_half_open < 1 ||
 	    o->max_half_open > (1u << 26) || o->max_scanners < 1 || o->max_scanners > (1u << 24) ||
-	    o->max_half_open_per_victim < 1) {
+	    o->max_half_open_per_victim < 1 || o->max_hosts < 1 || o->max_hosts > (1u << 20)) {
 		snprintf(err, errlen, "table bounds out of range");
+		return false;
+	}
+	if (!(o->exhaust_rate > 0)) {
+		snprintf(err, errlen, "the exhaustion rate must be > 0");
 		return false;
 	}
 	return true;
@@ -105,6 +113,8 @@ size_t rs_synflood_mem_bound(const struct rs_synflood_opts *o)
 	n += (size_t)pow2_at_least(o->max_half_open) * sizeof(uint32_t);
 	n += (size_t)o->max_scanners * sizeof(struct sf_scanner);
 	n += (size_t)pow2_at_least(o->max_scanners * 2) * sizeof(uint32_t);
+	n += (size_t)o->max_hosts * (sizeof(struct sf_host) + o->window_s * sizeof(struct sf_bucket));
+	n += (size_t)pow2_at_least(o->max_hosts * 2) * sizeof(uint32_t);
 	n += 2 * (SF_GONE_BITS / 8);
 	return n;
 }
@@ -125,6 +135,7 @@ struct rs_synflood *rs_synflood_new(const struct rs_synflood_opts *o, char *err,
 	d->vhash_mask = pow2_at_least(o->max_victims * 2) - 1;
 	d->hohash_mask = pow2_at_least(o->max_half_open) - 1;
 	d->shash_mask = pow2_at_least(o->max_scanners * 2) - 1;
+	d->hhash_mask = pow2_at_least(o->max_hosts * 2) - 1;
 	d->victims = calloc(o->max_victims, sizeof(*d->victims));
 	d->buckets = calloc((size_t)o->max_victims * o->window_s, sizeof(*d->buckets));
 	d->vhash = malloc(((size_t)d->vhash_mask + 1) * sizeof(uint32_t));
@@ -132,10 +143,13 @@ struct rs_synflood *rs_synflood_new(const struct rs_synflood_opts *o, char *err,
 	d->hohash = malloc(((size_t)d->hohash_mask + 1) * sizeof(uint32_t));
 	d->scanners = calloc(o->max_scanners, sizeof(*d->scanners));
 	d->shash = malloc(((size_t)d->shash_mask + 1) * sizeof(uint32_t));
+	d->hosts = calloc(o->max_hosts, sizeof(*d->hosts));
+	d->hbuckets = calloc((size_t)o->max_hosts * o->window_s, sizeof(*d->hbuckets));
+	d->hhash = malloc(((size_t)d->hhash_mask + 1) * sizeof(uint32_t));
 	d->gone[0] = calloc(1, SF_GONE_BITS / 8);
 	d->gone[1] = calloc(1, SF_GONE_BITS / 8);
 	if (!d->victims || !d->buckets || !d->vhash || !d->ho || !d->hohash || !d->scanners ||
-	    !d->shash || !d->gone[0] || !d->gone[1]) {
+	    !d->shash || !d->hosts || !d->hbuckets || !d->hhash || !d->gone[0] || !d->gone[1]) {
 		rs_synflood_free(d);
 		snprintf(err, errlen, "out of memory for the detector's tables");
 		return NULL;
@@ -143,8 +157,15 @@ struct rs_synflood *rs_synflood_new(const struct rs_synflood_opts *o, char *err,
 	memset(d->vhash, 0xff, ((size_t)d->vhash_mask + 1) * sizeof(uint32_t));
 	memset(d->hohash, 0xff, ((size_t)d->hohash_mask + 1) * sizeof(uint32_t));
 	memset(d->shash, 0xff, ((size_t)d->shash_mask + 1) * sizeof(uint32_t));
-	d->vlru.head = d->vlru.tail = SF_NIL;
-	d->slru.head = d->slru.tail = SF_NIL;
+	memset(d->hhash, 0xff, ((size_t)d->hhash_mask + 1) * sizeof(uint32_t));
+	d->vlru = (struct sf_lru){ SF_NIL, SF_NIL, (char *)d->victims, sizeof(struct sf_victim),
+				   offsetof(struct sf_victim, lru) };
+	d->slru = (struct sf_lru){ SF_NIL, SF_NIL, (char *)d->scanners, sizeof(struct sf_scanner),
+				   offsetof(struct sf_scanner, lru) };
+	d->hlru = (struct sf_lru){ SF_NIL, SF_NIL, (char *)d->hosts, sizeof(struct sf_host),
+				   offsetof(struct sf_host, lru) };
+	for (unsigned k = 0; k < SF_MAX_WINDOW; k++)
+		d->evict[k].sec = INT64_MIN;
 	d->ho_ghead = d->ho_gtail = SF_NIL;
 	d->sfree_list = SF_NIL;
 	for (uint32_t i = 0; i < o->max_half_open; i++)
@@ -165,6 +186,9 @@ void rs_synflood_free(struct rs_synflood *d)
 	free(d->hohash);
 	free(d->scanners);
 	free(d->shash);
+	free(d->hosts);
+	free(d->hbuckets);
+	free(d->hhash);
 	free(d->gone[0]);
 	free(d->gone[1]);
 	free(d);
@@ -176,6 +200,7 @@ void rs_synflood_get_stats(const struct rs_synflood *d, struct rs_synflood_stats
 	st->victims = d->nvictims;
 	st->half_open = d->nho;
 	st->scanners = d->nscanners;
+	st->hosts = d->nhosts;
 }
 
 /* A keyed 64-bit hash (multiply-xorshift over 8-byte words). */
@@ -200,32 +225,154 @@ uint64_t sf_hash(uint64_t seed, const void *p, size_t n)
 	return h;
 }
 
+/* ---- LRU lists and eviction pressure ---------------------------------- */
+
+void sf_lru_unlink(struct sf_lru *l, uint32_t i)
+{
+	struct sf_link *e = sf_lru_link(l, i);
+	if (e->prev != SF_NIL)
+		sf_lru_link(l, e->prev)->next = e->next;
+	else
+		l->head = e->next;
+	if (e->next != SF_NIL)
+		sf_lru_link(l, e->next)->prev = e->prev;
+	else
+		l->tail = e->prev;
+}
+
+void sf_lru_push(struct sf_lru *l, uint32_t i)
+{
+	struct sf_link *e = sf_lru_link(l, i);
+	e->prev = SF_NIL;
+	e->next = l->head;
+	if (l->head != SF_NIL)
+		sf_lru_link(l, l->head)->prev = i;
+	l->head = i;
+	if (l->tail == SF_NIL)
+		l->tail = i;
+}
+
+void sf_lru_touch(struct sf_lru *l, uint32_t i)
+{
+	if (l->head != i) {
+		sf_lru_unlink(l, i);
+		sf_lru_push(l, i);
+	}
+}
+
+const char *sf_table_str(enum sf_table t)
+{
+	switch (t) {
+	case SF_T_HALF_OPEN: return "half-open";
+	case SF_T_VICTIMS: return "victims";
+	case SF_T_HOSTS: return "hosts";
+	case SF_T_SCANNERS: return "scanners";
+	case SF_T_COUNT: break;
+	}
+	return "?";
+}
+
+void sf_evicted(struct rs_synflood *d, enum sf_table t, uint32_t n)
+{
+	int64_t sec = d->now / SF_NS;
+	struct sf_evict_sec *e = &d->evict[(uint64_t)sec % SF_MAX_WINDOW];
+	if (e->sec != sec) {
+		memset(e, 0, sizeof(*e));
+		e->sec = sec;
+	}
+	e->n[t] += n;
+	if (d->exhaust.alert)
+		d->exhaust.alert_syns += n;
+}
+
+/* ---- hosts -------------------------------------------------------------- */
+
+static uint32_t host_slot(const struct rs_synflood *d, uint8_t ver, const uint8_t *addr)
+{
+	uint8_t key[17];
+	memcpy(key, addr, 16);
+	key[16] = ver;
+	return (uint32_t)sf_hash(d->seed ^ 0x3c3c3c3cULL, key, sizeof(key)) & d->hhash_mask;
+}
+
+uint32_t sf_host_find(struct rs_synflood *d, uint8_t ver, const uint8_t *addr)
+{
+	for (uint32_t i = d->hhash[host_slot(d, ver, addr)]; i != SF_NIL; i = d->hosts[i].hnext) {
+		const struct sf_host *h = &d->hosts[i];
+		if (h->v == ver && memcmp(h->addr, addr, 16) == 0)
+			return i;
+	}
+	return SF_NIL;
+}
+
+struct sf_host *sf_host_of(struct rs_synflood *d, uint32_t host, uint32_t gen)
+{
+	struct sf_host *h = &d->hosts[host];
+	return h->used && h->gen == gen ? h : NULL;
+}
+
+struct sf_bucket *sf_host_bucket_at(struct rs_synflood *d, uint32_t hi, int64_t now)
+{
+	int64_t sec = now / SF_NS;
+	struct sf_bucket *b = &d->hbuckets[(size_t)hi * d->o.window_s + (uint64_t)sec % d->o.window_s];
+	if (b->sec != sec) {
+		memset(b, 0, sizeof(*b));
+		b->sec = sec;
+	}
+	return b;
+}
+
+static void host_evict(struct rs_synflood *d, uint32_t i)
+{
+	struct sf_host *h = &d->hosts[i];
+	if (h->as.alert)
+		sf_host_end(d, i);
+	uint32_t *pp = &d->hhash[host_slot(d, h->v, h->addr)];
+	while (*pp != i)
+		pp = &d->hosts[*pp].hnext;
+	*pp = h->hnext;
+	sf_lru_unlink(&d->hlru, i);
+	h->used = false;
+	h->gen++;   /* its half-open entries and victims no longer count for it */
+	d->nhosts--;
+	d->st.host_evictions++;
+	sf_evicted(d, SF_T_HOSTS, 1);
+}
+
+static uint32_t host_get(struct rs_synflood *d, uint8_t ver, const uint8_t *addr)
+{
+	uint32_t i = sf_host_find(d, ver, addr);
+	if (i != SF_NIL) {
+		sf_lru_touch(&d->hlru, i);
+		return i;
+	}
+	if (d->hfree < d->o.max_hosts) {
+		i = d->hfree++;
+	} else {
+		i = d->hlru.tail;
+		host_evict(d, i);
+	}
+	struct sf_host *h = &d->hosts[i];
+	uint32_t gen = h->gen;
+	memset(h, 0, sizeof(*h));
+	h->gen = gen;
+	for (uint32_t k = 0; k < d->o.window_s; k++) {
+		struct sf_bucket *b = &d->hbuckets[(size_t)i * d->o.window_s + k];
+		memset(b, 0, sizeof(*b));
+		b->sec = INT64_MIN;
+	}
+	h->used = true;
+	h->v = ver;
+	memcpy(h->addr, addr, 16);
+	uint32_t s = host_slot(d, ver, addr);
+	h->hnext = d->hhash[s];
+	d->hhash[s] = i;
+	sf_lru_push(&d->hlru, i);
+	d->nhosts++;
+	return i;
+}
+
 /* ---- victims ---------------------------------------------------------- */
-
-static void vlru_unlink(struct rs_synflood *d, uint32_t i)
-{
-	struct sf_victim *v = &d->victims[i];
-	if (v->lru_prev != SF_NIL)
-		d->victims[v->lru_prev].lru_next = v->lru_next;
-	else
-		d->vlru.head = v->lru_next;
-	if (v->lru_next != SF_NIL)
-		d->victims[v->lru_next].lru_prev = v->lru_prev;
-	else
-		d->vlru.tail = v->lru_prev;
-}
-
-static void vlru_push(struct rs_synflood *d, uint32_t i)
-{
-	struct sf_victim *v = &d->victims[i];
-	v->lru_prev = SF_NIL;
-	v->lru_next = d->vlru.head;
-	if (d->vlru.head != SF_NIL)
-		d->victims[d->vlru.head].lru_prev = i;
-	d->vlru.head = i;
-	if (d->vlru.tail == SF_NIL)
-		d->vlru.tail = i;
-}
 
 static uint32_t victim_slot(const struct rs_synflood *d, uint8_t ver, const uint8_t *addr,
 			    uint16_t port)
@@ -249,23 +396,26 @@ static uint32_t victim_find(struct rs_synflood *d, uint8_t ver, const uint8_t *a
 	return SF_NIL;
 }
 
+static void ho_evict(struct rs_synflood *d, uint32_t i);
+
 static void victim_evict(struct rs_synflood *d, uint32_t i)
 {
 	struct sf_victim *v = &d->victims[i];
-	if (v->alert)
+	if (v->as.alert)
 		sf_victim_end(d, i);
-	while (v->ho_head != SF_NIL) {
-		sf_ho_remove(d, v->ho_head);
-		d->st.half_open_evictions++;
-	}
+	/* Its pending SYNs leave unanswered: for its host they are failed
+	 * handshakes (a flood over more ports than this table holds). */
+	while (v->ho_head != SF_NIL)
+		ho_evict(d, v->ho_head);
 	uint32_t *pp = &d->vhash[victim_slot(d, v->v, v->addr, v->port)];
 	while (*pp != i)
 		pp = &d->victims[*pp].hnext;
 	*pp = v->hnext;
-	vlru_unlink(d, i);
+	sf_lru_unlink(&d->vlru, i);
 	v->used = false;
 	d->nvictims--;
 	d->st.victim_evictions++;
+	sf_evicted(d, SF_T_VICTIMS, 1);
 }
 
 /* The victim's index, made (evicting the least recently used) when new. */
@@ -273,9 +423,13 @@ static uint32_t victim_get(struct rs_synflood *d, uint8_t ver, const uint8_t *ad
 {
 	uint32_t i = victim_find(d, ver, addr, port);
 	if (i != SF_NIL) {
-		if (d->vlru.head != i) {
-			vlru_unlink(d, i);
-			vlru_push(d, i);
+		sf_lru_touch(&d->vlru, i);
+		struct sf_victim *v = &d->victims[i];
+		if (!sf_host_of(d, v->host, v->host_gen)) {
+			v->host = host_get(d, ver, addr);
+			v->host_gen = d->hosts[v->host].gen;
+		} else {
+			sf_lru_touch(&d->hlru, v->host);
 		}
 		return i;
 	}
@@ -295,10 +449,12 @@ static uint32_t victim_get(struct rs_synflood *d, uint8_t ver, const uint8_t *ad
 	memcpy(v->addr, addr, 16);
 	v->port = port;
 	v->ho_head = v->ho_tail = v->ho_cursor = SF_NIL;
+	v->host = host_get(d, ver, addr);
+	v->host_gen = d->hosts[v->host].gen;
 	uint32_t s = victim_slot(d, ver, addr, port);
 	v->hnext = d->vhash[s];
 	d->vhash[s] = i;
-	vlru_push(d, i);
+	sf_lru_push(&d->vlru, i);
 	d->nvictims++;
 	if (d->nvictims > d->st.victims_peak)
 		d->st.victims_peak = d->nvictims;
@@ -384,6 +540,12 @@ void sf_ho_remove(struct rs_synflood *d, uint32_t i)
 	v->pending--;
 	if (e->flags & SF_HO_AGED)
 		v->aged--;
+	struct sf_host *h = sf_host_of(d, e->host, e->host_gen);
+	if (h) {
+		h->pending--;
+		if (e->flags & SF_HO_AGED)
+			h->aged--;
+	}
 
 	if (e->gprev != SF_NIL)
 		d->ho[e->gprev].gnext = e->gnext;
@@ -409,6 +571,11 @@ static void ho_evict(struct rs_synflood *d, uint32_t i)
 		struct sf_bucket *b = sf_bucket_at(d, e->victim, d->now);
 		b->aged++;
 		sf_hll_add(b->hll_fail, e->src_hash);
+		if (sf_host_of(d, e->host, e->host_gen)) {
+			b = sf_host_bucket_at(d, e->host, d->now);
+			b->aged++;
+			sf_hll_add(b->hll_fail, e->src_hash);
+		}
 	}
 	sf_gone_add(d, e->fp);
 	sf_ho_remove(d, i);
@@ -418,10 +585,14 @@ static void ho_evict(struct rs_synflood *d, uint32_t i)
 static void ho_insert(struct rs_synflood *d, uint32_t vi, uint64_t fp, uint32_t src_hash)
 {
 	struct sf_victim *v = &d->victims[vi];
-	if (v->pending >= d->o.max_half_open_per_victim)
+	if (v->pending >= d->o.max_half_open_per_victim) {
 		ho_evict(d, v->ho_head);
-	if (d->ho_free == SF_NIL)
+		sf_evicted(d, SF_T_HALF_OPEN, 1);
+	}
+	if (d->ho_free == SF_NIL) {
 		ho_evict(d, d->ho_ghead);
+		sf_evicted(d, SF_T_HALF_OPEN, 1);
+	}
 	uint32_t i = d->ho_free;
 	struct sf_ho *e = &d->ho[i];
 	d->ho_free = e->hnext;
@@ -429,6 +600,11 @@ static void ho_insert(struct rs_synflood *d, uint32_t vi, uint64_t fp, uint32_t 
 	e->ts = d->now;
 	e->victim = vi;
 	e->src_hash = src_hash;
+	e->host = v->host;
+	e->host_gen = v->host_gen;
+	struct sf_host *h = sf_host_of(d, v->host, v->host_gen);
+	if (h)
+		h->pending++;
 	e->flags = 0;
 	e->hnext = d->hohash[fp & d->hohash_mask];
 	d->hohash[fp & d->hohash_mask] = i;
@@ -455,31 +631,6 @@ static void ho_insert(struct rs_synflood *d, uint32_t vi, uint64_t fp, uint32_t 
 }
 
 /* ---- scanners --------------------------------------------------------- */
-
-static void slru_unlink(struct rs_synflood *d, uint32_t i)
-{
-	struct sf_scanner *s = &d->scanners[i];
-	if (s->lru_prev != SF_NIL)
-		d->scanners[s->lru_prev].lru_next = s->lru_next;
-	else
-		d->slru.head = s->lru_next;
-	if (s->lru_next != SF_NIL)
-		d->scanners[s->lru_next].lru_prev = s->lru_prev;
-	else
-		d->slru.tail = s->lru_prev;
-}
-
-static void slru_push(struct rs_synflood *d, uint32_t i)
-{
-	struct sf_scanner *s = &d->scanners[i];
-	s->lru_prev = SF_NIL;
-	s->lru_next = d->slru.head;
-	if (d->slru.head != SF_NIL)
-		d->scanners[d->slru.head].lru_prev = i;
-	d->slru.head = i;
-	if (d->slru.tail == SF_NIL)
-		d->slru.tail = i;
-}
 
 static uint32_t scanner_slot(const struct rs_synflood *d, uint8_t ver, const uint8_t *src,
 			     const uint8_t *dst)
@@ -512,7 +663,7 @@ void sf_scanner_free(struct rs_synflood *d, uint32_t i)
 	while (*pp != i)
 		pp = &d->scanners[*pp].hnext;
 	*pp = s->hnext;
-	slru_unlink(d, i);
+	sf_lru_unlink(&d->slru, i);
 	s->used = false;
 	s->hnext = d->sfree_list;
 	d->sfree_list = i;
@@ -524,15 +675,13 @@ static uint32_t scanner_get(struct rs_synflood *d, uint8_t ver, const uint8_t *s
 {
 	uint32_t i = scanner_find(d, ver, src, dst);
 	if (i != SF_NIL) {
-		if (d->slru.head != i) {
-			slru_unlink(d, i);
-			slru_push(d, i);
-		}
+		sf_lru_touch(&d->slru, i);
 		return i;
 	}
 	if (d->nscanners >= d->o.max_scanners) {
 		sf_scanner_free(d, d->slru.tail);
 		d->st.scanner_evictions++;
+		sf_evicted(d, SF_T_SCANNERS, 1);
 	}
 	/* Slots are handed out in order, then recycled through the free list. */
 	if (d->sfree_list != SF_NIL) {
@@ -547,10 +696,11 @@ static uint32_t scanner_get(struct rs_synflood *d, uint8_t ver, const uint8_t *s
 	s->v = ver;
 	memcpy(s->src, src, 16);
 	memcpy(s->dst, dst, 16);
+	s->crowd_checked_ns = INT64_MIN;
 	uint32_t sl = scanner_slot(d, ver, src, dst);
 	s->hnext = d->shash[sl];
 	d->shash[sl] = i;
-	slru_push(d, i);
+	sf_lru_push(&d->slru, i);
 	d->nscanners++;
 	return i;
 }
@@ -572,39 +722,70 @@ static void on_syn(struct rs_synflood *d, const struct rs_packet *p)
 	uint32_t vi = victim_get(d, p->ip.v, p->ip.dst, t->dport);
 	struct sf_victim *v = &d->victims[vi];
 	struct sf_bucket *b = sf_bucket_at(d, vi, d->now);
+	struct sf_host *h = &d->hosts[v->host];   /* victim_get made it current */
+	struct sf_bucket *hb = sf_host_bucket_at(d, v->host, d->now);
 
 	d->st.syns++;
 	b->syn++;
-	if (v->alert)
-		v->alert_syns++;
+	hb->syn++;
+	if (v->as.alert)
+		v->as.alert_syns++;
+	if (h->as.alert)
+		h->as.alert_syns++;
 	uint32_t sh = src_hash(p, p->ip.src);
 	sf_hll_add(b->hll_all, sh);
+	sf_hll_add(hb->hll_all, sh);
+	uint32_t pb = sf_port_bit(t->dport);
+	if (!(h->port_bits[pb >> 3] & (1u << (pb & 7)))) {
+		h->port_bits[pb >> 3] |= (uint8_t)(1u << (pb & 7));
+		h->port_bits_set++;
+	}
 	uint64_t fp = ho_fp(d, p->ip.v, p->ip.src, t->sport, p->ip.dst, t->dport, t->seq);
 	if (ho_find(d, fp) == SF_NIL)
 		ho_insert(d, vi, fp, sh);
 	sf_scanner_syn(d, scanner_get(d, p->ip.v, p->ip.src, p->ip.dst), t->dport);
 }
 
+/* The victim's bucket of this second and its host's (NULL when the host
+ * was evicted since). */
+static void buckets_now(struct rs_synflood *d, uint32_t vi, struct sf_bucket **vb,
+			struct sf_bucket **hb)
+{
+	const struct sf_victim *v = &d->victims[vi];
+	*vb = sf_bucket_at(d, vi, d->now);
+	*hb = sf_host_of(d, v->host, v->host_gen) ? sf_host_bucket_at(d, v->host, d->now) : NULL;
+}
+
 static void on_synack(struct rs_synflood *d, const struct rs_packet *p)
 {
 	const struct rs_tcp *t = &p->tcp;
+	struct sf_bucket *vb, *hb;
 	uint64_t fp = ho_fp(d, p->ip.v, p->ip.dst, t->dport, p->ip.src, t->sport, t->ack - 1);
 	uint32_t i = ho_find(d, fp);
 	if (i != SF_NIL) {
 		struct sf_ho *e = &d->ho[i];
-		if (e->flags & SF_HO_SYNACK)
-			sf_bucket_at(d, e->victim, d->now)->synack_retrans++;
+		if (e->flags & SF_HO_SYNACK) {
+			buckets_now(d, e->victim, &vb, &hb);
+			vb->synack_retrans++;
+			if (hb)
+				hb->synack_retrans++;
+		}
 		e->flags |= SF_HO_SYNACK;
 		return;
 	}
 	uint32_t vi = victim_get(d, p->ip.v, p->ip.src, t->sport);
+	buckets_now(d, vi, &vb, &hb);
 	if (gone_has(d, fp)) {
 		/* Still retransmitting one we gave up on. */
-		sf_bucket_at(d, vi, d->now)->synack_retrans++;
+		vb->synack_retrans++;
+		if (hb)
+			hb->synack_retrans++;
 		return;
 	}
 	/* A SYN-ACK for a SYN we never saw: someone spoofed this address. */
-	sf_bucket_at(d, vi, d->now)->backscatter++;
+	vb->backscatter++;
+	if (hb)
+		hb->backscatter++;
 	d->st.backscatter++;
 }
 
@@ -614,7 +795,11 @@ static void on_rst(struct rs_synflood *d, const struct rs_packet *p)
 	/* From the victim: refuses (or resets) a pending handshake. */
 	uint32_t vi = victim_find(d, p->ip.v, p->ip.src, t->sport);
 	if (vi != SF_NIL) {
-		sf_bucket_at(d, vi, d->now)->victim_rsts++;
+		struct sf_bucket *vb, *hb;
+		buckets_now(d, vi, &vb, &hb);
+		vb->victim_rsts++;
+		if (hb)
+			hb->victim_rsts++;
 		if (t->flags & RS_TH_ACK) {
 			uint64_t fp = ho_fp(d, p->ip.v, p->ip.dst, t->dport, p->ip.src, t->sport,
 					    t->ack - 1);
@@ -641,12 +826,18 @@ static void on_ack(struct rs_synflood *d, const struct rs_packet *p)
 	if (i == SF_NIL)
 		return;
 	struct sf_ho *e = &d->ho[i];
-	uint32_t vi = e->victim;
-	struct sf_bucket *b = sf_bucket_at(d, vi, d->now);
+	struct sf_bucket *b = sf_bucket_at(d, e->victim, d->now);
 	b->completed++;
 	if (e->flags & SF_HO_AGED)
 		b->late++;
 	sf_hll_add(b->hll_done, e->src_hash);
+	if (sf_host_of(d, e->host, e->host_gen)) {
+		b = sf_host_bucket_at(d, e->host, d->now);
+		b->completed++;
+		if (e->flags & SF_HO_AGED)
+			b->late++;
+		sf_hll_add(b->hll_done, e->src_hash);
+	}
 	d->st.completed++;
 	sf_ho_remove(d, i);
 	uint32_t si = scanner_find(d, p->ip.v, p->ip.src, p->ip.dst);

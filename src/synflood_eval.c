@@ -49,13 +49,13 @@ struct recent {
 	double syn, completed, aged, late;
 };
 
-/* The last second: this second's bucket and the rest of the previous one. */
-static struct recent recent_of(struct rs_synflood *d, uint32_t vi)
+/* The last second of a bucket ring (a victim's or a host's): this
+ * second's bucket and the rest of the previous one. */
+static struct recent recent_of(const struct rs_synflood *d, const struct sf_bucket *base)
 {
 	struct recent r = { 0, 0, 0, 0 };
 	int64_t sec = d->now / SF_NS;
 	double w_prev = 1.0 - (double)(d->now % SF_NS) / (double)SF_NS;
-	const struct sf_bucket *base = &d->buckets[(size_t)vi * d->o.window_s];
 	const struct sf_bucket *cur = &base[(uint64_t)sec % d->o.window_s];
 	const struct sf_bucket *prev = &base[(uint64_t)(sec - 1) % d->o.window_s];
 	if (cur->sec == sec) {
@@ -79,6 +79,36 @@ static double completion_of(const struct recent *r)
 	return r->completed + fail > 0 ? r->completed / (r->completed + fail) : 1.0;
 }
 
+static const struct sf_bucket *victim_buckets(const struct rs_synflood *d, uint32_t vi)
+{
+	return &d->buckets[(size_t)vi * d->o.window_s];
+}
+
+static const struct sf_bucket *host_buckets(const struct rs_synflood *d, uint32_t hi)
+{
+	return &d->hbuckets[(size_t)hi * d->o.window_s];
+}
+
+/* Evictions from full tables in the last second, per table. */
+static double evict_recent(const struct rs_synflood *d, double per_table[SF_T_COUNT])
+{
+	int64_t sec = d->now / SF_NS;
+	double w_prev = 1.0 - (double)(d->now % SF_NS) / (double)SF_NS, all = 0;
+	const struct sf_evict_sec *cur = &d->evict[(uint64_t)sec % SF_MAX_WINDOW];
+	const struct sf_evict_sec *prev = &d->evict[(uint64_t)(sec - 1) % SF_MAX_WINDOW];
+	for (unsigned t = 0; t < SF_T_COUNT; t++) {
+		double n = 0;
+		if (cur->sec == sec)
+			n += cur->n[t];
+		if (prev->sec == sec - 1)
+			n += w_prev * prev->n[t];
+		if (per_table)
+			per_table[t] = n;
+		all += n;
+	}
+	return all;
+}
+
 /* SYNs past the grace period; when the victim's share of the table is
  * full (a flood faster than the table holds SYNs for the grace period),
  * every pending SYN. */
@@ -89,27 +119,37 @@ static uint32_t half_open_of(const struct rs_synflood *d, const struct sf_victim
 	return v->aged;
 }
 
-/* Fills the evidence of victim vi into a (everything but kind and phase). */
-static void victim_evidence(struct rs_synflood *d, uint32_t vi, struct rs_alert *a)
+/* The same for a host; its SYNs also leave early when the victim table
+ * evicts (more ports flooded than it holds), so then every pending one
+ * counts too. */
+static uint32_t host_half_open_of(const struct rs_synflood *d, const struct sf_host *h)
 {
-	const struct sf_victim *v = &d->victims[vi];
-	struct recent r = recent_of(d, vi);
+	double per[SF_T_COUNT];
+	evict_recent(d, per);
+	if (d->nho >= d->o.max_half_open || per[SF_T_VICTIMS] > 0 || per[SF_T_HALF_OPEN] > 0)
+		return h->pending > h->aged ? h->pending : h->aged;
+	return h->aged;
+}
+
+/* The evidence of a bucket ring into a (rates, sources, victim counters)
+ * and the alert figures of as. */
+static void flood_evidence(struct rs_synflood *d, const struct sf_bucket *base,
+			   const struct sf_alert_state *as, struct rs_alert *a)
+{
+	struct recent r = recent_of(d, base);
 	uint8_t all[SF_HLL_M], done[SF_HLL_M], fail[SF_HLL_M];
 	int64_t sec = d->now / SF_NS;
 
 	memset(all, 0, sizeof(all));
 	memset(done, 0, sizeof(done));
 	memset(fail, 0, sizeof(fail));
+	a->kind = RS_ALERT_SYN_FLOOD;
 	a->ts_ns = d->now;
 	a->ts_digits = d->ts_digits;
-	a->v = v->v;
-	memcpy(a->victim, v->addr, 16);
-	a->port = v->port;
 	a->syn_rate = r.syn;
-	a->half_open = half_open_of(d, v);
 	a->completion = completion_of(&r);
 	for (uint32_t k = 0; k < d->o.window_s; k++) {
-		const struct sf_bucket *b = &d->buckets[(size_t)vi * d->o.window_s + k];
+		const struct sf_bucket *b = &base[k];
 		if (b->sec <= sec - (int64_t)d->o.window_s || b->sec > sec)
 			continue;
 		for (unsigned j = 0; j < SF_HLL_M; j++) {
@@ -134,9 +174,9 @@ static void victim_evidence(struct rs_synflood *d, uint32_t vi, struct rs_alert 
 	/* Many distinct sources that never complete a handshake: addresses
 	 * made up by the sender (or a large botnet that does not care). */
 	a->spoofed = a->never_completed >= d->o.spoof_sources;
-	a->duration = v->alert ? (double)(d->now - v->start_ns) / SF_NS : 0;
-	a->peak_rate = v->peak;
-	a->total_syns = v->alert_syns;
+	a->duration = as->alert ? (double)(d->now - as->start_ns) / SF_NS : 0;
+	a->peak_rate = as->peak;
+	a->total_syns = as->alert_syns;
 }
 
 void sf_emit(struct rs_synflood *d, const struct rs_alert *a)
@@ -149,30 +189,108 @@ void sf_emit(struct rs_synflood *d, const struct rs_alert *a)
 
 static void victim_emit(struct rs_synflood *d, uint32_t vi, enum rs_alert_phase ph)
 {
+	const struct sf_victim *v = &d->victims[vi];
 	struct rs_alert a;
 	memset(&a, 0, sizeof(a));
-	a.kind = RS_ALERT_SYN_FLOOD;
+	flood_evidence(d, victim_buckets(d, vi), &v->as, &a);
 	a.phase = ph;
-	victim_evidence(d, vi, &a);
+	a.v = v->v;
+	memcpy(a.victim, v->addr, 16);
+	a.port = v->port;
+	a.half_open = half_open_of(d, v);
 	sf_emit(d, &a);
+}
+
+static void host_emit(struct rs_synflood *d, uint32_t hi, enum rs_alert_phase ph)
+{
+	const struct sf_host *h = &d->hosts[hi];
+	struct rs_alert a;
+	memset(&a, 0, sizeof(a));
+	flood_evidence(d, host_buckets(d, hi), &h->as, &a);
+	a.phase = ph;
+	a.v = h->v;
+	memcpy(a.victim, h->addr, 16);
+	a.host_wide = true;
+	a.ports = sf_ports_estimate(h->port_bits_set, UINT64_MAX);
+	a.half_open = host_half_open_of(d, h);
+	sf_emit(d, &a);
+}
+
+/* A port of the host starts or ends alerting: while one does, the flood
+ * is reported per port, not again for the host. */
+static void host_port_alert(struct rs_synflood *d, const struct sf_victim *v, bool on)
+{
+	struct sf_host *h = sf_host_of(d, v->host, v->host_gen);
+	if (!h)
+		return;
+	if (on)
+		h->port_alerts++;
+	else if (h->port_alerts)
+		h->port_alerts--;
 }
 
 void sf_victim_end(struct rs_synflood *d, uint32_t vi)
 {
 	victim_emit(d, vi, RS_ALERT_END);
-	d->victims[vi].alert = false;
+	d->victims[vi].as.alert = false;
+	host_port_alert(d, &d->victims[vi], false);
 }
 
-static uint64_t window_syns(struct rs_synflood *d, uint32_t vi)
+void sf_host_end(struct rs_synflood *d, uint32_t hi)
+{
+	struct sf_host *h = &d->hosts[hi];
+	host_emit(d, hi, RS_ALERT_END);
+	h->as.alert = false;
+	/* The next alert counts its own ports. */
+	memset(h->port_bits, 0, sizeof(h->port_bits));
+	h->port_bits_set = 0;
+}
+
+static uint64_t window_syns(const struct rs_synflood *d, const struct sf_bucket *base)
 {
 	uint64_t n = 0;
 	int64_t sec = d->now / SF_NS;
 	for (uint32_t k = 0; k < d->o.window_s; k++) {
-		const struct sf_bucket *b = &d->buckets[(size_t)vi * d->o.window_s + k];
+		const struct sf_bucket *b = &base[k];
 		if (b->sec > sec - (int64_t)d->o.window_s && b->sec <= sec)
 			n += b->syn;
 	}
 	return n;
+}
+
+enum step { STEP_NONE, STEP_START, STEP_UPDATE, STEP_END };
+
+/*
+ * One round of an alert state machine: starts when `over` holds (and
+ * `may_start`), ends once it has not held for the hold time, updates at
+ * most every update_ms.  `level` is the figure whose peak is kept.
+ */
+static enum step alert_step(const struct rs_synflood *d, struct sf_alert_state *as, bool over,
+			    bool may_start, double level)
+{
+	if (!as->alert) {
+		if (!over || !may_start)
+			return STEP_NONE;
+		as->alert = true;
+		as->start_ns = as->last_update_ns = d->now;
+		as->below_since_ns = INT64_MIN;
+		as->peak = level;
+		return STEP_START;
+	}
+	if (level > as->peak)
+		as->peak = level;
+	if (over)
+		as->below_since_ns = INT64_MIN;
+	else if (as->below_since_ns == INT64_MIN)
+		as->below_since_ns = d->now;
+	if (as->below_since_ns != INT64_MIN &&
+	    d->now - as->below_since_ns >= (int64_t)d->o.hold_ms * 1000000)
+		return STEP_END;
+	if (d->now - as->last_update_ns >= (int64_t)d->o.update_ms * 1000000) {
+		as->last_update_ns = d->now;
+		return STEP_UPDATE;
+	}
+	return STEP_NONE;
 }
 
 /* Ages and expires vi's pending SYNs, then runs its alert state machine. */
@@ -188,47 +306,135 @@ static void victim_tick(struct rs_synflood *d, uint32_t vi)
 		v->aged++;
 		b->aged++;
 		sf_hll_add(b->hll_fail, e->src_hash);
+		struct sf_host *h = sf_host_of(d, e->host, e->host_gen);
+		if (h) {
+			b = sf_host_bucket_at(d, e->host, d->now);
+			h->aged++;
+			b->aged++;
+			sf_hll_add(b->hll_fail, e->src_hash);
+		}
 		v->ho_cursor = e->vnext;
 	}
 	while (v->ho_head != SF_NIL && d->ho[v->ho_head].ts <= d->now - timeout) {
+		const struct sf_ho *e = &d->ho[v->ho_head];
 		sf_bucket_at(d, vi, d->now)->given_up++;
+		if (sf_host_of(d, e->host, e->host_gen))
+			sf_host_bucket_at(d, e->host, d->now)->given_up++;
 		d->st.given_up++;
 		sf_gone_add(d, d->ho[v->ho_head].fp);
 		sf_ho_remove(d, v->ho_head);
 	}
-	if (!v->alert && half_open_of(d, v) < d->o.half_open)
+	if (!v->as.alert && half_open_of(d, v) < d->o.half_open)
 		return;
 
-	struct recent r = recent_of(d, vi);
-	double completion = completion_of(&r);
-	bool keep = r.syn >= d->o.syn_rate && completion <= d->o.completion;
-	if (!v->alert) {
-		if (!keep)
-			return;
-		v->alert = true;
-		v->start_ns = v->last_update_ns = d->now;
-		v->below_since_ns = INT64_MIN;
-		v->peak = r.syn;
-		v->alert_syns = window_syns(d, vi);
+	struct recent r = recent_of(d, victim_buckets(d, vi));
+	bool over = r.syn >= d->o.syn_rate && completion_of(&r) <= d->o.completion;
+	switch (alert_step(d, &v->as, over, true, r.syn)) {
+	case STEP_START:
+		v->as.alert_syns = window_syns(d, victim_buckets(d, vi));
 		d->st.alerts++;
 		d->st.flood_alerts++;
+		host_port_alert(d, v, true);
 		victim_emit(d, vi, RS_ALERT_START);
-		return;
-	}
-	if (r.syn > v->peak)
-		v->peak = r.syn;
-	if (keep)
-		v->below_since_ns = INT64_MIN;
-	else if (v->below_since_ns == INT64_MIN)
-		v->below_since_ns = d->now;
-	if (v->below_since_ns != INT64_MIN &&
-	    d->now - v->below_since_ns >= (int64_t)d->o.hold_ms * 1000000) {
-		sf_victim_end(d, vi);
-		return;
-	}
-	if (d->now - v->last_update_ns >= (int64_t)d->o.update_ms * 1000000) {
-		v->last_update_ns = d->now;
+		break;
+	case STEP_UPDATE:
 		victim_emit(d, vi, RS_ALERT_UPDATE);
+		break;
+	case STEP_END:
+		sf_victim_end(d, vi);
+		break;
+	case STEP_NONE:
+		break;
+	}
+}
+
+/* The same decision for a whole host, after its ports had theirs. */
+static void host_tick(struct rs_synflood *d, uint32_t hi)
+{
+	struct sf_host *h = &d->hosts[hi];
+
+	if (!h->as.alert && host_half_open_of(d, h) < d->o.half_open)
+		return;
+	struct recent r = recent_of(d, host_buckets(d, hi));
+	bool over = r.syn >= d->o.syn_rate && completion_of(&r) <= d->o.completion;
+	switch (alert_step(d, &h->as, over, h->port_alerts == 0, r.syn)) {
+	case STEP_START:
+		h->as.alert_syns = window_syns(d, host_buckets(d, hi));
+		d->st.alerts++;
+		d->st.flood_alerts++;
+		d->st.host_flood_alerts++;
+		host_emit(d, hi, RS_ALERT_START);
+		break;
+	case STEP_UPDATE:
+		host_emit(d, hi, RS_ALERT_UPDATE);
+		break;
+	case STEP_END:
+		sf_host_end(d, hi);
+		break;
+	case STEP_NONE:
+		break;
+	}
+}
+
+/* ---- state exhaustion --------------------------------------------------- */
+
+static uint32_t table_bound(const struct rs_synflood *d, enum sf_table t)
+{
+	switch (t) {
+	case SF_T_HALF_OPEN: return d->o.max_half_open;
+	case SF_T_VICTIMS: return d->o.max_victims;
+	case SF_T_HOSTS: return d->o.max_hosts;
+	case SF_T_SCANNERS: return d->o.max_scanners;
+	case SF_T_COUNT: break;
+	}
+	return 0;
+}
+
+static void exhaust_emit(struct rs_synflood *d, enum rs_alert_phase ph)
+{
+	double per[SF_T_COUNT];
+	struct rs_alert a;
+	enum sf_table most = SF_T_HALF_OPEN;
+
+	memset(&a, 0, sizeof(a));
+	a.kind = RS_ALERT_STATE_EXHAUSTED;
+	a.phase = ph;
+	a.ts_ns = d->now;
+	a.ts_digits = d->ts_digits;
+	a.evict_rate = evict_recent(d, per);
+	for (unsigned t = 1; t < SF_T_COUNT; t++)
+		if (per[t] > per[most])
+			most = (enum sf_table)t;
+	a.table = sf_table_str(most);
+	a.capacity = table_bound(d, most);
+	a.evictions = d->exhaust.alert_syns;
+	a.duration = (double)(d->now - d->exhaust.start_ns) / SF_NS;
+	a.peak_rate = d->exhaust.peak;
+	sf_emit(d, &a);
+}
+
+/* A full table that evicts fast is losing the evidence alerts are made
+ * of: that is an alert of its own, so that a flood the tables cannot hold
+ * is never silent. */
+static void exhaust_tick(struct rs_synflood *d)
+{
+	double rate = evict_recent(d, NULL);
+	switch (alert_step(d, &d->exhaust, rate >= d->o.exhaust_rate, true, rate)) {
+	case STEP_START:
+		d->exhaust.alert_syns = 0;
+		d->st.alerts++;
+		d->st.exhausted_alerts++;
+		exhaust_emit(d, RS_ALERT_START);
+		break;
+	case STEP_UPDATE:
+		exhaust_emit(d, RS_ALERT_UPDATE);
+		break;
+	case STEP_END:
+		exhaust_emit(d, RS_ALERT_END);
+		d->exhaust.alert = false;
+		break;
+	case STEP_NONE:
+		break;
 	}
 }
 
@@ -236,17 +442,38 @@ static void victim_tick(struct rs_synflood *d, uint32_t vi)
 
 /* Distinct ports, estimated by linear counting over the bitmap; never
  * more than the SYNs that set it (the estimate can overshoot by a few). */
-static uint32_t scanner_ports(const struct sf_scanner *s)
+uint32_t sf_ports_estimate(uint32_t set_bits, uint64_t most)
 {
 	uint32_t est;
-	if (s->set_bits >= SF_SCAN_BITS) {
+	if (set_bits >= SF_SCAN_BITS) {
 		est = 65536;
 	} else {
-		double m = SF_SCAN_BITS, z = SF_SCAN_BITS - s->set_bits;
+		double m = SF_SCAN_BITS, z = SF_SCAN_BITS - set_bits;
 		double n = -m * log(z / m);
 		est = n > 65536 ? 65536 : (uint32_t)(n + 0.5);
 	}
-	return s->syns < est ? (uint32_t)s->syns : est;
+	return most < est ? (uint32_t)most : est;
+}
+
+static uint32_t scanner_ports(const struct sf_scanner *s)
+{
+	return sf_ports_estimate(s->set_bits, s->syns);
+}
+
+/*
+ * True when the scanner's target host is being flooded from many sources
+ * at once (a random-source flood over many ports makes every source look
+ * like a scanner of that host): then it is part of the flood, not a scan.
+ */
+static bool target_crowded(struct rs_synflood *d, const struct sf_scanner *s)
+{
+	uint32_t hi = sf_host_find(d, s->v, s->dst);
+	if (hi == SF_NIL)
+		return false;
+	struct rs_alert a;
+	memset(&a, 0, sizeof(a));
+	flood_evidence(d, host_buckets(d, hi), &d->hosts[hi].as, &a);
+	return a.syn_rate >= d->o.syn_rate && a.sources >= d->o.spoof_sources;
 }
 
 static void scanner_emit(struct rs_synflood *d, uint32_t si, enum rs_alert_phase ph)
@@ -274,14 +501,7 @@ static void scanner_emit(struct rs_synflood *d, uint32_t si, enum rs_alert_phase
 void sf_scanner_syn(struct rs_synflood *d, uint32_t si, uint16_t port)
 {
 	struct sf_scanner *s = &d->scanners[si];
-	/* A random-looking spread (murmur3's finaliser), as linear counting assumes. */
-	uint32_t h = (uint32_t)port ^ 0x5bd1e995u;
-	h ^= h >> 16;
-	h *= 0x85ebca6bu;
-	h ^= h >> 13;
-	h *= 0xc2b2ae35u;
-	h ^= h >> 16;
-	uint32_t bit = h & (SF_SCAN_BITS - 1);
+	uint32_t bit = sf_port_bit(port);
 	s->syns++;
 	s->last_syn_ns = d->now;
 	if (!(s->bits[bit >> 3] & (1u << (bit & 7)))) {
@@ -292,6 +512,15 @@ void sf_scanner_syn(struct rs_synflood *d, uint32_t si, uint16_t port)
 		return;
 	uint32_t ports = scanner_ports(s);
 	if (ports >= d->o.scan_ports && s->completed * 2 <= s->syns) {
+		/* Asked again at most once a second of capture time. */
+		if (s->crowd_checked_ns != INT64_MIN && d->now - s->crowd_checked_ns < SF_NS)
+			return;
+		if (target_crowded(d, s)) {
+			if (s->crowd_checked_ns == INT64_MIN)
+				d->st.scans_in_floods++;
+			s->crowd_checked_ns = d->now;
+			return;
+		}
 		s->alert = true;
 		s->start_ns = s->last_update_ns = d->now;
 		s->ports_at_update = ports;
@@ -314,17 +543,25 @@ static bool sweep(struct rs_synflood *d)
 {
 	bool busy = false;
 	for (uint32_t vi = d->vlru.head; vi != SF_NIL;) {
-		uint32_t next = d->victims[vi].lru_next;
+		uint32_t next = d->victims[vi].lru.next;
 		victim_tick(d, vi);
-		if (d->victims[vi].pending || d->victims[vi].alert)
+		if (d->victims[vi].pending || d->victims[vi].as.alert)
 			busy = true;
 		vi = next;
 	}
+	for (uint32_t hi = d->hlru.head; hi != SF_NIL; hi = d->hosts[hi].lru.next) {
+		host_tick(d, hi);
+		if (d->hosts[hi].pending || d->hosts[hi].as.alert)
+			busy = true;
+	}
+	exhaust_tick(d);
+	if (d->exhaust.alert)
+		busy = true;
 	int64_t idle = (int64_t)d->o.scan_idle_ms * 1000000;
 	while (d->slru.tail != SF_NIL && d->scanners[d->slru.tail].last_syn_ns <= d->now - idle)
 		sf_scanner_free(d, d->slru.tail);
 	if (d->st.scan_alerts) {
-		for (uint32_t si = d->slru.head; si != SF_NIL; si = d->scanners[si].lru_next) {
+		for (uint32_t si = d->slru.head; si != SF_NIL; si = d->scanners[si].lru.next) {
 			struct sf_scanner *s = &d->scanners[si];
 			if (!s->alert ||
 			    d->now - s->last_update_ns < (int64_t)d->o.update_ms * 1000000)
@@ -370,10 +607,17 @@ void rs_synflood_tick(struct rs_synflood *d, int64_t ts_sec, uint32_t ts_frac, u
 
 void rs_synflood_finish(struct rs_synflood *d)
 {
-	for (uint32_t vi = d->vlru.head; vi != SF_NIL; vi = d->victims[vi].lru_next)
-		if (d->victims[vi].alert)
+	for (uint32_t vi = d->vlru.head; vi != SF_NIL; vi = d->victims[vi].lru.next)
+		if (d->victims[vi].as.alert)
 			sf_victim_end(d, vi);
-	for (uint32_t si = d->slru.head; si != SF_NIL; si = d->scanners[si].lru_next)
+	for (uint32_t hi = d->hlru.head; hi != SF_NIL; hi = d->hosts[hi].lru.next)
+		if (d->hosts[hi].as.alert)
+			sf_host_end(d, hi);
+	if (d->exhaust.alert) {
+		exhaust_emit(d, RS_ALERT_END);
+		d->exhaust.alert = false;
+	}
+	for (uint32_t si = d->slru.head; si != SF_NIL; si = d->scanners[si].lru.next)
 		if (d->scanners[si].alert)
 			sf_scanner_end(d, si);
 }

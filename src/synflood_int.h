@@ -35,23 +35,64 @@ struct sf_bucket {
 	uint8_t hll_fail[SF_HLL_M]; /* sources of SYNs that passed the grace period */
 };
 
+/* Links of an entry in its table's LRU list (most recent at the head). */
+struct sf_link {
+	uint32_t prev, next;
+};
+
+/* The alert state of one thing that can be flooded (a victim port, a
+ * host) or exhausted (the detector's tables). */
+struct sf_alert_state {
+	bool alert;
+	int64_t start_ns, last_update_ns, below_since_ns;
+	double peak;
+	uint64_t alert_syns;        /* floods: SYNs since the start; exhaustion: evictions */
+};
+
 struct sf_victim {
 	bool used;
 	uint8_t v;
 	uint16_t port;
 	uint8_t addr[16];
 	uint32_t hnext;             /* hash chain */
-	uint32_t lru_prev, lru_next;
+	struct sf_link lru;
+	uint32_t host, host_gen;    /* its host (valid while the generations agree) */
 	/* Half-open entries of this victim, oldest first. */
 	uint32_t ho_head, ho_tail;
 	uint32_t ho_cursor;         /* first entry not yet past the grace period */
 	uint32_t pending;           /* entries in the list */
 	uint32_t aged;              /* entries past the grace period */
-	/* Alert state. */
-	bool alert;
-	int64_t start_ns, last_update_ns, below_since_ns;
-	double peak;
-	uint64_t alert_syns;
+	struct sf_alert_state as;
+};
+
+/*
+ * A victim host: the sum over its ports, so that a flood spread over many
+ * ports (each below the per-port rate, or more ports than the victim table
+ * holds) is still seen.  Half-open entries point to their host by index
+ * and generation; a host evicted and reused gets a new generation, and
+ * entries of the old one no longer count for it.
+ */
+struct sf_host {
+	bool used;
+	uint8_t v;
+	uint8_t addr[16];
+	uint32_t hnext;
+	struct sf_link lru;
+	uint32_t gen;
+	uint32_t pending, aged;     /* half-open entries of all its ports */
+	uint32_t port_alerts;       /* its ports alerting now: the flood is reported per port */
+	struct sf_alert_state as;
+	uint32_t port_bits_set;     /* ports that got SYNs since the last alert (linear counting) */
+	uint8_t port_bits[SF_SCAN_BITS / 8];
+};
+
+/* The tables that can be full and evict. */
+enum sf_table { SF_T_HALF_OPEN, SF_T_VICTIMS, SF_T_HOSTS, SF_T_SCANNERS, SF_T_COUNT };
+
+/* Evictions from full tables in one second. */
+struct sf_evict_sec {
+	int64_t sec;
+	uint32_t n[SF_T_COUNT];
 };
 
 enum { SF_HO_AGED = 1, SF_HO_SYNACK = 2 };
@@ -65,6 +106,7 @@ struct sf_ho {
 	uint32_t vprev, vnext;      /* the victim's list */
 	uint32_t gprev, gnext;      /* the global list, oldest first */
 	uint32_t src_hash;          /* the client address, for the source counts */
+	uint32_t host, host_gen;    /* the victim's host */
 	uint8_t flags;
 };
 
@@ -74,17 +116,22 @@ struct sf_scanner {
 	bool alert;
 	uint8_t v;
 	uint8_t src[16], dst[16];
-	uint32_t hnext, lru_prev, lru_next;
+	uint32_t hnext;
+	struct sf_link lru;
 	int64_t last_syn_ns, start_ns, last_update_ns;
+	int64_t crowd_checked_ns;   /* when its host was last found flooded by many sources */
 	uint32_t ports_at_update;
 	uint64_t syns, completed;
 	uint32_t set_bits;
 	uint8_t bits[SF_SCAN_BITS / 8];
 };
 
-/* A doubly linked LRU list over one table (most recent at head). */
+/* A doubly linked LRU list over one table (most recent at head): the
+ * table's array, its element size and where the links sit in it. */
 struct sf_lru {
 	uint32_t head, tail;
+	char *base;
+	size_t stride, off;
 };
 
 struct rs_synflood {
@@ -110,6 +157,17 @@ struct rs_synflood {
 	uint32_t ho_ghead, ho_gtail;
 	uint32_t nho;
 
+	struct sf_host *hosts;
+	struct sf_bucket *hbuckets; /* window_s per host */
+	uint32_t *hhash;
+	uint32_t hhash_mask;
+	struct sf_lru hlru;
+	uint32_t hfree;             /* next never-used slot */
+	uint32_t nhosts;
+
+	struct sf_evict_sec evict[SF_MAX_WINDOW];
+	struct sf_alert_state exhaust;
+
 	struct sf_scanner *scanners;
 	uint32_t *shash;
 	uint32_t shash_mask;
@@ -129,17 +187,49 @@ struct rs_synflood {
 };
 
 /* synflood.c */
+static inline struct sf_link *sf_lru_link(const struct sf_lru *l, uint32_t i)
+{
+	return (struct sf_link *)(void *)(l->base + l->stride * i + l->off);
+}
+void sf_lru_unlink(struct sf_lru *l, uint32_t i);
+void sf_lru_push(struct sf_lru *l, uint32_t i);
+/* Moves i to the head (most recent). */
+void sf_lru_touch(struct sf_lru *l, uint32_t i);
 void sf_gone_add(struct rs_synflood *d, uint64_t fp);
+/* An entry of `t` made room for a new one (the table was full). */
+void sf_evicted(struct rs_synflood *d, enum sf_table t, uint32_t n);
+const char *sf_table_str(enum sf_table t);
+/* The host of a half-open entry or victim; NULL when it was evicted since. */
+struct sf_host *sf_host_of(struct rs_synflood *d, uint32_t host, uint32_t gen);
+uint32_t sf_host_find(struct rs_synflood *d, uint8_t ver, const uint8_t *addr);
+struct sf_bucket *sf_host_bucket_at(struct rs_synflood *d, uint32_t hi, int64_t now);
 uint64_t sf_hash(uint64_t seed, const void *p, size_t n);
 void sf_ho_remove(struct rs_synflood *d, uint32_t i);
 struct sf_bucket *sf_bucket_at(struct rs_synflood *d, uint32_t vi, int64_t now);
 void sf_scanner_free(struct rs_synflood *d, uint32_t si);
 
+/* The bit of a port in a linear-counting bitmap: a random-looking spread
+ * (murmur3's finaliser), as linear counting assumes. */
+static inline uint32_t sf_port_bit(uint16_t port)
+{
+	uint32_t h = (uint32_t)port ^ 0x5bd1e995u;
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	h ^= h >> 16;
+	return h & (SF_SCAN_BITS - 1);
+}
+
 /* synflood_eval.c */
+/* Distinct ports from the bits set in an SF_SCAN_BITS bitmap, never more
+ * than `most` (the SYNs that set them). */
+uint32_t sf_ports_estimate(uint32_t set_bits, uint64_t most);
 void sf_hll_add(uint8_t *reg, uint32_t h);
 void sf_advance(struct rs_synflood *d, int64_t ts);
 void sf_sweep(struct rs_synflood *d);
 void sf_victim_end(struct rs_synflood *d, uint32_t vi);
+void sf_host_end(struct rs_synflood *d, uint32_t hi);
 void sf_scanner_syn(struct rs_synflood *d, uint32_t si, uint16_t port);
 void sf_scanner_end(struct rs_synflood *d, uint32_t si);
 void sf_emit(struct rs_synflood *d, const struct rs_alert *a);

@@ -2,6 +2,7 @@
 #include "synflood_int.h"
 
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -42,7 +43,14 @@ static void text_endpoint(struct rs_out *o, uint8_t v, const uint8_t *a, uint16_
 
 static void text_flood(struct rs_out *o, const struct rs_alert *a)
 {
-	text_endpoint(o, a->v, a->victim, a->port);
+	if (a->host_wide) {
+		rs_out_ip(o, a->v, a->victim);
+		rs_out_str(o, " (all ports: ");
+		rs_out_u64(o, a->ports);
+		rs_out_str(o, a->ports == 1 ? " port)" : " ports)");
+	} else {
+		text_endpoint(o, a->v, a->victim, a->port);
+	}
 	if (a->phase == RS_ALERT_END) {
 		rs_out_str(o, ": lasted ");
 		rs_out_double(o, a->duration, 1);
@@ -98,8 +106,36 @@ static void text_scan(struct rs_out *o, const struct rs_alert *a)
 	rs_out_char(o, '\n');
 }
 
+static void text_exhausted(struct rs_out *o, const struct rs_alert *a)
+{
+	rs_out_str(o, a->table);
+	rs_out_str(o, " table (bound ");
+	rs_out_u64(o, a->capacity);
+	rs_out_str(o, ")");
+	if (a->phase == RS_ALERT_END) {
+		rs_out_str(o, ": lasted ");
+		rs_out_double(o, a->duration, 1);
+		rs_out_str(o, " s, peak ");
+		rs_out_double(o, a->peak_rate, 0);
+		rs_out_str(o, " evictions/s, ");
+		rs_out_u64(o, a->evictions);
+		rs_out_str(o, " evictions\n");
+		return;
+	}
+	rs_out_str(o, " full: ");
+	rs_out_double(o, a->evict_rate, 0);
+	rs_out_str(o, " evictions/s from full tables; evidence is being lost, floods and "
+		      "scans may go unseen\n");
+}
+
 static void json_flood(struct rs_out *o, const struct rs_alert *a)
 {
+	rs_out_str(o, ",\"scope\":");
+	rs_out_str(o, a->host_wide ? "\"host\"" : "\"port\"");
+	if (a->host_wide) {
+		rs_out_str(o, ",\"ports\":");
+		rs_out_u64(o, a->ports);
+	}
 	rs_out_str(o, ",\"syn_rate\":");
 	rs_out_double(o, a->syn_rate, 1);
 	rs_out_str(o, ",\"half_open\":");
@@ -131,6 +167,8 @@ void rs_alert_print(struct rs_out *o, enum rs_detect_format f, const struct rs_a
 		rs_out_char(o, ' ');
 		if (a->kind == RS_ALERT_SYN_FLOOD)
 			text_flood(o, a);
+		else if (a->kind == RS_ALERT_STATE_EXHAUSTED)
+			text_exhausted(o, a);
 		else
 			text_scan(o, a);
 		return;
@@ -140,14 +178,29 @@ void rs_alert_print(struct rs_out *o, enum rs_detect_format f, const struct rs_a
 	rs_out_str(o, ",\"phase\":");
 	rs_out_json_cstr(o, rs_alert_phase_str(a->phase));
 	rs_out_str(o, ",\"victim\":");
-	json_ip(o, a->v, a->victim);
+	if (a->kind == RS_ALERT_STATE_EXHAUSTED)
+		rs_out_str(o, "null");
+	else
+		json_ip(o, a->v, a->victim);
 	rs_out_str(o, ",\"port\":");
-	rs_out_u64(o, a->port);
+	if (a->kind == RS_ALERT_STATE_EXHAUSTED)
+		rs_out_str(o, "null");
+	else
+		rs_out_u64(o, a->port);
 	rs_out_str(o, ",\"ts\":\"");
 	out_ts(o, a->ts_ns, a->ts_digits);
 	rs_out_char(o, '"');
 	if (a->kind == RS_ALERT_SYN_FLOOD) {
 		json_flood(o, a);
+	} else if (a->kind == RS_ALERT_STATE_EXHAUSTED) {
+		rs_out_str(o, ",\"table\":");
+		rs_out_json_cstr(o, a->table);
+		rs_out_str(o, ",\"capacity\":");
+		rs_out_u64(o, a->capacity);
+		rs_out_str(o, ",\"evict_rate\":");
+		rs_out_double(o, a->evict_rate, 1);
+		rs_out_str(o, ",\"evictions\":");
+		rs_out_u64(o, a->evictions);
 	} else {
 		rs_out_str(o, ",\"source\":");
 		json_ip(o, a->v, a->source);
@@ -158,12 +211,14 @@ void rs_alert_print(struct rs_out *o, enum rs_detect_format f, const struct rs_a
 	}
 	rs_out_str(o, ",\"duration\":");
 	rs_out_double(o, a->duration, 3);
-	if (a->kind == RS_ALERT_SYN_FLOOD) {
+	if (a->kind != RS_ALERT_PORT_SCAN) {
 		rs_out_str(o, ",\"peak_rate\":");
 		rs_out_double(o, a->peak_rate, 1);
 	}
-	rs_out_str(o, ",\"total_syns\":");
-	rs_out_u64(o, a->total_syns);
+	if (a->kind != RS_ALERT_STATE_EXHAUSTED) {
+		rs_out_str(o, ",\"total_syns\":");
+		rs_out_u64(o, a->total_syns);
+	}
 	rs_out_str(o, "}\n");
 }
 
@@ -182,8 +237,10 @@ void rs_synflood_print_stats(const struct rs_synflood *d)
 			      "\"victims\":%u,\"victims_peak\":%u,\"max_victims\":%u,"
 			      "\"victim_evictions\":%llu,\"half_open_peak\":%u,\"max_half_open\":%u,"
 			      "\"max_half_open_per_victim\":%u,\"half_open_evictions\":%llu,"
-			      "\"max_scanners\":%u,\"scanner_evictions\":%llu,\"flood_alerts\":%llu,"
-			      "\"scan_alerts\":%llu,\"memory_bound\":%zu}\n",
+			      "\"max_scanners\":%u,\"scanner_evictions\":%llu,\"hosts\":%u,"
+			      "\"max_hosts\":%u,\"host_evictions\":%llu,\"flood_alerts\":%llu,"
+			      "\"host_flood_alerts\":%llu,\"scan_alerts\":%llu,\"scans_in_floods\":%llu,"
+			      "\"exhausted_alerts\":%llu,\"memory_bound\":%zu}\n",
 			      (unsigned long long)st.packets, (unsigned long long)st.tcp,
 			      (unsigned long long)st.syns, (unsigned long long)st.completed,
 			      (unsigned long long)st.given_up, (unsigned long long)st.backscatter,
@@ -191,24 +248,34 @@ void rs_synflood_print_stats(const struct rs_synflood *d)
 			      (unsigned long long)st.victim_evictions, st.half_open_peak,
 			      d->o.max_half_open, d->o.max_half_open_per_victim,
 			      (unsigned long long)st.half_open_evictions, d->o.max_scanners,
-			      (unsigned long long)st.scanner_evictions,
-			      (unsigned long long)st.flood_alerts, (unsigned long long)st.scan_alerts,
-			      mem);
+			      (unsigned long long)st.scanner_evictions, st.hosts, d->o.max_hosts,
+			      (unsigned long long)st.host_evictions,
+			      (unsigned long long)st.flood_alerts,
+			      (unsigned long long)st.host_flood_alerts, (unsigned long long)st.scan_alerts,
+			      (unsigned long long)st.scans_in_floods,
+			      (unsigned long long)st.exhausted_alerts, mem);
 		return;
 	}
+	char exhausted[48] = "";
+	if (st.exhausted_alerts)
+		snprintf(exhausted, sizeof(exhausted), ", %llu state-exhausted",
+			 (unsigned long long)st.exhausted_alerts);
 	rs_out_printf(o,
 		      "detect: %llu packets (%llu TCP), %llu SYNs, %llu handshakes completed, "
-		      "%llu given up, %llu backscatter; %llu flood and %llu scan alerts\n"
-		      "detect: victims %u tracked (peak %u, bound %u, %llu evicted); half-open peak "
-		      "%u (bound %u, %u per victim, %llu evicted); scanners bound %u (%llu evicted); "
-		      "memory bound %.1f MiB\n",
+		      "%llu given up, %llu backscatter; %llu flood and %llu scan alerts%s\n"
+		      "detect: victims %u tracked (peak %u, bound %u, %llu evicted); hosts bound %u "
+		      "(%llu evicted, %llu host-wide floods); half-open peak %u (bound %u, %u per "
+		      "victim, %llu evicted); scanners bound %u (%llu evicted, %llu scans taken for "
+		      "flood sources); memory bound %.1f MiB\n",
 		      (unsigned long long)st.packets, (unsigned long long)st.tcp,
 		      (unsigned long long)st.syns, (unsigned long long)st.completed,
 		      (unsigned long long)st.given_up, (unsigned long long)st.backscatter,
-		      (unsigned long long)st.flood_alerts, (unsigned long long)st.scan_alerts,
+		      (unsigned long long)st.flood_alerts, (unsigned long long)st.scan_alerts, exhausted,
 		      st.victims, st.victims_peak, d->o.max_victims,
-		      (unsigned long long)st.victim_evictions, st.half_open_peak, d->o.max_half_open,
+		      (unsigned long long)st.victim_evictions, d->o.max_hosts,
+		      (unsigned long long)st.host_evictions, (unsigned long long)st.host_flood_alerts,
+		      st.half_open_peak, d->o.max_half_open,
 		      d->o.max_half_open_per_victim, (unsigned long long)st.half_open_evictions,
 		      d->o.max_scanners, (unsigned long long)st.scanner_evictions,
-		      (double)mem / (1024.0 * 1024.0));
+		      (unsigned long long)st.scans_in_floods, (double)mem / (1024.0 * 1024.0));
 }

@@ -416,11 +416,139 @@ static void test_extreme_timestamps(void **state)
 	fx_free(f);
 }
 
+/* A random-source flood of `rate` SYN/s for `secs` seconds to dst on
+ * ports 1..nports (a random one each), from the 508 addresses of two
+ * documentation /24s, as bench/flood-gen.c makes it. */
+static int64_t flood_ports(struct fx *f, int64_t t, double rate, double secs, uint32_t dst,
+			   uint32_t nports)
+{
+	int n = (int)(rate * secs);
+	int64_t step = (int64_t)(NS / rate), last = t;
+	for (int i = 0; i < n; i++, t += step) {
+		uint32_t src = ((i & 1) ? A4(198, 51, 100, 0) : A4(203, 0, 113, 0)) | (1 + rnd(f) % 254);
+		uint16_t port = (uint16_t)(1 + rnd(f) % nports);
+		seg(f, t, src, (uint16_t)(1024 + rnd(f) % 60000), dst, port, RS_TH_SYN, rnd(f), 0);
+		last = t;
+	}
+	return last;
+}
+
+static int count_host_wide(const struct fx *f, enum rs_alert_phase ph)
+{
+	int n = 0;
+	for (int i = 0; i < f->al.n && i < MAXA; i++)
+		if (f->al.a[i].kind == RS_ALERT_SYN_FLOOD && f->al.a[i].phase == ph &&
+		    f->al.a[i].host_wide)
+			n++;
+	return n;
+}
+
+/* 1M SYNs at 100k/s over many ports of one host: each port gets less than
+ * the per-port rate (2000 ports) or the ports outnumber the victim table
+ * (65535): one flood on the host, no port scans from the 508 sources,
+ * and the tables' evictions raise a state-exhausted alert. */
+static void flood_over_ports(uint32_t nports)
+{
+	struct fx *f = fx_new(NULL);
+	int64_t first = T0 + NS / 7;
+	int64_t last = flood_ports(f, first, 100000, 10, SRV, nports);
+	rs_synflood_tick(f->d, (last + 10 * NS) / NS, 0, 6);
+	rs_synflood_finish(f->d);
+
+	assert_int_equal(count(f, RS_ALERT_PORT_SCAN, RS_ALERT_START), 0);
+	assert_int_equal(count(f, RS_ALERT_SYN_FLOOD, RS_ALERT_START), 1);
+	assert_int_equal(count_host_wide(f, RS_ALERT_START), 1);
+	assert_int_equal(count_host_wide(f, RS_ALERT_END), 1);
+	const struct rs_alert *s = find(f, RS_ALERT_SYN_FLOOD, RS_ALERT_START, SRV, 0);
+	const struct rs_alert *e = find(f, RS_ALERT_SYN_FLOOD, RS_ALERT_END, SRV, 0);
+	assert_non_null(s);
+	assert_non_null(e);
+	assert_true(s->host_wide);
+	assert_true(s->ts_ns >= first && s->ts_ns <= first + NS);
+	assert_true(e->ts_ns >= last && e->ts_ns <= last + 5 * NS);
+	print_message("host-wide start +%.3f s: %.0f SYN/s, %u half-open, completion %.3f, "
+		      "%u sources; end +%.3f s, %u ports, %llu SYNs\n",
+		      (double)(s->ts_ns - first) / NS, s->syn_rate, s->half_open, s->completion,
+		      s->sources, (double)(e->ts_ns - last) / NS, e->ports,
+		      (unsigned long long)e->total_syns);
+	assert_true(s->syn_rate >= 5000);
+	assert_true(s->completion <= 0.1);
+	assert_true(s->spoofed);
+	assert_true(e->ports >= nports * 8 / 10 || e->ports >= 2000);
+	assert_true(e->total_syns >= 900000);
+
+	assert_int_equal(count(f, RS_ALERT_STATE_EXHAUSTED, RS_ALERT_START), 1);
+	assert_int_equal(count(f, RS_ALERT_STATE_EXHAUSTED, RS_ALERT_END), 1);
+	struct rs_synflood_stats st;
+	rs_synflood_get_stats(f->d, &st);
+	assert_int_equal(st.syns, 1000000);
+	assert_true(st.scans_in_floods > 0);
+	assert_int_equal(st.host_flood_alerts, 1);
+	assert_int_equal(st.exhausted_alerts, 1);
+	for (int i = 0; i < f->al.n && i < MAXA; i++) {
+		const struct rs_alert *a = &f->al.a[i];
+		if (a->kind == RS_ALERT_STATE_EXHAUSTED && a->phase == RS_ALERT_START) {
+			assert_true(a->evict_rate >= 100);
+			assert_non_null(a->table);
+			assert_true(a->capacity > 0);
+		}
+	}
+	fx_free(f);
+}
+
+static void test_flood_over_2000_ports(void **state)
+{
+	(void)state;
+	flood_over_ports(2000);
+}
+
+static void test_flood_over_all_ports(void **state)
+{
+	(void)state;
+	flood_over_ports(65535);
+}
+
+/* A flood on one port is reported for that port only, not again for its host. */
+static void test_one_port_not_host_wide(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(NULL);
+	int64_t first = T0;
+	int64_t last = flood(f, first, 2000, 4, SRV, 80, false);
+	rs_synflood_finish(f->d);
+	check_flood(f, first, last, SRV, 80, true);
+	assert_int_equal(count(f, RS_ALERT_SYN_FLOOD, RS_ALERT_START), 1);
+	assert_int_equal(count_host_wide(f, RS_ALERT_START), 0);
+	assert_int_equal(count(f, RS_ALERT_STATE_EXHAUSTED, RS_ALERT_START), 0);
+	fx_free(f);
+}
+
+/* Two ports at 80 SYN/s each: neither reaches the per-port rate, their
+ * host does. */
+static void test_two_slow_ports(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(NULL);
+	int64_t first = T0, t = T0, step = NS / 160;
+	for (int i = 0; i < 160 * 6; i++, t += step)
+		seg(f, t, A4(198, 51, 100, 1 + rnd(f) % 254), (uint16_t)(1024 + rnd(f) % 60000), SRV,
+		    (uint16_t)(i & 1 ? 80 : 443), RS_TH_SYN, rnd(f), 0);
+	rs_synflood_finish(f->d);
+	assert_int_equal(count(f, RS_ALERT_SYN_FLOOD, RS_ALERT_START), 1);
+	assert_int_equal(count_host_wide(f, RS_ALERT_START), 1);
+	const struct rs_alert *s = find(f, RS_ALERT_SYN_FLOOD, RS_ALERT_START, SRV, 0);
+	assert_non_null(s);
+	assert_true(s->ts_ns >= first && s->ts_ns <= first + 2 * NS);
+	assert_int_equal(s->ports, 2);
+	fx_free(f);
+}
+
 static void test_strings(void **state)
 {
 	(void)state;
 	assert_string_equal(rs_alert_kind_str(RS_ALERT_SYN_FLOOD), "syn-flood");
 	assert_string_equal(rs_alert_kind_str(RS_ALERT_PORT_SCAN), "port-scan");
+	assert_string_equal(rs_alert_kind_str(RS_ALERT_STATE_EXHAUSTED), "state-exhausted");
 	assert_string_equal(rs_alert_phase_str(RS_ALERT_START), "start");
 	assert_string_equal(rs_alert_phase_str(RS_ALERT_UPDATE), "update");
 	assert_string_equal(rs_alert_phase_str(RS_ALERT_END), "end");
@@ -447,6 +575,10 @@ int main(void)
 		cmocka_unit_test(test_memory_bound),
 		cmocka_unit_test(test_flood_faster_than_table),
 		cmocka_unit_test(test_extreme_timestamps),
+		cmocka_unit_test(test_flood_over_2000_ports),
+		cmocka_unit_test(test_flood_over_all_ports),
+		cmocka_unit_test(test_one_port_not_host_wide),
+		cmocka_unit_test(test_two_slow_ports),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

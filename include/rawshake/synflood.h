@@ -2,8 +2,12 @@
  * synflood.h: the SYN-flood and port-scan detector behind "rawshake detect".
  *
  * Fed decoded packets in capture order, it keeps per victim (destination
- * address and port) a sliding window of one-second buckets and a set of
- * half-open handshakes, and per (source, target host) a small port sketch.
+ * address and port) and per victim host (all its ports together) a sliding
+ * window of one-second buckets and a set of half-open handshakes, and per
+ * (source, target host) a small port sketch.  A flood spread over many
+ * ports of one host is a flood on the host; when a table is full and
+ * evicts faster than a threshold, that itself is an alert (state
+ * exhausted: evidence is being lost).
  * Time comes only from the packets' timestamps (and, on an idle live link,
  * from rs_synflood_tick() with the capture clock), so a file and a live
  * capture of the same traffic give the same alerts.
@@ -25,8 +29,9 @@
 enum rs_alert_kind {
 	RS_ALERT_SYN_FLOOD,
 	RS_ALERT_PORT_SCAN,
+	RS_ALERT_STATE_EXHAUSTED,
 };
-/* "syn-flood", "port-scan" */
+/* "syn-flood", "port-scan", "state-exhausted" */
 const char *rs_alert_kind_str(enum rs_alert_kind k);
 
 enum rs_alert_phase {
@@ -52,7 +57,8 @@ struct rs_alert {
 	uint8_t ts_digits;         /* 6 or 9: how the time is printed */
 	uint8_t v;                 /* 4 or 6 */
 	uint8_t victim[16];        /* flood: the victim; scan: the target host */
-	uint16_t port;             /* flood: the victim's port; scan: 0 */
+	uint16_t port;             /* flood: the victim's port (0 when host_wide); scan: 0 */
+	bool host_wide;            /* flood: over all the host's ports together */
 	uint8_t source[16];        /* scan: the scanning source */
 	/* Flood evidence at ts. */
 	double syn_rate;           /* SYNs in the last second */
@@ -68,7 +74,12 @@ struct rs_alert {
 	double duration;           /* seconds since start */
 	double peak_rate;
 	uint64_t total_syns;       /* flood: SYNs to the victim; scan: SYNs from the source */
-	uint32_t ports;            /* scan: distinct ports (estimate) */
+	uint32_t ports;            /* scan, host-wide flood: distinct ports (estimate) */
+	/* State exhausted (v is 0: no address). */
+	const char *table;         /* the table evicting most: "half-open", "victims", ... */
+	uint32_t capacity;         /* its bound */
+	double evict_rate;         /* evictions from full tables in the last second, all tables */
+	uint64_t evictions;        /* since the alert started */
 };
 
 typedef void (*rs_alert_fn)(void *ctx, const struct rs_alert *a);
@@ -92,6 +103,8 @@ struct rs_synflood_opts {
 	uint32_t max_half_open;     /* all victims together (default 262144) */
 	uint32_t max_half_open_per_victim; /* default 65536 */
 	uint32_t max_scanners;      /* (source, target) pairs (default 4096) */
+	uint32_t max_hosts;         /* victim hosts, all ports together (default 1024) */
+	double exhaust_rate;        /* evictions/s from full tables that raise an alert (100) */
 	uint64_t seed;              /* table hashing; 0 picks a random one */
 	/* Output. */
 	struct rs_out *out;         /* NULL: print nothing */
@@ -116,9 +129,14 @@ struct rs_synflood_stats {
 	uint64_t half_open_evictions;
 	uint32_t scanners;
 	uint64_t scanner_evictions;
-	uint64_t alerts;            /* start lines (floods and scans) */
-	uint64_t flood_alerts;
+	uint32_t hosts;
+	uint64_t host_evictions;
+	uint64_t alerts;            /* start lines (floods, scans, exhaustion) */
+	uint64_t flood_alerts;      /* per port and host-wide */
+	uint64_t host_flood_alerts; /* of those, host-wide */
 	uint64_t scan_alerts;
+	uint64_t scans_in_floods;   /* scans not reported: the host was flooded from many sources */
+	uint64_t exhausted_alerts;
 };
 
 struct rs_synflood;

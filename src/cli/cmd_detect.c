@@ -34,6 +34,8 @@ enum {
 	OPT_MAX_HALF_OPEN,
 	OPT_MAX_PER_VICTIM,
 	OPT_MAX_SCANNERS,
+	OPT_MAX_HOSTS,
+	OPT_EXHAUST_RATE,
 	OPT_NO_UPDATES,
 	OPT_NO_STATS,
 };
@@ -43,9 +45,10 @@ static void detect_usage(FILE *f)
 	fprintf(f,
 		"usage: rawshake detect -r FILE... [options] [FILTER]\n"
 		"       rawshake detect -i IFACE [options] [FILTER]\n"
-		"Watch TCP handshakes for SYN floods (per victim address and port) and port\n"
-		"scans (per source and target host).  Exit status: 0 no alert, 3 an alert\n"
-		"fired, 2 usage or input error, 1 a file ended mid-record.\n"
+		"Watch TCP handshakes for SYN floods (per victim address and port, and per\n"
+		"host over all its ports), port scans (per source and target host) and the\n"
+		"detector's own tables evicting (state exhausted).  Exit status: 0 no alert,\n"
+		"3 an alert fired, 2 usage or input error, 1 a file ended mid-record.\n"
 		"\n"
 		"  -r, --read FILE        read a pcap/pcapng file ('-' = standard input); repeatable,\n"
 		"                         and further file arguments are read too\n"
@@ -70,11 +73,13 @@ static void detect_usage(FILE *f)
 		"      --spoof-sources N  'spoofed' needs this many sources (default 32)\n"
 		"      --scan-ports N     a source probing N ports of one host is a scan (default 20)\n"
 		"      --scan-idle MS     a scan ends after MS without a SYN (default 3000)\n"
+		"      --exhaust-rate N   evictions/s from full tables that alert (default 100)\n"
 		"bounds:\n"
 		"      --max-victims N    victims tracked (default 4096)\n"
 		"      --max-half-open N  half-open SYNs tracked, all victims (default 262144)\n"
 		"      --max-half-open-per-victim N (default 65536)\n"
 		"      --max-scanners N   (source, host) pairs tracked (default 4096)\n"
+		"      --max-hosts N      victim hosts tracked over all their ports (default 1024)\n"
 		"  -h, --help             this help\n"
 		"FILTER is a BPF expression in tcpdump syntax.  Live capture needs root, or\n"
 		"cap_net_raw,cap_net_admin on the binary.\n");
@@ -257,6 +262,8 @@ static int detect_run(int argc, char **argv)
 		{ "max-half-open", required_argument, NULL, OPT_MAX_HALF_OPEN },
 		{ "max-half-open-per-victim", required_argument, NULL, OPT_MAX_PER_VICTIM },
 		{ "max-scanners", required_argument, NULL, OPT_MAX_SCANNERS },
+		{ "max-hosts", required_argument, NULL, OPT_MAX_HOSTS },
+		{ "exhaust-rate", required_argument, NULL, OPT_EXHAUST_RATE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -328,6 +335,11 @@ static int detect_run(int argc, char **argv)
 			U32("--max-half-open-per-victim", 1, 1u << 26, max_half_open_per_victim);
 			break;
 		case OPT_MAX_SCANNERS: U32("--max-scanners", 1, 1u << 20, max_scanners); break;
+		case OPT_MAX_HOSTS: U32("--max-hosts", 1, 1u << 20, max_hosts); break;
+		case OPT_EXHAUST_RATE:
+			if (!parse_double("--exhaust-rate", optarg, 0.001, 1e9, &so.exhaust_rate))
+				goto usage_err;
+			break;
 		case 'h':
 			detect_usage(stdout);
 			free(files);
