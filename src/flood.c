@@ -1,4 +1,4 @@
-/* flood.c: a bounded SYN flood on the send loop, run in slices, and the ranges it may go to without --force. */
+/* flood.c: a bounded SYN flood on the send loop, run in slices (where it may go: guard.c). */
 #include "config.h"
 #include "rawshake/flood.h"
 #include "rawshake/packet.h"
@@ -8,94 +8,6 @@
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
-
-/* Address ranges, most specific first; the first that holds an address
- * classifies it. */
-struct range {
-	uint8_t v;
-	uint8_t prefix;
-	uint8_t net[16];
-	bool allowed;
-	const char *why;
-};
-
-static const struct range ranges[] = {
-	{ 4, 8, { 127 }, true, "loopback (127.0.0.0/8)" },
-	{ 4, 24, { 192, 0, 2 }, true, "a documentation range (192.0.2.0/24, RFC 5737)" },
-	{ 4, 24, { 198, 51, 100 }, true, "a documentation range (198.51.100.0/24, RFC 5737)" },
-	{ 4, 24, { 203, 0, 113 }, true, "a documentation range (203.0.113.0/24, RFC 5737)" },
-	{ 4, 8, { 10 }, false, "a private network (10.0.0.0/8, RFC 1918), where real hosts live" },
-	{ 4, 12, { 172, 16 }, false, "a private network (172.16.0.0/12, RFC 1918), where real hosts live" },
-	{ 4, 16, { 192, 168 }, false, "a private network (192.168.0.0/16, RFC 1918), where real hosts live" },
-	{ 4, 16, { 169, 254 }, false, "link-local (169.254.0.0/16): hosts on the local link" },
-	{ 4, 10, { 100, 64 }, false, "shared address space (100.64.0.0/10, RFC 6598): a carrier's network" },
-	{ 4, 8, { 0 }, false, "'this network' (0.0.0.0/8)" },
-	{ 4, 4, { 224 }, false, "multicast (224.0.0.0/4)" },
-	{ 4, 4, { 240 }, false, "reserved or broadcast (240.0.0.0/4)" },
-	{ 4, 0, { 0 }, false, "a public Internet address" },
-	{ 6, 128, { [15] = 1 }, true, "loopback (::1)" },
-	{ 6, 32, { 0x20, 0x01, 0x0d, 0xb8 }, true, "the documentation range (2001:db8::/32, RFC 3849)" },
-	{ 6, 128, { 0 }, false, "the unspecified address (::)" },
-	{ 6, 96, { [10] = 0xff, [11] = 0xff }, false, "an IPv4-mapped address (::ffff:0:0/96)" },
-	{ 6, 7, { 0xfc }, false, "a unique local address (fc00::/7), where real hosts live" },
-	{ 6, 10, { 0xfe, 0x80 }, false, "link-local (fe80::/10): hosts on the local link" },
-	{ 6, 8, { 0xff }, false, "multicast (ff00::/8)" },
-	{ 6, 0, { 0 }, false, "a public Internet address" },
-};
-
-static bool in_range(const struct range *r, const uint8_t *a)
-{
-	unsigned full = r->prefix / 8, rest = r->prefix % 8;
-	if (memcmp(a, r->net, full) != 0)
-		return false;
-	if (rest == 0)
-		return true;
-	uint8_t mask = (uint8_t)(0xff << (8 - rest));
-	return (a[full] & mask) == (r->net[full] & mask);
-}
-
-static const struct range *classify(uint8_t v, const uint8_t *addr)
-{
-	for (size_t i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
-		if (ranges[i].v == v && in_range(&ranges[i], addr))
-			return &ranges[i];
-	return NULL;   /* not reached: the last range of each family holds all */
-}
-
-bool rs_flood_dst_allowed(uint8_t v, const uint8_t addr[16], const char **why)
-{
-	const struct range *r = (v == 4 || v == 6) ? classify(v, addr) : NULL;
-	if (!r) {
-		*why = "not an IPv4 or IPv6 address";
-		return false;
-	}
-	*why = r->why;
-	return r->allowed;
-}
-
-bool rs_flood_cidr_allowed(const struct rs_cidr *c, const char **why)
-{
-	uint8_t first[16], last[16];
-	unsigned bits = c->v == 4 ? 32 : 128;
-	if ((c->v != 4 && c->v != 6) || c->prefix > bits) {
-		*why = "not an IPv4 or IPv6 range";
-		return false;
-	}
-	memcpy(first, c->addr, 16);
-	memcpy(last, c->addr, 16);
-	for (unsigned b = c->prefix; b < bits; b++)
-		last[b / 8] |= (uint8_t)(0x80 >> (b % 8));
-	for (unsigned b = c->prefix; b < bits; b++)
-		first[b / 8] &= (uint8_t)~(0x80 >> (b % 8));
-	const struct range *a = classify(c->v, first), *z = classify(c->v, last);
-	if (a != z || !a->allowed) {
-		*why = !a->allowed ? a->why : !z->allowed ? z->why
-		     : "a range wider than any one allowed range";
-		return false;
-	}
-	*why = a->why;
-	return true;
-}
 
 void rs_flood_syn_like_linux(struct rs_send_cfg *cfg, uint32_t tsval)
 {

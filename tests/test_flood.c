@@ -1,10 +1,13 @@
-/* test_flood.c: the ranges a flood may go to without --force (edges included), the Linux-like SYN, the kernel counter parser. */
+/* test_flood.c: the guard (the ranges bulk traffic may go to without --force, edges included, and the route decision), the Linux-like SYN, the kernel counter parser. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "rawshake/craft_opts.h"
@@ -15,7 +18,7 @@ static bool allowed(const char *s, const char **why)
 	uint8_t v, a[16];
 	char err[128];
 	assert_true(rs_parse_addr(s, &v, a, err, sizeof(err)));
-	return rs_flood_dst_allowed(v, a, why);
+	return rs_guard_dst_allowed(v, a, why);
 }
 
 /* Expects s to be allowed (or not) and its reason to contain part. */
@@ -116,7 +119,19 @@ static bool cidr_ok(const char *s)
 	char err[128];
 	const char *why;
 	assert_true(rs_parse_cidr(s, &c, err, sizeof(err)));
-	return rs_flood_cidr_allowed(&c, &why);
+	return rs_guard_cidr_allowed(&c, NULL, &why);
+}
+
+/* A source range checked against a destination. */
+static bool cidr_ok_to(const char *s, const char *dst)
+{
+	struct rs_cidr c;
+	uint8_t v, a[16];
+	char err[128];
+	const char *why;
+	assert_true(rs_parse_cidr(s, &c, err, sizeof(err)));
+	assert_true(rs_parse_addr(dst, &v, a, err, sizeof(err)));
+	return rs_guard_cidr_allowed(&c, a, &why);
 }
 
 static void test_cidr(void **state)
@@ -134,6 +149,97 @@ static void test_cidr(void **state)
 	assert_false(cidr_ok("10.0.0.0/8"));
 	assert_false(cidr_ok("2001:db8::/31"));
 	assert_false(cidr_ok("::/0"));
+	/* Multicast, broadcast and reserved sources. */
+	assert_false(cidr_ok("224.0.0.0/4"));
+	assert_false(cidr_ok("255.255.255.255/32"));
+	assert_false(cidr_ok("240.0.0.0/4"));
+	assert_false(cidr_ok("ff02::/16"));
+	/* Loopback sources only towards loopback. */
+	assert_true(cidr_ok_to("127.0.0.0/8", "127.0.0.1"));
+	assert_false(cidr_ok_to("127.0.0.0/8", "192.0.2.20"));
+	assert_false(cidr_ok_to("::1/128", "2001:db8::20"));
+	assert_true(cidr_ok_to("198.51.100.0/24", "192.0.2.20"));
+}
+
+/* The route decision: no gateway, no physical interface of the initial
+ * namespace. */
+static void test_route_decision(void **state)
+{
+	(void)state;
+	struct rs_guard_route r;
+	char why[256];
+
+	memset(&r, 0, sizeof(r));
+	assert_true(rs_guard_route_allowed(&r, why, sizeof(why)));   /* no route */
+	r.found = true;
+	r.local = true;
+	snprintf(r.ifname, sizeof(r.ifname), "lo");
+	assert_true(rs_guard_route_allowed(&r, why, sizeof(why)));
+	r.local = false;
+	snprintf(r.ifname, sizeof(r.ifname), "veth0");
+	r.initial_netns = true;
+	assert_true(rs_guard_route_allowed(&r, why, sizeof(why)));
+	r.physical = true;
+	snprintf(r.ifname, sizeof(r.ifname), "eth0");
+	assert_false(rs_guard_route_allowed(&r, why, sizeof(why)));
+	assert_non_null(strstr(why, "eth0, a physical interface"));
+	r.initial_netns = false;   /* a NIC moved into a lab namespace */
+	assert_true(rs_guard_route_allowed(&r, why, sizeof(why)));
+	r.physical = false;
+	r.gateway = true;
+	r.gw_v = 4;
+	r.gw[0] = 203, r.gw[1] = 0, r.gw[2] = 113, r.gw[3] = 1;
+	snprintf(r.ifname, sizeof(r.ifname), "dummy0");
+	assert_false(rs_guard_route_allowed(&r, why, sizeof(why)));
+	assert_non_null(strstr(why, "via the gateway 203.0.113.1 on dummy0"));
+	r.dropped = true;          /* a blackhole route sends nothing */
+	assert_true(rs_guard_route_allowed(&r, why, sizeof(why)));
+}
+
+/* A device with hardware behind it has a "device" link in sysfs. */
+static void test_sysfs_physical(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/rs-guard-XXXXXX", p[256];
+	assert_non_null(mkdtemp(dir));
+	snprintf(p, sizeof(p), "%s/eth0", dir);
+	assert_int_equal(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/eth0/device", dir);
+	assert_int_equal(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/veth0", dir);
+	assert_int_equal(mkdir(p, 0700), 0);
+	assert_true(rs_guard_sysfs_physical(dir, "eth0"));
+	assert_false(rs_guard_sysfs_physical(dir, "veth0"));
+	assert_false(rs_guard_sysfs_physical(dir, "nothere"));
+	snprintf(p, sizeof(p), "%s/eth0/device", dir);
+	rmdir(p);
+	snprintf(p, sizeof(p), "%s/eth0", dir);
+	rmdir(p);
+	snprintf(p, sizeof(p), "%s/veth0", dir);
+	rmdir(p);
+	rmdir(dir);
+	/* This machine's loopback is virtual. */
+	assert_false(rs_guard_sysfs_physical("/sys/class/net", "lo"));
+}
+
+/* Loopback passes the whole check; a public address does not, and the
+ * message says why and what --force does. */
+static void test_bulk(void **state)
+{
+	(void)state;
+	uint8_t v, a[16];
+	char err[128], msg[640];
+	assert_true(rs_parse_addr("127.0.0.1", &v, a, err, sizeof(err)));
+	assert_true(rs_guard_bulk("flood", v, a, NULL, msg, sizeof(msg)));
+	assert_true(rs_parse_addr("8.8.8.8", &v, a, err, sizeof(err)));
+	assert_false(rs_guard_bulk("flood", v, a, NULL, msg, sizeof(msg)));
+	assert_non_null(strstr(msg, "refusing to flood 8.8.8.8: it is a public Internet address"));
+	assert_non_null(strstr(msg, "--force"));
+	struct rs_cidr c;
+	assert_true(rs_parse_cidr("0.0.0.0/0", &c, err, sizeof(err)));
+	assert_true(rs_parse_addr("127.0.0.1", &v, a, err, sizeof(err)));
+	assert_false(rs_guard_bulk("flood", v, a, &c, msg, sizeof(msg)));
+	assert_non_null(strstr(msg, "refusing random sources"));
 }
 
 static void test_syn_like_linux(void **state)
@@ -212,6 +318,9 @@ int main(void)
 		cmocka_unit_test(test_v4_refused),
 		cmocka_unit_test(test_v6),
 		cmocka_unit_test(test_cidr),
+		cmocka_unit_test(test_route_decision),
+		cmocka_unit_test(test_sysfs_physical),
+		cmocka_unit_test(test_bulk),
 		cmocka_unit_test(test_syn_like_linux),
 		cmocka_unit_test(test_counters),
 	};

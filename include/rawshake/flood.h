@@ -19,24 +19,8 @@
 #include <stdio.h>
 
 #include "rawshake/craft_opts.h"
+#include "rawshake/guard.h"
 #include "rawshake/send.h"
-
-/*
- * May a flood go to addr (family v) without --force?  True for loopback
- * (127.0.0.0/8, ::1) and the documentation ranges (192.0.2.0/24,
- * 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32); false for everything
- * else.  *why names the range the address is in either way ("loopback",
- * "a private network (RFC 1918)", "a public address", ...), for the
- * message that says why.
- */
-bool rs_flood_dst_allowed(uint8_t v, const uint8_t addr[16], const char **why);
-/* The same for every address of a CIDR range (--rand-source): true when
- * the whole range lies inside one allowed range. */
-bool rs_flood_cidr_allowed(const struct rs_cidr *c, const char **why);
-
-/* The random-source default: a documentation range, never the Internet. */
-#define RS_FLOOD_DEFAULT_CIDR4 "198.51.100.0/24"
-#define RS_FLOOD_DEFAULT_CIDR6 "2001:db8:f100::/48"
 
 /* Makes cfg->spec a SYN as Linux sends it: window 64240, DF, options
  * MSS 1460 (1440 for IPv6), SACK permitted, timestamps (TSval tsval,

@@ -42,7 +42,7 @@ static void flood_usage(FILE *f)
 		"  -h, --help\n"
 		"Needs CAP_NET_RAW.  On a terminal a status line shows sent, rate and elapsed time.\n"
 		"Exit status: 0 done, 1 a send failed, 2 usage, refused destination or setup error.\n",
-		RS_FLOOD_DEFAULT_CIDR4, RS_FLOOD_DEFAULT_CIDR6);
+		RS_GUARD_DEFAULT_CIDR4, RS_GUARD_DEFAULT_CIDR6);
 }
 
 enum {
@@ -237,7 +237,7 @@ static int flood_run(int argc, char **argv)
 	if (f.rand_sport && sport_given)
 		return bad("--rand-sport", "cannot go with --sport");
 	if (cfg->rand_source) {
-		const char *cidr = rand_cidr ? rand_cidr : s->v == 4 ? RS_FLOOD_DEFAULT_CIDR4 : RS_FLOOD_DEFAULT_CIDR6;
+		const char *cidr = rand_cidr ? rand_cidr : s->v == 4 ? RS_GUARD_DEFAULT_CIDR4 : RS_GUARD_DEFAULT_CIDR6;
 		if (!rs_parse_cidr(cidr, &cfg->rand_cidr, why, sizeof(why)))
 			return bad("--rand-source", why);
 		if (cfg->rand_cidr.v != s->v)
@@ -245,18 +245,12 @@ static int flood_run(int argc, char **argv)
 		rand_cidr = cidr;
 	}
 
-	/* The destination check, before anything is opened or sent. */
-	const char *cls;
-	if (!rs_flood_dst_allowed(s->v, s->dst, &cls) && !force) {
-		fprintf(stderr, "rawshake flood: refusing to flood %s: it is %s.  Floods go to loopback "
-			"or the documentation ranges (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, "
-			"2001:db8::/32), as in 'rawshake lab'; --force floods a network you own\n", dst, cls);
-		return RS_EXIT_USAGE;
-	}
-	if (cfg->rand_source && !rs_flood_cidr_allowed(&cfg->rand_cidr, &cls) && !force) {
-		fprintf(stderr, "rawshake flood: refusing --rand-source %s: it is or holds %s, and the "
-			"flood's replies would go there; use a documentation range (default %s), or --force\n",
-			rand_cidr, cls, s->v == 4 ? RS_FLOOD_DEFAULT_CIDR4 : RS_FLOOD_DEFAULT_CIDR6);
+	/* The guard (address, random sources, route), before anything is
+	 * opened or sent. */
+	char refusal[640];
+	if (!force && !rs_guard_bulk("flood", s->v, s->dst, cfg->rand_source ? &cfg->rand_cidr : NULL,
+				     refusal, sizeof(refusal))) {
+		fprintf(stderr, "rawshake flood: %s\n", refusal);
 		return RS_EXIT_USAGE;
 	}
 
