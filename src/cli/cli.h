@@ -28,6 +28,11 @@ enum {
 	RS_EXIT_USAGE = 2,    /* usage error, or an input that cannot be used */
 };
 
+/* Flushes a command's standard output at its end: on a write error (not
+ * a reader that went away) says so once, "rawshake CMD: write error:
+ * REASON", and returns RS_EXIT_PARTIAL; otherwise returns status. */
+int rs_cli_out_finish(const char *cmd, struct rs_out *o, int status);
+
 /* Parses a non-negative integer option value; prints an error naming opt and
  * returns false when it is not a number in [min, max]. */
 int rs_cli_parse_u64(const char *opt, const char *s, unsigned long long min,

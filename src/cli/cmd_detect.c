@@ -436,7 +436,7 @@ static int detect_run(int argc, char **argv)
 	rs_synflood_finish(d);
 	if (stats && !quiet)
 		rs_synflood_print_stats(d);
-	rs_out_flush(&out);
+	int out_status = rs_cli_out_finish("detect", &out, RS_EXIT_OK);
 
 	if (lo.ifname) {
 		struct pcap_stat st;
@@ -452,6 +452,9 @@ static int detect_run(int argc, char **argv)
 	rs_synflood_get_stats(d, &ds);
 	if (status != RS_EXIT_USAGE && ds.alerts)
 		status = RS_EXIT_ALERT;
+	/* Alerts nobody could read are not a result: the write error wins. */
+	if (out_status != RS_EXIT_OK && status != RS_EXIT_USAGE)
+		status = out_status;
 	rs_synflood_free(d);
 	free(filter);
 	free(files);

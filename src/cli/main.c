@@ -62,6 +62,16 @@ char *rs_cli_join_args(int argc, char **argv)
 	return s;
 }
 
+int rs_cli_out_finish(const char *cmd, struct rs_out *o, int status)
+{
+	rs_out_flush(o);
+	if (o->err) {
+		fprintf(stderr, "rawshake %s: write error: %s\n", cmd, strerror(o->err));
+		return RS_EXIT_PARTIAL;
+	}
+	return status;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: rawshake COMMAND [options] ...\n"
