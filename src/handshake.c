@@ -279,7 +279,9 @@ static void send_window(struct rs_hs *h, int64_t now)
 
 static void send_fin(struct rs_hs *h, int64_t now)
 {
-	h->fin_seq = h->snd_nxt;
+	/* A retransmitted FIN keeps its sequence number: snd_nxt is past it. */
+	if (!h->fin_sent)
+		h->fin_seq = h->snd_nxt;
 	if (!emit(h, RS_TH_FIN | RS_TH_ACK, h->fin_seq, NULL, 0, now))
 		return;
 	if (!h->fin_sent) {

@@ -328,6 +328,31 @@ static void test_rst_close(void **state)
 	assert_int_equal(h.result, RS_HS_OK);
 }
 
+/* A FIN that is not acknowledged goes again with the same sequence
+ * number (not one past it), then the connection is given up with a RST. */
+static void test_fin_retransmit(void **state)
+{
+	(void)state;
+	struct rs_hs_config c;
+	struct rs_hs h;
+	setup_cfg(&c);
+	c.retries = 2;
+	handshake(&h, &c);
+	assert_int_equal(sent[2].flags, RS_TH_FIN | RS_TH_ACK);
+	assert_int_equal(sent[2].seq, ISN + 1);
+	rs_hs_tick(&h, rs_hs_deadline(&h));
+	assert_int_equal(nsent, 4);
+	assert_int_equal(sent[3].flags, RS_TH_FIN | RS_TH_ACK);
+	assert_int_equal(sent[3].seq, ISN + 1);
+	rs_hs_tick(&h, rs_hs_deadline(&h));
+	assert_int_equal(nsent, 5);
+	assert_int_equal(sent[4].seq, ISN + 1);
+	/* The ACK of the retransmitted FIN is taken as the ACK of our FIN. */
+	seg(&h, RS_TH_ACK, IRS + 1, ISN + 2, 20000, NULL, 4 * S);
+	assert_int_equal(h.st, RS_HS_FIN_WAIT_2);
+	assert_int_equal(h.retransmits, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -340,6 +365,7 @@ int main(void)
 		cmocka_unit_test(test_data_windows),
 		cmocka_unit_test(test_receive),
 		cmocka_unit_test(test_rst_close),
+		cmocka_unit_test(test_fin_retransmit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
