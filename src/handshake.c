@@ -2,6 +2,7 @@
 #include "config.h"
 #include "rawshake/handshake.h"
 
+#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -52,6 +53,54 @@ const char *rs_hs_result_str(enum rs_hs_result r)
 	return "?";
 }
 
+const char *rs_hs_drop_str(enum rs_hs_drop d)
+{
+	switch (d) {
+	case RS_HS_DROP_BAD_CSUM: return "bad checksum";
+	case RS_HS_DROP_WRONG_ACK: return "wrong ack";
+	case RS_HS_DROP_NO_ACK: return "no ACK flag";
+	case RS_HS_DROP_NO_SYN: return "no SYN while waiting for the SYN-ACK";
+	case RS_HS_DROP_SIMULTANEOUS: return "SYN without ACK (simultaneous open)";
+	case RS_HS_DROP_OUT_OF_WINDOW: return "outside the window";
+	case RS_HS_DROP_NOT_NEXT: return "not at the next sequence number";
+	case RS_HS_DROP_UNEXPECTED_SYN: return "SYN on the open connection";
+	case RS_HS_DROP_N: break;
+	}
+	return "?";
+}
+
+const char *rs_hs_kind_str(enum rs_hs_kind k)
+{
+	switch (k) {
+	case RS_HS_KIND_SYN_ACK: return "SYN-ACK";
+	case RS_HS_KIND_SYN: return "SYN";
+	case RS_HS_KIND_RST: return "RST";
+	case RS_HS_KIND_FIN: return "FIN";
+	case RS_HS_KIND_DATA: return "data segment";
+	case RS_HS_KIND_ACK: return "ACK";
+	case RS_HS_KIND_OTHER:
+	case RS_HS_KIND_N: break;
+	}
+	return "segment";
+}
+
+enum rs_hs_kind rs_hs_kind_of(uint8_t flags, uint32_t payload_len)
+{
+	if (flags & RS_TH_RST)
+		return RS_HS_KIND_RST;
+	if ((flags & (RS_TH_SYN | RS_TH_ACK)) == (RS_TH_SYN | RS_TH_ACK))
+		return RS_HS_KIND_SYN_ACK;
+	if (flags & RS_TH_SYN)
+		return RS_HS_KIND_SYN;
+	if (flags & RS_TH_FIN)
+		return RS_HS_KIND_FIN;
+	if (payload_len)
+		return RS_HS_KIND_DATA;
+	if (flags & RS_TH_ACK)
+		return RS_HS_KIND_ACK;
+	return RS_HS_KIND_OTHER;
+}
+
 int64_t rs_mono_ns(void)
 {
 	struct timespec ts;
@@ -87,6 +136,26 @@ static void note(struct rs_hs *h, const char *fmt, ...)
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	h->cb.note(h->cb.ctx, h->st, buf);
+}
+
+/* A segment dropped: counted by kind and reason, and said why. */
+static void drop(struct rs_hs *h, const struct rs_tcp *t, enum rs_hs_drop why, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void drop(struct rs_hs *h, const struct rs_tcp *t, enum rs_hs_drop why, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	h->drops[rs_hs_kind_of(t->flags, t->payload_len)][why]++;
+	h->drops_total++;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (h->cb.drop)
+		h->cb.drop(h->cb.ctx, h->st, why, buf);
+	else if (h->cb.note)
+		h->cb.note(h->cb.ctx, h->st, buf);
 }
 
 static void set_state(struct rs_hs *h, enum rs_hs_state st, const char *why)
@@ -279,7 +348,9 @@ static void send_window(struct rs_hs *h, int64_t now)
 
 static void send_fin(struct rs_hs *h, int64_t now)
 {
-	h->fin_seq = h->snd_nxt;
+	/* A retransmitted FIN keeps its sequence number: snd_nxt is past it. */
+	if (!h->fin_sent)
+		h->fin_seq = h->snd_nxt;
 	if (!emit(h, RS_TH_FIN | RS_TH_ACK, h->fin_seq, NULL, 0, now))
 		return;
 	if (!h->fin_sent) {
@@ -364,8 +435,14 @@ static void on_rst(struct rs_hs *h, const struct rs_packet *p, int64_t now)
 
 	if (h->st == RS_HS_SYN_SENT) {
 		/* RFC 9293 3.10.7.3: acceptable only when it acknowledges our SYN. */
-		if (!(t->flags & RS_TH_ACK) || t->ack != h->iss + 1) {
-			note(h, "RST that does not acknowledge our SYN: ignored");
+		if (!(t->flags & RS_TH_ACK)) {
+			drop(h, t, RS_HS_DROP_NO_ACK, "RST without ACK: it does not answer our SYN, "
+						      "dropped (RFC 9293 3.10.7.3)");
+			return;
+		}
+		if (t->ack != h->iss + 1) {
+			drop(h, t, RS_HS_DROP_WRONG_ACK, "RST acknowledging %u, not our SYN (%u): dropped",
+			     t->ack, h->iss + 1);
 			return;
 		}
 		set_state(h, RS_HS_CLOSED, "RST in answer to our SYN: connection refused "
@@ -378,11 +455,12 @@ static void on_rst(struct rs_hs *h, const struct rs_packet *p, int64_t now)
 	uint32_t wnd = (uint32_t)h->cfg.win;
 	if (t->seq != h->rcv_nxt) {
 		if (SEQ_LT(t->seq, h->rcv_nxt) || !SEQ_LT(t->seq, h->rcv_nxt + wnd)) {
-			note(h, "RST outside our window: ignored");
+			drop(h, t, RS_HS_DROP_OUT_OF_WINDOW, "RST outside our window: dropped");
 			return;
 		}
-		note(h, "RST inside the window but not at the next expected sequence number: "
-			"answered with a challenge ACK (RFC 5961)");
+		drop(h, t, RS_HS_DROP_NOT_NEXT, "RST inside the window but not at the next expected "
+						"sequence number: dropped, answered with a challenge ACK "
+						"(RFC 5961)");
 		send_ack(h, now);
 		return;
 	}
@@ -467,8 +545,13 @@ void rs_hs_input_batch(struct rs_hs *h, const struct rs_packet *p, int64_t now)
 	    memcmp(p->ip.src, h->cfg.dst, h->cfg.v == 4 ? 4 : 16) != 0 ||
 	    memcmp(p->ip.dst, h->cfg.src, h->cfg.v == 4 ? 4 : 16) != 0)
 		return;
-	if (t->csum_status == RS_CSUM_BAD && !h->cfg.no_csum_check) {
-		note(h, "segment with a bad TCP checksum: dropped, as a TCP stack would");
+	/* Only a checksum that is wrong: one the sender left for the NIC
+	 * (RS_CSUM_OFFLOAD: loopback, a veth, a bridge) is accepted by the
+	 * kernel that receives it, so it is by us. */
+	if (t->csum_status == RS_CSUM_BAD) {
+		drop(h, t, RS_HS_DROP_BAD_CSUM, "%s with a bad TCP checksum (0x%04x, and not the "
+			"pseudo-header sum an offloading sender leaves): dropped, as the kernel drops it",
+		     rs_hs_kind_str(rs_hs_kind_of(t->flags, t->payload_len)), t->csum);
 		return;
 	}
 	if (h->st == RS_HS_CLOSED) {
@@ -486,10 +569,14 @@ void rs_hs_input_batch(struct rs_hs *h, const struct rs_packet *p, int64_t now)
 			if (t->ack == h->iss + 1)
 				on_syn_ack(h, p, now);
 			else
-				note(h, "SYN-ACK acknowledging %u, not our SYN (%u): ignored", t->ack,
-				     h->iss + 1);
+				drop(h, t, RS_HS_DROP_WRONG_ACK, "SYN-ACK acknowledging %u, not our SYN "
+				     "(%u): dropped", t->ack, h->iss + 1);
 		} else if (t->flags & RS_TH_SYN) {
-			note(h, "a SYN without ACK (simultaneous open) is not supported: ignored");
+			drop(h, t, RS_HS_DROP_SIMULTANEOUS, "a SYN without ACK (simultaneous open) is "
+			     "not supported: dropped");
+		} else {
+			drop(h, t, RS_HS_DROP_NO_SYN, "%s while waiting for the SYN-ACK: dropped",
+			     rs_hs_kind_str(rs_hs_kind_of(t->flags, t->payload_len)));
 		}
 		return;
 	}
@@ -498,11 +585,19 @@ void rs_hs_input_batch(struct rs_hs *h, const struct rs_packet *p, int64_t now)
 		if (t->seq + 1 == h->rcv_nxt) {
 			note(h, "retransmitted SYN-ACK: our ACK was lost, sending it again");
 			send_ack(h, now);
+		} else {
+			drop(h, t, RS_HS_DROP_UNEXPECTED_SYN, "%s with sequence number %u on the open "
+			     "connection (not the SYN-ACK again): dropped",
+			     rs_hs_kind_str(rs_hs_kind_of(t->flags, t->payload_len)), t->seq);
 		}
 		return;
 	}
-	if (!(t->flags & RS_TH_ACK))
-		return;   /* RFC 9293: a segment without ACK is dropped once synchronized */
+	if (!(t->flags & RS_TH_ACK)) {
+		/* RFC 9293 3.10.7.4: a segment without ACK is dropped once synchronized. */
+		drop(h, t, RS_HS_DROP_NO_ACK, "%s without the ACK flag: dropped (RFC 9293 3.10.7.4)",
+		     rs_hs_kind_str(rs_hs_kind_of(t->flags, t->payload_len)));
+		return;
+	}
 	if (h->ts_ok && t->has_ts && SEQ_LEQ(t->seq, h->rcv_nxt))
 		h->ts_recent = t->ts_val;
 
@@ -583,9 +678,12 @@ static void on_rtx_timeout(struct rs_hs *h, int64_t now)
 {
 	if (h->rtx_count >= h->cfg.retries) {
 		if (h->st == RS_HS_SYN_SENT) {
-			set_state(h, RS_HS_CLOSED, "no answer to the SYN after every retransmission");
+			set_state(h, RS_HS_CLOSED, h->drops_total ? "no acceptable answer to the SYN "
+				  "after every retransmission" : "no answer to the SYN after every "
+				  "retransmission");
 			finish(h, RS_HS_NO_ANSWER, now);
 		} else {
+			h->gave_up_on = h->fin_sent && h->snd_una == h->fin_seq ? 2 : 1;
 			note(h, "still unacknowledged after %u retransmissions: giving up with a RST",
 			     h->rtx_count);
 			emit(h, RS_TH_RST | RS_TH_ACK, h->snd_nxt, NULL, 0, now);
@@ -642,6 +740,7 @@ void rs_hs_tick(struct rs_hs *h, int64_t now)
 			return;
 	}
 	if (h->st == RS_HS_FIN_WAIT_2 && h->fin_wait_until && now >= h->fin_wait_until) {
+		h->gave_up_on = 3;
 		note(h, "no FIN from the peer within %.3g s: giving up with a RST",
 		     (double)h->cfg.fin_wait_ns / NS_PER_S);
 		emit(h, RS_TH_RST | RS_TH_ACK, h->snd_nxt, NULL, 0, now);
@@ -683,4 +782,141 @@ void rs_hs_abort(struct rs_hs *h, int64_t now)
 bool rs_hs_finished(const struct rs_hs *h, int64_t now)
 {
 	return h->result != RS_HS_RUNNING && now >= h->done_at;
+}
+
+/* snprintf that keeps appending: *len grows by what would have been
+ * written, the buffer never overflows. */
+static void put(char *buf, size_t n, int *len, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void put(char *buf, size_t n, int *len, const char *fmt, ...)
+{
+	va_list ap;
+	size_t at = *len < 0 ? 0 : (size_t)*len;
+
+	va_start(ap, fmt);
+	int r = vsnprintf(at < n ? buf + at : NULL, at < n ? n - at : 0, fmt, ap);
+	va_end(ap);
+	if (r > 0)
+		*len += r;
+}
+
+/* The reasons one kind was dropped for: "bad checksum" when there is one,
+ * "2 bad checksum, 1 wrong ack" when there are several. */
+static void put_reasons(const struct rs_hs *h, enum rs_hs_kind k, char *buf, size_t n, int *len)
+{
+	unsigned nr = 0;
+	for (int d = 0; d < RS_HS_DROP_N; d++)
+		nr += h->drops[k][d] != 0;
+	bool first = true;
+	for (int d = 0; d < RS_HS_DROP_N; d++) {
+		unsigned c = h->drops[k][d];
+		if (!c)
+			continue;
+		if (nr == 1)
+			put(buf, n, len, "%s", rs_hs_drop_str((enum rs_hs_drop)d));
+		else
+			put(buf, n, len, "%s%u %s", first ? "" : ", ", c, rs_hs_drop_str((enum rs_hs_drop)d));
+		first = false;
+	}
+}
+
+int rs_hs_drops_describe(const struct rs_hs *h, char *buf, size_t n)
+{
+	unsigned per_kind[RS_HS_KIND_N] = { 0 }, kinds = 0, total = 0;
+	int len = 0, only = 0;
+
+	if (n)
+		buf[0] = '\0';
+	for (int k = 0; k < RS_HS_KIND_N; k++) {
+		for (int d = 0; d < RS_HS_DROP_N; d++)
+			per_kind[k] += h->drops[k][d];
+		if (per_kind[k]) {
+			kinds++;
+			only = k;
+		}
+		total += per_kind[k];
+	}
+	if (total == 0)
+		return 0;
+	if (kinds == 1) {
+		put(buf, n, &len, "%u %s%s arrived and %s dropped: ", total,
+		    rs_hs_kind_str((enum rs_hs_kind)only), total == 1 ? "" : "s",
+		    total == 1 ? "was" : "were");
+		put_reasons(h, (enum rs_hs_kind)only, buf, n, &len);
+		return len;
+	}
+	put(buf, n, &len, "%u segments arrived and were dropped: ", total);
+	bool first = true;
+	for (int k = 0; k < RS_HS_KIND_N; k++) {
+		if (!per_kind[k])
+			continue;
+		put(buf, n, &len, "%s%u %s%s (", first ? "" : ", ", per_kind[k],
+		    rs_hs_kind_str((enum rs_hs_kind)k), per_kind[k] == 1 ? "" : "s");
+		put_reasons(h, (enum rs_hs_kind)k, buf, n, &len);
+		put(buf, n, &len, ")");
+		first = false;
+	}
+	return len;
+}
+
+int rs_hs_result_describe(const struct rs_hs *h, bool guarded, char *buf, size_t n)
+{
+	char d[INET6_ADDRSTRLEN];
+	int len = 0;
+	unsigned rt = h->cfg.retries;
+	const char *rts = rt == 1 ? "" : "s";
+
+	if (n)
+		buf[0] = '\0';
+	inet_ntop(h->cfg.v == 4 ? AF_INET : AF_INET6, h->cfg.dst, d, sizeof(d));
+	switch (h->result) {
+	case RS_HS_OK:
+		put(buf, n, &len, "handshake completed, %llu of %zu bytes acknowledged, %llu bytes "
+				  "received, closed with %s", (unsigned long long)h->bytes_acked,
+		    h->cfg.data_len, (unsigned long long)h->bytes_received,
+		    h->cfg.close == RS_HS_CLOSE_RST ? "RST" : "FIN");
+		break;
+	case RS_HS_REFUSED:
+		put(buf, n, &len, "refused: %s port %u answered the SYN with a RST", d, h->cfg.dport);
+		break;
+	case RS_HS_NO_ANSWER:
+		/* "No answer" only when nothing came: a SYN-ACK dropped for a
+		 * bad checksum is an answer, and the reason it did not count. */
+		if (h->drops_total)
+			put(buf, n, &len, "gave up on %s port %u after %u retransmission%s of the SYN",
+			    d, h->cfg.dport, rt, rts);
+		else
+			put(buf, n, &len, "no answer from %s port %u after %u retransmission%s", d,
+			    h->cfg.dport, rt, rts);
+		break;
+	case RS_HS_RESET:
+		put(buf, n, &len, "reset: the server aborted the connection with a RST%s",
+		    guarded ? "" : ", answering the local kernel's RST (no RST guard)");
+		break;
+	case RS_HS_TIMEOUT:
+		if (h->gave_up_on == 3)
+			put(buf, n, &len, "gave up in FIN_WAIT_2: no FIN from %s port %u within %.3g s",
+			    d, h->cfg.dport, (double)h->cfg.fin_wait_ns / NS_PER_S);
+		else
+			put(buf, n, &len, "gave up: %s port %u did not acknowledge our %s after %u "
+					  "retransmission%s", d, h->cfg.dport,
+			    h->gave_up_on == 2 ? "FIN" : "data", rt, rts);
+		break;
+	case RS_HS_INTERRUPTED:
+		put(buf, n, &len, "interrupted (in %s)", rs_hs_state_str(h->st));
+		break;
+	case RS_HS_SEND_FAILED:
+		put(buf, n, &len, "stopped: a segment could not be sent (in %s)", rs_hs_state_str(h->st));
+		break;
+	case RS_HS_RUNNING:
+		put(buf, n, &len, "running (in %s)", rs_hs_state_str(h->st));
+		break;
+	}
+	if (h->drops_total) {
+		put(buf, n, &len, "; ");
+		size_t at = (size_t)len;
+		len += rs_hs_drops_describe(h, at < n ? buf + at : NULL, at < n ? n - at : 0);
+	}
+	return len;
 }

@@ -8,8 +8,6 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
-#include <net/if.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -49,16 +47,6 @@ bool rs_connect_open(struct rs_connect *c, const struct rs_hs_config *cfg, const
 		snprintf(err, errlen, "capture on %s: %s", ifname, pcap_geterr(c->ls.pcap));
 		goto fail;
 	}
-	/* On loopback the kernel never fills in checksums (nothing can
-	 * corrupt them), so the captured ones are meaningless. */
-	struct ifreq ifr;
-	int s4 = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
-	if (s4 >= 0 && ioctl(s4, SIOCGIFFLAGS, &ifr) == 0 && (ifr.ifr_flags & IFF_LOOPBACK))
-		c->hs.cfg.no_csum_check = true;
-	if (s4 >= 0)
-		close(s4);
 	return true;
 fail:
 	rs_connect_close(c);
@@ -118,6 +106,15 @@ static void io_note(void *ctx, enum rs_hs_state st, const char *text)
 		c->user.note(c->user.ctx, st, text);
 }
 
+static void io_drop(void *ctx, enum rs_hs_state st, enum rs_hs_drop why, const char *text)
+{
+	struct rs_connect *c = ctx;
+	if (c->user.drop)
+		c->user.drop(c->user.ctx, st, why, text);
+	else if (c->user.note)
+		c->user.note(c->user.ctx, st, text);
+}
+
 static void io_data(void *ctx, const uint8_t *p, size_t n)
 {
 	struct rs_connect *c = ctx;
@@ -159,7 +156,9 @@ enum rs_hs_result rs_connect_run(struct rs_connect *c, const struct rs_hs_callba
 				 struct rs_view *view, volatile sig_atomic_t *stop, char *err,
 				 size_t errlen)
 {
-	struct rs_hs_callbacks io = { io_send, io_note, io_data, c };
+	struct rs_hs_callbacks io = {
+		.send = io_send, .note = io_note, .data = io_data, .drop = io_drop, .ctx = c,
+	};
 	struct rs_hs_config cfg = c->hs.cfg;
 
 	c->user = *cb;

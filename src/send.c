@@ -299,6 +299,24 @@ static void print_rtt(struct run *r, uint64_t frame, const struct rs_sent *s, in
 	}
 }
 
+/* A checksum the kernel would reject: RS_CSUM_BAD only, since a reply
+ * whose checksum the sender left for the NIC (RS_CSUM_OFFLOAD: a veth,
+ * a bridge, loopback) is taken by the kernel like any other. */
+static bool reply_csum_bad(const struct rs_packet *p)
+{
+	bool ip_bad = p->has_ip && p->ip.v == 4 && !p->ip.csum_ok;
+
+	/* Only a reply whose headers were read to the transport layer: the
+	 * IPv4 header checksum is not computed over a header cut short. */
+	switch (p->l4) {
+	case RS_LAYER_TCP: return ip_bad || p->tcp.csum_status == RS_CSUM_BAD;
+	case RS_LAYER_UDP: return ip_bad || p->udp.csum_status == RS_CSUM_BAD;
+	case RS_LAYER_ICMP:
+	case RS_LAYER_ICMPV6: return ip_bad || p->icmp.csum_status == RS_CSUM_BAD;
+	default: return false;
+	}
+}
+
 static void on_reply(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
 {
 	struct run *r = (struct run *)user;
@@ -314,6 +332,8 @@ static void on_reply(u_char *user, const struct pcap_pkthdr *h, const u_char *da
 		p = &r->qpkt;
 	}
 	r->st->replies++;
+	if (reply_csum_bad(p))
+		r->st->replies_bad_csum++;
 	struct rs_sent *s = rs_sent_match(r->sd->ring, r->cfg->spec.proto, p);
 	if (!s)
 		return;

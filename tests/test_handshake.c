@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -40,7 +41,23 @@ static void cb_data(void *ctx, const uint8_t *p, size_t n)
 	ngot += n;
 }
 
-static const struct rs_hs_callbacks cbs = { cb_send, NULL, cb_data, NULL };
+/* Drops as the engine reports them. */
+static enum rs_hs_drop dropped[64];
+static char drop_text[64][256];
+static unsigned ndropped;
+
+static void cb_drop(void *ctx, enum rs_hs_state st, enum rs_hs_drop why, const char *text)
+{
+	(void)ctx;
+	(void)st;
+	assert_true(ndropped < 64);
+	snprintf(drop_text[ndropped], sizeof(drop_text[0]), "%s", text);
+	dropped[ndropped++] = why;
+}
+
+static const struct rs_hs_callbacks cbs = {
+	.send = cb_send, .data = cb_data, .drop = cb_drop,
+};
 
 static void setup_cfg(struct rs_hs_config *c)
 {
@@ -54,7 +71,11 @@ static void setup_cfg(struct rs_hs_config *c)
 	c->timestamps = false;
 	nsent = 0;
 	ngot = 0;
+	ndropped = 0;
 }
+
+/* The checksum status the next segment from the server carries. */
+static enum rs_csum next_csum = RS_CSUM_OK;
 
 /* Segments go through rs_hs_input_batch() (answered by rs_hs_flush()). */
 static bool batch_mode;
@@ -76,6 +97,9 @@ static void seg(struct rs_hs *h, uint8_t flags, uint32_t seq, uint32_t ack, uint
 	p.tcp.seq = seq;
 	p.tcp.ack = ack;
 	p.tcp.win = win;
+	p.tcp.csum = 0xbeef;
+	p.tcp.csum_status = next_csum;
+	next_csum = RS_CSUM_OK;
 	if (flags & RS_TH_SYN) {
 		p.tcp.has_mss = true;
 		p.tcp.mss = 1000;
@@ -328,6 +352,332 @@ static void test_rst_close(void **state)
 	assert_int_equal(h.result, RS_HS_OK);
 }
 
+
+/* A FIN that is not acknowledged goes again with the same sequence
+ * number (not one past it), then the connection is given up with a RST. */
+static void test_fin_retransmit(void **state)
+{
+	(void)state;
+	struct rs_hs_config c;
+	struct rs_hs h;
+	setup_cfg(&c);
+	c.retries = 2;
+	handshake(&h, &c);
+	assert_int_equal(sent[2].flags, RS_TH_FIN | RS_TH_ACK);
+	assert_int_equal(sent[2].seq, ISN + 1);
+	rs_hs_tick(&h, rs_hs_deadline(&h));
+	assert_int_equal(nsent, 4);
+	assert_int_equal(sent[3].flags, RS_TH_FIN | RS_TH_ACK);
+	assert_int_equal(sent[3].seq, ISN + 1);
+	rs_hs_tick(&h, rs_hs_deadline(&h));
+	assert_int_equal(nsent, 5);
+	assert_int_equal(sent[4].seq, ISN + 1);
+	/* The ACK of the retransmitted FIN is taken as the ACK of our FIN. */
+	seg(&h, RS_TH_ACK, IRS + 1, ISN + 2, 20000, NULL, 4 * S);
+	assert_int_equal(h.st, RS_HS_FIN_WAIT_2);
+	assert_int_equal(h.retransmits, 2);
+}
+
+static const char *result_line(const struct rs_hs *h, bool guarded)
+{
+	static char buf[1024];
+	int n = rs_hs_result_describe(h, guarded, buf, sizeof(buf));
+	assert_int_equal((size_t)n, strlen(buf));
+	return buf;
+}
+
+/* The kind a dropped segment is counted as. */
+static void test_kind_of(void **state)
+{
+	(void)state;
+	assert_int_equal(rs_hs_kind_of(RS_TH_SYN | RS_TH_ACK, 0), RS_HS_KIND_SYN_ACK);
+	assert_int_equal(rs_hs_kind_of(RS_TH_SYN, 0), RS_HS_KIND_SYN);
+	assert_int_equal(rs_hs_kind_of(RS_TH_RST | RS_TH_ACK, 0), RS_HS_KIND_RST);
+	assert_int_equal(rs_hs_kind_of(RS_TH_SYN | RS_TH_RST, 0), RS_HS_KIND_RST);
+	assert_int_equal(rs_hs_kind_of(RS_TH_FIN | RS_TH_ACK, 3), RS_HS_KIND_FIN);
+	assert_int_equal(rs_hs_kind_of(RS_TH_ACK | RS_TH_PSH, 3), RS_HS_KIND_DATA);
+	assert_int_equal(rs_hs_kind_of(RS_TH_ACK, 0), RS_HS_KIND_ACK);
+	assert_int_equal(rs_hs_kind_of(0, 0), RS_HS_KIND_OTHER);
+	assert_string_equal(rs_hs_kind_str(RS_HS_KIND_DATA), "data segment");
+	assert_string_equal(rs_hs_drop_str(RS_HS_DROP_BAD_CSUM), "bad checksum");
+	for (int d = 0; d < RS_HS_DROP_N; d++)
+		assert_string_not_equal(rs_hs_drop_str((enum rs_hs_drop)d), "?");
+}
+
+/* A SYN-ACK whose checksum the server's kernel left for the NIC (a veth,
+ * a bridge, loopback) is a SYN-ACK: the handshake completes. */
+static void test_offload_accepted(void **state)
+{
+	(void)state;
+	struct rs_hs_config c;
+	struct rs_hs h;
+	setup_cfg(&c);
+	rs_hs_init(&h, &c, &cbs);
+	rs_hs_start(&h, 0);
+	next_csum = RS_CSUM_OFFLOAD;
+	seg(&h, RS_TH_SYN | RS_TH_ACK, IRS, ISN + 1, 20000, NULL, S / 1000);
+	assert_int_equal(sent[1].flags, RS_TH_ACK);
+	assert_int_equal(h.st, RS_HS_FIN_WAIT_1);
+	next_csum = RS_CSUM_OFFLOAD;
+	seg(&h, RS_TH_FIN | RS_TH_ACK, IRS + 1, ISN + 2, 20000, NULL, 2 * S / 1000);
+	assert_int_equal(h.result, RS_HS_OK);
+	assert_int_equal(h.drops_total, 0);
+	assert_int_equal(ndropped, 0);
+	/* Unchecked (not all captured) is no reason to drop either. */
+	setup_cfg(&c);
+	rs_hs_init(&h, &c, &cbs);
+	rs_hs_start(&h, 0);
+	next_csum = RS_CSUM_UNCHECKED;
+	seg(&h, RS_TH_SYN | RS_TH_ACK, IRS, ISN + 1, 20000, NULL, S / 1000);
+	assert_int_equal(h.st, RS_HS_FIN_WAIT_1);
+	assert_string_equal(result_line(&h, true), "running (in FIN_WAIT_1)");
+}
+
+/* SYN-ACKs with a wrong checksum are dropped, each one reported through
+ * the drop callback and counted; giving up then says what arrived, not
+ * "no answer". */
+static void test_bad_csum_give_up(void **state)
+{
+	(void)state;
+	struct rs_hs_config c;
+	struct rs_hs h;
+	setup_cfg(&c);
+	c.retries = 1;
+	rs_hs_init(&h, &c, &cbs);
+	rs_hs_start(&h, 0);
+	next_csum = RS_CSUM_BAD;
+	seg(&h, RS_TH_SYN | RS_TH_ACK, IRS, ISN + 1, 20000, NULL, S / 1000);
+	assert_int_equal(nsent, 1);   /* no ACK for it */
+	assert_int_equal(h.st, RS_HS_SYN_SENT);
+	assert_int_equal(ndropped, 1);
+	assert_int_equal(dropped[0], RS_HS_DROP_BAD_CSUM);
+	assert_non_null(strstr(drop_text[0], "SYN-ACK with a bad TCP checksum (0xbeef"));
+	rs_hs_tick(&h, S);
+	assert_int_equal(nsent, 2);
+	assert_int_equal(sent[1].flags, RS_TH_SYN);
+	next_csum = RS_CSUM_BAD;
+	seg(&h, RS_TH_SYN | RS_TH_ACK, IRS, ISN + 1, 20000, NULL, S + S / 1000);
+	assert_int_equal(ndropped, 2);
+	rs_hs_tick(&h, 3 * S);
+	assert_int_equal(h.result, RS_HS_NO_ANSWER);
+	assert_int_equal(h.drops[RS_HS_KIND_SYN_ACK][RS_HS_DROP_BAD_CSUM], 2);
+	assert_int_equal(h.drops_total, 2);
+	const char *l = result_line(&h, true);
+	assert_string_equal(l, "gave up on 192.0.2.20 port 80 after 1 retransmission of the SYN; "
+			       "2 SYN-ACKs arrived and were dropped: bad checksum");
+	assert_null(strstr(l, "no answer"));
+}
+
+/* Nothing at all: that, and only that, is "no answer". */
+static void test_no_answer_line(void **state)
+{
+	(void)state;
+	struct rs_hs_config c;
+	struct rs_hs h;
+	setup_cfg(&c);
+	c.retries = 2;
+	rs_hs_init(&h, &c, &cbs);
+	rs_hs_start(&h, 0);
+	rs_hs_tick(&h, S);
+	rs_hs_tick(&h, 3 * S);
+	rs_hs_tick(&h, 7 * S);
+	assert_int_equal(h.result, RS_HS_NO_ANSWER);
+	assert_string_equal(result_line(&h, true),
+			    "no answer from 192.0.2.20 port 80 after 2 retransmissions");
+	char buf[8];
+	assert_int_equal(rs_hs_drops_describe(&h, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "");
+}
+
+/* Every way a segment is dropped while waiting for the SYN-ACK, counted
+ * by kind and reason, in one line. */
+static void test_drops_mixed(void **state)
+{
+	(void)state;
+	struct rs_hs_config c;
+	struct rs_hs h;
+	setup_cfg(&c);
+	c.retries = 0;
+	rs_hs_init(&h, &c, &cbs);
+	rs_hs_start(&h, 0);
+	seg(&h, RS_TH_SYN | RS_TH_ACK, IRS, ISN + 9, 20000, NULL, 1);   /* wrong ack */
+	next_csum = RS_CSUM_BAD;
+	seg(&h, RS_TH_SYN | RS_TH_ACK, IRS, ISN + 1, 20000, NULL, 2);
+	seg(&h, RS_TH_RST, 0, 0, 0, NULL, 3);                           /* no ACK */
+	seg(&h, RS_TH_RST | RS_TH_ACK, 0, ISN + 5, 0, NULL, 4);         /* wrong ack */
+	seg(&h, RS_TH_ACK, IRS, ISN + 1, 20000, NULL, 5);                /* no SYN */
+	seg(&h, RS_TH_SYN, IRS, 0, 20000, NULL, 6);                      /* simultaneous open */
+	assert_int_equal(nsent, 1);
+	assert_int_equal(h.st, RS_HS_SYN_SENT);
+	assert_int_equal(ndropped, 6);
+	assert_int_equal(dropped[0], RS_HS_DROP_WRONG_ACK);
+	assert_int_equal(dropped[1], RS_HS_DROP_BAD_CSUM);
+	assert_int_equal(dropped[2], RS_HS_DROP_NO_ACK);
+	assert_int_equal(dropped[3], RS_HS_DROP_WRONG_ACK);
+	assert_int_equal(dropped[4], RS_HS_DROP_NO_SYN);
+	assert_int_equal(dropped[5], RS_HS_DROP_SIMULTANEOUS);
+	rs_hs_tick(&h, S);
+	assert_int_equal(h.result, RS_HS_NO_ANSWER);
+	assert_string_equal(result_line(&h, true),
+			    "gave up on 192.0.2.20 port 80 after 0 retransmissions of the SYN; "
+			    "6 segments arrived and were dropped: 2 SYN-ACKs (1 bad checksum, 1 wrong "
+			    "ack), 1 SYN (SYN without ACK (simultaneous open)), 2 RSTs (1 wrong ack, 1 "
+			    "no ACK flag), 1 ACK (no SYN while waiting for the SYN-ACK)");
+	/* A short buffer: cut, terminated, the full length returned. */
+	char small[16];
+	int n = rs_hs_drops_describe(&h, small, sizeof(small));
+	assert_true(n > (int)sizeof(small));
+	assert_int_equal(strlen(small), sizeof(small) - 1);
+	assert_memory_equal(small, "6 segments arri", 15);
+	n = rs_hs_result_describe(&h, true, small, sizeof(small));
+	assert_int_equal((size_t)n, strlen(result_line(&h, true)));
+	assert_int_equal(strlen(small), sizeof(small) - 1);
+	assert_int_equal(rs_hs_result_describe(&h, true, NULL, 0), n);
+}
+
+/* One kind for several reasons; one segment says "was". */
+static void test_drops_wording(void **state)
+{
+	(void)state;
+	struct rs_hs_config c;
+	struct rs_hs h;
+	setup_cfg(&c);
+	rs_hs_init(&h, &c, &cbs);
+	rs_hs_start(&h, 0);
+	seg(&h, RS_TH_RST, 0, 0, 0, NULL, 1);
+	char buf[256];
+	rs_hs_drops_describe(&h, buf, sizeof(buf));
+	assert_string_equal(buf, "1 RST arrived and was dropped: no ACK flag");
+	seg(&h, RS_TH_RST | RS_TH_ACK, 0, ISN + 3, 0, NULL, 2);
+	seg(&h, RS_TH_RST | RS_TH_ACK, 0, ISN + 4, 0, NULL, 3);
+	rs_hs_drops_describe(&h, buf, sizeof(buf));
+	assert_string_equal(buf, "3 RSTs arrived and were dropped: 2 wrong ack, 1 no ACK flag");
+	/* Then the RST that answers the SYN: refused, and the rest said. */
+	seg(&h, RS_TH_RST | RS_TH_ACK, 0, ISN + 1, 0, NULL, 4);
+	assert_int_equal(h.result, RS_HS_REFUSED);
+	assert_string_equal(result_line(&h, true),
+			    "refused: 192.0.2.20 port 80 answered the SYN with a RST; 3 RSTs arrived "
+			    "and were dropped: 2 wrong ack, 1 no ACK flag");
+}
+
+/* Refused over IPv6: the address as inet_ntop writes it. */
+static void test_refused_v6_line(void **state)
+{
+	(void)state;
+	struct rs_hs_config c;
+	struct rs_hs h;
+	static const uint8_t src[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x10 };
+	static const uint8_t dst[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x20 };
+	rs_hs_config_init(&c, 6);
+	memcpy(c.src, src, 16);
+	memcpy(c.dst, dst, 16);
+	c.sport = 40000;
+	c.dport = 8081;
+	c.isn = ISN;
+	nsent = 0;
+	ndropped = 0;
+	rs_hs_init(&h, &c, &cbs);
+	rs_hs_start(&h, 0);
+	struct rs_packet p;
+	memset(&p, 0, sizeof(p));
+	p.has_ip = true;
+	p.ip.v = 6;
+	memcpy(p.ip.src, dst, 16);
+	memcpy(p.ip.dst, src, 16);
+	p.l4 = RS_LAYER_TCP;
+	p.tcp.sport = 8081;
+	p.tcp.dport = 40000;
+	p.tcp.flags = RS_TH_RST | RS_TH_ACK;
+	p.tcp.ack = ISN + 1;
+	p.tcp.csum_status = RS_CSUM_OFFLOAD;
+	rs_hs_input(&h, &p, 1);
+	assert_int_equal(h.result, RS_HS_REFUSED);
+	assert_string_equal(result_line(&h, true),
+			    "refused: 2001:db8::20 port 8081 answered the SYN with a RST");
+}
+
+/* Once synchronized: a data segment with a bad checksum is dropped (not
+ * delivered, not acknowledged), the retransmission is taken, and the
+ * completed connection's line still names the drop. */
+static void test_bad_csum_established(void **state)
+{
+	(void)state;
+	struct rs_hs_config c;
+	struct rs_hs h;
+	setup_cfg(&c);
+	c.hold_ns = 5 * S;
+	handshake(&h, &c);
+	unsigned n = nsent;
+	next_csum = RS_CSUM_BAD;
+	seg(&h, RS_TH_ACK | RS_TH_PSH, IRS + 1, ISN + 1, 20000, "corrupt", 1000);
+	assert_int_equal(nsent, n);
+	assert_int_equal(ngot, 0);
+	assert_int_equal(h.rcv_nxt, IRS + 1);
+	assert_int_equal(h.drops[RS_HS_KIND_DATA][RS_HS_DROP_BAD_CSUM], 1);
+	seg(&h, RS_TH_ACK | RS_TH_PSH, IRS + 1, ISN + 1, 20000, "hello", 2000);
+	assert_int_equal(sent[nsent - 1].ack, IRS + 6);
+	assert_int_equal(ngot, 5);
+	/* A segment without ACK is dropped too (RFC 9293 3.10.7.4). */
+	seg(&h, RS_TH_PSH, IRS + 6, 0, 20000, "x", 3000);
+	assert_int_equal(h.rcv_nxt, IRS + 6);
+	rs_hs_tick(&h, rs_hs_deadline(&h));
+	assert_int_equal(h.st, RS_HS_FIN_WAIT_1);
+	seg(&h, RS_TH_FIN | RS_TH_ACK, IRS + 6, ISN + 2, 20000, NULL, 6 * S);
+	assert_int_equal(h.result, RS_HS_OK);
+	assert_string_equal(result_line(&h, true),
+			    "handshake completed, 0 of 0 bytes acknowledged, 5 bytes received, closed "
+			    "with FIN; 2 data segments arrived and were dropped: 1 bad checksum, 1 no "
+			    "ACK flag");
+}
+
+/* Timeouts say what was never acknowledged, or that no FIN came. */
+static void test_timeout_lines(void **state)
+{
+	(void)state;
+	static const char data[] = "abc";
+	struct rs_hs_config c;
+	struct rs_hs h;
+	setup_cfg(&c);
+	c.retries = 1;
+	c.data = (const uint8_t *)data;
+	c.data_len = 3;
+	handshake(&h, &c);
+	rs_hs_tick(&h, rs_hs_deadline(&h));
+	rs_hs_tick(&h, rs_hs_deadline(&h));
+	assert_int_equal(h.result, RS_HS_TIMEOUT);
+	assert_string_equal(result_line(&h, true), "gave up: 192.0.2.20 port 80 did not acknowledge "
+						   "our data after 1 retransmission");
+	setup_cfg(&c);
+	c.retries = 1;
+	handshake(&h, &c);
+	assert_int_equal(h.st, RS_HS_FIN_WAIT_1);
+	next_csum = RS_CSUM_BAD;
+	seg(&h, RS_TH_ACK, IRS + 1, ISN + 2, 20000, NULL, 2 * S / 1000);   /* the ACK of our FIN, corrupt */
+	rs_hs_tick(&h, rs_hs_deadline(&h));
+	rs_hs_tick(&h, rs_hs_deadline(&h));
+	assert_int_equal(h.result, RS_HS_TIMEOUT);
+	assert_string_equal(result_line(&h, true), "gave up: 192.0.2.20 port 80 did not acknowledge "
+						   "our FIN after 1 retransmission; 1 ACK arrived and "
+						   "was dropped: bad checksum");
+	setup_cfg(&c);
+	c.fin_wait_ns = 2 * S;
+	handshake(&h, &c);
+	seg(&h, RS_TH_ACK, IRS + 1, ISN + 2, 20000, NULL, 2 * S / 1000);
+	assert_int_equal(h.st, RS_HS_FIN_WAIT_2);
+	rs_hs_tick(&h, rs_hs_deadline(&h));
+	assert_int_equal(h.result, RS_HS_TIMEOUT);
+	assert_string_equal(result_line(&h, true),
+			    "gave up in FIN_WAIT_2: no FIN from 192.0.2.20 port 80 within 2 s");
+	/* Reset: the hint about the guard only without one. */
+	setup_cfg(&c);
+	c.hold_ns = 5 * S;
+	handshake(&h, &c);
+	seg(&h, RS_TH_RST, IRS + 1, 0, 0, NULL, 3 * S / 1000);
+	assert_int_equal(h.result, RS_HS_RESET);
+	assert_string_equal(result_line(&h, true), "reset: the server aborted the connection with a RST");
+	assert_non_null(strstr(result_line(&h, false), "no RST guard"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -340,6 +690,16 @@ int main(void)
 		cmocka_unit_test(test_data_windows),
 		cmocka_unit_test(test_receive),
 		cmocka_unit_test(test_rst_close),
+		cmocka_unit_test(test_fin_retransmit),
+		cmocka_unit_test(test_kind_of),
+		cmocka_unit_test(test_offload_accepted),
+		cmocka_unit_test(test_bad_csum_give_up),
+		cmocka_unit_test(test_no_answer_line),
+		cmocka_unit_test(test_drops_mixed),
+		cmocka_unit_test(test_drops_wording),
+		cmocka_unit_test(test_refused_v6_line),
+		cmocka_unit_test(test_bad_csum_established),
+		cmocka_unit_test(test_timeout_lines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,6 +7,13 @@
  * segments come in as decoded packets, time comes in as CLOCK_MONOTONIC
  * nanoseconds.  That keeps it testable without a network.
  *
+ * Segments are taken as the local kernel takes them: a checksum the
+ * sender left for the NIC to fill in (RS_CSUM_OFFLOAD, as on loopback, a
+ * veth or a bridge with default offloads) is no reason to drop one; a
+ * checksum that is wrong (RS_CSUM_BAD) is.  Every segment dropped, for
+ * that or any other reason, is counted by kind and reason, so that when
+ * the engine gives up it can say what it saw (rs_hs_result_line()).
+ *
  * What it does: SYN with MSS, window scale, SACK-permitted and timestamps
  * (each optional), retransmitted with RFC 6298 backoff (1 s, 2 s, 4 s ...);
  * the ACK of the SYN-ACK; the data in MSS-sized segments, one peer window
@@ -68,6 +75,37 @@ enum rs_hs_result {
 };
 const char *rs_hs_result_str(enum rs_hs_result r);   /* "ok", "refused", ... */
 
+/* Why a segment from the peer was dropped without being acted on. */
+enum rs_hs_drop {
+	RS_HS_DROP_BAD_CSUM,      /* a wrong TCP checksum (not an offload) */
+	RS_HS_DROP_WRONG_ACK,     /* a SYN-ACK or RST acknowledging what we did not send */
+	RS_HS_DROP_NO_ACK,        /* no ACK bit: a RST in SYN_SENT, anything once synchronized */
+	RS_HS_DROP_NO_SYN,        /* neither SYN nor RST while waiting for the SYN-ACK */
+	RS_HS_DROP_SIMULTANEOUS,  /* a SYN without ACK (simultaneous open, not supported) */
+	RS_HS_DROP_OUT_OF_WINDOW, /* a RST outside our receive window */
+	RS_HS_DROP_NOT_NEXT,      /* a RST in the window but not at rcv_nxt (challenge ACK) */
+	RS_HS_DROP_UNEXPECTED_SYN, /* a SYN once synchronized that is no SYN-ACK retransmission */
+	RS_HS_DROP_N
+};
+/* "bad checksum", "wrong ack", ... as the give-up line words them. */
+const char *rs_hs_drop_str(enum rs_hs_drop d);
+
+/* What a dropped segment was, for counting. */
+enum rs_hs_kind {
+	RS_HS_KIND_SYN_ACK,
+	RS_HS_KIND_SYN,
+	RS_HS_KIND_RST,
+	RS_HS_KIND_FIN,
+	RS_HS_KIND_DATA,
+	RS_HS_KIND_ACK,
+	RS_HS_KIND_OTHER,
+	RS_HS_KIND_N
+};
+/* "SYN-ACK", "SYN", "RST", "FIN", "data segment", "ACK", "segment". */
+const char *rs_hs_kind_str(enum rs_hs_kind k);
+/* The kind of a segment with these flags and this much payload. */
+enum rs_hs_kind rs_hs_kind_of(uint8_t flags, uint32_t payload_len);
+
 struct rs_hs_config {
 	uint8_t v;                  /* 4 or 6 */
 	uint8_t src[16], dst[16];
@@ -86,7 +124,6 @@ struct rs_hs_config {
 	uint64_t fin_wait_ns;       /* wait this long for the peer's FIN; 0: 10 s */
 	uint64_t linger_ns;         /* after TIME_WAIT or CLOSED, keep answering; 0: 200 ms */
 	enum rs_hs_close close;
-	bool no_csum_check;         /* loopback: the kernel leaves checksums unfilled */
 	const uint8_t *data;        /* sent after the handshake; NULL for none */
 	size_t data_len;
 };
@@ -103,6 +140,12 @@ struct rs_hs_callbacks {
 	/* The peer's data, in order, each byte once. */
 	void (*data)(void *ctx, const uint8_t *p, size_t n);
 	void *ctx;
+	/* A segment dropped, and the line that says why (already counted in
+	 * rs_hs.drops).  The tool shows a drop for a bad checksum even when
+	 * it shows no notes: it is corruption, or a peer that is broken, and
+	 * the only trace of it otherwise would be a retransmission.  NULL:
+	 * the line goes to note. */
+	void (*drop)(void *ctx, enum rs_hs_state st, enum rs_hs_drop why, const char *text);
 };
 
 struct rs_hs {
@@ -140,6 +183,9 @@ struct rs_hs {
 	/* Counters for the report. */
 	uint64_t bytes_sent, bytes_acked, bytes_received;
 	unsigned retransmits;
+	uint8_t gave_up_on;         /* RS_HS_TIMEOUT: 1 our data, 2 our FIN, 3 the peer's FIN */
+	unsigned drops[RS_HS_KIND_N][RS_HS_DROP_N];
+	unsigned drops_total;
 };
 
 void rs_hs_init(struct rs_hs *h, const struct rs_hs_config *cfg, const struct rs_hs_callbacks *cb);
@@ -163,6 +209,23 @@ int64_t rs_hs_deadline(const struct rs_hs *h);
 void rs_hs_abort(struct rs_hs *h, int64_t now);
 /* True once a result is known and the linger is over. */
 bool rs_hs_finished(const struct rs_hs *h, int64_t now);
+
+/*
+ * What was dropped, as the give-up line says it: "7 SYN-ACKs arrived and
+ * were dropped: bad checksum", "3 segments arrived and were dropped: 2
+ * SYN-ACKs (bad checksum), 1 RST (wrong ack)"; "" when nothing was.
+ * Returns what snprintf would.
+ */
+int rs_hs_drops_describe(const struct rs_hs *h, char *buf, size_t n);
+/*
+ * The one line that says how it ended, without the tool's prefix: the
+ * handshake completed and what was delivered; refused; no answer after N
+ * retransmissions (only when nothing arrived at all); gave up, and what
+ * arrived instead; reset; a timeout and of what.  Drops are always named.
+ * guarded: the local kernel's RSTs were held back (a reset then comes
+ * from the server alone).  Returns what snprintf would.
+ */
+int rs_hs_result_describe(const struct rs_hs *h, bool guarded, char *buf, size_t n);
 
 /* Monotonic clock in nanoseconds. */
 int64_t rs_mono_ns(void);

@@ -55,6 +55,10 @@ struct rs_send_cfg {
 
 struct rs_send_stats {
 	uint64_t sent, errors, replies;
+	/* Replies whose IPv4 header or transport checksum is wrong (not one
+	 * left for the NIC to fill in): shown and counted like the others,
+	 * but the local kernel drops them. */
+	uint64_t replies_bad_csum;
 	int64_t elapsed_ns;
 	int last_errno;
 };

@@ -15,11 +15,13 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #define MAX_DATA (16u << 20)
+#define LAST_LINE 4096   /* the shared page holding the worker's last line */
 
 static void connect_usage(FILE *f)
 {
@@ -29,7 +31,9 @@ static void connect_usage(FILE *f)
 		"hand: every segment is built with libnet and sent on a raw socket, every reply\n"
 		"is captured with libpcap; the kernel's TCP stack is not used.  Shows the\n"
 		"exchange as 'read' does, with our end's state, then a ladder diagram and the\n"
-		"connection summary.\n"
+		"connection summary.  A segment with a wrong checksum is dropped, as the kernel\n"
+		"drops it, and said so even with -q; one whose checksum was left for the NIC\n"
+		"(loopback, veth, bridge) is taken.\n"
 		"\n"
 		"  -d, --data STRING      send STRING after the handshake (\\r \\n \\t \\\\ \\xHH)\n"
 		"      --data-file FILE   send the contents of FILE\n"
@@ -88,22 +92,47 @@ struct connect_ctx {
 	bool show_data;
 };
 
+/* A line of our end's: JSON with the drop reason when there is one. */
+static void put_note(struct connect_ctx *c, enum rs_hs_state st, const char *drop,
+		     const char *text)
+{
+	if (c->vo->format == RS_FORMAT_JSON) {
+		rs_out_str(c->out, "{\"type\":\"connect\",\"state\":");
+		rs_out_json_cstr(c->out, rs_hs_state_str(st));
+		if (drop) {
+			rs_out_str(c->out, ",\"drop\":");
+			rs_out_json_cstr(c->out, drop);
+		}
+		rs_out_str(c->out, ",\"note\":");
+		rs_out_json_cstr(c->out, text);
+		rs_out_str(c->out, "}\n");
+	} else {
+		rs_out_printf(c->out, "  connect [%s]: %s\n", rs_hs_state_str(st), text);
+	}
+	rs_out_flush(c->out);
+}
+
 static void on_note(void *ctx, enum rs_hs_state st, const char *text)
 {
 	struct connect_ctx *c = ctx;
 
-	if (c->vo->quiet || (c->vo->print_flags & RS_PRINT_BRIEF))
+	if (c->vo->quiet || (c->vo->print_flags & RS_PRINT_BRIEF) ||
+	    c->vo->format == RS_FORMAT_LADDER)
 		return;
-	if (c->vo->format == RS_FORMAT_JSON) {
-		rs_out_str(c->out, "{\"type\":\"connect\",\"state\":");
-		rs_out_json_cstr(c->out, rs_hs_state_str(st));
-		rs_out_str(c->out, ",\"note\":");
-		rs_out_json_cstr(c->out, text);
-		rs_out_str(c->out, "}\n");
-	} else if (c->vo->format == RS_FORMAT_TEXT) {
-		rs_out_printf(c->out, "  connect [%s]: %s\n", rs_hs_state_str(st), text);
-	}
-	rs_out_flush(c->out);
+	put_note(c, st, NULL, text);
+}
+
+/* Drops are notes, but one for a bad checksum is shown whatever the
+ * options (-q, --brief, --format ladder): the kernel drops that segment
+ * too, and without this line the run would only show retransmissions. */
+static void on_drop(void *ctx, enum rs_hs_state st, enum rs_hs_drop why, const char *text)
+{
+	struct connect_ctx *c = ctx;
+
+	if (why != RS_HS_DROP_BAD_CSUM && (c->vo->quiet || (c->vo->print_flags & RS_PRINT_BRIEF) ||
+					  c->vo->format == RS_FORMAT_LADDER))
+		return;
+	put_note(c, st, rs_hs_drop_str(why), text);
 }
 
 /* The peer's data, one line of text per line received, bytes that are
@@ -265,9 +294,12 @@ static void on_stop(int sig)
 	stop = 1;
 }
 
-/* The unprivileged worker: open, drop, run, show.  Returns the exit status. */
+/* The unprivileged worker: open, drop, run, show.  Returns the exit
+ * status.  The line that says how it ended goes into last when given
+ * (the supervisor prints it after the guard's count, so that it stays
+ * the last line), else to stderr. */
 static int worker(struct rs_hs_config *cfg, const char *ifname, bool guard, const char *user,
-		  struct rs_view_opts *vo, bool show_data)
+		  struct rs_view_opts *vo, bool show_data, char *last, size_t lastlen)
 {
 	char err[PCAP_ERRBUF_SIZE + 256];
 	static struct rs_connect conn;
@@ -317,7 +349,7 @@ static int worker(struct rs_hs_config *cfg, const char *ifname, bool guard, cons
 			ifname);
 
 	struct connect_ctx ctx = { &out, vo, show_data };
-	struct rs_hs_callbacks cb = { NULL, on_note, on_data, &ctx };
+	struct rs_hs_callbacks cb = { .note = on_note, .data = on_data, .drop = on_drop, .ctx = &ctx };
 	enum rs_hs_result r = rs_connect_run(&conn, &cb, &view, &stop, err, sizeof(err));
 	if (!rs_out_closed(&out)) {
 		if (vo->format == RS_FORMAT_TEXT && !vo->quiet)
@@ -326,35 +358,14 @@ static int worker(struct rs_hs_config *cfg, const char *ifname, bool guard, cons
 	}
 	rs_out_flush(&out);
 
-	const struct rs_hs *h = &conn.hs;
 	if (r == RS_HS_SEND_FAILED)
 		fprintf(stderr, "rawshake connect: %s\n", err);
-	switch (r) {
-	case RS_HS_OK:
-		fprintf(stderr, "rawshake connect: handshake completed, %llu of %zu bytes "
-				"acknowledged, %llu bytes received, closed with %s\n",
-			(unsigned long long)h->bytes_acked, cfg->data_len,
-			(unsigned long long)h->bytes_received,
-			cfg->close == RS_HS_CLOSE_RST ? "RST" : "FIN");
-		break;
-	case RS_HS_REFUSED:
-		fprintf(stderr, "rawshake connect: refused: %s port %u answered the SYN with a RST\n",
-			d, cfg->dport);
-		break;
-	case RS_HS_NO_ANSWER:
-		fprintf(stderr, "rawshake connect: no answer from %s port %u after %u "
-				"retransmission%s\n", d, cfg->dport, cfg->retries,
-			cfg->retries == 1 ? "" : "s");
-		break;
-	case RS_HS_RESET:
-		fprintf(stderr, "rawshake connect: reset: the server aborted the connection with a "
-				"RST%s\n", guard ? "" : ", answering the local kernel's RST (no RST guard)");
-		break;
-	default:
-		fprintf(stderr, "rawshake connect: %s (in %s)\n", rs_hs_result_str(r),
-			rs_hs_state_str(h->st));
-		break;
-	}
+	char line[768];
+	rs_hs_result_describe(&conn.hs, guard, line, sizeof(line));
+	if (last)
+		snprintf(last, lastlen, "rawshake connect: %s\n", line);
+	else
+		fprintf(stderr, "rawshake connect: %s\n", line);
 	rs_view_free(&view);
 	rs_connect_close(&conn);
 	return r == RS_HS_OK ? RS_EXIT_OK : 1;
@@ -628,7 +639,7 @@ static int connect_run(int argc, char **argv)
 	cfg.ts_offset = rnd[1];
 
 	if (!guard) {
-		int st = worker(&cfg, ifname, false, user, &vo, show_data);
+		int st = worker(&cfg, ifname, false, user, &vo, show_data, NULL, 0);
 		free(data);
 		return st;
 	}
@@ -652,6 +663,12 @@ static int connect_run(int argc, char **argv)
 		free(data);
 		return 1;
 	}
+	/* The worker's last line comes back through a shared page. */
+	char *last = mmap(NULL, LAST_LINE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (last == MAP_FAILED)
+		last = NULL;
+	else
+		last[0] = '\0';
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid < 0) {
@@ -661,11 +678,16 @@ static int connect_run(int argc, char **argv)
 		return RS_EXIT_USAGE;
 	}
 	if (pid == 0) {
-		int st = worker(&cfg, ifname, true, user, &vo, show_data);
+		int st = worker(&cfg, ifname, true, user, &vo, show_data, last, last ? LAST_LINE : 0);
 		fflush(NULL);
 		_exit(st);
 	}
 	int st = rs_rstguard_supervise(&g, pid);
+	if (last) {
+		last[LAST_LINE - 1] = '\0';
+		fputs(last, stderr);
+		munmap(last, LAST_LINE);
+	}
 	free(data);
 	if (portfd >= 0)
 		close(portfd);

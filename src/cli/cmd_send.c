@@ -100,6 +100,10 @@ static void print_summary(struct rs_out *o, enum rs_format fmt, const struct rs_
 		rs_out_u64(o, st->errors);
 		rs_out_str(o, ",\"replies\":");
 		rs_out_u64(o, st->replies);
+		if (st->replies_bad_csum) {
+			rs_out_str(o, ",\"replies_bad_csum\":");
+			rs_out_u64(o, st->replies_bad_csum);
+		}
 		rs_out_str(o, ",\"elapsed_s\":");
 		rs_out_double(o, secs, 6);
 		rs_out_str(o, ",\"pps\":");
@@ -113,10 +117,17 @@ static void print_summary(struct rs_out *o, enum rs_format fmt, const struct rs_
 			      write_path ? " and written to " : "", write_path ? write_path : "",
 			      (unsigned long long)st->errors, st->errors == 1 ? "" : "s", secs);
 	} else {
-		rs_out_printf(o, "%llu packet%s sent, %llu error%s, %llu repl%s, %.3f s, %.1f packets/s\n",
+		/* A reply with a wrong checksum is said so even with -q, where
+		 * its [bad csum] line is not printed. */
+		char bad[64] = "";
+		if (st->replies_bad_csum)
+			snprintf(bad, sizeof(bad), " (%llu with a bad checksum)",
+				 (unsigned long long)st->replies_bad_csum);
+		rs_out_printf(o, "%llu packet%s sent, %llu error%s, %llu repl%s%s, %.3f s, %.1f packets/s\n",
 			      (unsigned long long)st->sent, st->sent == 1 ? "" : "s",
 			      (unsigned long long)st->errors, st->errors == 1 ? "" : "s",
-			      (unsigned long long)st->replies, st->replies == 1 ? "y" : "ies", secs, pps);
+			      (unsigned long long)st->replies, st->replies == 1 ? "y" : "ies", bad, secs,
+			      pps);
 	}
 }
 

@@ -1,6 +1,7 @@
 #!/bin/sh
 # send.sh: rawshake send between two lab namespaces over a veth pair
-# (198.51.100.0/24, 2001:db8:5e::/64): SYN-ACK and RST replies shown, echo
+# with default offloads (198.51.100.0/24, 2001:db8:5e::/64): SYN-ACK and
+# RST replies shown (their checksums left for the NIC), echo
 # replies, a UDP datagram reaching a socket, the receiver's capture holding
 # exactly the fields asked for (as tcpdump reads them), MTU and
 # privilege errors.  Needs root (namespaces): skipped (77) otherwise.
@@ -80,6 +81,28 @@ ina "$bin" send tcp 198.51.100.2 --dport 8081 --sport 40002 >"$work/rst.out" 2>&
 grep -q '198.51.100.2.8081 > 198.51.100.1.40002: TCP \[RST,ACK\]' "$work/rst.out" \
 	|| fail "no RST shown: $(cat "$work/rst.out")"
 ok "SYN to a closed port gets its RST shown"
+
+# 2b. The veth keeps its default offloads, so B's kernel leaves the
+#     checksum of its SYN-ACKs, and of its IPv6 RSTs, for the NIC: the
+#     capture holds the pseudo-header sum (an IPv4 RST is checksummed in
+#     software).  Those are replies like any other (the kernel in A takes
+#     them): matched with an RTT, counted, never [bad csum].
+n=0
+for c in "198.51.100.2 8080 SYN,ACK offload" "2001:db8:5e::2 8080 SYN,ACK offload" \
+	 "2001:db8:5e::2 8081 RST,ACK offload" "198.51.100.2 8081 RST,ACK ok"; do
+	# shellcheck disable=SC2086
+	set -- $c
+	n=$((n + 1))
+	ina "$bin" send tcp "$1" --dport "$2" --sport 4100$n -c 1 -v >"$work/off.out" 2>&1 \
+		|| fail "send -v $c: $(cat "$work/off.out")"
+	if [ "$4" = offload ]; then want='csum offload (filled in by the NIC)'; else want='csum 0x[0-9a-f]* ok'; fi
+	grep -q "$1.$2 > [0-9a-f:.]*.4100$n: TCP \\[$3\\].*$want" "$work/off.out" ||
+		fail "$c: the reply is not shown with '$want': $(cat "$work/off.out")"
+	! grep -q 'bad csum\|BAD' "$work/off.out" || fail "$c: a reply shown as bad: $(cat "$work/off.out")"
+	grep -q 'reply to #1, rtt' "$work/off.out" || fail "$c: reply not matched: $(cat "$work/off.out")"
+	grep -q '^1 packet sent, 0 errors, 1 reply, ' "$work/off.out" || fail "$c: $(tail -1 "$work/off.out")"
+done
+ok "SYN-ACK and RST with offloaded checksums are replies, not bad ones"
 
 # 3. ICMP echo, IPv4 and IPv6, and JSON lines for both directions.
 ina "$bin" send icmp 198.51.100.2 -c 2 -i 50ms >"$work/icmp.out" 2>&1 || fail "$(cat "$work/icmp.out")"
