@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/ethtool.h>
 #include <linux/sockios.h>
 #include <net/if.h>
@@ -21,6 +22,7 @@
 #include <unistd.h>
 
 #define PIDFILE RS_LAB_RUNDIR "/serve.pid"
+#define BINDIR RS_LAB_RUNDIR "/bin"
 
 struct lab_host {
 	const char *ns;
@@ -146,14 +148,105 @@ int rs_lab_run_in(const char *ns, char *const argv[], char *err, size_t errlen)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+/*
+ * Puts a directory holding only "rawshake", a link to this program, at the
+ * front of PATH, so that a command run in the lab (timeout, sh -c) that
+ * starts "rawshake" gets this build too, installed or not.  The directory
+ * is named after the binary's device and inode, so two builds used at once
+ * do not take each other's link; "lab down" removes them all.  Best
+ * effort: without it PATH is left as it is.
+ */
+static void path_with_self(void)
+{
+	char exe[PATH_MAX], dir[sizeof(BINDIR) + 48], link[sizeof(dir) + 16], tmp[sizeof(dir) + 32];
+	char cur[PATH_MAX];
+	struct stat self, st;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n <= 0 || stat("/proc/self/exe", &self) < 0)
+		return;
+	exe[n] = '\0';
+	/* A binary deleted (rebuilt) since it started has no path to link to. */
+	if (stat(exe, &st) < 0 || st.st_dev != self.st_dev || st.st_ino != self.st_ino)
+		return;
+	snprintf(dir, sizeof(dir), "%s/%llx-%llx", BINDIR, (unsigned long long)self.st_dev,
+		 (unsigned long long)self.st_ino);
+	snprintf(link, sizeof(link), "%s/rawshake", dir);
+	mkdir(RS_LAB_RUNDIR, 0755);
+	mkdir(BINDIR, 0755);
+	mkdir(dir, 0755);
+	n = readlink(link, cur, sizeof(cur) - 1);
+	if (n < 0 || (size_t)n != strlen(exe) || memcmp(cur, exe, (size_t)n) != 0) {
+		/* A new link under a private name, renamed over the old one:
+		 * a concurrent "lab exec" never sees the name missing. */
+		snprintf(tmp, sizeof(tmp), "%s/.rawshake.%ld", dir, (long)getpid());
+		unlink(tmp);
+		if (symlink(exe, tmp) < 0 || rename(tmp, link) < 0) {
+			unlink(tmp);
+			return;
+		}
+	}
+	const char *path = getenv("PATH");
+	if (!path || !*path)
+		path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	size_t dl = strlen(dir);
+	if (strncmp(path, dir, dl) == 0 && (path[dl] == ':' || path[dl] == '\0'))
+		return;   /* a "lab exec" inside a "lab exec" */
+	size_t len = dl + 1 + strlen(path) + 1;
+	char *np = malloc(len);
+	if (!np)
+		return;
+	snprintf(np, len, "%s:%s", dir, path);
+	setenv("PATH", np, 1);
+	free(np);
+}
+
+/* Removes the links path_with_self made. */
+static void remove_bindir(void)
+{
+	DIR *d = opendir(BINDIR);
+	if (!d)
+		return;
+	for (struct dirent *e; (e = readdir(d)) != NULL;) {
+		char p[sizeof(BINDIR) + 2 * NAME_MAX + 4];
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", BINDIR, e->d_name);
+		DIR *sub = opendir(p);
+		if (sub) {
+			for (struct dirent *f; (f = readdir(sub)) != NULL;) {
+				char q[sizeof(p) + NAME_MAX + 2];
+				if (strcmp(f->d_name, ".") == 0 || strcmp(f->d_name, "..") == 0)
+					continue;
+				snprintf(q, sizeof(q), "%s/%s", p, f->d_name);
+				unlink(q);
+			}
+			closedir(sub);
+		}
+		rmdir(p);
+	}
+	closedir(d);
+	rmdir(BINDIR);
+}
+
 int rs_lab_exec_in(const char *ns, char *const argv[], char *err, size_t errlen)
 {
 	if (!rs_lab_enter(ns, err, errlen))
 		return -1;
+	path_with_self();
+	/* "rawshake" is this program, not whatever PATH would find (nothing,
+	 * after a build that is not installed; an older one, after one that is). */
+	if (strcmp(argv[0], "rawshake") == 0) {
+		execv("/proc/self/exe", argv);
+		snprintf(err, errlen, "%s (/proc/self/exe): %s", argv[0], strerror(errno));
+		return -1;
+	}
 	execvp(argv[0], argv);
 	snprintf(err, errlen, "%s: %s", argv[0], strerror(errno));
 	return -1;
 }
+
+#define IP(...) ((char *const[]){ "ip", __VA_ARGS__, NULL })
 
 #define IP(...) ((char *const[]){ "ip", __VA_ARGS__, NULL })
 
@@ -393,6 +486,7 @@ bool rs_lab_down(FILE *log)
 		kill_ns_procs(RS_LAB_SERVER_NS);
 	unlink(PIDFILE);
 	unlink(PIDFILE ".tmp");
+	remove_bindir();
 	rmdir(RS_LAB_RUNDIR);
 	char e[256];
 	/* Deleting a namespace deletes the veth end in it, and with it the pair. */

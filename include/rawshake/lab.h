@@ -51,7 +51,11 @@ bool rs_lab_exists(void);
 /* Runs argv in the host's namespace and waits; returns its exit status
  * (or -1 with err filled). */
 int rs_lab_run_in(const char *ns, char *const argv[], char *err, size_t errlen);
-/* Replaces this process with argv run in the host's namespace. */
+/* Replaces this process with argv run in the host's namespace.  A command
+ * "rawshake" is this very program (/proc/self/exe), and so is "rawshake"
+ * for the commands it starts: PATH begins with a directory under
+ * RS_LAB_RUNDIR that holds only a link to it.  Without that, a build that
+ * is not installed could not run "lab exec server rawshake sniff". */
 int rs_lab_exec_in(const char *ns, char *const argv[], char *err, size_t errlen);
 /* Moves this process into the namespace (for library callers). */
 bool rs_lab_enter(const char *ns, char *err, size_t errlen);

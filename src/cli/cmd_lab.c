@@ -24,7 +24,8 @@ static void lab_usage(FILE *f)
 		"  up       create the lab (idempotent)\n"
 		"  down     remove everything 'up' made\n"
 		"  status   say what exists (exit 0 when the lab is complete, 1 otherwise)\n"
-		"  exec     run CMD on HOST (client or server)\n"
+		"  exec     run CMD on HOST (client or server); 'rawshake' in CMD, and in\n"
+		"           what it starts, is this program\n"
 		"  demo     up, a hand-made connection (rawshake connect) from client to\n"
 		"           server port 80 captured on the server and explained, down\n"
 		"  synflood up, rawshake flood from the client to the server's port 80\n"
@@ -107,7 +108,7 @@ static int lab_run(int argc, char **argv)
 	if (geteuid() != 0 || !rs_need_caps(RS_CAP_SYS_ADMIN | RS_CAP_NET_ADMIN | RS_CAP_NET_RAW,
 					    false, err, sizeof(err))) {
 		fprintf(stderr, "rawshake lab: creating network namespaces %s\n",
-			geteuid() != 0 ? "needs root (run with sudo; setcap is not enough)" : err);
+			geteuid() != 0 ? "needs root (run it as root, or with sudo; setcap is not enough)" : err);
 		return RS_EXIT_USAGE;
 	}
 	/* From here on a signal is a request to stop: each subcommand looks

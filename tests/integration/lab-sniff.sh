@@ -1,7 +1,9 @@
 #!/bin/sh
 # lab-sniff.sh: lab up/status/down leave nothing behind; sniff -w in the lab
 # server captures as nobody and leaves, after SIGINT, a pcap tcpdump reads
-# completely, and after SIGTERM a pcapng (--pcapng) with its statistics.  Needs root (network namespaces): skipped (77) otherwise.
+# completely, and after SIGTERM a pcapng (--pcapng) with its statistics;
+# lab exec runs this build for "rawshake" (also for what CMD starts).
+# Needs root (network namespaces): skipped (77) otherwise.
 set -eu
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
 command -v ip >/dev/null || { echo "FAIL: iproute2 (ip) is not installed"; exit 1; }
@@ -131,8 +133,24 @@ PY
 st=0; "$bin" sniff --pcapng >"$work/e" 2>&1 || st=$?
 [ $st -eq 2 ] && grep -q -- "--pcapng: needs -w" "$work/e" || fail "--pcapng without -w: status $st, $(cat "$work/e")"
 
+# "lab exec" runs this build for "rawshake", also for a command that
+# starts it (timeout, sh -c), with no rawshake anywhere on PATH.
+nopath=/usr/sbin:/usr/bin:/sbin:/bin
+want=$("$bin" --version)
+got=$(PATH=$nopath "$bin" lab exec server rawshake --version 2>&1) ||
+	fail "lab exec server rawshake --version: $got"
+[ "$got" = "$want" ] || fail "lab exec ran '$got', not this build ($want)"
+got=$(PATH=$nopath "$bin" lab exec client timeout 5 rawshake --version 2>&1) ||
+	fail "lab exec client timeout 5 rawshake --version: $got"
+[ "$got" = "$want" ] || fail "a command run by lab exec found '$got', not this build"
+link=$(PATH=$nopath "$bin" lab exec server sh -c 'readlink "$(command -v rawshake)"')
+[ "$link" = "$(readlink -f "$bin")" ] || fail "rawshake in lab exec's PATH is '$link', not $bin"
+st=0; PATH=$nopath "$bin" lab exec server no-such-command-$$ 2>"$work/e" || st=$?
+[ $st -eq 127 ] || fail "lab exec of a missing command: status $st, $(cat "$work/e")"
+
 "$bin" lab down >/dev/null
 "$bin" lab status >/dev/null && fail "status says up after down"
+[ ! -e /run/rawshake-lab ] || fail "/run/rawshake-lab is left: $(ls -R /run/rawshake-lab)"
 ip netns list | grep -q rslab- && fail "a lab namespace is left: $(ip netns list)"
 [ ! -e /run/rawshake-lab/serve.pid ] || fail "the service pid file is left"
-echo "lab-sniff: 2 passed, 0 failed"
+echo "lab-sniff: 3 passed, 0 failed"
