@@ -52,11 +52,14 @@ cap() {
     CUR=$1; local ns=$2; shift 2
     lab_cap_start "$ns" "$LAB_TMP/$CUR.pcap" $TD "$@"
 }
-# done_cap  - stop capture, move the file into place, print a summary
+# done_cap [CHECK]  - stop capture, run CHECK FILE NAME on it if given (a
+# failed check leaves pcaps/ as it was), move the file into place, print a
+# summary
 done_cap() {
     lab_cap_stop
     local n
     n=$(tcpdump -n -r "$LAB_TMP/$CUR.pcap" 2>/dev/null | wc -l)
+    [ $# -eq 0 ] || "$1" "$LAB_TMP/$CUR.pcap" "$CUR.pcap"
     mv -f "$LAB_TMP/$CUR.pcap" "$OUT/$CUR.pcap"
     echo "== $CUR.pcap: $n packets" >&2
 }
@@ -221,17 +224,16 @@ g_vlan_v4() {
 # sending kernel leaves each TCP checksum for the NIC (the field holds the
 # pseudo-header sum, CHECKSUM_PARTIAL), a veth, bridge or lo never fills it
 # in, and the receiver accepts the segment unchecked.  Every capture is
-# checked (check_offload): tcpdump -vv calls every TCP checksum incorrect,
-# rawshake -v calls every one offload and none [bad csum].
+# checked before it is kept (check_offload).
 
-# check_offload NAME  - the capture really has the offload pattern: tcpdump
+# check_offload FILE NAME  - the capture really has the offload pattern: tcpdump
 # -vv and rawshake -v agree on every TCP segment, most checksums are left
 # for the NIC (tcpdump "incorrect", rawshake "offload"), and rawshake calls
 # none "[bad csum]".  The exceptions are segments the kernel checksums in
 # software even with offload on: the ACK and RST it sends from its control
 # socket for a connection in TIME_WAIT or without a socket.
 check_offload() {
-    local f=$OUT/$1.pcap td rs tcp inc cor off ok
+    local f=$1 td rs tcp inc cor off ok
     td=$(tcpdump -vv -n -r "$f" 2>/dev/null | grep 'Flags \[' || true)
     rs=$("$TOP/rawshake" read -v "$f" | grep '^#[0-9]' || true)
     tcp=$(printf '%s\n' "$td" | grep -c 'Flags \[' || true)
@@ -242,11 +244,11 @@ check_offload() {
     if [ "$tcp" -eq 0 ] || [ "$inc" -ne "$off" ] || [ "$cor" -ne "$ok" ] ||
        [ $((inc + cor)) -ne "$tcp" ] || [ $((inc * 2)) -le "$tcp" ] ||
        printf '%s\n' "$rs" | grep -q 'bad csum'; then
-        echo "$1.pcap: not the offload pattern: $tcp TCP segments; tcpdump -vv: $inc incorrect," \
+        echo "$2: not the offload pattern: $tcp TCP segments; tcpdump -vv: $inc incorrect," \
              "$cor correct; rawshake -v: $off offload, $ok ok" >&2
         return 1
     fi
-    echo "== $1.pcap: $inc of $tcp TCP checksums left for the NIC (tcpdump: incorrect," \
+    echo "== $2: $inc of $tcp TCP checksums left for the NIC (tcpdump: incorrect," \
          "rawshake: offload), $cor computed in software (both: correct)" >&2
 }
 
@@ -255,8 +257,7 @@ g_offload_veth_v4() {
     lab_up
     cap offload-veth-v4 "$SRV" -i veth tcp port 8080
     http_exchange "$CLI" "$SRV" $S4 0.0.0.0
-    done_cap
-    check_offload offload-veth-v4
+    done_cap check_offload
     lab_down
 }
 
@@ -265,8 +266,7 @@ g_offload_veth_v6() {
     lab_up
     cap offload-veth-v6 "$SRV" -i veth tcp port 8080
     http_exchange "$CLI" "$SRV" $S6 ::
-    done_cap
-    check_offload offload-veth-v6
+    done_cap check_offload
     lab_down
 }
 
@@ -277,8 +277,7 @@ g_offload_bridge() {
     lab_up_bridge
     cap offload-bridge "$SRV" -i veth tcp port 8080
     http_exchange "$CLI" "$SRV" $S4 0.0.0.0
-    done_cap
-    check_offload offload-bridge
+    done_cap check_offload
     lab_down
 }
 
@@ -289,8 +288,7 @@ g_offload_lo() {
     lab_up
     cap offload-lo "$SRV" -i lo tcp port 8080
     http_exchange "$SRV" "$SRV" ::1 ::1
-    done_cap
-    check_offload offload-lo
+    done_cap check_offload
     lab_down
 }
 
@@ -301,8 +299,7 @@ g_offload_any() {
     lab_up
     cap offload-any "$SRV" -i any -y LINUX_SLL2 tcp port 8080
     http_exchange "$CLI" "$SRV" $S4 0.0.0.0
-    done_cap
-    check_offload offload-any
+    done_cap check_offload
     lab_down
 }
 
@@ -313,8 +310,7 @@ g_onedir_server() {
     lab_up
     cap onedir-server "$SRV" -i veth tcp src port 8080
     http_exchange "$CLI" "$SRV" $S4 0.0.0.0
-    done_cap
-    check_offload onedir-server
+    done_cap check_offload
     lab_down
 }
 
@@ -324,8 +320,7 @@ g_onedir_client() {
     lab_up
     cap onedir-client "$SRV" -i veth -Q in tcp port 8080
     http_exchange "$CLI" "$SRV" $S4 0.0.0.0
-    done_cap
-    check_offload onedir-client
+    done_cap check_offload
     lab_down
 }
 
