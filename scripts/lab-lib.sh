@@ -11,6 +11,15 @@
 #
 #   rsgen-cli veth <==> rsgen-mid:c  [scripts/relay.py]  rsgen-mid:s <==> veth rsgen-srv
 #
+# Topology made by lab_up_bridge (veth -> bridge -> veth, as between two
+# containers on one host):
+#
+#   rsgen-cli veth <==> rsgen-mid:c  [bridge br0]  rsgen-mid:s <==> veth rsgen-srv
+#
+# Offloads are off on every veth (checksums in captures are real, no
+# TSO/GSO/GRO), unless LAB_OFFLOAD=on: then every interface keeps the
+# kernel's defaults and captures show the checksums left for the NIC.
+#
 # Only documentation addresses are used (192.0.2.0/24, 198.51.100.0/24,
 # 2001:db8::/32).  No default routes are ever installed.  MAC addresses are
 # fixed and neighbour entries are permanent, so captures contain no ARP/ND.
@@ -28,6 +37,7 @@ LAB_CLI6=2001:db8::1
 LAB_SRV6=2001:db8::2
 LAB_CLI_MAC=02:00:00:00:00:01
 LAB_SRV_MAC=02:00:00:00:00:02
+LAB_OFFLOAD=${LAB_OFFLOAD:-off}
 LAB_NS_CREATED=${LAB_NS_CREATED:-}
 LAB_PIDS=${LAB_PIDS:-}
 
@@ -54,7 +64,9 @@ lab_ns_add() {
 }
 
 # lab_offloads_off NS IF  - no checksum offload, no segmentation/coalescing
+# (nothing when LAB_OFFLOAD=on: the kernel's defaults stay)
 lab_offloads_off() {
+    [ "$LAB_OFFLOAD" = on ] && return 0
     lab_in "$1" ethtool -K "$2" tx off rx off tso off gso off gro off >/dev/null 2>&1 || \
         lab_in "$1" ethtool -K "$2" tx off rx off tso off gso off >/dev/null 2>&1 || true
 }
@@ -105,6 +117,30 @@ lab_up_relay() {
     LAB_PIDS="$LAB_PIDS $!"
     LAB_RELAY_PID=$!
     lab_wait_file "$LAB_TMP/relay.ready" 5
+}
+
+# lab_up_bridge  - same hosts, joined through a Linux bridge in a third
+# namespace (no relay: the kernel forwards the frames)
+lab_up_bridge() {
+    lab_ns_add "$LAB_CLI"
+    lab_ns_add "$LAB_SRV"
+    lab_ns_add "$LAB_MID"
+    # the bridge itself must not speak (no IPv6 on it or its ports)
+    lab_in "$LAB_MID" sysctl -qw net.ipv6.conf.default.disable_ipv6=1 >/dev/null 2>&1 || true
+    ip link add veth netns "$LAB_CLI" type veth peer name c netns "$LAB_MID"
+    ip link add veth netns "$LAB_SRV" type veth peer name s netns "$LAB_MID"
+    ip -n "$LAB_MID" link add br0 type bridge stp_state 0
+    local i
+    for i in c s; do
+        lab_offloads_off "$LAB_MID" $i
+        ip -n "$LAB_MID" link set $i master br0 up
+    done
+    ip -n "$LAB_MID" link set br0 up
+    lab_addr_side "$LAB_CLI" $LAB_CLI_MAC $LAB_CLI4 $LAB_CLI6 $LAB_SRV_MAC $LAB_SRV4 $LAB_SRV6
+    lab_addr_side "$LAB_SRV" $LAB_SRV_MAC $LAB_SRV4 $LAB_SRV6 $LAB_CLI_MAC $LAB_CLI4 $LAB_CLI6
+    lab_wait_link "$LAB_MID" br0
+    lab_wait_link "$LAB_CLI" veth
+    lab_wait_link "$LAB_SRV" veth
 }
 
 # lab_wait_link NS IF  - wait (max 5 s) until IF is operationally up

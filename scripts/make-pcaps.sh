@@ -6,11 +6,13 @@
 #                                         # tests/golden must be regenerated)
 #   bash scripts/make-pcaps.sh NAME...    # remake these (e.g. handshake-v4 udp-v4)
 #
-# Needs root, iproute2, tcpdump, editcap, ethtool, nft, ping, python3.
-# Every packet stays inside network namespaces named rsgen-* created here
-# (or on their loopback) and uses only documentation addresses.  Everything
-# is removed again on exit (trap).  Captures are written to a temporary file
-# and moved into pcaps/ only when complete, so re-running is safe.
+# Needs root, iproute2, tcpdump, editcap, ethtool, nft, ping, python3, and
+# rawshake built in the source directory (send, and the offload checks).
+# Every packet stays inside network namespaces named rsgen<PID>-* created
+# here (or on their loopback) and uses only documentation addresses.
+# Everything is removed again on exit (trap).  Captures are written to a
+# temporary file and moved into pcaps/ only when complete (and, for the
+# offload-* and onedir-* ones, checked), so re-running is safe.
 set -eu
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -19,6 +21,8 @@ OUT=${OUT:-$TOP/pcaps}
 LAB_SCRIPTS=$HERE
 LAB_TMP=$(mktemp -d /tmp/rsgen-pcaps.XXXXXX)
 PEER="python3 $HERE/peer.py"
+# Namespace names unique to this run: another run (or a test) may use its own.
+LAB_PREFIX=${LAB_PREFIX:-rsgen$$-}
 . "$HERE/lab-lib.sh"
 
 cleanup() {
@@ -35,6 +39,7 @@ trap 'exit 143' TERM
 for t in ip tcpdump editcap ethtool nft ping python3 ss; do
     command -v $t >/dev/null || { echo "missing tool: $t" >&2; exit 1; }
 done
+[ -x "$TOP/rawshake" ] || { echo "build rawshake first ($TOP/rawshake)" >&2; exit 1; }
 mkdir -p "$OUT"
 
 CLI=$LAB_CLI
@@ -47,11 +52,14 @@ cap() {
     CUR=$1; local ns=$2; shift 2
     lab_cap_start "$ns" "$LAB_TMP/$CUR.pcap" $TD "$@"
 }
-# done_cap  - stop capture, move the file into place, print a summary
+# done_cap [CHECK]  - stop capture, run CHECK FILE NAME on it if given (a
+# failed check leaves pcaps/ as it was), move the file into place, print a
+# summary
 done_cap() {
     lab_cap_stop
     local n
     n=$(tcpdump -n -r "$LAB_TMP/$CUR.pcap" 2>/dev/null | wc -l)
+    [ $# -eq 0 ] || "$1" "$LAB_TMP/$CUR.pcap" "$CUR.pcap"
     mv -f "$LAB_TMP/$CUR.pcap" "$OUT/$CUR.pcap"
     echo "== $CUR.pcap: $n packets" >&2
 }
@@ -122,7 +130,7 @@ g_handshake_v4_sll2() {
 }
 
 g_handshake_v4_lo() {
-    # client and server both inside rsgen-srv, over its private loopback
+    # client and server both inside the server namespace, over its private loopback
     lab_up
     # NB: lo has tx-checksum-ip-generic "on [fixed]", so the TCP checksums
     # in this capture are the unfinished partial ones, as in any lo capture
@@ -207,6 +215,112 @@ g_vlan_v4() {
     python3 "$HERE/vlan-tag.py" --vid 100 "$LAB_TMP/vlan-untagged.pcap" "$LAB_TMP/vlan-v4.pcap"
     mv -f "$LAB_TMP/vlan-v4.pcap" "$OUT/vlan-v4.pcap"
     echo "== vlan-v4.pcap: $(tcpdump -n -r "$OUT/vlan-v4.pcap" 2>/dev/null | wc -l) packets" >&2
+    lab_down
+}
+
+# ------------------------------------------------------ default offloads
+# The same exchange as handshake-v4 with every interface keeping the
+# kernel's default offloads (LAB_OFFLOAD=on), as on an ordinary machine: the
+# sending kernel leaves each TCP checksum for the NIC (the field holds the
+# pseudo-header sum, CHECKSUM_PARTIAL), a veth, bridge or lo never fills it
+# in, and the receiver accepts the segment unchecked.  Every capture is
+# checked before it is kept (check_offload).
+
+# check_offload FILE NAME  - the capture really has the offload pattern: tcpdump
+# -vv and rawshake -v agree on every TCP segment, most checksums are left
+# for the NIC (tcpdump "incorrect", rawshake "offload"), and rawshake calls
+# none "[bad csum]".  The exceptions are segments the kernel checksums in
+# software even with offload on: the ACK and RST it sends from its control
+# socket for a connection in TIME_WAIT or without a socket.
+check_offload() {
+    local f=$1 td rs tcp inc cor off ok
+    td=$(tcpdump -vv -n -r "$f" 2>/dev/null | grep 'Flags \[' || true)
+    rs=$("$TOP/rawshake" read -v "$f" | grep '^#[0-9]' || true)
+    tcp=$(printf '%s\n' "$td" | grep -c 'Flags \[' || true)
+    inc=$(printf '%s\n' "$td" | grep -c 'cksum 0x[0-9a-f]* (incorrect' || true)
+    cor=$(printf '%s\n' "$td" | grep -c 'cksum 0x[0-9a-f]* (correct)' || true)
+    off=$(printf '%s\n' "$rs" | grep -c ' csum offload (filled in by the NIC)' || true)
+    ok=$(printf '%s\n' "$rs" | grep -c ' csum 0x[0-9a-f]* ok' || true)
+    if [ "$tcp" -eq 0 ] || [ "$inc" -ne "$off" ] || [ "$cor" -ne "$ok" ] ||
+       [ $((inc + cor)) -ne "$tcp" ] || [ $((inc * 2)) -le "$tcp" ] ||
+       printf '%s\n' "$rs" | grep -q 'bad csum'; then
+        echo "$2: not the offload pattern: $tcp TCP segments; tcpdump -vv: $inc incorrect," \
+             "$cor correct; rawshake -v: $off offload, $ok ok" >&2
+        return 1
+    fi
+    echo "== $2: $inc of $tcp TCP checksums left for the NIC (tcpdump: incorrect," \
+         "rawshake: offload), $cor computed in software (both: correct)" >&2
+}
+
+g_offload_veth_v4() {
+    local LAB_OFFLOAD=on
+    lab_up
+    cap offload-veth-v4 "$SRV" -i veth tcp port 8080
+    http_exchange "$CLI" "$SRV" $S4 0.0.0.0
+    done_cap check_offload
+    lab_down
+}
+
+g_offload_veth_v6() {
+    local LAB_OFFLOAD=on
+    lab_up
+    cap offload-veth-v6 "$SRV" -i veth tcp port 8080
+    http_exchange "$CLI" "$SRV" $S6 ::
+    done_cap check_offload
+    lab_down
+}
+
+g_offload_bridge() {
+    # client veth -> bridge br0 (in rsgen<PID>-mid) -> server veth, captured
+    # on the server's veth
+    local LAB_OFFLOAD=on
+    lab_up_bridge
+    cap offload-bridge "$SRV" -i veth tcp port 8080
+    http_exchange "$CLI" "$SRV" $S4 0.0.0.0
+    done_cap check_offload
+    lab_down
+}
+
+g_offload_lo() {
+    # both ends in the server namespace over ::1 (handshake-v4-lo.pcap is
+    # the IPv4 one); lo cannot turn its offloads off anyway
+    local LAB_OFFLOAD=on
+    lab_up
+    cap offload-lo "$SRV" -i lo tcp port 8080
+    http_exchange "$SRV" "$SRV" ::1 ::1
+    done_cap check_offload
+    lab_down
+}
+
+g_offload_any() {
+    # tcpdump -i any in the server namespace: Linux cooked v2, packet type
+    # "to us" (In) and "outgoing" (Out), the interface index of veth
+    local LAB_OFFLOAD=on
+    lab_up
+    cap offload-any "$SRV" -i any -y LINUX_SLL2 tcp port 8080
+    http_exchange "$CLI" "$SRV" $S4 0.0.0.0
+    done_cap check_offload
+    lab_down
+}
+
+g_onedir_server() {
+    # only the server's side of the exchange: the capture's own filter keeps
+    # the segments from port 8080 (as a span port that sees one direction)
+    local LAB_OFFLOAD=on
+    lab_up
+    cap onedir-server "$SRV" -i veth tcp src port 8080
+    http_exchange "$CLI" "$SRV" $S4 0.0.0.0
+    done_cap check_offload
+    lab_down
+}
+
+g_onedir_client() {
+    # only the client's side: tcpdump -Q in on the server's veth
+    local LAB_OFFLOAD=on
+    lab_up
+    cap onedir-client "$SRV" -i veth -Q in tcp port 8080
+    http_exchange "$CLI" "$SRV" $S4 0.0.0.0
+    done_cap check_offload
     lab_down
 }
 
@@ -430,12 +544,15 @@ FOUNDATION="handshake-v4 handshake-v6 refused-v4 udp-v4 icmp-echo-v4 icmp-unreac
 truncated-record handshake-v4-nano handshake-v4-pcapng handshake-v4-sll
 handshake-v4-sll2 handshake-v4-lo vlan-v4"
 
+OFFLOAD="offload-veth-v4 offload-veth-v6 offload-bridge offload-lo offload-any
+onedir-server onedir-client"
+
 # Without arguments only missing captures are made: the committed files are
 # referenced by golden test output (tests/golden), and every regeneration
 # changes ISNs and timestamps.  FORCE=1 regenerates all of them; captures
 # named on the command line are always regenerated.
 FORCE=${FORCE:-0}
-if [ $# -eq 0 ]; then set -- $FOUNDATION $TRACKER; else FORCE=1; fi
+if [ $# -eq 0 ]; then set -- $FOUNDATION $OFFLOAD $TRACKER; else FORCE=1; fi
 for name in "$@"; do
     name=${name%.pcap}
     fn=g_$(printf '%s' "$name" | tr -- '-.' '__')

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/ethtool.h>
 #include <linux/sockios.h>
 #include <net/if.h>
@@ -21,6 +22,7 @@
 #include <unistd.h>
 
 #define PIDFILE RS_LAB_RUNDIR "/serve.pid"
+#define BINDIR RS_LAB_RUNDIR "/bin"
 
 struct lab_host {
 	const char *ns;
@@ -146,10 +148,99 @@ int rs_lab_run_in(const char *ns, char *const argv[], char *err, size_t errlen)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+/*
+ * Puts a directory holding only "rawshake", a link to this program, at the
+ * front of PATH, so that a command run in the lab (timeout, sh -c) that
+ * starts "rawshake" gets this build too, installed or not.  The directory
+ * is named after the binary's device and inode, so two builds used at once
+ * do not take each other's link; "lab down" removes them all.  Best
+ * effort: without it PATH is left as it is.
+ */
+static void path_with_self(void)
+{
+	char exe[PATH_MAX], dir[sizeof(BINDIR) + 48], link[sizeof(dir) + 16], tmp[sizeof(dir) + 32];
+	char cur[PATH_MAX];
+	struct stat self, st;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n <= 0 || stat("/proc/self/exe", &self) < 0)
+		return;
+	exe[n] = '\0';
+	/* A binary deleted (rebuilt) since it started has no path to link to. */
+	if (stat(exe, &st) < 0 || st.st_dev != self.st_dev || st.st_ino != self.st_ino)
+		return;
+	snprintf(dir, sizeof(dir), "%s/%llx-%llx", BINDIR, (unsigned long long)self.st_dev,
+		 (unsigned long long)self.st_ino);
+	snprintf(link, sizeof(link), "%s/rawshake", dir);
+	mkdir(RS_LAB_RUNDIR, 0755);
+	mkdir(BINDIR, 0755);
+	mkdir(dir, 0755);
+	n = readlink(link, cur, sizeof(cur) - 1);
+	if (n < 0 || (size_t)n != strlen(exe) || memcmp(cur, exe, (size_t)n) != 0) {
+		/* A new link under a private name, renamed over the old one:
+		 * a concurrent "lab exec" never sees the name missing. */
+		snprintf(tmp, sizeof(tmp), "%s/.rawshake.%ld", dir, (long)getpid());
+		unlink(tmp);
+		if (symlink(exe, tmp) < 0 || rename(tmp, link) < 0) {
+			unlink(tmp);
+			return;
+		}
+	}
+	const char *path = getenv("PATH");
+	if (!path || !*path)
+		path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	size_t dl = strlen(dir);
+	if (strncmp(path, dir, dl) == 0 && (path[dl] == ':' || path[dl] == '\0'))
+		return;   /* a "lab exec" inside a "lab exec" */
+	size_t len = dl + 1 + strlen(path) + 1;
+	char *np = malloc(len);
+	if (!np)
+		return;
+	snprintf(np, len, "%s:%s", dir, path);
+	setenv("PATH", np, 1);
+	free(np);
+}
+
+/* Removes the links path_with_self made. */
+static void remove_bindir(void)
+{
+	DIR *d = opendir(BINDIR);
+	if (!d)
+		return;
+	for (struct dirent *e; (e = readdir(d)) != NULL;) {
+		char p[sizeof(BINDIR) + 2 * NAME_MAX + 4];
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", BINDIR, e->d_name);
+		DIR *sub = opendir(p);
+		if (sub) {
+			for (struct dirent *f; (f = readdir(sub)) != NULL;) {
+				char q[sizeof(p) + NAME_MAX + 2];
+				if (strcmp(f->d_name, ".") == 0 || strcmp(f->d_name, "..") == 0)
+					continue;
+				snprintf(q, sizeof(q), "%s/%s", p, f->d_name);
+				unlink(q);
+			}
+			closedir(sub);
+		}
+		rmdir(p);
+	}
+	closedir(d);
+	rmdir(BINDIR);
+}
+
 int rs_lab_exec_in(const char *ns, char *const argv[], char *err, size_t errlen)
 {
 	if (!rs_lab_enter(ns, err, errlen))
 		return -1;
+	path_with_self();
+	/* "rawshake" is this program, not whatever PATH would find (nothing,
+	 * after a build that is not installed; an older one, after one that is). */
+	if (strcmp(argv[0], "rawshake") == 0) {
+		execv("/proc/self/exe", argv);
+		snprintf(err, errlen, "%s (/proc/self/exe): %s", argv[0], strerror(errno));
+		return -1;
+	}
 	execvp(argv[0], argv);
 	snprintf(err, errlen, "%s: %s", argv[0], strerror(errno));
 	return -1;
@@ -157,8 +248,66 @@ int rs_lab_exec_in(const char *ns, char *const argv[], char *err, size_t errlen)
 
 #define IP(...) ((char *const[]){ "ip", __VA_ARGS__, NULL })
 
-/* Checksum offload would leave captured checksums unfilled on a veth, and
- * segmentation offload would capture 64 KiB "segments": turn both off. */
+const char *rs_lab_offload_str(enum rs_lab_offload o)
+{
+	switch (o) {
+	case RS_LAB_OFFLOAD_KEEP: return "keep";
+	case RS_LAB_OFFLOAD_OFF: return "off";
+	case RS_LAB_OFFLOAD_ON: return "on";
+	}
+	return "?";
+}
+
+bool rs_lab_offload_parse(const char *s, enum rs_lab_offload *o)
+{
+	if (strcmp(s, "on") == 0)
+		*o = RS_LAB_OFFLOAD_ON;
+	else if (strcmp(s, "off") == 0)
+		*o = RS_LAB_OFFLOAD_OFF;
+	else
+		return false;
+	return true;
+}
+
+/* The offloads the lab turns off, with ethtool -k's names. */
+static const struct {
+	uint32_t get, set;
+	const char *name;
+} feats[] = {
+	{ ETHTOOL_GTXCSUM, ETHTOOL_STXCSUM, "tx-checksum" },
+	{ ETHTOOL_GRXCSUM, ETHTOOL_SRXCSUM, "rx-checksum" },
+	{ ETHTOOL_GSG, ETHTOOL_SSG, "sg" },
+	{ ETHTOOL_GTSO, ETHTOOL_STSO, "tso" },
+	{ ETHTOOL_GGSO, ETHTOOL_SGSO, "gso" },
+	{ ETHTOOL_GGRO, ETHTOOL_SGRO, "gro" },
+};
+#define NFEATS (sizeof(feats) / sizeof(feats[0]))
+
+/* One end's offloads: 1 on, 0 off, -1 unknown. */
+struct offloads {
+	signed char v[NFEATS];
+};
+
+static int ethtool_value(int s, uint32_t cmd, uint32_t *val)
+{
+	struct ethtool_value ev = { cmd, val ? *val : 0 };
+	struct ifreq ifr;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", RS_LAB_IF);
+	ifr.ifr_data = (void *)&ev;
+	if (ioctl(s, SIOCETHTOOL, &ifr) < 0)
+		return -1;
+	if (val)
+		*val = ev.data;
+	return 0;
+}
+
+/*
+ * Checksum offload leaves the TCP and UDP checksums of outgoing segments
+ * unfilled in a capture on a veth (the pseudo-header sum the NIC would
+ * finish), and segmentation offload captures 64 KiB "segments": the lab
+ * turns all of them off, unless asked to keep the kernel's defaults.
+ */
 static void offloads_off(const char *ns)
 {
 	pid_t pid = fork();
@@ -167,20 +316,81 @@ static void offloads_off(const char *ns)
 		if (!rs_lab_enter(ns, e, sizeof(e)))
 			_exit(1);
 		int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-		static const uint32_t cmds[] = { ETHTOOL_STXCSUM, ETHTOOL_SRXCSUM, ETHTOOL_SSG,
-						 ETHTOOL_STSO, ETHTOOL_SGSO, ETHTOOL_SGRO };
-		for (size_t i = 0; s >= 0 && i < sizeof(cmds) / sizeof(cmds[0]); i++) {
-			struct ethtool_value ev = { cmds[i], 0 };
-			struct ifreq ifr;
-			memset(&ifr, 0, sizeof(ifr));
-			snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", RS_LAB_IF);
-			ifr.ifr_data = (void *)&ev;
-			(void)ioctl(s, SIOCETHTOOL, &ifr);
+		for (size_t i = 0; s >= 0 && i < NFEATS; i++) {
+			uint32_t zero = 0;
+			(void)ethtool_value(s, feats[i].set, &zero);
 		}
 		_exit(0);
 	}
 	if (pid > 0)
 		waitpid(pid, NULL, 0);
+}
+
+/* Reads one end's offloads in its namespace (a child sends them back). */
+static bool offloads_get(const char *ns, struct offloads *o)
+{
+	int pfd[2];
+	memset(o->v, -1, sizeof(o->v));
+	if (pipe(pfd) < 0)
+		return false;
+	pid_t pid = fork();
+	if (pid == 0) {
+		char e[256];
+		signed char v[NFEATS];
+		close(pfd[0]);
+		memset(v, -1, sizeof(v));
+		if (rs_lab_enter(ns, e, sizeof(e))) {
+			int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+			for (size_t i = 0; s >= 0 && i < NFEATS; i++) {
+				uint32_t val = 0;
+				if (ethtool_value(s, feats[i].get, &val) == 0)
+					v[i] = val != 0;
+			}
+		}
+		_exit(write(pfd[1], v, sizeof(v)) == (ssize_t)sizeof(v) ? 0 : 1);
+	}
+	close(pfd[1]);
+	bool ok = false;
+	if (pid > 0) {
+		ssize_t r;
+		while ((r = read(pfd[0], o->v, sizeof(o->v))) < 0 && errno == EINTR)
+			;
+		ok = r == (ssize_t)sizeof(o->v);
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	close(pfd[0]);
+	return ok && o->v[0] >= 0;
+}
+
+/* OFF when every offload is off at both ends, ON when both ends checksum
+ * offload (what a capture shows), KEEP when neither or unknown. */
+static enum rs_lab_offload offload_mode(const struct offloads *c, const struct offloads *s)
+{
+	bool all_off = true;
+	for (size_t i = 0; i < NFEATS; i++)
+		all_off = all_off && c->v[i] == 0 && s->v[i] == 0;
+	if (all_off)
+		return RS_LAB_OFFLOAD_OFF;
+	if (c->v[0] == 1 && s->v[0] == 1)
+		return RS_LAB_OFFLOAD_ON;
+	return RS_LAB_OFFLOAD_KEEP;
+}
+
+static enum rs_lab_offload lab_offload_mode(void)
+{
+	struct offloads c, s;
+	if (!offloads_get(RS_LAB_CLIENT_NS, &c) || !offloads_get(RS_LAB_SERVER_NS, &s))
+		return RS_LAB_OFFLOAD_KEEP;
+	return offload_mode(&c, &s);
+}
+
+/* "tx-checksum on, rx-checksum on, ..." */
+static void print_offloads(FILE *out, const struct offloads *o)
+{
+	for (size_t i = 0; i < NFEATS; i++)
+		fprintf(out, "%s%s %s", i ? ", " : "", feats[i].name,
+			o->v[i] < 0 ? "?" : o->v[i] ? "on" : "off");
 }
 
 static bool write_sysctl_in(const char *ns, const char *path, const char *val)
@@ -239,7 +449,8 @@ static bool step(FILE *log, const char *what, char *const argv[], char *err, siz
 	return true;
 }
 
-static bool setup_host(const struct lab_host *h, FILE *log, char *err, size_t errlen)
+static bool setup_host(const struct lab_host *h, bool offload_on, FILE *log, char *err,
+		       size_t errlen)
 {
 	const char *ns = h->ns;
 	char a4[64], a6[64];
@@ -252,7 +463,7 @@ static bool setup_host(const struct lab_host *h, FILE *log, char *err, size_t er
 	write_sysctl_in(ns, "/proc/sys/net/ipv6/conf/default/accept_ra", "0");
 	return step(log, "lo up", IP("-n", (char *)ns, "link", "set", "lo", "up"), err, errlen) &&
 	       step(log, "mac", IP("-n", (char *)ns, "link", "set", RS_LAB_IF, "address", (char *)h->mac), err, errlen) &&
-	       (offloads_off(ns), true) &&
+	       (offload_on || (offloads_off(ns), true)) &&
 	       step(log, "link up", IP("-n", (char *)ns, "link", "set", RS_LAB_IF, "up"), err, errlen) &&
 	       step(log, "IPv4 address", IP("-n", (char *)ns, "addr", "add", a4, "dev", RS_LAB_IF), err, errlen) &&
 	       step(log, "IPv6 address", IP("-n", (char *)ns, "-6", "addr", "add", a6, "dev", RS_LAB_IF, "nodad"), err, errlen) &&
@@ -288,17 +499,37 @@ static bool stopped(volatile sig_atomic_t *stop)
 	return stop && *stop;
 }
 
-bool rs_lab_up(const char *self, volatile sig_atomic_t *stop, FILE *log, char *err, size_t errlen)
+static const char *offload_words(bool on)
+{
+	return on ? "offloads on (the kernel's defaults: captured checksums are left for the NIC)"
+		  : "offloads off (captured checksums are real)";
+}
+
+bool rs_lab_up(const char *self, enum rs_lab_offload offload, volatile sig_atomic_t *stop,
+	       FILE *log, char *err, size_t errlen)
 {
 	if (lab_complete()) {
-		fprintf(log, "lab is already up\n");
-		return true;
-	}
-	if (rs_lab_exists() || ns_exists(RS_LAB_CLIENT_NS) || ns_exists(RS_LAB_SERVER_NS) ||
-	    service_pid()) {
+		enum rs_lab_offload now = lab_offload_mode();
+		if (offload == RS_LAB_OFFLOAD_KEEP || offload == now) {
+			fprintf(log, "lab is already up%s%s\n",
+				now == RS_LAB_OFFLOAD_KEEP ? "" : ", ",
+				now == RS_LAB_OFFLOAD_KEEP ? "" : offload_words(now == RS_LAB_OFFLOAD_ON));
+			return true;
+		}
+		/* The kernel's defaults cannot be put back by hand exactly
+		 * (ethtool's switches set groups of features): a new pair of
+		 * interfaces has them. */
+		fprintf(log, "lab is up with offloads %s: rebuilding it with offloads %s "
+			     "(what ran in it is ended)\n",
+			now == RS_LAB_OFFLOAD_ON ? "on" : now == RS_LAB_OFFLOAD_OFF ? "off" : "mixed",
+			rs_lab_offload_str(offload));
+		rs_lab_down(NULL);
+	} else if (rs_lab_exists() || ns_exists(RS_LAB_CLIENT_NS) || ns_exists(RS_LAB_SERVER_NS) ||
+		   service_pid()) {
 		fprintf(log, "lab is incomplete: rebuilding it\n");
 		rs_lab_down(log);
 	}
+	bool on = offload == RS_LAB_OFFLOAD_ON;
 	/* A signal (*stop) is looked at between the steps; the service's
 	 * start is not cut short, so that its pid file is there for the
 	 * removal to find it. */
@@ -309,8 +540,8 @@ bool rs_lab_up(const char *self, volatile sig_atomic_t *stop, FILE *log, char *e
 		  !stopped(stop) &&
 		  step(log, "veth", IP("link", "add", RS_LAB_IF, "netns", RS_LAB_CLIENT_NS, "type", "veth",
 				       "peer", "name", RS_LAB_IF, "netns", RS_LAB_SERVER_NS), err, errlen) &&
-		  !stopped(stop) && setup_host(&hosts[0], log, err, errlen) &&
-		  !stopped(stop) && setup_host(&hosts[1], log, err, errlen) &&
+		  !stopped(stop) && setup_host(&hosts[0], on, log, err, errlen) &&
+		  !stopped(stop) && setup_host(&hosts[1], on, log, err, errlen) &&
 		  !stopped(stop) && start_service(self, err, errlen) && !stopped(stop);
 	if (!ok) {
 		if (stopped(stop))
@@ -319,9 +550,9 @@ bool rs_lab_up(const char *self, volatile sig_atomic_t *stop, FILE *log, char *e
 		return false;
 	}
 	fprintf(log, "lab is up: client %s %s (%s) <-> server %s %s (%s), "
-		     "server listens on TCP %d (HTTP) and %d (echo)\n",
+		     "server listens on TCP %d (HTTP) and %d (echo); %s\n",
 		RS_LAB_CLIENT4, RS_LAB_CLIENT6, RS_LAB_CLIENT_NS, RS_LAB_SERVER4, RS_LAB_SERVER6,
-		RS_LAB_SERVER_NS, RS_LAB_HTTP_PORT, RS_LAB_ECHO_PORT);
+		RS_LAB_SERVER_NS, RS_LAB_HTTP_PORT, RS_LAB_ECHO_PORT, offload_words(on));
 	return true;
 }
 
@@ -393,6 +624,7 @@ bool rs_lab_down(FILE *log)
 		kill_ns_procs(RS_LAB_SERVER_NS);
 	unlink(PIDFILE);
 	unlink(PIDFILE ".tmp");
+	remove_bindir();
 	rmdir(RS_LAB_RUNDIR);
 	char e[256];
 	/* Deleting a namespace deletes the veth end in it, and with it the pair. */
@@ -421,6 +653,28 @@ bool rs_lab_status(FILE *out)
 	fprintf(out, "\nserver  %-13s %s", RS_LAB_SERVER_NS, s ? "exists" : "absent");
 	if (si)
 		fprintf(out, ", %s %s %s", RS_LAB_IF, RS_LAB_SERVER4, RS_LAB_SERVER6);
+	if (ci && si) {
+		struct offloads co, so;
+		bool got = offloads_get(RS_LAB_CLIENT_NS, &co) && offloads_get(RS_LAB_SERVER_NS, &so);
+		enum rs_lab_offload m = got ? offload_mode(&co, &so) : RS_LAB_OFFLOAD_KEEP;
+		fprintf(out, "\noffload ");
+		if (!got) {
+			fprintf(out, "unknown (the interfaces' settings cannot be read)");
+		} else if (m == RS_LAB_OFFLOAD_OFF) {
+			fprintf(out, "off at both ends: captured checksums are real, segments are not coalesced");
+		} else if (memcmp(co.v, so.v, sizeof(co.v)) == 0) {
+			fprintf(out, "%s at both ends: ", m == RS_LAB_OFFLOAD_ON ? "on" : "mixed");
+			print_offloads(out, &co);
+		} else {
+			fprintf(out, "%s: client ", m == RS_LAB_OFFLOAD_ON ? "on" : "mixed");
+			print_offloads(out, &co);
+			fprintf(out, "; server ");
+			print_offloads(out, &so);
+		}
+		if (m == RS_LAB_OFFLOAD_ON)
+			fprintf(out, "\n        (TCP and UDP checksums are left for the NIC, so captures "
+				     "show them unfilled: -v says 'csum offload')");
+	}
 	fprintf(out, "\nservice ");
 	if (pid)
 		fprintf(out, "running (pid %ld): TCP %d HTTP, TCP %d echo\n", (long)pid,

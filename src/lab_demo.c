@@ -196,7 +196,7 @@ int rs_lab_demo(const char *self, FILE *log)
 
 	set_handlers(on_demo_signal);
 	bool was_up = rs_lab_exists();
-	if (!rs_lab_up(self, &demo_stop, log, err, sizeof(err))) {
+	if (!rs_lab_up(self, RS_LAB_OFFLOAD_KEEP, &demo_stop, log, err, sizeof(err))) {
 		fprintf(stderr, "rawshake lab demo: %s\n", err);
 		return 1;
 	}

@@ -482,7 +482,7 @@ int rs_lab_synflood(const char *self, double rate, uint64_t duration_ns, FILE *l
 	sf_stop = 0;
 	set_handlers(on_sf_signal);
 	bool was_up = rs_lab_exists();
-	if (!rs_lab_up(self, &sf_stop, log, err, sizeof(err))) {
+	if (!rs_lab_up(self, RS_LAB_OFFLOAD_KEEP, &sf_stop, log, err, sizeof(err))) {
 		fprintf(stderr, "rawshake lab synflood: %s\n", err);
 		return 1;
 	}

@@ -8,8 +8,10 @@
  *                 listening: TCP 80 (a tiny HTTP responder), TCP 7 (echo)
  *
  * Only documentation addresses, no default route, no route anywhere
- * else.  Offloads are off on both ends so that captured checksums are
- * real and segments are not coalesced.
+ * else.  Offloads are off on both ends by default so that captured
+ * checksums are real and segments are not coalesced; "lab up --offload on"
+ * keeps the kernel's defaults, to show what a capture on an ordinary
+ * machine looks like (checksums left for the NIC).
  */
 #ifndef RAWSHAKE_LAB_H
 #define RAWSHAKE_LAB_H
@@ -30,15 +32,28 @@
 #define RS_LAB_ECHO_PORT 7
 #define RS_LAB_RUNDIR "/run/rawshake-lab"
 
+/* What rs_lab_up does with the veth ends' offloads (checksum, scatter-
+ * gather, TSO, GSO, GRO). */
+enum rs_lab_offload {
+	RS_LAB_OFFLOAD_KEEP,   /* a lab that is up stays as it is; a new one: off */
+	RS_LAB_OFFLOAD_OFF,    /* all off: captured checksums are real */
+	RS_LAB_OFFLOAD_ON,     /* the kernel's defaults, untouched */
+};
+const char *rs_lab_offload_str(enum rs_lab_offload o);
+/* "on" or "off" to the setting; false for anything else. */
+bool rs_lab_offload_parse(const char *s, enum rs_lab_offload *o);
+
 /* "client" or "server" (or the namespace name) to a namespace name; NULL if neither. */
 const char *rs_lab_host_ns(const char *host);
 
-/* Brings the lab up (idempotent: a complete lab is left as it is, a
- * partial one is rebuilt).  `self` is this program's path, used to start
- * the service.  Progress lines go to `log`.  When *stop is set (by the
+/* Brings the lab up (idempotent: a complete lab with the offloads asked
+ * for is left as it is; a partial one, or one with the other offload
+ * setting, is rebuilt).  `self` is this program's path, used to start the
+ * service.  Progress lines go to `log`.  When *stop is set (by the
  * caller's signal handler; stop may be NULL) it stops between its steps,
  * removes everything and returns false. */
-bool rs_lab_up(const char *self, volatile sig_atomic_t *stop, FILE *log, char *err, size_t errlen);
+bool rs_lab_up(const char *self, enum rs_lab_offload offload, volatile sig_atomic_t *stop,
+	       FILE *log, char *err, size_t errlen);
 /* Removes everything rs_lab_up made, ending any process still in the lab's
  * namespaces; SIGINT, SIGTERM and SIGHUP wait until it is done.  True when
  * nothing is left. */
@@ -51,7 +66,11 @@ bool rs_lab_exists(void);
 /* Runs argv in the host's namespace and waits; returns its exit status
  * (or -1 with err filled). */
 int rs_lab_run_in(const char *ns, char *const argv[], char *err, size_t errlen);
-/* Replaces this process with argv run in the host's namespace. */
+/* Replaces this process with argv run in the host's namespace.  A command
+ * "rawshake" is this very program (/proc/self/exe), and so is "rawshake"
+ * for the commands it starts: PATH begins with a directory under
+ * RS_LAB_RUNDIR that holds only a link to it.  Without that, a build that
+ * is not installed could not run "lab exec server rawshake sniff". */
 int rs_lab_exec_in(const char *ns, char *const argv[], char *err, size_t errlen);
 /* Moves this process into the namespace (for library callers). */
 bool rs_lab_enter(const char *ns, char *err, size_t errlen);

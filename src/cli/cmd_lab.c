@@ -14,7 +14,8 @@
 static void lab_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: rawshake lab up|down|status|demo\n"
+		"usage: rawshake lab up [--offload on|off]\n"
+		"       rawshake lab down|status|demo\n"
 		"       rawshake lab synflood [--rate PPS] [--duration T]\n"
 		"       rawshake lab exec HOST CMD [ARG...]\n"
 		"A two-host lab in network namespaces: client %s / %s (%s) and\n"
@@ -22,9 +23,15 @@ static void lab_usage(FILE *f)
 		"the server listens on TCP %d (HTTP) and %d (echo).\n"
 		"\n"
 		"  up       create the lab (idempotent)\n"
+		"      --offload on|off  off (the default): checksum, segmentation and\n"
+		"           receive offloads off at both ends, so captured checksums are\n"
+		"           real; on: the kernel's defaults, as on an ordinary machine (a\n"
+		"           capture shows checksums left for the NIC); a lab up with the\n"
+		"           other setting is rebuilt\n"
 		"  down     remove everything 'up' made\n"
 		"  status   say what exists (exit 0 when the lab is complete, 1 otherwise)\n"
-		"  exec     run CMD on HOST (client or server)\n"
+		"  exec     run CMD on HOST (client or server); 'rawshake' in CMD, and in\n"
+		"           what it starts, is this program\n"
 		"  demo     up, a hand-made connection (rawshake connect) from client to\n"
 		"           server port 80 captured on the server and explained, down\n"
 		"  synflood up, rawshake flood from the client to the server's port 80\n"
@@ -94,9 +101,29 @@ static int lab_run(int argc, char **argv)
 		return rs_lab_serve(true);
 	/* A stray word after "up" or "down" is a mistake to report, not to
 	 * ignore while the namespaces are made or removed. */
+	enum rs_lab_offload offload = RS_LAB_OFFLOAD_OFF;
+	int first_stray = 2;
+	if (strcmp(sub, "up") == 0) {
+		while (first_stray < argc && strncmp(argv[first_stray], "--offload", 9) == 0) {
+			const char *a = argv[first_stray], *v = NULL;
+			if (a[9] == '=')
+				v = a + 10;
+			else if (a[9] == '\0' && first_stray + 1 < argc)
+				v = argv[++first_stray];
+			else if (a[9] != '\0')
+				break;   /* --offloadX: a stray word */
+			if (!v || !rs_lab_offload_parse(v, &offload)) {
+				fprintf(stderr, "rawshake lab up: --offload: %s\n",
+					v ? "is 'on' or 'off'" : "a value is missing (on or off)");
+				return RS_EXIT_USAGE;
+			}
+			first_stray++;
+		}
+	}
 	if ((strcmp(sub, "up") == 0 || strcmp(sub, "down") == 0 || strcmp(sub, "status") == 0 ||
-	     strcmp(sub, "demo") == 0) && argc > 2) {
-		fprintf(stderr, "rawshake lab %s: takes no arguments (got '%s')\n", sub, argv[2]);
+	     strcmp(sub, "demo") == 0) && argc > first_stray) {
+		fprintf(stderr, "rawshake lab %s: takes no %sarguments (got '%s')\n", sub,
+			strcmp(sub, "up") == 0 ? "other " : "", argv[first_stray]);
 		lab_usage(stderr);
 		return RS_EXIT_USAGE;
 	}
@@ -107,7 +134,7 @@ static int lab_run(int argc, char **argv)
 	if (geteuid() != 0 || !rs_need_caps(RS_CAP_SYS_ADMIN | RS_CAP_NET_ADMIN | RS_CAP_NET_RAW,
 					    false, err, sizeof(err))) {
 		fprintf(stderr, "rawshake lab: creating network namespaces %s\n",
-			geteuid() != 0 ? "needs root (run with sudo; setcap is not enough)" : err);
+			geteuid() != 0 ? "needs root (run it as root, or with sudo; setcap is not enough)" : err);
 		return RS_EXIT_USAGE;
 	}
 	/* From here on a signal is a request to stop: each subcommand looks
@@ -122,7 +149,7 @@ static int lab_run(int argc, char **argv)
 	if (strcmp(sub, "status") == 0)
 		return rs_lab_status(stdout) ? RS_EXIT_OK : 1;
 	if (strcmp(sub, "up") == 0) {
-		if (!rs_lab_up(self_path(), &lab_stop, stdout, err, sizeof(err))) {
+		if (!rs_lab_up(self_path(), offload, &lab_stop, stdout, err, sizeof(err))) {
 			fprintf(stderr, "rawshake lab: %s\n", err);
 			return 1;
 		}

@@ -1,7 +1,11 @@
 #!/bin/sh
 # lab-sniff.sh: lab up/status/down leave nothing behind; sniff -w in the lab
 # server captures as nobody and leaves, after SIGINT, a pcap tcpdump reads
-# completely, and after SIGTERM a pcapng (--pcapng) with its statistics.  Needs root (network namespaces): skipped (77) otherwise.
+# completely, and after SIGTERM a pcapng (--pcapng) with its statistics;
+# lab exec runs this build for "rawshake" (also for what CMD starts); lab
+# up --offload on keeps the kernel's offloads (sniff -v: csum offload) and
+# a plain lab up turns them off again.  Needs root (network namespaces):
+# skipped (77) otherwise.
 set -eu
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
 command -v ip >/dev/null || { echo "FAIL: iproute2 (ip) is not installed"; exit 1; }
@@ -131,8 +135,54 @@ PY
 st=0; "$bin" sniff --pcapng >"$work/e" 2>&1 || st=$?
 [ $st -eq 2 ] && grep -q -- "--pcapng: needs -w" "$work/e" || fail "--pcapng without -w: status $st, $(cat "$work/e")"
 
+# "lab exec" runs this build for "rawshake", also for a command that
+# starts it (timeout, sh -c), with no rawshake anywhere on PATH.
+nopath=/usr/sbin:/usr/bin:/sbin:/bin
+want=$("$bin" --version)
+got=$(PATH=$nopath "$bin" lab exec server rawshake --version 2>&1) ||
+	fail "lab exec server rawshake --version: $got"
+[ "$got" = "$want" ] || fail "lab exec ran '$got', not this build ($want)"
+got=$(PATH=$nopath "$bin" lab exec client timeout 5 rawshake --version 2>&1) ||
+	fail "lab exec client timeout 5 rawshake --version: $got"
+[ "$got" = "$want" ] || fail "a command run by lab exec found '$got', not this build"
+link=$(PATH=$nopath "$bin" lab exec server sh -c 'readlink "$(command -v rawshake)"')
+[ "$link" = "$(readlink -f "$bin")" ] || fail "rawshake in lab exec's PATH is '$link', not $bin"
+st=0; PATH=$nopath "$bin" lab exec server no-such-command-$$ 2>"$work/e" || st=$?
+[ $st -eq 127 ] || fail "lab exec of a missing command: status $st, $(cat "$work/e")"
+
+# Offloads: off by default, "up --offload on" keeps the kernel's (rebuilding
+# the lab), and a capture then shows checksums left for the NIC: "csum
+# offload" with -v, and no "[bad csum]" although tcpdump calls them incorrect.
+grep -q "^offload off at both ends" "$work/status" || fail "status does not say offloads off: $(cat "$work/status")"
+"$bin" lab up --offload on >"$work/up3" || fail "lab up --offload on: $(cat "$work/up3")"
+grep -q "rebuilding it with offloads on" "$work/up3" || fail "no rebuild with offloads on: $(cat "$work/up3")"
+"$bin" lab status >"$work/status" || fail "lab status with offloads on: $(cat "$work/status")"
+grep -q "^offload on at both ends: tx-checksum on" "$work/status" || fail "status does not say offloads on: $(cat "$work/status")"
+"$bin" lab up --offload=on | grep -q "already up, offloads on" || fail "lab up --offload=on again is not idempotent"
+start_sniff off -v -w "$work/off.pcap" tcp port 7
+"$bin" lab exec client python3 -c '
+import socket
+s = socket.create_connection(("192.0.2.20", 7), timeout=5)
+s.sendall(b"ping\n"); s.recv(100); s.close()
+'
+sleep 0.3
+kill -INT "$spid"
+wait "$spid" || fail "sniff -v (offloads on) exited with status $?"
+spid=
+n=$(grep -c 'csum offload (filled in by the NIC)' "$work/off.out" || true)
+[ "$n" -ge 8 ] || fail "only $n segments with 'csum offload': $(head -5 "$work/off.out")"
+grep -q 'bad csum' "$work/off.out" && fail "an offloaded checksum is called bad: $(grep -m1 'bad csum' "$work/off.out")"
+tcpdump -vv -n -r "$work/off.pcap" 2>/dev/null | grep -q 'cksum 0x[0-9a-f]* (incorrect' ||
+	fail "tcpdump -vv does not see unfilled checksums in the offload capture"
+"$bin" lab up >"$work/up4" || fail "lab up (offloads back off): $(cat "$work/up4")"
+grep -q "rebuilding it with offloads off" "$work/up4" || fail "lab up did not turn offloads off: $(cat "$work/up4")"
+"$bin" lab status | grep -q "^offload off at both ends" || fail "offloads not off after plain lab up"
+st=0; "$bin" lab up --offload maybe >/dev/null 2>"$work/e" || st=$?
+[ $st -eq 2 ] && grep -q "'on' or 'off'" "$work/e" || fail "--offload maybe: status $st, $(cat "$work/e")"
+
 "$bin" lab down >/dev/null
 "$bin" lab status >/dev/null && fail "status says up after down"
+[ ! -e /run/rawshake-lab ] || fail "/run/rawshake-lab is left: $(ls -R /run/rawshake-lab)"
 ip netns list | grep -q rslab- && fail "a lab namespace is left: $(ip netns list)"
 [ ! -e /run/rawshake-lab/serve.pid ] || fail "the service pid file is left"
-echo "lab-sniff: 2 passed, 0 failed"
+echo "lab-sniff: 4 passed, 0 failed"
