@@ -339,7 +339,10 @@ size_t rs_note_format(char *buf, size_t n, const struct rs_packet *pkt,
 		    you);
 	if (an & RS_AN_WINDOW_UPDATE)
 		add(&b, "; window update to %u: same ack, only the window changed", ev->win_scaled);
-	if (an & RS_AN_KEEP_ALIVE)
+	if ((an & RS_AN_KEEP_ALIVE) && ev->peer_unseen)
+		add(&b, "; keep-alive or zero-window probe (the %s's window is not in the capture): "
+		    "seq = next - 1, asks the %s to answer", you, you);
+	else if (an & RS_AN_KEEP_ALIVE)
 		add(&b, "; keep-alive: seq = next - 1, asks the %s to answer", you);
 	if (an & RS_AN_KEEP_ALIVE_ACK)
 		add(&b, pkt->tcp.win ? "; answers the probe" : "; answers the probe: window still 0");
