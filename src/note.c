@@ -407,7 +407,9 @@ void rs_note_text(struct rs_out *o, const struct rs_packet *pkt, const struct rs
 		add(&b, "window %u × %u (scale) = %u bytes", t->win, ev->win_scaled / (t->win ? t->win : 1),
 		    ev->win_scaled);
 	else
-		add(&b, "window %u bytes%s", t->win, ev->wscale_known ? "" : " (scale unknown: no SYN seen)");
+		add(&b, "window %u bytes%s", t->win, ev->wscale_known ? "" :
+		    ev->isn_known || ev->peer_isn_known ? " (scale unknown: not both SYNs captured)" :
+		    " (scale unknown: no SYN captured)");
 	if (t->has_mss)
 		add(&b, "; MSS %u", t->mss);
 	if (t->has_wscale)
