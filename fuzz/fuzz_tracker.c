@@ -227,6 +227,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (unsigned b = 0; b < RS_AN_COUNT; b++)
 			if ((ev->analysis & (1u << b)) && !rs_analysis_name(1u << b))
 				__builtin_trap();
+		/* Relative SACK blocks: all of them or none; the sender's own
+		 * state is never a guess (this segment is of it). */
+		if (ev->n_rel_sack > RS_MAX_SACK || (ev->n_rel_sack && ev->n_rel_sack != tcp->n_sack))
+			__builtin_trap();
+		if (ev->dir == RS_DIR_C2S ? ev->client_state_guessed : ev->server_state_guessed)
+			__builtin_trap();
+		if (ev->one_way && !ev->peer_unseen)
+			__builtin_trap();
 
 		uint32_t adv = tcp->payload_len + ((tcp->flags & RS_TH_SYN) ? 1 : 0) +
 			       ((tcp->flags & RS_TH_FIN) ? 1 : 0);

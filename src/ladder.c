@@ -25,6 +25,7 @@ struct row {
 	uint32_t rel_seq, rel_ack, len, analysis;
 	uint8_t flags, dir, cs, ss, pcs, pss, v;
 	bool ack_valid, new_conn, guessed;
+	bool cg, sg;                  /* client's, server's state guessed */
 	uint8_t c[16], s[16];
 	uint16_t cport, sport;
 };
@@ -78,6 +79,8 @@ void rs_ladder_add(struct rs_ladder *l, const struct rs_packet *pkt, const struc
 	r->pss = (uint8_t)ev->prev_server_state;
 	r->new_conn = ev->new_conn;
 	r->guessed = ev->client_guessed;
+	r->cg = ev->client_state_guessed;
+	r->sg = ev->server_state_guessed;
 	r->v = pkt->ip.v;
 	memcpy(r->c, c2s ? pkt->ip.src : pkt->ip.dst, alen);
 	memcpy(r->s, c2s ? pkt->ip.dst : pkt->ip.src, alen);
@@ -140,6 +143,24 @@ static void state_col(struct rs_out *o, uint8_t now, uint8_t before, bool left)
 	} else {
 		rs_out_str(o, s);
 	}
+}
+
+/* v[i..]: the rows of one connection; says so when one side has none
+ * and its states were inferred (a capture of one direction). */
+static void one_way_line(struct rs_out *o, const struct row *const *v, uint32_t i, uint32_t k)
+{
+	bool seen[2] = { false, false }, guessed[2] = { false, false };
+	for (uint32_t j = i; j < k && v[j]->conn_id == v[i]->conn_id; j++) {
+		seen[v[j]->dir] = true;
+		guessed[RS_DIR_C2S] |= v[j]->cg;
+		guessed[RS_DIR_S2C] |= v[j]->sg;
+	}
+	int d = !seen[RS_DIR_C2S] ? RS_DIR_C2S : !seen[RS_DIR_S2C] ? RS_DIR_S2C : -1;
+	if (d < 0 || !guessed[d])
+		return;
+	const char *gone = d == RS_DIR_C2S ? "client" : "server";
+	pad(o, 10);
+	rs_out_printf(o, "(no %s segment in the capture: the %s's states are guessed)\n", gone, gone);
 }
 
 static void header(struct rs_out *o, const struct row *r, bool ascii)
@@ -207,6 +228,7 @@ void rs_ladder_print(struct rs_ladder *l, struct rs_out *o, bool ascii, uint64_t
 			if (i)
 				rs_out_char(o, '\n');
 			header(o, r, ascii);
+			one_way_line(o, v, i, k);
 			t0 = r->ns;
 		}
 		rs_out_printf(o, "%9.6f ", (double)(r->ns - t0) / 1e9);

@@ -104,6 +104,11 @@ static void add(struct nb *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+static const char *plural(uint32_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
 static const char *who(enum rs_dir d)
 {
 	return d == RS_DIR_C2S ? "client" : "server";
@@ -112,6 +117,52 @@ static const char *who(enum rs_dir d)
 static const char *peer(enum rs_dir d)
 {
 	return d == RS_DIR_C2S ? "server" : "client";
+}
+
+/* The bytes a duplicate ACK's SACK blocks say the receiver holds beyond
+ * the hole it waits to be filled; a block below the ack is a D-SACK
+ * (RFC 2883): bytes that arrived twice. */
+static void sack_held(struct nb *b, const struct rs_tcp *t, const struct rs_tcp_event *ev, bool abs)
+{
+	bool rel = !abs && ev->n_rel_sack;
+	unsigned n = t->n_sack < RS_MAX_SACK ? t->n_sack : RS_MAX_SACK;
+	unsigned held = 0, dup = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		for (unsigned i = 0; i < n; i++) {
+			bool below = (int32_t)(t->sack[i][0] - t->ack) < 0;
+			if (below != (pass == 1))
+				continue;
+			uint32_t le = rel ? ev->rel_sack[i][0] : t->sack[i][0];
+			uint32_t re = rel ? ev->rel_sack[i][1] : t->sack[i][1];
+			if (pass == 0)
+				add(b, held++ ? ", %u..%u" : "; it holds bytes %u..%u", le, re - 1);
+			else if (dup++)
+				add(b, ", %u..%u", le, re - 1);
+			else
+				add(b, "%sbytes %u..%u", held ? ", and reports " : "; it reports ", le, re - 1);
+		}
+		if (pass == 0 && held)
+			add(b, " beyond the hole (SACK)");
+	}
+	if (dup)
+		add(b, " received twice (D-SACK)");
+}
+
+/* Where relative numbers start when a direction's SYN was not captured:
+ * Wireshark's rule, said once, on the segment that sets the base. */
+static void bases(struct nb *b, const struct rs_tcp *t, const struct rs_tcp_event *ev,
+		  const char *me, const char *you)
+{
+	bool seq = ev->base_from_seq && !(t->flags & RS_TH_RST);
+	if (seq && ev->peer_base_from_ack)
+		add(b, "; no SYN captured: relative numbers count from here, as Wireshark's do (base "
+		    "seq - 1 for the %s, ack - 1 for the %s: seq 1, ack 1)", me, you);
+	else if (seq)
+		add(b, "; no %s SYN captured: its relative seq counts from here, as Wireshark's does "
+		    "(base seq - 1: seq 1)", me);
+	else if (ev->peer_base_from_ack)
+		add(b, "; no %s SYN captured: its relative numbers count from this ack, as Wireshark's "
+		    "do (base ack - 1: ack 1)", you);
 }
 
 /* Durations as "35 µs", "1.250 ms", "2.000 s". */
@@ -158,6 +209,9 @@ size_t rs_note_format(char *buf, size_t n, const struct rs_packet *pkt,
 			    "went out, so the %s did not get it or did not accept it", me, t->seq, you, me);
 		else if (an & RS_AN_SYN_RETRANS)
 			add(&b, "%s SYN again (same ISN %u): retransmission, no answer yet", me, t->seq);
+		else if (ev->late_syn)
+			add(&b, "%s SYN, captured after the %s's SYN-ACK that answers it (reordered, not "
+			    "a retransmission): %s ISN %u%s", me, you, me, t->seq, abs ? "" : " (relative 0)");
 		else
 			add(&b, "%s SYN: opens the connection, %s ISN %u%s", me, me, t->seq,
 			    abs ? "" : " (relative 0)");
@@ -173,9 +227,14 @@ size_t rs_note_format(char *buf, size_t n, const struct rs_packet *pkt,
 		else
 			add(&b, "%s SYN-ACK: ack %u = %s ISN + 1, acknowledges the SYN; %s ISN %u",
 			    me, ack, you, me, t->seq);
+		if (ev->peer_isn_inferred)
+			add(&b, "; the %s's SYN was not captured: its ISN %u is ack - 1", you, ev->peer_isn);
 		break;
 	case RS_EV_HANDSHAKE_ACK:
 		add(&b, "%s ACK: ack %u = %s ISN + 1", me, ack, you);
+		if (ev->peer_isn_inferred)
+			add(&b, " (the %s's SYN-ACK was not captured: its ISN %u is ack - 1)", you,
+			    ev->peer_isn);
 		if (ev->len)
 			add(&b, ", carries %u bytes (seq %u → next %u)", ev->len, seq, next);
 		if (ev->has_rtt) {
@@ -197,6 +256,8 @@ size_t rs_note_format(char *buf, size_t n, const struct rs_packet *pkt,
 	case RS_EV_SIMOPEN_SYN_ACK:
 		add(&b, "%s SYN-ACK: simultaneous open, repeats its SYN (seq = its ISN) and acks the %s's "
 		    "(ack %u = %s ISN + 1); not a retransmission", me, you, ack, you);
+		if (ev->peer_isn_inferred)
+			add(&b, "; the %s's SYN was not captured: its ISN %u is ack - 1", you, ev->peer_isn);
 		break;
 	case RS_EV_REFUSED:
 		add(&b, "%s RST/ACK: connection refused (ack %u = %s ISN + 1 answers the SYN; nothing listens on port %u)",
@@ -205,11 +266,12 @@ size_t rs_note_format(char *buf, size_t n, const struct rs_packet *pkt,
 	case RS_EV_DATA:
 		add(&b, "%s data: %u bytes, seq %u → next %u", me, ev->len, seq, next);
 		if (ev->acked_new)
-			add(&b, "; acks %u bytes of the %s", ev->acked_new, you);
+			add(&b, "; acks %u byte%s of the %s", ev->acked_new, plural(ev->acked_new), you);
 		break;
 	case RS_EV_ACK:
 		if (ev->acked_new)
-			add(&b, "%s ACK: ack %u acknowledges %u new bytes of the %s", me, ack, ev->acked_new, you);
+			add(&b, "%s ACK: ack %u acknowledges %u new byte%s of the %s", me, ack, ev->acked_new,
+			    plural(ev->acked_new), you);
 		else
 			add(&b, "%s ACK: ack %u, nothing new acknowledged", me, ack);
 		break;
@@ -264,9 +326,11 @@ size_t rs_note_format(char *buf, size_t n, const struct rs_packet *pkt,
 		add(&b, "; out of order: fills a hole below data already seen");
 	if (an & RS_AN_LOST_SEGMENT)
 		add(&b, "; bytes before seq %u were not captured", seq);
-	if (an & RS_AN_DUP_ACK)
+	if (an & RS_AN_DUP_ACK) {
 		add(&b, "; duplicate ACK #%u of frame %llu: the %s still waits for byte %u",
 		    ev->dup_ack_n, (unsigned long long)ev->ref_frame, me, ack);
+		sack_held(&b, t, ev, abs);
+	}
 	if (an & RS_AN_ZERO_WINDOW)
 		add(&b, "; window 0: the %s's receive buffer is full, the %s must stop", me, you);
 	if (an & RS_AN_ZERO_WINDOW_PROBE)
@@ -275,16 +339,26 @@ size_t rs_note_format(char *buf, size_t n, const struct rs_packet *pkt,
 		    you);
 	if (an & RS_AN_WINDOW_UPDATE)
 		add(&b, "; window update to %u: same ack, only the window changed", ev->win_scaled);
-	if (an & RS_AN_KEEP_ALIVE)
+	if ((an & RS_AN_KEEP_ALIVE) && ev->peer_unseen)
+		add(&b, "; keep-alive or zero-window probe (the %s's window is not in the capture): "
+		    "seq = next - 1, asks the %s to answer", you, you);
+	else if (an & RS_AN_KEEP_ALIVE)
 		add(&b, "; keep-alive: seq = next - 1, asks the %s to answer", you);
 	if (an & RS_AN_KEEP_ALIVE_ACK)
 		add(&b, pkt->tcp.win ? "; answers the probe" : "; answers the probe: window still 0");
-	if (an & RS_AN_ACKED_UNSEEN)
+	if (ev->one_way)
+		add(&b, "; no %s segment is in the capture, yet the %s acknowledges %s data: the "
+		    "capture seems to hold one direction only (asymmetric routing, or a filter such as "
+		    "'%s port %u'), the %s's states are guessed", you, me, you,
+		    ev->dir == RS_DIR_S2C ? "src" : "dst", ev->dir == RS_DIR_S2C ? t->sport : t->dport,
+		    you);
+	else if ((an & RS_AN_ACKED_UNSEEN) && !ev->peer_unseen)
 		add(&b, "; acknowledges %s data the capture never saw", you);
 	if (an & RS_AN_BAD_CHECKSUM)
 		add(&b, "; bad checksum");
 	if (ev->new_conn && ev->client_guessed)
 		add(&b, "; capture starts mid-stream: client guessed from the ports");
+	bases(&b, t, ev, me, you);
 	return b.len;
 }
 
@@ -293,17 +367,23 @@ static void states(struct nb *b, const struct rs_tcp_event *ev)
 	bool cc = ev->client_state != ev->prev_client_state;
 	bool sc = ev->server_state != ev->prev_server_state;
 	const char *c = rs_tcp_state_str(ev->client_state), *s = rs_tcp_state_str(ev->server_state);
+	/* An end with no segment in the capture: its state is a guess. */
+	const char *cg = ev->client_state_guessed ? " (guessed)" : "";
+	const char *sg = ev->server_state_guessed ? " (guessed)" : "";
+	const char *cg2 = ev->client_state_guessed ? ", guessed" : "";   /* inside parentheses */
+	const char *sg2 = ev->server_state_guessed ? ", guessed" : "";
 
 	if (ev->client_state == ev->server_state && (cc || sc))
-		add(b, "; both %s", c);
+		add(b, "; both %s%s", c, ev->client_state_guessed ? " (the client's guessed)" :
+		    ev->server_state_guessed ? " (the server's guessed)" : "");
 	else if (cc && sc)
-		add(b, "; client → %s, server → %s", c, s);
+		add(b, "; client → %s%s, server → %s%s", c, cg, s, sg);
 	else if (cc)
-		add(b, "; client → %s (server %s)", c, s);
+		add(b, "; client → %s%s (server %s%s)", c, cg, s, sg2);
 	else if (sc)
-		add(b, "; server → %s (client %s)", s, c);
+		add(b, "; server → %s%s (client %s%s)", s, sg, c, cg2);
 	else
-		add(b, "; client %s, server %s", c, s);
+		add(b, "; client %s%s, server %s%s", c, cg, s, sg);
 }
 
 void rs_note_text(struct rs_out *o, const struct rs_packet *pkt, const struct rs_tcp_event *ev,
@@ -327,15 +407,19 @@ void rs_note_text(struct rs_out *o, const struct rs_packet *pkt, const struct rs
 		add(&b, "window %u × %u (scale) = %u bytes", t->win, ev->win_scaled / (t->win ? t->win : 1),
 		    ev->win_scaled);
 	else
-		add(&b, "window %u bytes%s", t->win, ev->wscale_known ? "" : " (scale unknown: no SYN seen)");
+		add(&b, "window %u bytes%s", t->win, ev->wscale_known ? "" :
+		    ev->isn_known || ev->peer_isn_known ? " (scale unknown: not both SYNs captured)" :
+		    " (scale unknown: no SYN captured)");
 	if (t->has_mss)
 		add(&b, "; MSS %u", t->mss);
 	if (t->has_wscale)
 		add(&b, "; window scale %u (×%u)", t->wscale, 1u << (t->wscale > 14 ? 14 : t->wscale));
 	if (t->sack_perm)
 		add(&b, "; SACK permitted");
+	bool rel = !(flags & RS_NOTE_ABSOLUTE) && ev->n_rel_sack;
 	for (unsigned i = 0; i < t->n_sack && i < RS_MAX_SACK; i++)
-		add(&b, "; SACK %u-%u", t->sack[i][0], t->sack[i][1]);
+		add(&b, "; SACK %u-%u", rel ? ev->rel_sack[i][0] : t->sack[i][0],
+		    rel ? ev->rel_sack[i][1] : t->sack[i][1]);
 	if (t->has_ts)
 		add(&b, "; timestamps val %u ecr %u", t->ts_val, t->ts_ecr);
 	switch (t->csum_status) {
@@ -385,6 +469,10 @@ void rs_note_json(struct rs_out *o, const struct rs_packet *pkt, const struct rs
 	}
 	rs_out_str(o, "],\"client_guessed\":");
 	rs_out_str(o, ev->client_guessed ? "true" : "false");
+	rs_out_str(o, ",\"client_state_guessed\":");
+	rs_out_str(o, ev->client_state_guessed ? "true" : "false");
+	rs_out_str(o, ",\"server_state_guessed\":");
+	rs_out_str(o, ev->server_state_guessed ? "true" : "false");
 	rs_out_str(o, "},\"note\":");
 	rs_out_json_str(o, buf, n);
 }
@@ -396,6 +484,17 @@ void rs_note_json_tcp_rel(struct rs_out *o, const struct rs_tcp_event *ev)
 	if (ev->rel_ack_valid) {
 		rs_out_str(o, ",\"rel_ack\":");
 		rs_out_u64(o, ev->rel_ack);
+	}
+	if (ev->n_rel_sack) {
+		rs_out_str(o, ",\"rel_sack\":[");
+		for (unsigned i = 0; i < ev->n_rel_sack && i < RS_MAX_SACK; i++) {
+			rs_out_str(o, i ? ",[" : "[");
+			rs_out_u64(o, ev->rel_sack[i][0]);
+			rs_out_char(o, ',');
+			rs_out_u64(o, ev->rel_sack[i][1]);
+			rs_out_char(o, ']');
+		}
+		rs_out_char(o, ']');
 	}
 }
 

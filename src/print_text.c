@@ -135,7 +135,10 @@ static void print_capture_point(struct rs_out *o, const struct rs_packet *pkt)
 	}
 }
 
-static void print_tcp_options(struct rs_out *o, const struct rs_tcp *t)
+/* rel_sack: the SACK blocks in the peer's relative numbers, or NULL for
+ * the raw ones (-S, or no tracker). */
+static void print_tcp_options(struct rs_out *o, const struct rs_tcp *t,
+			      const uint32_t (*rel_sack)[2])
 {
 	unsigned sack_i = 0;
 
@@ -159,9 +162,9 @@ static void print_tcp_options(struct rs_out *o, const struct rs_tcp *t)
 			rs_out_str(o, "sack");
 			for (unsigned k = 0; sack_i < t->n_sack && k * 8 + 2 < t->opts[i].len; k++, sack_i++) {
 				rs_out_str(o, k ? " " : " {");
-				rs_out_u64(o, t->sack[sack_i][0]);
+				rs_out_u64(o, rel_sack ? rel_sack[sack_i][0] : t->sack[sack_i][0]);
 				rs_out_char(o, ':');
-				rs_out_u64(o, t->sack[sack_i][1]);
+				rs_out_u64(o, rel_sack ? rel_sack[sack_i][1] : t->sack[sack_i][1]);
 				if (k * 8 + 10 >= t->opts[i].len || sack_i + 1 >= t->n_sack)
 					rs_out_char(o, '}');
 			}
@@ -256,7 +259,7 @@ static void print_tcp(struct rs_printer *pr, struct rs_out *o, const struct rs_p
 		rs_out_u64(o, t->urg);
 	}
 	if (t->n_opts || t->opts_bad)
-		print_tcp_options(o, t);
+		print_tcp_options(o, t, rel && ev->n_rel_sack == t->n_sack ? ev->rel_sack : NULL);
 	rs_out_str(o, " len ");
 	rs_out_u64(o, t->payload_len);
 	print_csum(pr, o, t->csum, t->csum_status);

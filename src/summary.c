@@ -277,6 +277,8 @@ void rs_conn_make_record(const struct rs_conn *c, enum rs_conn_end why, struct r
 	r->c2s_bytes = cl->bytes;
 	r->s2c_pkts = sv->pkts;
 	r->s2c_bytes = sv->bytes;
+	r->client_state_guessed = rs_end_state_guessed(c, RS_DIR_C2S);
+	r->server_state_guessed = rs_end_state_guessed(c, RS_DIR_S2C);
 	r->retransmissions = cl->retrans + sv->retrans;
 	r->has_rtt = c->has_rtt;
 	if (c->has_rtt) {
@@ -492,6 +494,10 @@ void rs_summary_json(struct rs_out *o, const struct rs_conn_record *r)
 	rs_out_json_cstr(o, rs_tcp_state_str(r->client_state));
 	jkey(o, "server_state");
 	rs_out_json_cstr(o, rs_tcp_state_str(r->server_state));
+	jkey(o, "client_state_guessed");
+	rs_out_str(o, r->client_state_guessed ? "true" : "false");
+	jkey(o, "server_state_guessed");
+	rs_out_str(o, r->server_state_guessed ? "true" : "false");
 	jkey(o, "retransmissions");
 	rs_out_u64(o, r->retransmissions);
 	jkey(o, "end");

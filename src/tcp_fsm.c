@@ -25,7 +25,9 @@ static void syn_again(const struct rs_fsm_seg *s, struct rs_fsm_result *r)
 {
 	bool ack = has(s, RS_TH_ACK);
 	r->kind = ack ? RS_EV_SYN_ACK : RS_EV_SYN;
-	if (!s->new_isn)
+	/* A SYN the capture shows after the SYN-ACK that answers it is the
+	 * first one seen, reordered, not one sent again. */
+	if (!s->new_isn && !s->late_syn)
 		r->analysis |= ack ? RS_AN_SYNACK_RETRANS : RS_AN_SYN_RETRANS;
 }
 
@@ -262,6 +264,31 @@ static enum rs_tcp_state rcv_on_ack(enum rs_tcp_state rcv, const struct rs_fsm_s
 	}
 }
 
+/* What the segment proves the receiver sent, when the capture does not
+ * show it (see tcp_fsm.h). */
+static enum rs_tcp_state rcv_infer(enum rs_tcp_state snd, enum rs_tcp_state rcv,
+				   const struct rs_fsm_seg *s, const struct rs_fsm_result *r)
+{
+	/* An ACK of a SYN that was never captured, sent to a "listener":
+	 * the listener answered with a SYN-ACK the capture missed. */
+	if (rcv == RS_TCP_LISTEN && has(s, RS_TH_ACK) && !has(s, RS_TH_SYN) &&
+	    s->acks_peer_syn && s->peer_isn_inferred)
+		return RS_TCP_SYN_RECEIVED;
+	/* A SYN-ACK from an active opener acks the "listener's" own SYN
+	 * (simultaneous open): that SYN was sent, if not captured. */
+	if (rcv == RS_TCP_LISTEN && has(s, RS_TH_ACK) && has(s, RS_TH_SYN) &&
+	    snd == RS_TCP_SYN_SENT && s->acks_peer_syn && s->peer_isn_inferred)
+		return RS_TCP_SYN_SENT;
+	/* An active opener whose data is acknowledged, or whose peer left
+	 * SYN_RECEIVED (only the opener's ACK of the SYN-ACK lets it), has
+	 * completed the handshake.  (A SYN_RECEIVED receiver gets there by
+	 * this very ACK, in rcv_on_ack.) */
+	if (rcv == RS_TCP_SYN_SENT && !has(s, RS_TH_SYN) &&
+	    (s->acks_peer_data || (snd == RS_TCP_SYN_RECEIVED && r->snd != snd)))
+		return RS_TCP_ESTABLISHED;
+	return rcv;
+}
+
 void rs_tcp_fsm_step(enum rs_tcp_state snd, enum rs_tcp_state rcv,
 		     const struct rs_fsm_seg *s, struct rs_fsm_result *r)
 {
@@ -269,6 +296,7 @@ void rs_tcp_fsm_step(enum rs_tcp_state snd, enum rs_tcp_state rcv,
 	r->rcv = rcv;
 	r->kind = RS_EV_SEGMENT;
 	r->analysis = 0;
+	r->rcv_inferred = false;
 
 	if (has(s, RS_TH_RST)) {
 		on_rst(snd, rcv, s, r);
@@ -287,6 +315,11 @@ void rs_tcp_fsm_step(enum rs_tcp_state snd, enum rs_tcp_state rcv,
 	case RS_TCP_LAST_ACK:     st_last_ack(rcv, s, r); break;
 	case RS_TCP_TIME_WAIT:    st_time_wait(rcv, s, r); break;
 	case RS_TCP_STATE_COUNT:  break;
+	}
+	enum rs_tcp_state guess = rcv_infer(snd, r->rcv, s, r);
+	if (guess != r->rcv) {
+		r->rcv = guess;
+		r->rcv_inferred = true;
 	}
 	if (has(s, RS_TH_ACK))
 		r->rcv = rcv_on_ack(r->rcv, s);

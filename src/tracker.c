@@ -155,6 +155,7 @@ static void conn_init(struct rs_tracker *t, struct rs_conn *c, const struct rs_p
 	} else if (fl & RS_TH_SYN) {
 		sender_is_client = false;   /* the SYN-ACK's receiver sent the SYN */
 		c->end[RS_DIR_C2S].state = RS_TCP_SYN_SENT;
+		c->end[RS_DIR_C2S].inferred = true;
 		c->end[RS_DIR_S2C].state = RS_TCP_LISTEN;
 	} else {
 		/* Mid-stream: guess that the lower port is the service. */
@@ -176,6 +177,16 @@ static void conn_init(struct rs_tracker *t, struct rs_conn *c, const struct rs_p
 static bool is_reuse(const struct rs_conn *c, int d, const struct rs_tcp *tcp)
 {
 	const struct rs_end *e = &c->end[d];
+	if ((tcp->flags & (RS_TH_SYN | RS_TH_ACK | RS_TH_RST)) == (RS_TH_SYN | RS_TH_ACK) &&
+	    d == RS_DIR_S2C) {
+		/* A new SYN-ACK that answers another client ISN than the one
+		 * known: the client's new SYN was not captured (a capture of
+		 * the server's side only), and this is a new connection on the
+		 * same ports, as the SYN would have said. */
+		const struct rs_end *cl = &c->end[RS_DIR_C2S];
+		return e->syn_seen && tcp->seq != e->isn && (cl->syn_seen || cl->isn_inferred) &&
+		       tcp->ack - 1 != cl->isn;
+	}
 	if (!(tcp->flags & RS_TH_SYN) || (tcp->flags & (RS_TH_ACK | RS_TH_RST)))
 		return false;
 	/* After a close or a reset even the same SYN opens a new connection
@@ -210,7 +221,8 @@ static uint64_t ring_find(const struct rs_end *e, uint32_t seq)
 static bool rst_acceptable(const struct rs_end *e, const struct rs_end *p, const struct rs_tcp *tcp)
 {
 	if (p->state == RS_TCP_SYN_SENT)
-		return (tcp->flags & RS_TH_ACK) && p->syn_seen && tcp->ack == p->isn + 1;
+		return (tcp->flags & RS_TH_ACK) && (p->syn_seen || p->isn_inferred) &&
+		       tcp->ack == p->isn + 1;
 	if (!e->base_set)
 		return true;
 	uint32_t rcv_nxt = e->next_seq;
@@ -237,8 +249,10 @@ static uint32_t seq_analysis(struct rs_tracker *t, struct rs_conn *c, struct rs_
 	*keepalive = false;
 	if (fl & RS_TH_RST) {
 		if (!e->base_set) {
-			e->base = e->next_seq = tcp->seq;
+			e->base = tcp->seq - 1;   /* as below */
+			e->next_seq = tcp->seq;
 			e->base_set = true;
+			ev->base_from_seq = true;
 		}
 		return 0;
 	}
@@ -251,15 +265,21 @@ static uint32_t seq_analysis(struct rs_tracker *t, struct rs_conn *c, struct rs_
 			 * first half-open connection was reset or dropped
 			 * answers a retransmitted SYN with a fresh SYN-ACK).
 			 * Numbers are relative to the new ISN from here on. */
+			bool was_set = e->base_set;
 			if (e->syn_seen) {
 				an |= RS_AN_NEW_ISN;
 				ev->prev_isn = e->isn;
+				was_set = false;
 			} else {
 				e->passive = (fl & RS_TH_ACK) != 0;
+				/* The SYN-ACK came first and named this ISN. */
+				ev->late_syn = e->isn_inferred && tcp->seq == e->isn && !(fl & RS_TH_ACK);
 			}
 			e->isn = e->base = tcp->seq;
 			e->syn_seen = e->base_set = true;
-			e->next_seq = end;
+			/* A late SYN keeps what the peer has acknowledged since. */
+			if (!was_set || !ev->late_syn || sdiff(end, e->next_seq) > 0)
+				e->next_seq = end;
 			e->hole = false;
 		}
 		if (tcp->has_wscale) {
@@ -274,9 +294,13 @@ static uint32_t seq_analysis(struct rs_tracker *t, struct rs_conn *c, struct rs_
 		return an;
 	}
 	if (!e->base_set) {
-		e->base = tcp->seq;
+		/* Wireshark's rule for a direction whose SYN was not captured:
+		 * number it as if the SYN came just before the first byte seen
+		 * (base = seq - 1), so that this segment is seq 1. */
+		e->base = tcp->seq - 1;
 		e->next_seq = end;
 		e->base_set = true;
+		ev->base_from_seq = true;
 		if (seglen)
 			ring_push(e, tcp->seq, end, pkt->frame);
 		return 0;
@@ -320,6 +344,32 @@ static uint32_t seq_analysis(struct rs_tracker *t, struct rs_conn *c, struct rs_
 	return an;
 }
 
+/*
+ * The first ACK towards a direction whose numbers are still unknown (its
+ * SYN not captured, nothing of it seen yet) sets them, as Wireshark does:
+ * base = ack - 1, so the byte the peer sends next is 1.  A SYN-ACK's ack
+ * is the client's ISN + 1 exactly, and so is the first ACK of a client
+ * whose SYN was seen (the handshake ACK): then ack - 1 is the peer's ISN.
+ */
+static void peer_base_from_ack(struct rs_tcp_event *ev, const struct rs_end *e, struct rs_end *p,
+			       const struct rs_tcp *tcp)
+{
+	if (!(tcp->flags & RS_TH_ACK) || p->base_set)
+		return;
+	p->base = tcp->ack - 1;
+	p->next_seq = tcp->ack;
+	p->base_set = true;
+	bool acks_syn = (tcp->flags & RS_TH_SYN) ||
+			(e->state == RS_TCP_SYN_SENT && e->syn_seen && !(tcp->flags & RS_TH_RST));
+	if (acks_syn) {
+		p->isn = tcp->ack - 1;
+		p->isn_inferred = true;
+		ev->peer_isn_inferred = true;
+	} else {
+		ev->peer_base_from_ack = true;
+	}
+}
+
 /* Acknowledgment analysis of what the sender says about the peer's data. */
 static uint32_t ack_analysis(struct rs_tracker *t, struct rs_end *e, struct rs_end *p,
 			     const struct rs_packet *pkt, bool *gap)
@@ -332,10 +382,16 @@ static uint32_t ack_analysis(struct rs_tracker *t, struct rs_end *e, struct rs_e
 	*gap = false;
 	if (!(fl & RS_TH_ACK) || (fl & RS_TH_RST))
 		return 0;
-	if (!p->base_set) {
-		/* Mid-stream: the peer's numbering starts at what we ack. */
-		p->base = p->next_seq = tcp->ack;
-		p->base_set = true;
+	/* SACK blocks above the ack are bytes the peer sent and this end
+	 * holds: where the peer's segments are not captured (one direction
+	 * only) they are all there is to say that data is outstanding, and
+	 * so that a repeated ACK is a duplicate, not a mere repeat. */
+	for (unsigned i = 0; i < tcp->n_sack && i < RS_MAX_SACK; i++) {
+		if (sdiff(tcp->sack[i][0], tcp->ack) > 0 && sdiff(tcp->sack[i][1], p->next_seq) > 0 &&
+		    sdiff(tcp->sack[i][1], tcp->sack[i][0]) > 0) {
+			p->next_seq = tcp->sack[i][1];
+			an |= RS_AN_ACKED_UNSEEN;
+		}
 	}
 	bool pure = tcp->payload_len == 0 && !(fl & (RS_TH_SYN | RS_TH_FIN));
 	if (e->ack_seen && pure && tcp->ack == e->last_ack) {
@@ -470,17 +526,23 @@ const struct rs_tcp_event *rs_tracker_update(struct rs_tracker *t, const struct 
 
 	bool rst_ok = (tcp->flags & RS_TH_RST) ? rst_acceptable(e, p, tcp) : false;
 	ev->analysis |= seq_analysis(t, c, e, p, pkt, now, &keepalive);
+	peer_base_from_ack(ev, e, p, tcp);
 	ev->analysis |= ack_analysis(t, e, p, pkt, &gap);
 	if (tcp->win == 0 && !(tcp->flags & (RS_TH_SYN | RS_TH_FIN | RS_TH_RST)))
 		ev->analysis |= RS_AN_ZERO_WINDOW;
 	if (tcp->csum_status == RS_CSUM_BAD)
 		ev->analysis |= RS_AN_BAD_CHECKSUM;
 
+	bool peer_isn = p->syn_seen || p->isn_inferred;
 	struct rs_fsm_seg seg = {
 		.flags = tcp->flags,
 		.len = tcp->payload_len,
-		.acks_peer_syn = (tcp->flags & RS_TH_ACK) && p->syn_seen &&
+		.acks_peer_syn = (tcp->flags & RS_TH_ACK) && peer_isn &&
 				 sdiff(tcp->ack, p->isn + 1) >= 0,
+		.acks_peer_data = (tcp->flags & RS_TH_ACK) && peer_isn &&
+				  sdiff(tcp->ack, p->isn + 1) > 0,
+		.peer_isn_inferred = p->isn_inferred && !p->syn_seen,
+		.late_syn = ev->late_syn,
 		.acks_peer_fin = (tcp->flags & RS_TH_ACK) && p->fin_seen &&
 				 sdiff(tcp->ack, p->fin_seq + 1) >= 0,
 		.peer_fin_sent = p->fin_seen,
@@ -494,6 +556,8 @@ const struct rs_tcp_event *rs_tracker_update(struct rs_tracker *t, const struct 
 	rs_tcp_fsm_step((enum rs_tcp_state)e->state, (enum rs_tcp_state)p->state, &seg, &r);
 	e->state = (uint8_t)r.snd;
 	p->state = (uint8_t)r.rcv;
+	if (r.rcv_inferred)
+		p->inferred = true;
 	ev->kind = r.kind;
 	ev->analysis |= r.analysis;
 
@@ -511,6 +575,15 @@ const struct rs_tcp_event *rs_tracker_update(struct rs_tracker *t, const struct 
 	e->last_keepalive = keepalive;
 	e->pkts++;
 	e->bytes += tcp->payload_len;
+	/* The sender acknowledges peer data that the capture never held,
+	 * and holds no segment of the peer at all: say once that the
+	 * capture seems to hold one direction (asymmetric routing, or a
+	 * filter such as 'src port 80'). */
+	ev->peer_unseen = p->pkts == 0;
+	if (ev->peer_unseen && (ev->analysis & RS_AN_ACKED_UNSEEN) && !c->one_way) {
+		c->one_way = true;
+		ev->one_way = true;
+	}
 	if (ev->analysis & RS_AN_RETRANSMISSION)
 		e->retrans++;
 
@@ -522,10 +595,19 @@ const struct rs_tcp_event *rs_tracker_update(struct rs_tracker *t, const struct 
 		ev->rel_ack = tcp->ack - p->base;
 		ev->rel_ack_valid = true;
 	}
+	/* SACK blocks name the peer's bytes: relative to its base, like the
+	 * ack (Wireshark's tcp.options.sack_le/re). */
+	if (p->base_set) {
+		for (unsigned i = 0; i < tcp->n_sack && i < RS_MAX_SACK; i++) {
+			ev->rel_sack[i][0] = tcp->sack[i][0] - p->base;
+			ev->rel_sack[i][1] = tcp->sack[i][1] - p->base;
+		}
+		ev->n_rel_sack = tcp->n_sack < RS_MAX_SACK ? tcp->n_sack : RS_MAX_SACK;
+	}
 	ev->isn = e->isn;
 	ev->isn_known = e->syn_seen;
 	ev->peer_isn = p->isn;
-	ev->peer_isn_known = p->syn_seen;
+	ev->peer_isn_known = peer_isn;
 	ev->wscale_known = c->ws_both || (e->syn_seen && p->syn_seen);
 	ev->win_scaled = (tcp->flags & RS_TH_SYN) ? tcp->win : (uint32_t)tcp->win << e->wscale;
 	handshake_times(c, ev, now);
@@ -533,6 +615,8 @@ const struct rs_tcp_event *rs_tracker_update(struct rs_tracker *t, const struct 
 			(ev->analysis & RS_AN_RETRANSMISSION) != 0, gap);
 	ev->client_state = (enum rs_tcp_state)c->end[RS_DIR_C2S].state;
 	ev->server_state = (enum rs_tcp_state)c->end[RS_DIR_S2C].state;
+	ev->client_state_guessed = rs_end_state_guessed(c, RS_DIR_C2S);
+	ev->server_state_guessed = rs_end_state_guessed(c, RS_DIR_S2C);
 	place(t, idx);
 	return ev;
 }

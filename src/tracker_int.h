@@ -47,9 +47,11 @@ struct rs_end {
 	bool base_set, syn_seen, fin_seen, ack_seen;
 	bool ws_offered, last_keepalive, hole;
 	bool passive;                 /* its first SYN was a SYN-ACK (opened from LISTEN) */
+	bool isn_inferred;            /* isn is the peer's first ack - 1: its SYN not captured */
+	bool inferred;                /* its state was inferred from the peer's segments */
 	uint8_t wscale, ring_pos;
 	uint16_t last_win;
-	uint32_t base;                /* ISN, or first seq - 1 without SYN (Zeek) */
+	uint32_t base;                /* ISN, or without a SYN first seq - 1 or the peer's ack - 1 */
 	uint32_t isn;
 	uint32_t next_seq;            /* highest sequence end sent */
 	uint32_t fin_seq;
@@ -75,6 +77,7 @@ struct rs_conn {
 	uint8_t ts_digits;
 	uint8_t close;                /* enum rs_close_kind */
 	bool client_guessed, established, hist_full, ws_both;
+	bool one_way;                 /* the note has said that one direction is missing */
 	uint8_t hist_len;
 	uint32_t hist_seen;           /* Zeek's "seen once" letters */
 	char history[RS_HISTORY_MAX + 1];
@@ -104,6 +107,13 @@ void rs_ct_remove(struct rs_conn_table *ct, uint32_t idx);
 void rs_ct_touch(struct rs_conn_table *ct, uint32_t idx, enum rs_lru_list l);
 /* The slot to evict: oldest closed or half-open, else oldest open. */
 uint32_t rs_ct_victim(const struct rs_conn_table *ct);
+
+/* An end with no segment in the capture whose state was inferred, or
+ * once the capture seems to hold the other direction only. */
+static inline bool rs_end_state_guessed(const struct rs_conn *c, int d)
+{
+	return c->end[d].pkts == 0 && (c->end[d].inferred || c->one_way);
+}
 
 /* summary.c: Zeek bookkeeping and the record. */
 void rs_zeek_segment(struct rs_conn *c, int d, const struct rs_packet *pkt,

@@ -16,7 +16,11 @@
 #define P RS_TH_PSH
 
 /* Facts about the segment, as bits, to keep the table narrow. */
-enum { ASYN = 1, AFIN = 2, PFIN = 4, OSYN = 8, OFIN = 16, INWIN = 32, PASV = 64, NEWISN = 128 };
+enum {
+	ASYN = 1, AFIN = 2, PFIN = 4, OSYN = 8, OFIN = 16, INWIN = 32, PASV = 64, NEWISN = 128,
+	LATE = 256, PDATA = 512, PISN = 1024,
+	INF = 2048,   /* expected: the receiver's state was moved by inference */
+};
 
 struct row {
 	const char *name;
@@ -102,6 +106,15 @@ static const struct row rows[] = {
 	{ "RST abort during close", F1, CW, R, 0, INWIN, CL, CL, RS_EV_RST, 0 },
 	{ "RST out of window", ES, ES, R, 0, 0, ES, ES, RS_EV_RST_OOW, RS_AN_RST_OUT_OF_WINDOW },
 	{ "FIN without handshake (Zeek SH)", SS, LI, F, 0, 0, F1, LI, RS_EV_FIN, 0 },
+	/* One direction only: what a segment proves the unseen end sent. */
+	{ "SYN captured after its SYN-ACK", SS, SR, S, 0, LATE, SS, SR, RS_EV_SYN, 0 },
+	{ "late SYN after the handshake", ES, ES, S, 0, LATE, ES, ES, RS_EV_SYN, 0 },
+	{ "handshake ACK, SYN-ACK not captured", SS, LI, A, 0, ASYN | PISN | INF, ES, ES, RS_EV_HANDSHAKE_ACK, 0 },
+	{ "ACK to a listener whose SYN was seen", SS, LI, A, 0, ASYN, ES, LI, RS_EV_HANDSHAKE_ACK, 0 },
+	{ "server acks client data, client unseen", SR, SS, A, 0, ASYN | PDATA | INF, ES, ES, RS_EV_ACK, 0 },
+	{ "server data after SYN-ACK, client unseen", SR, SS, A | P, 92, ASYN | INF, ES, ES, RS_EV_DATA, 0 },
+	{ "ack of data from a SYN_RECEIVED peer: received", ES, SR, A, 0, ASYN | PDATA, ES, ES, RS_EV_ACK, 0 },
+	{ "RST from SYN_RECEIVED proves nothing", SR, SS, R, 0, INWIN, CL, CL, RS_EV_RST, 0 },
 };
 
 static void test_table(void **state)
@@ -119,16 +132,19 @@ static void test_table(void **state)
 			.rst_in_window = (w->facts & INWIN) != 0,
 			.rcv_passive = (w->facts & PASV) != 0,
 			.new_isn = (w->facts & NEWISN) != 0,
+			.late_syn = (w->facts & LATE) != 0,
+			.acks_peer_data = (w->facts & PDATA) != 0,
+			.peer_isn_inferred = (w->facts & PISN) != 0,
 		};
 		struct rs_fsm_result r;
 		rs_tcp_fsm_step(w->snd, w->rcv, &s, &r);
 		if (r.snd != w->want_snd || r.rcv != w->want_rcv || r.kind != w->want_kind ||
-		    r.analysis != w->want_an) {
-			print_error("row %zu \"%s\": got %s/%s %s an=%#x, want %s/%s %s an=%#x\n",
+		    r.analysis != w->want_an || r.rcv_inferred != ((w->facts & INF) != 0)) {
+			print_error("row %zu \"%s\": got %s/%s %s an=%#x inf=%d, want %s/%s %s an=%#x inf=%d\n",
 				    i, w->name, rs_tcp_state_str(r.snd), rs_tcp_state_str(r.rcv),
-				    rs_tcp_event_kind_str(r.kind), r.analysis,
+				    rs_tcp_event_kind_str(r.kind), r.analysis, r.rcv_inferred,
 				    rs_tcp_state_str(w->want_snd), rs_tcp_state_str(w->want_rcv),
-				    rs_tcp_event_kind_str(w->want_kind), w->want_an);
+				    rs_tcp_event_kind_str(w->want_kind), w->want_an, (w->facts & INF) != 0);
 			fail();
 		}
 	}

@@ -384,15 +384,271 @@ static void test_midstream(void **state)
 	e = go(f, SV, A | P, 7000, 3000, 50, 0);
 	assert_true(e->client_guessed);
 	assert_int_equal(e->dir, RS_DIR_S2C);   /* port 80 is the server */
-	assert_int_equal(e->rel_seq, 0);
-	assert_int_equal(e->rel_ack, 0);
+	/* Wireshark's numbering without SYNs: the first byte seen is 1. */
+	assert_int_equal(e->rel_seq, 1);
+	assert_int_equal(e->rel_next_seq, 51);
+	assert_int_equal(e->rel_ack, 1);
+	assert_true(e->base_from_seq);
+	assert_true(e->peer_base_from_ack);
+	assert_false(e->peer_isn_inferred);
 	EXPECT(e, RS_EV_DATA, RS_TCP_ESTABLISHED, RS_TCP_ESTABLISHED);
 	e = go(f, C, A, 3000, 7050, 0, 10);
-	assert_int_equal(e->rel_ack, 50);
+	assert_int_equal(e->rel_seq, 1);
+	assert_int_equal(e->rel_ack, 51);
+	assert_false(e->base_from_seq);
 	assert_int_equal(e->analysis, 0);
 	rs_tracker_finish(f->t);
 	assert_string_equal(f->recs.r[0].conn_state, "OTH");
 	assert_string_equal(f->recs.r[0].history, "^dA");
+}
+
+/* The issue's example: "PSH/ACK seq 1000 len 100, then ACK 1100" is
+ * 1/101 in tshark, and so here; the reply's own seq counts from the ack
+ * the client sent (base ack - 1), not from its first seq. */
+static void test_midstream_base_first_seq_minus_one(void **state)
+{
+	struct fx *f = *state;
+	const struct rs_tcp_event *e;
+	e = go(f, C, A | P, 1000, 7000, 100, 0);
+	assert_int_equal(e->rel_seq, 1);
+	assert_int_equal(e->rel_ack, 1);
+	e = go(f, SV, A, 7000, 1100, 0, 10);
+	assert_int_equal(e->rel_seq, 1);
+	assert_int_equal(e->rel_ack, 101);
+	assert_int_equal(e->analysis, 0);
+	/* The server's first data starts 100 bytes past what the client
+	 * acknowledged: those bytes were not captured. */
+	e = go(f, SV, A | P, 7100, 1100, 10, 10);
+	assert_int_equal(e->rel_seq, 101);
+	assert_true(e->analysis & RS_AN_LOST_SEGMENT);
+}
+
+/* Only the server's side: the SYN-ACK names the client's ISN (ack - 1),
+ * the client's data is known from the server's acks only. */
+static void test_one_way_synack_only(void **state)
+{
+	struct fx *f = *state;
+	const struct rs_tcp_event *e;
+	e = go(f, SV, S | A, SI, CI + 1, 0, 0);
+	EXPECT(e, RS_EV_SYN_ACK, RS_TCP_SYN_SENT, RS_TCP_SYN_RECEIVED);
+	assert_int_equal(e->rel_seq, 0);
+	assert_int_equal(e->rel_ack, 1);
+	assert_true(e->peer_isn_inferred);
+	assert_true(e->peer_isn_known);
+	assert_int_equal(e->peer_isn, CI);
+	assert_false(e->client_guessed);       /* a SYN-ACK says who is who */
+	assert_true(e->client_state_guessed);  /* SYN_SENT: it must have sent the SYN */
+	assert_false(e->server_state_guessed);
+	assert_false(e->one_way);
+	assert_false(e->analysis & RS_AN_SYNACK_RETRANS);
+	/* The server acks 18 bytes: the client finished the handshake and
+	 * sent them, although none of it is in the capture. */
+	e = go(f, SV, A, SI + 1, CI + 19, 0, 10);
+	EXPECT(e, RS_EV_ACK, RS_TCP_ESTABLISHED, RS_TCP_ESTABLISHED);
+	assert_int_equal(e->rel_ack, 19);
+	assert_int_equal(e->acked_new, 18);
+	assert_true(e->analysis & RS_AN_ACKED_UNSEEN);
+	assert_true(e->one_way);
+	assert_true(e->peer_unseen);
+	assert_true(e->client_state_guessed);
+	e = go(f, SV, A | P, SI + 1, CI + 19, 92, 10);
+	EXPECT(e, RS_EV_DATA, RS_TCP_ESTABLISHED, RS_TCP_ESTABLISHED);
+	assert_int_equal(e->rel_seq, 1);
+	assert_false(e->one_way);              /* said once */
+	e = go(f, SV, A, SI + 93, CI + 20, 0, 10);
+	assert_int_equal(e->rel_seq, 93);
+	assert_int_equal(e->rel_ack, 20);
+	assert_false(e->one_way);
+	rs_tracker_finish(f->t);
+	assert_int_equal(f->recs.n, 1);
+	assert_true(f->recs.r[0].client_state_guessed);
+	assert_false(f->recs.r[0].server_state_guessed);
+	assert_int_equal(f->recs.r[0].c2s_pkts, 0);
+	assert_int_equal(f->recs.r[0].client_state, RS_TCP_ESTABLISHED);
+}
+
+/* A server-only stream without handshake: every client byte is known
+ * from acks; the one-way note waits for an ack of unseen data. */
+static void test_one_way_server_stream(void **state)
+{
+	struct fx *f = *state;
+	const struct rs_tcp_event *e;
+	e = go(f, SV, A | P, 7000, 3000, 100, 0);
+	assert_int_equal(e->rel_seq, 1);
+	assert_int_equal(e->rel_ack, 1);
+	assert_true(e->client_guessed);
+	assert_false(e->one_way);
+	assert_false(e->client_state_guessed);   /* mid-stream: both assumed ESTABLISHED */
+	e = go(f, SV, A | P, 7100, 3000, 100, 10);
+	assert_int_equal(e->rel_seq, 101);
+	assert_false(e->one_way);
+	e = go(f, SV, A | P, 7200, 3040, 100, 10);
+	assert_int_equal(e->rel_seq, 201);
+	assert_int_equal(e->rel_ack, 41);
+	assert_true(e->one_way);
+	assert_true(e->client_state_guessed);
+	EXPECT(e, RS_EV_DATA, RS_TCP_ESTABLISHED, RS_TCP_ESTABLISHED);
+	e = go(f, SV, F | A, 7300, 3040, 0, 10);
+	EXPECT(e, RS_EV_FIN, RS_TCP_ESTABLISHED, RS_TCP_FIN_WAIT_1);
+	assert_true(e->client_state_guessed);
+	assert_int_equal(e->rel_next_seq, 302);
+}
+
+/* Only the client's side: its handshake ACK gives the server's ISN, and
+ * proves the listener sent a SYN-ACK (SYN_RECEIVED, then ESTABLISHED). */
+static void test_one_way_client_stream(void **state)
+{
+	struct fx *f = *state;
+	const struct rs_tcp_event *e;
+	e = go(f, C, S, CI, 0, 0, 0);
+	EXPECT(e, RS_EV_SYN, RS_TCP_SYN_SENT, RS_TCP_LISTEN);
+	assert_false(e->server_state_guessed);   /* LISTEN is the plain assumption */
+	e = go(f, C, A, CI + 1, SI + 1, 0, 10);
+	EXPECT(e, RS_EV_HANDSHAKE_ACK, RS_TCP_ESTABLISHED, RS_TCP_ESTABLISHED);
+	assert_int_equal(e->rel_seq, 1);
+	assert_int_equal(e->rel_ack, 1);
+	assert_true(e->peer_isn_inferred);
+	assert_int_equal(e->peer_isn, SI);
+	assert_true(e->server_state_guessed);
+	assert_false(e->one_way);               /* one missing SYN-ACK is no proof yet */
+	e = go(f, C, A | P, CI + 1, SI + 1, 18, 10);
+	EXPECT(e, RS_EV_DATA, RS_TCP_ESTABLISHED, RS_TCP_ESTABLISHED);
+	e = go(f, C, A, CI + 19, SI + 93, 0, 10);
+	assert_int_equal(e->rel_ack, 93);
+	assert_int_equal(e->acked_new, 92);
+	assert_true(e->one_way);
+	e = go(f, C, F | A, CI + 19, SI + 93, 0, 10);
+	EXPECT(e, RS_EV_FIN, RS_TCP_FIN_WAIT_1, RS_TCP_ESTABLISHED);
+	assert_true(e->server_state_guessed);
+	e = go(f, C, A, CI + 20, SI + 94, 0, 10);
+	assert_int_equal(e->rel_seq, 20);
+	assert_int_equal(e->rel_ack, 94);
+	rs_tracker_finish(f->t);
+	assert_false(f->recs.r[0].client_state_guessed);
+	assert_true(f->recs.r[0].server_state_guessed);
+}
+
+/* A SYN-ACK captured before its SYN: the SYN is not a retransmission,
+ * and numbers agree with a capture in the right order. */
+static void test_synack_before_syn(void **state)
+{
+	struct fx *f = *state;
+	const struct rs_tcp_event *e;
+	e = go(f, SV, S | A, SI, CI + 1, 0, 0);
+	assert_int_equal(e->rel_ack, 1);
+	e = go(f, C, S, CI, 0, 0, 5);
+	EXPECT(e, RS_EV_SYN, RS_TCP_SYN_SENT, RS_TCP_SYN_RECEIVED);
+	assert_true(e->late_syn);
+	assert_false(e->analysis & RS_AN_SYN_RETRANS);
+	assert_false(e->analysis & RS_AN_PORT_REUSE);
+	assert_int_equal(e->rel_seq, 0);
+	assert_false(e->client_state_guessed);
+	e = go(f, C, A, CI + 1, SI + 1, 0, 10);
+	EXPECT(e, RS_EV_HANDSHAKE_ACK, RS_TCP_ESTABLISHED, RS_TCP_ESTABLISHED);
+	assert_int_equal(e->rel_seq, 1);
+	assert_int_equal(e->rel_ack, 1);
+	assert_int_equal(e->analysis, 0);
+	/* The same SYN once more is a retransmission again. */
+	e = go(f, C, S, CI, 0, 0, 10);
+	assert_true(e->analysis & RS_AN_SYN_RETRANS);
+	assert_false(e->late_syn);
+}
+
+/* The server's side only, two connections on the same ports: the second
+ * SYN-ACK answers another client ISN, so the client's new SYN was not
+ * captured and a new connection starts (numbered from its ack - 1). */
+static void test_one_way_synack_port_reuse(void **state)
+{
+	struct fx *f = *state;
+	const struct rs_tcp_event *e;
+	go(f, SV, S | A, SI, CI + 1, 0, 0);
+	go(f, SV, A | P, SI + 1, CI + 19, 92, 10);
+	go(f, SV, F | A, SI + 93, CI + 20, 0, 10);
+	e = go(f, SV, S | A, SI + 777777, CI + 9000001, 0, 500000);
+	assert_true(e->analysis & RS_AN_PORT_REUSE);
+	assert_false(e->analysis & RS_AN_NEW_ISN);
+	assert_int_equal(e->conn_id, 2);
+	assert_int_equal(e->rel_seq, 0);
+	assert_int_equal(e->rel_ack, 1);
+	assert_int_equal(e->peer_isn, CI + 9000000);
+	assert_int_equal(f->recs.n, 1);
+	assert_int_equal(f->recs.r[0].end, RS_END_REUSED);
+	/* The same SYN-ACK again is a retransmission, not another reuse. */
+	e = go(f, SV, S | A, SI + 777777, CI + 9000001, 0, 1000000);
+	assert_int_equal(e->conn_id, 2);
+	assert_true(e->analysis & RS_AN_SYNACK_RETRANS);
+}
+
+/* The active opener's side of a simultaneous open: its SYN-ACK acks the
+ * peer's SYN, which the capture does not hold. */
+static void test_one_way_simultaneous_open(void **state)
+{
+	struct fx *f = *state;
+	const struct rs_tcp_event *e;
+	e = go(f, C, S, CI, 0, 0, 0);
+	EXPECT(e, RS_EV_SYN, RS_TCP_SYN_SENT, RS_TCP_LISTEN);
+	e = go(f, C, S | A, CI, SI + 1, 0, 100);
+	EXPECT(e, RS_EV_SIMOPEN_SYN_ACK, RS_TCP_SYN_RECEIVED, RS_TCP_SYN_SENT);
+	assert_true(e->peer_isn_inferred);
+	assert_true(e->server_state_guessed);
+	assert_int_equal(e->rel_ack, 1);
+}
+
+/* SACK blocks are relative to the data sender's base, like the ack. */
+static void test_sack_relative(void **state)
+{
+	struct fx *f = *state;
+	const struct rs_tcp_event *e;
+	handshake(f);
+	go(f, SV, A, SI + 1, CI + 1, 300, 10);
+	go(f, SV, A, SI + 301, CI + 1, 300, 10);
+	go(f, SV, A, SI + 601, CI + 1, 300, 10);
+	e = go(f, C, A, CI + 1, SI + 301, 0, 10);
+	assert_int_equal(e->n_rel_sack, 0);
+	seg(&f->v, &f->p, C, A, CI + 1, SI + 301, 0, 1000, 10);
+	f->p.tcp.n_sack = 1;
+	f->p.tcp.sack[0][0] = SI + 601;
+	f->p.tcp.sack[0][1] = SI + 901;
+	e = rs_tracker_update(f->t, &f->p);
+	assert_true(e->analysis & RS_AN_DUP_ACK);
+	assert_int_equal(e->n_rel_sack, 1);
+	assert_int_equal(e->rel_sack[0][0], 601);
+	assert_int_equal(e->rel_sack[0][1], 901);
+}
+
+/* Mid-stream and one way: the SACK of the first segment is relative to
+ * the base its own ack sets (ack - 1), as in tshark. */
+static void test_sack_relative_midstream(void **state)
+{
+	struct fx *f = *state;
+	const struct rs_tcp_event *e;
+	seg(&f->v, &f->p, C, A, 1000, 7000, 0, 1000, 0);
+	f->p.tcp.n_sack = 2;
+	f->p.tcp.sack[0][0] = 7300;
+	f->p.tcp.sack[0][1] = 7600;
+	f->p.tcp.sack[1][0] = 7900;
+	f->p.tcp.sack[1][1] = 8000;
+	e = rs_tracker_update(f->t, &f->p);
+	assert_int_equal(e->rel_ack, 1);
+	assert_int_equal(e->n_rel_sack, 2);
+	assert_int_equal(e->rel_sack[0][0], 301);
+	assert_int_equal(e->rel_sack[0][1], 601);
+	assert_int_equal(e->rel_sack[1][0], 901);
+	assert_int_equal(e->rel_sack[1][1], 1001);
+}
+
+/* A refused connection's RST/ACK (seq 0 from a port that never sent a
+ * SYN) is seq 1, as tshark numbers a side without SYN. */
+static void test_rst_without_syn_base(void **state)
+{
+	struct fx *f = *state;
+	const struct rs_tcp_event *e;
+	go(f, C, S, CI, 0, 0, 0);
+	e = go(f, SV, R | A, 0, CI + 1, 0, 10);
+	EXPECT(e, RS_EV_REFUSED, RS_TCP_CLOSED, RS_TCP_CLOSED);
+	assert_int_equal(e->rel_seq, 1);
+	assert_int_equal(e->rel_next_seq, 1);
+	assert_int_equal(e->rel_ack, 1);
 }
 
 static void test_idle_timeout(void **state)
@@ -486,6 +742,16 @@ int main(void)
 		T(test_out_of_order),
 		T(test_port_reuse),
 		T(test_midstream),
+		T(test_midstream_base_first_seq_minus_one),
+		T(test_one_way_synack_only),
+		T(test_one_way_server_stream),
+		T(test_one_way_client_stream),
+		T(test_synack_before_syn),
+		T(test_one_way_synack_port_reuse),
+		T(test_one_way_simultaneous_open),
+		T(test_sack_relative),
+		T(test_sack_relative_midstream),
+		T(test_rst_without_syn_base),
 		T(test_idle_timeout),
 		cmocka_unit_test(test_flood_bounded),
 		cmocka_unit_test(test_evicts_halfopen_first),

@@ -167,11 +167,95 @@ static void test_summary(void **state)
 	rs_tracker_free(t);
 }
 
+/* The server's side only (a 'src port 80' capture): the notes say where
+ * the numbers come from and, once, that one direction is missing; the
+ * client's states are marked as guesses in text, JSON, the ladder and
+ * the summary; SACK blocks are relative in the note and the JSON. */
+static const struct step one_way[] = {
+	{ 0, S | A, SI, CI + 1, 0, 0 },
+	{ 0, A, SI + 1, CI + 19, 0, 10 },
+	{ 0, A, SI + 1, CI + 19, 300, 10 },
+	{ 0, A, SI + 301, CI + 319, 0, 10 },   /* + SACK 619..919 below */
+	{ 0, A, SI + 301, CI + 319, 0, 10 },   /* + SACK 619..1219: dup ack */
+};
+
+static void test_one_way_output(void **state)
+{
+	(void)state;
+	struct rs_tracker_config cfg;
+	rs_tracker_config_default(&cfg);
+	cfg.on_conn_done = on_done;
+	struct rs_tracker *t = rs_tracker_new(&cfg);
+	struct rs_ladder *lad = rs_ladder_new(16);
+	struct conv v;
+	struct rs_packet p;
+	conv_init(&v);
+	out_open();
+	for (size_t i = 0; i < sizeof(one_way) / sizeof(one_way[0]); i++) {
+		const struct step *st = &one_way[i];
+		seg(&v, &p, st->from_client, st->fl, st->seq, st->ack, st->len, 1000, st->dt);
+		if (i >= 3) {
+			p.tcp.n_sack = 1;
+			p.tcp.sack[0][0] = CI + 619;
+			p.tcp.sack[0][1] = CI + (i == 3 ? 919 : 1219);
+		}
+		const struct rs_tcp_event *ev = rs_tracker_update(t, &p);
+		rs_note_text(&out, &p, ev, 0);
+		rs_ladder_add(lad, &p, ev);
+		if (i == 4) {
+			rs_note_json(&out, &p, ev);
+			rs_note_json_tcp_rel(&out, ev);
+			rs_out_char(&out, '\n');
+			rs_note_text(&out, &p, ev, RS_NOTE_ABSOLUTE);
+		}
+	}
+	char *s = out_text();
+	assert_non_null(strstr(s, "  server SYN-ACK: ack 1 = client ISN + 1, acknowledges the SYN; server ISN "
+				  "3920886326; the client's SYN was not captured: its ISN 3332716161 is ack - 1; "
+				  "server → SYN_RECEIVED (client SYN_SENT, guessed)\n"));
+	assert_non_null(strstr(s, "  server ACK: ack 19 acknowledges 18 new bytes of the client; no client segment "
+				  "is in the capture, yet the server acknowledges client data: the capture seems to "
+				  "hold one direction only (asymmetric routing, or a filter such as 'src port 80'), "
+				  "the client's states are guessed; both ESTABLISHED (the client's guessed)\n"));
+	/* Said once. */
+	const char *again = strstr(s, "one direction only");
+	assert_null(strstr(again + 1, "one direction only"));
+	assert_non_null(strstr(s, "server data: 300 bytes, seq 1 → next 301; client ESTABLISHED (guessed), server ESTABLISHED\n"));
+	assert_non_null(strstr(s, "duplicate ACK #1 of frame 4: the server still waits for byte 319; it holds "
+				  "bytes 619..1218 beyond the hole (SACK); client ESTABLISHED (guessed)"));
+	assert_non_null(strstr(s, "\"client_state_guessed\":true,\"server_state_guessed\":false}"));
+	assert_non_null(strstr(s, ",\"rel_seq\":301,\"rel_ack\":319,\"rel_sack\":[[619,1219]]"));
+	assert_non_null(strstr(s, "the server still waits for byte 3332716480; it holds bytes 3332716780..3332717379"));
+	free(s);
+
+	out_open();
+	rs_ladder_print(lad, &out, true, 0);
+	s = out_text();
+	assert_non_null(strstr(s, "(no client segment in the capture: the client's states are guessed)\n"));
+	assert_non_null(strstr(s, "SYN,ACK seq=0 ack=1 "));
+	assert_non_null(strstr(s, "ACK seq=301 ack=319 [dup-ack]"));
+	free(s);
+	rs_ladder_free(lad);
+
+	nrec = 0;
+	rs_tracker_finish(t);
+	assert_int_equal(nrec, 1);
+	out_open();
+	rs_summary_json(&out, &last);
+	s = out_text();
+	assert_non_null(strstr(s, "\"client_state\":\"ESTABLISHED\",\"server_state\":\"ESTABLISHED\","
+				  "\"client_state_guessed\":true,\"server_state_guessed\":false"));
+	assert_non_null(strstr(s, "\"c2s_pkts\":0,"));
+	free(s);
+	rs_tracker_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_notes),
 		cmocka_unit_test(test_summary),
+		cmocka_unit_test(test_one_way_output),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

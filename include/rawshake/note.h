@@ -18,9 +18,11 @@ enum {
 void rs_note_text(struct rs_out *o, const struct rs_packet *pkt, const struct rs_tcp_event *ev,
 		  unsigned flags);
 /* `"conn":{"id":N,"dir":"c2s","event":"...","client_state":"...","server_state":"...",
- *  "analysis":[...]},"note":"..."` with no leading comma. */
+ *  "analysis":[...],"client_guessed":B,"client_state_guessed":B,"server_state_guessed":B},
+ *  "note":"..."` with no leading comma. */
 void rs_note_json(struct rs_out *o, const struct rs_packet *pkt, const struct rs_tcp_event *ev);
-/* `,"rel_seq":N,"rel_ack":N` for the "tcp" object (rel_ack omitted when not valid). */
+/* `,"rel_seq":N,"rel_ack":N,"rel_sack":[[L,R]]` for the "tcp" object (rel_ack omitted
+ * when not valid, rel_sack without SACK blocks or a base for them). */
 void rs_note_json_tcp_rel(struct rs_out *o, const struct rs_tcp_event *ev);
 /* The event name for --brief: the most telling analysis flag, else the kind. */
 const char *rs_tcp_event_brief(const struct rs_tcp_event *ev);

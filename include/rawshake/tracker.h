@@ -133,6 +133,7 @@ struct rs_conn_record {
 	int64_t first_ns, last_ns;       /* packet timestamps in ns */
 	uint8_t ts_digits;               /* 6 or 9: precision of the capture */
 	uint64_t c2s_pkts, c2s_bytes, s2c_pkts, s2c_bytes;  /* payload bytes */
+	bool client_state_guessed, server_state_guessed;   /* as in rs_tcp_event */
 	uint64_t retransmissions;
 	bool has_rtt;                    /* SYN, SYN-ACK and ACK all seen */
 	int64_t rtt_ns;                  /* SYN to handshake ACK */
@@ -168,16 +169,34 @@ struct rs_tcp_event {
 	enum rs_tcp_state client_state, server_state;  /* after the segment */
 	enum rs_tcp_state prev_client_state, prev_server_state;
 	uint32_t analysis;               /* RS_AN_* */
+	/*
+	 * Relative numbers count from each direction's base, as Wireshark's
+	 * do: its ISN when its SYN was captured; otherwise first seq - 1 (the
+	 * first segment seen is seq 1) or, when the peer's ACK comes first,
+	 * that ack - 1 (a SYN-ACK's ack - 1 is the client's ISN exactly).
+	 */
 	uint32_t rel_seq, rel_ack;
 	bool rel_ack_valid;              /* ACK set and the peer's base known */
 	uint32_t rel_next_seq;           /* rel_seq + len (+1 for SYN, +1 for FIN) */
+	uint8_t n_rel_sack;              /* SACK blocks made relative (0: none, or no base) */
+	uint32_t rel_sack[RS_MAX_SACK][2];  /* in the peer's numbers, like rel_ack */
 	uint32_t len;                    /* payload bytes */
 	uint8_t flags;
+	/* Which state is inferred rather than seen: the end has no segment in
+	 * the capture, and its state comes from what it must have sent (a
+	 * SYN-ACK proves the SYN; an ACK of its data proves it established). */
+	bool client_state_guessed, server_state_guessed;
 	/* For the note. */
 	uint32_t isn;                    /* sender's ISN (valid when its SYN was seen) */
 	bool isn_known;
 	uint32_t peer_isn;
-	bool peer_isn_known;
+	bool peer_isn_known;             /* the peer's SYN seen, or its ISN inferred */
+	bool base_from_seq;              /* the sender's base set here: seq - 1, no SYN captured */
+	bool peer_base_from_ack;         /* the peer's base set here: ack - 1, no SYN captured */
+	bool peer_isn_inferred;          /* this SYN-ACK or handshake ACK gave the peer's ISN (ack - 1) */
+	bool late_syn;                   /* a SYN captured after the SYN-ACK that answers it */
+	bool one_way;                    /* first sign that only this direction is captured */
+	bool peer_unseen;                /* no segment of the peer in the capture so far */
 	uint32_t prev_isn;               /* RS_AN_NEW_ISN: the ISN it replaced */
 	uint32_t acked_new;              /* peer bytes newly acknowledged by this segment */
 	uint64_t ref_frame;              /* retransmission: first sent in; dup-ack: original ack */
