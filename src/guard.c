@@ -274,7 +274,7 @@ bool rs_guard_route_allowed(const struct rs_guard_route *r, char *buf, size_t bu
 }
 
 bool rs_guard_bulk(const char *what, uint8_t v, const uint8_t dst[16], const struct rs_cidr *src,
-		   char *msg, size_t msglen)
+		   bool sends, char *msg, size_t msglen)
 {
 	char a[INET6_ADDRSTRLEN], why[256], err[256];
 	const char *cls;
@@ -289,11 +289,16 @@ bool rs_guard_bulk(const char *what, uint8_t v, const uint8_t dst[16], const str
 		return false;
 	}
 	if (src && !rs_guard_cidr_allowed(src, dst, &cls)) {
-		snprintf(msg, msglen, "refusing random sources for %s %s: the range is or holds %s, "
+		char net[INET6_ADDRSTRLEN];
+		inet_ntop(src->v == 4 ? AF_INET : AF_INET6, src->addr, net, sizeof(net));
+		snprintf(msg, msglen, "refusing random sources in %s/%u: the range is or holds %s, "
 			 "and the replies would go there; use a documentation range (default %s), or "
-			 "--force", what, a, cls, v == 4 ? RS_GUARD_DEFAULT_CIDR4 : RS_GUARD_DEFAULT_CIDR6);
+			 "--force", net, src->prefix, cls,
+			 v == 4 ? RS_GUARD_DEFAULT_CIDR4 : RS_GUARD_DEFAULT_CIDR6);
 		return false;
 	}
+	if (!sends)
+		return true;
 	if (!rs_guard_route_get(v, dst, &r, err, sizeof(err))) {
 		snprintf(msg, msglen, "refusing to %s %s: %s, so where it would go is not known; "
 			 "--force sends anyway", what, a, err);

@@ -55,8 +55,16 @@ for c in $cmds; do
 	[ -z "$only_man" ] || problem "$c: in the manual but not in --help: $only_man"
 	[ -s "$work/h.$c" ] || problem "$c: no options found in --help"
 	if [ -f "$comp" ]; then
+		# The command's own list (local o_CMD="..."), shared $view included.
+		awk -v c="$c" '$0 ~ "local o_" c "=" { on = 1 } on { print } on && /"[[:space:]]*$/ && !($0 ~ "local o_" c "=\"[^\"]*$") { on = 0 }' \
+			"$comp" >"$work/comp.$c"
+		grep -q '\$view' "$work/comp.$c" && awk '/local view=/ { on = 1 } on { print } on && /"[[:space:]]*$/ && !/view="[^"]*$/ { on = 0 }' "$comp" >>"$work/comp.$c"
+		# A command without such a list (lab: per subcommand) is looked
+		# up in its case branch.
+		[ -s "$work/comp.$c" ] || awk -v c="$c" '$0 ~ "^\t" c "\\)" { on = 1 } on { print } on && /^\t[a-z]+\)/ && $0 !~ "^\t" c "\\)" { on = 0 }' \
+			"$comp" >"$work/comp.$c"
 		for o in $(cat "$work/h.$c"); do
-			grep -qE -e "(^|[^A-Za-z0-9-])$o(\$|[^A-Za-z0-9-])" "$comp" || problem "$c: $o is not in the bash completion"
+			grep -qE -e "(^|[^A-Za-z0-9-])$o(\$|[^A-Za-z0-9-])" "$work/comp.$c" || problem "$c: $o is not in the bash completion of $c"
 		done
 		grep -qw "$c" "$comp" || problem "$c: the command is not in the bash completion"
 	else

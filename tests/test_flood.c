@@ -230,15 +230,15 @@ static void test_bulk(void **state)
 	uint8_t v, a[16];
 	char err[128], msg[640];
 	assert_true(rs_parse_addr("127.0.0.1", &v, a, err, sizeof(err)));
-	assert_true(rs_guard_bulk("flood", v, a, NULL, msg, sizeof(msg)));
+	assert_true(rs_guard_bulk("flood", v, a, NULL, true, msg, sizeof(msg)));
 	assert_true(rs_parse_addr("8.8.8.8", &v, a, err, sizeof(err)));
-	assert_false(rs_guard_bulk("flood", v, a, NULL, msg, sizeof(msg)));
+	assert_false(rs_guard_bulk("flood", v, a, NULL, true, msg, sizeof(msg)));
 	assert_non_null(strstr(msg, "refusing to flood 8.8.8.8: it is a public Internet address"));
 	assert_non_null(strstr(msg, "--force"));
 	struct rs_cidr c;
 	assert_true(rs_parse_cidr("0.0.0.0/0", &c, err, sizeof(err)));
 	assert_true(rs_parse_addr("127.0.0.1", &v, a, err, sizeof(err)));
-	assert_false(rs_guard_bulk("flood", v, a, &c, msg, sizeof(msg)));
+	assert_false(rs_guard_bulk("flood", v, a, &c, true, msg, sizeof(msg)));
 	assert_non_null(strstr(msg, "refusing random sources"));
 }
 

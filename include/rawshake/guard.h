@@ -68,10 +68,12 @@ bool rs_guard_sysfs_physical(const char *sysfs_net, const char *ifname);
 /*
  * The whole check for bulk traffic to dst (and from random sources in
  * src, NULL for none).  `what` names the traffic in the message ("flood",
- * "send --rate 5000 to").  True when allowed; otherwise false with the
- * refusal, one sentence ending in how --force changes it, in msg.
+ * "send 5000 packets/s to").  The route is asked only when packets will
+ * really leave (`sends`: false for a dry run, which builds and writes
+ * them only).  True when allowed; otherwise false with the refusal, one
+ * sentence ending in how --force changes it, in msg.
  */
 bool rs_guard_bulk(const char *what, uint8_t v, const uint8_t dst[16], const struct rs_cidr *src,
-		   char *msg, size_t msglen);
+		   bool sends, char *msg, size_t msglen);
 
 #endif

@@ -249,7 +249,7 @@ static int flood_run(int argc, char **argv)
 	 * opened or sent. */
 	char refusal[640];
 	if (!force && !rs_guard_bulk("flood", s->v, s->dst, cfg->rand_source ? &cfg->rand_cidr : NULL,
-				     refusal, sizeof(refusal))) {
+				     true, refusal, sizeof(refusal))) {
 		fprintf(stderr, "rawshake flood: %s\n", refusal);
 		return RS_EXIT_USAGE;
 	}

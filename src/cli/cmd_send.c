@@ -5,6 +5,7 @@
 #include "rawshake/inject.h"
 #include "rawshake/out.h"
 #include "rawshake/privdrop.h"
+#include "rawshake/guard.h"
 #include "rawshake/send.h"
 #include "rawshake/view.h"
 
@@ -49,6 +50,9 @@ static void send_usage(FILE *f)
 		"      --listen / --no-listen (default on for tcp and icmp unless flooding)\n"
 		"      --wait T (for replies after the last packet, default 1s)\n"
 		"File: -w, --write FILE (pcap of the crafted packets)  --dry-run (build, show, write; send nothing)\n"
+		"Safe: --flood, --rate above 1000 and --rand-source (default 198.51.100.0/24 or\n"
+		"      2001:db8:f100::/48) only to loopback or documentation ranges on links that\n"
+		"      stay on this machine, as flood; --force (a network you own)\n"
 		"Priv: -Z, --user USER (drop to USER once the sockets and capture are open;\n"
 		"      default nobody; root keeps root)\n"
 		"  -h, --help\n"
@@ -62,7 +66,11 @@ enum {
 	O_ICMP_ID, O_ICMP_SEQ, O_QUOTE_PROTO, O_DATA, O_DATA_HEX, O_DATA_FILE, O_BAD_CSUM,
 	O_BAD_IP_CSUM, O_RATE, O_FLOOD, O_DURATION, O_SEQ_STEP, O_SPORT_STEP, O_LISTEN,
 	O_NO_LISTEN, O_WAIT, O_DRY_RUN, O_LINK, O_SRC_MAC, O_DST_MAC, O_FRAG, O_THREADS, O_NO_LINK,
+	O_FORCE,
 };
+
+/* Above this rate a send is bulk traffic and goes through the guard. */
+#define RS_SEND_GUARD_PPS 1000.0
 
 static int bad(const char *opt, const char *why)
 {
@@ -189,6 +197,7 @@ static int send_run(int argc, char **argv)
 		{ "wait", required_argument, NULL, O_WAIT },
 		{ "write", required_argument, NULL, 'w' },
 		{ "dry-run", no_argument, NULL, O_DRY_RUN },
+		{ "force", no_argument, NULL, O_FORCE },
 		{ "link", no_argument, NULL, O_LINK },
 		{ "interface", required_argument, NULL, 'I' },
 		{ "src-mac", required_argument, NULL, O_SRC_MAC },
@@ -205,6 +214,8 @@ static int send_run(int argc, char **argv)
 	struct rs_craft_spec *s = &cfg.spec;
 	struct rs_view_opts vo = { .format = RS_FORMAT_TEXT };
 	struct given g = { 0 };
+	bool force = false;
+	double pps = 0;
 	char why[256];
 	uint64_t v;
 	int c, rc;
@@ -477,7 +488,6 @@ static int send_run(int argc, char **argv)
 			g.interval = true;
 			break;
 		case O_RATE: {
-			double pps;
 			if (!rs_parse_rate(optarg, &pps, why, sizeof(why)))
 				return bad("--rate", why);
 			cfg.interval_ns = (uint64_t)(1e9 / pps);
@@ -486,6 +496,9 @@ static int send_run(int argc, char **argv)
 		}
 		case O_FLOOD:
 			cfg.flood = true;
+			break;
+		case O_FORCE:
+			force = true;
 			break;
 		case O_DURATION:
 			if (!rs_parse_interval(optarg, &cfg.duration_ns, why, sizeof(why)))
@@ -596,15 +609,14 @@ static int send_run(int argc, char **argv)
 	if (cfg.rand_source) {
 		if (cfg.src_given)
 			return bad("--rand-source", "cannot go with --src");
-		if (rand_cidr) {
-			if (!rs_parse_cidr(rand_cidr, &cfg.rand_cidr, why, sizeof(why)))
-				return bad("--rand-source", why);
-			if (cfg.rand_cidr.v != s->v)
-				return bad("--rand-source", "not the destination's address family");
-		} else {
-			memset(&cfg.rand_cidr, 0, sizeof(cfg.rand_cidr));
-			cfg.rand_cidr.v = s->v;
-		}
+		/* Without a range, the same documentation range as flood: never
+		 * the whole address space (multicast, other people's networks). */
+		if (!rand_cidr)
+			rand_cidr = s->v == 4 ? RS_GUARD_DEFAULT_CIDR4 : RS_GUARD_DEFAULT_CIDR6;
+		if (!rs_parse_cidr(rand_cidr, &cfg.rand_cidr, why, sizeof(why)))
+			return bad("--rand-source", why);
+		if (cfg.rand_cidr.v != s->v)
+			return bad("--rand-source", "not the destination's address family");
 	}
 
 	/* Options that cannot go together. */
@@ -679,6 +691,24 @@ static int send_run(int argc, char **argv)
 		cfg.listen = listen == 1;
 	if (cfg.flood)
 		cfg.quiet = true;   /* a line per packet would be the bottleneck */
+
+	/* The guard of every bulk send (a flood, more than 1000 packets a
+	 * second, random sources), dry runs included: the same check and
+	 * message as flood, before anything is opened. */
+	if (!force && (cfg.flood || (g.rate && pps > RS_SEND_GUARD_PPS) || cfg.rand_source)) {
+		char what[64], refusal[640];
+		if (cfg.flood)
+			snprintf(what, sizeof(what), "send a flood to");
+		else if (g.rate && pps > RS_SEND_GUARD_PPS)
+			snprintf(what, sizeof(what), "send %.0f packets/s to", pps);
+		else
+			snprintf(what, sizeof(what), "send from random sources to");
+		if (!rs_guard_bulk(what, s->v, s->dst, cfg.rand_source ? &cfg.rand_cidr : NULL,
+				   !cfg.dry_run, refusal, sizeof(refusal))) {
+			fprintf(stderr, "rawshake send: %s\n", refusal);
+			return RS_EXIT_USAGE;
+		}
+	}
 
 	/* Privilege first: nothing is opened before this. */
 	if (!cfg.dry_run && !rs_have_cap_net_raw()) {

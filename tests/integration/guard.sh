@@ -115,4 +115,44 @@ echo "ok veth: allowed, 5 SYNs arrived"
 # 4. Loopback.
 ing "$bin" flood 127.0.0.1 9 -c 3 -q 2>"$work/lo.err" || fail "loopback flood refused: $(cat "$work/lo.err")"
 echo "ok loopback: allowed"
+# 5. send goes through the same guard when it is bulk traffic.
+before=$(counter_get "$R")
+for how in "--flood -c 5" "--rate 5000 -c 5" "--rand-source -c 2"; do
+	rc=0
+	# shellcheck disable=SC2086
+	ing "$bin" send tcp 203.0.113.5 --dport 80 $how -q 2>"$work/send.err" || rc=$?
+	[ $rc -eq 2 ] && grep -q "via the gateway 198.51.100.254 on up0" "$work/send.err" ||
+		fail "send $how via a gateway: exit $rc: $(cat "$work/send.err")"
+done
+[ "$(counter_get "$R")" -eq "$before" ] || fail "a refused send still put packets on the uplink"
+# A probe or a slow run is not bulk: it goes, as hping3's would.
+ing "$bin" send tcp 203.0.113.5 --dport 80 -c 2 -i 10ms --no-listen -q 2>"$work/send.err" ||
+	fail "send -c 2 refused: $(cat "$work/send.err")"
+ing "$bin" send tcp 203.0.113.5 --dport 80 --rate 500 -c 2 --no-listen -q 2>"$work/send.err" ||
+	fail "send --rate 500 refused: $(cat "$work/send.err")"
+n=$(( $(counter_get "$R") - before ))
+[ "$n" -eq 4 ] || fail "the probes: $n packets on the uplink, want 4"
+ing "$bin" send tcp 203.0.113.5 --dport 80 --flood -c 5 -q --force 2>"$work/send.err" ||
+	fail "send --flood --force: $(cat "$work/send.err")"
+echo "ok send: --flood, --rate 5000 and --rand-source refused via a gateway, probes go, --force floods"
+
+# A dry run sends nothing, so its route does not matter, but its
+# addresses do (the file is a flood someone may replay).
+rc=0
+"$bin" send tcp 8.8.8.8 --dport 80 --flags S --flood -c 100000 --rand-source=0.0.0.0/0 --dry-run \
+	-w "$work/dry.pcap" 2>"$work/dry.err" >/dev/null || rc=$?
+[ $rc -eq 2 ] && [ ! -e "$work/dry.pcap" ] && grep -q "public Internet address" "$work/dry.err" ||
+	fail "dry-run flood to 8.8.8.8: exit $rc: $(cat "$work/dry.err")"
+rc=0
+"$bin" send tcp 198.51.100.5 --dport 80 --rand-source=224.0.0.0/4 -c 1 --dry-run -q 2>"$work/dry.err" || rc=$?
+[ $rc -eq 2 ] && grep -q "multicast" "$work/dry.err" || fail "multicast sources: exit $rc: $(cat "$work/dry.err")"
+"$bin" send tcp 192.0.2.9 --dport 80 --rand-source -c 50 -i 1ms --dry-run -q -w "$work/rand.pcap" 2>"$work/dry.err" ||
+	fail "a dry run with the default random sources: $(cat "$work/dry.err")"
+bad=$(tcpdump -n -r "$work/rand.pcap" 2>/dev/null | awk '{print $3}' | grep -cv '^198\.51\.100\.' || true)
+[ "$bad" -eq 0 ] || fail "--rand-source without a range: $bad sources outside 198.51.100.0/24"
+"$bin" send tcp 2001:db8::9 --dport 80 --rand-source -c 20 -i 1ms --dry-run -q -w "$work/rand6.pcap" 2>"$work/dry.err" ||
+	fail "IPv6 dry run with the default random sources: $(cat "$work/dry.err")"
+bad=$(tcpdump -n -r "$work/rand6.pcap" 2>/dev/null | awk '{print $3}' | grep -cv '^2001:db8:f100:' || true)
+[ "$bad" -eq 0 ] || fail "IPv6 --rand-source without a range: $bad sources outside 2001:db8:f100::/48"
+echo "ok send --dry-run: refused for 8.8.8.8 and multicast sources; default random sources in the documentation ranges"
 echo "guard: all passed"
