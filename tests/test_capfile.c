@@ -16,6 +16,10 @@
 #include "rawshake/capfile.h"
 #include "rawshake/pcapng_writer.h"
 
+/* The pcapng reader's tests (test_capfile_pcapng.c). */
+extern const struct CMUnitTest rs_test_pcapng_tests[];
+extern const size_t rs_test_pcapng_count;
+
 static void test_sniff_pcap_magic(void **state)
 {
 	(void)state;
@@ -495,5 +499,9 @@ int main(void)
 		cmocka_unit_test(test_mapped_file_cut_short),
 		cmocka_unit_test(test_pcapng_writer_round_trip),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	int failed = cmocka_run_group_tests(tests, NULL, NULL);
+	/* The pcapng reader's own group (test_capfile_pcapng.c). */
+	failed += _cmocka_run_group_tests("pcapng", rs_test_pcapng_tests, rs_test_pcapng_count,
+					  NULL, NULL);
+	return failed;
 }
