@@ -68,7 +68,9 @@ const char *rs_live_ifname_of(void *ctx, uint32_t ifindex)
 	return name;
 }
 
-/* The MAC address of a named interface (AF_PACKET entry of getifaddrs). */
+/* The MAC address of a named interface (AF_PACKET entry of getifaddrs).
+ * None for a loopback (all zeros: every frame would look as going out,
+ * while libpcap keeps only the incoming copy of what lo carries). */
 static bool read_local_mac(const char *ifname, uint8_t mac[6])
 {
 	struct ifaddrs *all = NULL;
@@ -81,7 +83,9 @@ static bool read_local_mac(const char *ifname, uint8_t mac[6])
 		    strcmp(a->ifa_name, ifname) != 0)
 			continue;
 		const struct sockaddr_ll *ll = (const struct sockaddr_ll *)(const void *)a->ifa_addr;
-		if (ll->sll_halen == 6) {
+		static const uint8_t zero[6];
+		if (ll->sll_halen == 6 && !(a->ifa_flags & IFF_LOOPBACK) &&
+		    memcmp(ll->sll_addr, zero, 6) != 0) {
 			memcpy(mac, ll->sll_addr, 6);
 			found = true;
 		}

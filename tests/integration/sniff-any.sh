@@ -17,7 +17,7 @@
 #    named too (the index table is read again);
 # and `rawshake sniff -i rb 'src port P'` sees only the server's segments,
 # incoming (from B's MAC), while `-i rb 'dst port P'` sees them outgoing
-# (from rb's own MAC): JSON link.dir.
+# (from rb's own MAC): JSON link.dir; on lo nothing is taken as outgoing.
 # Needs root (namespaces): skipped (77) otherwise.
 set -eu
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
@@ -265,5 +265,16 @@ for p in d:
 print("-i rb: %d segments from the server (in), %d to it (out)" % (len(s), len(d)))
 PY
 ok "sniff -i $RB 'src port $P' / 'dst port $P': one direction each, dir in / out by the MAC"
+
+# 7. Loopback: its MAC is all zeros and libpcap keeps only the incoming
+#    copy of each packet, so no frame is taken as going out.
+start_sniff lo "$bin" sniff -i lo --format json icmp
+inr ping -c 2 -i 0.2 -W 1 127.0.0.1 >/dev/null || fail "ping on R's loopback"
+sleep 0.3
+stop_sniff lo
+n_lo=$(grep -c '"type":"pkt"' "$work/lo.out" || true)
+[ "$n_lo" -eq 4 ] || fail "lo: $n_lo packets: $(head -2 "$work/lo.out")"
+if grep -q '"dir":' "$work/lo.out"; then fail "lo: a direction from an all-zero MAC"; fi
+ok "sniff -i lo: no direction guessed from the all-zero MAC"
 
 echo "sniff-any: $pass passed"
