@@ -7,7 +7,8 @@
  * library reads them exactly as it reads a file on disk (including its
  * own look at the first bytes for the timestamp precision).  The last
  * byte of the input also picks the view's options: output format,
- * summary, verbose, brief, absolute numbers, no tracking.  The tracker
+ * summary, verbose, brief, absolute numbers, no tracking or a BPF filter
+ * (compiled per link type of a pcapng file's interfaces).  The tracker
  * and ladder are kept small so that their bounds are reached.
  */
 #define _GNU_SOURCE /* memfd_create */
@@ -65,6 +66,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (sel & 0x20)
 		opts.print_flags |= RS_PRINT_ABSOLUTE;
 	opts.no_track = (sel & 0xc0) == 0xc0;
+	/* A filter that compiles for every link type decoded, and one that
+	 * does not for raw IP (its packets are left out, with a note). */
+	const char *filter = (sel & 0xc0) == 0x40 ? "tcp or udp" :
+			     (sel & 0xc0) == 0x80 && (sel & 0x03) == 0x03 ? "ether src 02:00:00:00:00:01" :
+			     NULL;
 	opts.max_conns = 4;
 	opts.max_ladder_rows = 32;
 
@@ -74,7 +80,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!rs_view_init(&v, &opts, o, err, sizeof(err)))
 		abort();
 	char *files[] = { path };
-	int st = rs_read_files(&v, files, 1, NULL, fuzz_null_fd());
+	int st = rs_read_files(&v, files, 1, filter, fuzz_null_fd());
 	if (st < 0 || st > 2)
 		__builtin_trap();
 	rs_view_finish(&v);

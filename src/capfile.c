@@ -1,6 +1,7 @@
-/* capfile.c: capture files through libpcap (pcap and pcapng, files or stdin). */
+/* capfile.c: opening capture files (or stdin), classic pcap records, the
+ * buffer and the mapping both readers share; pcapng is capfile_pcapng.c. */
 #define _GNU_SOURCE /* fopencookie: replay peeked bytes of a pipe */
-#include "rawshake/capfile.h"
+#include "capfile_int.h"
 #include "rawshake/reader.h"
 
 #include <errno.h>
@@ -12,6 +13,18 @@
 #include <unistd.h>
 
 #define PEEK_MAX 65536
+
+uint8_t rs_capfile_tsresol_digits(uint8_t tsresol)
+{
+	unsigned n = tsresol & 0x7f;
+
+	/* 2^-n has n * log10(2) decimal digits: 2^-24 is 7.2 digits (closer
+	 * to 6), 2^-25 is 7.5 (closer to 9).  10^-7 is closer to 6, 10^-8 to
+	 * 9.  Halfway is 7.5 digits. */
+	if (tsresol & 0x80)
+		return n * 30103u >= 75u * 10000u ? 9 : 6;
+	return n >= 8 ? 9 : 6;
+}
 
 uint8_t rs_capfile_sniff_digits(const uint8_t *head, size_t n)
 {
@@ -46,13 +59,8 @@ uint8_t rs_capfile_sniff_digits(const uint8_t *head, size_t n)
 				}
 				if (r.short_read || code == 0)
 					return 6;
-				if (code == 9 && olen >= 1) {
-					uint8_t res = rs_get_u8(&r, o + 4);
-					/* High bit set: a power of two; 2^-20 and finer is sub-µs. */
-					if (res & 0x80)
-						return (res & 0x7f) >= 20 ? 9 : 6;
-					return res > 6 ? 9 : 6;
-				}
+				if (code == 9 && olen >= 1)
+					return rs_capfile_tsresol_digits(rs_get_u8(&r, o + 4));
 				o += 4 + (((size_t)olen + 3) & ~(size_t)3);
 			}
 			return 6;
@@ -112,23 +120,32 @@ static FILE *open_replay(FILE *src, uint8_t *head, size_t n)
 
 
 #define OWN_CHUNK (1u << 20)
-#define MAX_SNAPLEN 262144u   /* libpcap's MAXIMUM_SNAPLEN */
+#define MAX_SNAPLEN RS_CAP_MAX_SNAPLEN
 
-/* The link types rawshake decodes, which the own reader takes (LINKTYPE
- * values; each equals its DLT except RAW).  Files of other types go
- * through libpcap so that its messages about them stay the same. */
+/* libpcap's linktype_to_dlt() on Linux: a few LINKTYPE_ values below 107
+ * name DLTs that BSDs numbered differently; every other value is its DLT. */
+int rs_capfile_linktype_to_dlt(uint32_t lt)
+{
+	switch (lt) {
+	case 100: return DLT_ATM_RFC1483;
+	case 101: return DLT_RAW;
+	case 102: return DLT_SLIP_BSDOS;
+	case 103: return DLT_PPP_BSDOS;
+	case 106: return DLT_ATM_CLIP;
+	default: return lt > INT32_MAX ? -1 : (int)lt;
+	}
+}
+
+/* The link types rawshake decodes, which the own classic reader takes
+ * (LINKTYPE values; each equals its DLT except RAW).  Files of other
+ * types go through libpcap so that its messages about them stay the same. */
 static int own_linktype_to_dlt(uint32_t lt)
 {
 	switch (lt) {
-	case 0: return DLT_NULL;
-	case 1: return DLT_EN10MB;
-	case 101: return DLT_RAW;
-	case 108: return DLT_LOOP;
-	case 113: return DLT_LINUX_SLL;
-	case 228: return DLT_IPV4;
-	case 229: return DLT_IPV6;
-	case 276: return DLT_LINUX_SLL2;
-	default: return -1;
+	case 0: case 1: case 101: case 108: case 113: case 228: case 229: case 276:
+		return rs_capfile_linktype_to_dlt(lt);
+	default:
+		return -1;
 	}
 }
 
@@ -335,6 +352,37 @@ static enum rs_cap_result own_cut_short(struct rs_capfile *cf)
 	return RS_CAP_TRUNCATED;
 }
 
+/* The same machinery for the pcapng reader (capfile_int.h). */
+bool rs_capfile_fill(struct rs_capfile_own *o, size_t need)
+{
+	return own_fill(o, need);
+}
+
+bool rs_capfile_map_lost(const struct rs_capfile_own *o)
+{
+	return o->mapped && map_lost;
+}
+
+enum rs_cap_result rs_capfile_cut_short(struct rs_capfile *cf)
+{
+	return own_cut_short(cf);
+}
+
+void rs_capfile_drop_read(struct rs_capfile_own *o)
+{
+	if (o->mapped)
+		own_drop_read(o);
+}
+
+void rs_capfile_prefetch(const struct rs_capfile_own *o)
+{
+	if (!o->mapped)
+		return;
+	size_t ahead = o->len - o->off < PREFETCH_AHEAD ? o->len - o->off : PREFETCH_AHEAD;
+	for (size_t k = 0; k < ahead; k += 64)
+		__builtin_prefetch(o->buf + o->off + k, 0, 0);
+}
+
 static enum rs_cap_result own_next(struct rs_capfile *cf, const struct pcap_pkthdr **hdr,
 				   const uint8_t **data)
 {
@@ -448,32 +496,41 @@ bool rs_capfile_open_stream(struct rs_capfile *cf, FILE *fp, const char *path, c
 	}
 	cf->ts_digits = rs_capfile_sniff_digits(head, n);
 
-	if (own_probe(cf, head, n)) {
+	struct rs_reader hr = rs_reader_make(head, n);
+	bool pcapng = rs_get_be32(&hr, 0) == 0x0a0d0d0a;
+	if (pcapng || own_probe(cf, head, n)) {
 		/* The peeked bytes are the first of the buffer: no rewind.  A
 		 * file that fit in the peek keeps the peek buffer: reading many
 		 * small captures need not map and unmap 1 MiB for each. */
 		bool whole = n < PEEK_MAX && feof(fp);
 		if (!whole && !is_stdin && own_map(&cf->own, fp)) {
 			free(head);
+		} else {
+			size_t cap = whole ? PEEK_MAX : OWN_CHUNK;
+			uint8_t *b = whole ? head : realloc(head, cap);
+			if (!b) {
+				snprintf(err, errlen, "out of memory");
+				free(head);
+				if (!is_stdin)
+					fclose(fp);
+				return false;
+			}
+			cf->own.buf = b;
+			cf->own.cap = cap;
+			cf->own.eof = whole;
+			cf->own.len = n;
+		}
+		cf->own.fp = fp;
+		if (!pcapng) {
 			cf->own.off = 24;
-			cf->own.fp = fp;
+			cf->cur.dlt = cf->dlt;
+			cf->cur.ts_digits = cf->ts_digits;
 			return true;
 		}
-		size_t cap = whole ? PEEK_MAX : OWN_CHUNK;
-		uint8_t *b = whole ? head : realloc(head, cap);
-		if (!b) {
-			snprintf(err, errlen, "out of memory");
-			free(head);
-			if (!is_stdin)
-				fclose(fp);
+		if (!rs_pcapng_start(cf, err, errlen)) {
+			rs_capfile_close(cf);
 			return false;
 		}
-		cf->own.buf = b;
-		cf->own.cap = cap;
-		cf->own.eof = whole;
-		cf->own.len = n;
-		cf->own.off = 24;
-		cf->own.fp = fp;
 		return true;
 	}
 
@@ -509,6 +566,8 @@ bool rs_capfile_open_stream(struct rs_capfile *cf, FILE *fp, const char *path, c
 		return false;
 	}
 	cf->dlt = pcap_datalink(cf->pcap);
+	cf->cur.dlt = cf->dlt;
+	cf->cur.ts_digits = cf->ts_digits;
 	return true;
 }
 
@@ -516,6 +575,8 @@ bool rs_capfile_set_filter(struct rs_capfile *cf, const char *expr, char *err, s
 {
 	struct bpf_program prog;
 
+	if (cf->ng)
+		return rs_pcapng_set_filter(cf, expr, err, errlen);
 	if (!cf->pcap) {
 		struct rs_capfile_own *o = &cf->own;
 		if (o->has_prog) {
@@ -556,7 +617,7 @@ enum rs_cap_result rs_capfile_next(struct rs_capfile *cf, const struct pcap_pkth
 	const u_char *d;
 
 	if (!cf->pcap)
-		return own_next(cf, hdr, data);
+		return cf->ng ? rs_pcapng_next(cf, hdr, data) : own_next(cf, hdr, data);
 	int rc = pcap_next_ex(cf->pcap, &h, &d);
 
 	if (rc == 1) {
@@ -576,6 +637,8 @@ void rs_capfile_close(struct rs_capfile *cf)
 {
 	struct rs_capfile_own *o = &cf->own;
 
+	if (cf->ng)
+		rs_pcapng_free(cf);
 	if (o->has_prog)
 		pcap_freecode(&o->prog);
 	if (o->dead)

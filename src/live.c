@@ -1,11 +1,123 @@
 /* live.c: live capture through libpcap, feeding the shared view. */
 #include "config.h"
 #include "rawshake/live.h"
+#include "rawshake/reader.h"
 
 #include <errno.h>
+#include <ifaddrs.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+static int64_t mono_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+/* Reads the interfaces' names by index (if_nameindex: a netlink query
+ * that needs no privilege, so it works again after the drop).  The old
+ * table stays when the query fails. */
+static void load_ifnames(struct rs_live *lv)
+{
+	struct if_nameindex *all = if_nameindex();
+	size_t n = 0;
+
+	lv->ifnames_at_ns = mono_ns();
+	if (!all)
+		return;
+	while (all[n].if_index != 0)
+		n++;
+	struct rs_live_ifname *t = calloc(n ? n : 1, sizeof(*t));
+	if (t) {
+		for (size_t i = 0; i < n; i++) {
+			t[i].index = all[i].if_index;
+			snprintf(t[i].name, sizeof(t[i].name), "%s", all[i].if_name);
+		}
+		free(lv->ifnames);
+		lv->ifnames = t;
+		lv->n_ifnames = n;
+	}
+	if_freenameindex(all);
+}
+
+static const char *find_ifname(const struct rs_live *lv, uint32_t ifindex)
+{
+	for (size_t i = 0; i < lv->n_ifnames; i++)
+		if (lv->ifnames[i].index == ifindex)
+			return lv->ifnames[i].name;
+	return NULL;
+}
+
+const char *rs_live_ifname_of(void *ctx, uint32_t ifindex)
+{
+	struct rs_live *lv = ctx;
+	const char *name = find_ifname(lv, ifindex);
+
+	/* An interface made after the capture started: read the table again,
+	 * at most once a second (an index that stays unknown, such as one
+	 * already deleted, must not cost a query per packet). */
+	if (!name && mono_ns() - lv->ifnames_at_ns >= 1000000000) {
+		load_ifnames(lv);
+		name = find_ifname(lv, ifindex);
+	}
+	return name;
+}
+
+/* The MAC address of a named interface (AF_PACKET entry of getifaddrs).
+ * None for a loopback (all zeros: every frame would look as going out,
+ * while libpcap keeps only the incoming copy of what lo carries). */
+static bool read_local_mac(const char *ifname, uint8_t mac[6])
+{
+	struct ifaddrs *all = NULL;
+	bool found = false;
+
+	if (getifaddrs(&all) != 0)
+		return false;
+	for (const struct ifaddrs *a = all; a && !found; a = a->ifa_next) {
+		if (!a->ifa_addr || a->ifa_addr->sa_family != AF_PACKET ||
+		    strcmp(a->ifa_name, ifname) != 0)
+			continue;
+		const struct sockaddr_ll *ll = (const struct sockaddr_ll *)(const void *)a->ifa_addr;
+		static const uint8_t zero[6];
+		if (ll->sll_halen == 6 && !(a->ifa_flags & IFF_LOOPBACK) &&
+		    memcmp(ll->sll_addr, zero, 6) != 0) {
+			memcpy(mac, ll->sll_addr, 6);
+			found = true;
+		}
+	}
+	freeifaddrs(all);
+	return found;
+}
+
+enum rs_pkt_dir rs_live_dir(const struct rs_live *lv, const uint8_t *bytes, uint32_t caplen)
+{
+	struct rs_reader r = rs_reader_make(bytes, caplen);
+	uint16_t pkttype;
+	uint8_t src[6];
+
+	switch (lv->dlt) {
+	case DLT_LINUX_SLL2:   /* protocol, reserved, ifindex, hatype, pkttype */
+		pkttype = rs_get_u8(&r, 10);
+		break;
+	case DLT_LINUX_SLL:    /* pkttype first */
+		pkttype = rs_get_be16(&r, 0);
+		break;
+	case DLT_EN10MB:
+		if (!lv->has_local_mac || !rs_get_bytes(&r, 6, src, 6))
+			return RS_PKT_DIR_UNKNOWN;
+		return memcmp(src, lv->local_mac, 6) == 0 ? RS_PKT_DIR_OUT : RS_PKT_DIR_IN;
+	default:
+		return RS_PKT_DIR_UNKNOWN;
+	}
+	if (r.short_read || pkttype > 4)
+		return RS_PKT_DIR_UNKNOWN;
+	return pkttype == 4 ? RS_PKT_DIR_OUT : RS_PKT_DIR_IN;
+}
 
 bool rs_live_default_if(char *buf, size_t len, char *err, size_t errlen)
 {
@@ -87,7 +199,17 @@ bool rs_live_open(struct rs_live *lv, const struct rs_live_opts *o, char *err, s
 		lv->pcap = NULL;
 		return false;
 	}
+	/* "any": Linux cooked v2 names the interface (by index) and the
+	 * direction of every packet, as tcpdump -i any shows them; v1 (what
+	 * libpcap gives by default) has the direction only. */
+	if (strcmp(lv->ifname, "any") == 0 && pcap_set_datalink(lv->pcap, DLT_LINUX_SLL2) != 0)
+		(void)pcap_set_datalink(lv->pcap, DLT_LINUX_SLL);
 	lv->dlt = pcap_datalink(lv->pcap);
+	if (lv->dlt == DLT_LINUX_SLL2)
+		load_ifnames(lv);
+	if (lv->dlt == DLT_EN10MB)
+		lv->has_local_mac = read_local_mac(lv->ifname, lv->local_mac);
+	/* The filter is compiled for the link type just chosen. */
 	if (o->filter && *o->filter) {
 		struct bpf_program prog;
 		if (pcap_compile(lv->pcap, &prog, o->filter, 1, PCAP_NETMASK_UNKNOWN) < 0) {
@@ -153,9 +275,13 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 	if (c->lv->dump)
 		pcap_dump((u_char *)c->lv->dump, h, bytes);
 	else if (c->lv->ng_fp)
-		rs_pcapng_write(&c->lv->ng, h, bytes);
+		rs_pcapng_write(&c->lv->ng, h, bytes, rs_live_dir(c->lv, bytes, h->caplen));
 	c->lv->seen++;
-	if (c->view && !rs_view_packet(c->view, c->lv->dlt, c->lv->ts_digits, h, bytes))
+	/* What the decoder cannot know from the bytes: this interface's MAC
+	 * (cooked headers carry the direction themselves). */
+	struct rs_pkt_meta meta = { .local_mac = c->lv->has_local_mac ? c->lv->local_mac : NULL };
+	if (c->view && !rs_view_packet_meta(c->view, c->lv->dlt, c->lv->ts_digits, h, bytes,
+					    meta.local_mac ? &meta : NULL))
 		c->done = true;
 	if (c->view && rs_out_closed(c->view->out))
 		c->done = true;
@@ -169,6 +295,11 @@ bool rs_live_loop(struct rs_live *lv, struct rs_view *view, uint64_t count, char
 		  size_t errlen)
 {
 	struct loop_ctx c = { lv, view, count, false };
+
+	if (view && lv->dlt == DLT_LINUX_SLL2 && !view->ifname_of) {
+		view->ifname_of = rs_live_ifname_of;
+		view->ifname_ctx = lv;
+	}
 
 	while (!c.done && !lv->stop) {
 		int rc = pcap_dispatch(lv->pcap, -1, on_packet, (u_char *)&c);
@@ -230,4 +361,7 @@ void rs_live_close(struct rs_live *lv)
 		pcap_close(lv->pcap);
 		lv->pcap = NULL;
 	}
+	free(lv->ifnames);
+	lv->ifnames = NULL;
+	lv->n_ifnames = 0;
 }

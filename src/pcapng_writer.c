@@ -15,6 +15,7 @@
 #define OPT_SHB_USERAPPL 4
 #define OPT_IF_NAME 2
 #define OPT_IF_TSRESOL 9
+#define OPT_EPB_FLAGS 2
 #define OPT_ISB_IFRECV 4
 #define OPT_ISB_IFDROP 5
 #define OPT_ISB_OSDROP 7
@@ -138,18 +139,26 @@ static uint64_t ticks(const struct rs_pcapng_writer *w, uint64_t sec, uint64_t f
 }
 
 bool rs_pcapng_write(struct rs_pcapng_writer *w, const struct pcap_pkthdr *h,
-		     const uint8_t *bytes)
+		     const uint8_t *bytes, enum rs_pkt_dir dir)
 {
 	uint64_t ts = ticks(w, (uint64_t)h->ts.tv_sec, (uint64_t)h->ts.tv_usec);
 	uint32_t pad = (4 - h->caplen % 4) % 4;
-	uint32_t total = 32 + h->caplen + pad;
+	/* epb_flags: bits 0-1 are the direction, 01 inbound, 10 outbound. */
+	uint32_t flags = dir == RS_PKT_DIR_IN ? 1 : dir == RS_PKT_DIR_OUT ? 2 : 0;
+	uint32_t opts[3] = { OPT_EPB_FLAGS | 4u << 16, flags, OPT_ENDOFOPT };
+	size_t optlen = flags ? sizeof(opts) : 0;
+	uint32_t total = 32 + h->caplen + pad + (uint32_t)optlen;
 	uint32_t head[7] = {
 		BT_EPB, total, 0 /* interface 0 */, (uint32_t)(ts >> 32), (uint32_t)ts,
 		h->caplen, h->len,
 	};
 	static const uint8_t zero[3];
+	/* The option's code and length are two 16-bit fields in host order:
+	 * on a big-endian host they swap within the word. */
+	if (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)
+		opts[0] = (uint32_t)OPT_EPB_FLAGS << 16 | 4u;
 	return out(w, head, sizeof(head)) && out(w, bytes, h->caplen) && out(w, zero, pad) &&
-	       out(w, &total, 4);
+	       out(w, opts, optlen) && out(w, &total, 4);
 }
 
 bool rs_pcapng_write_stats(struct rs_pcapng_writer *w, const struct rs_pcapng_stats *st)

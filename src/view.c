@@ -246,7 +246,10 @@ static int read_input(struct rs_view *v, struct rs_input *in, const char *filter
 		report(errfd, in->name, err);
 		return 2;
 	}
-	if (!rs_dlt_supported(cf.dlt)) {
+	/* A pcapng file is judged by its first interface, as libpcap does
+	 * (later ones of a type rawshake does not decode show as such); one
+	 * with no interface before its end has no packets to judge. */
+	if (cf.dlt >= 0 && !rs_dlt_supported(cf.dlt)) {
 		snprintf(err, sizeof(err), "link type %s (%d) is not supported",
 			 pcap_datalink_val_to_name(cf.dlt) ? pcap_datalink_val_to_name(cf.dlt) : "unknown",
 			 cf.dlt);
@@ -259,20 +262,30 @@ static int read_input(struct rs_view *v, struct rs_input *in, const char *filter
 		rs_capfile_close(&cf);
 		return 2;
 	}
+	if (cf.note[0]) {
+		report(errfd, in->name, cf.note);
+		cf.note[0] = '\0';
+	}
 	bool more = true;
 	struct pcap_pkthdr hdr;
 	while (more) {
 		const struct pcap_pkthdr *h;
 		const uint8_t *data;
 		enum rs_cap_result rc = rs_capfile_next(&cf, &h, &data);
+		if (cf.note[0]) {
+			rs_out_flush(v->out);
+			report(errfd, in->name, cf.note);
+			cf.note[0] = '\0';
+		}
 		switch (rc) {
 		case RS_CAP_PACKET:
 			/* Files are opened at nanosecond precision; the view
-			 * shows the file's own. */
+			 * shows the packet's own (a pcapng interface's). */
 			hdr = *h;
-			if (cf.ts_digits == 6)
+			if (cf.cur.ts_digits == 6)
 				hdr.ts.tv_usec /= 1000;
-			more = rs_view_packet(v, cf.dlt, cf.ts_digits, &hdr, data) &&
+			more = rs_view_packet_meta(v, cf.cur.dlt, cf.cur.ts_digits, &hdr, data,
+						   cf.cur.meta) &&
 			       !rs_out_closed(v->out);
 			break;
 		case RS_CAP_EOF:

@@ -16,6 +16,10 @@
 #include "rawshake/capfile.h"
 #include "rawshake/pcapng_writer.h"
 
+/* The pcapng reader's tests (test_capfile_pcapng.c). */
+extern const struct CMUnitTest rs_test_pcapng_tests[];
+extern const size_t rs_test_pcapng_count;
+
 static void test_sniff_pcap_magic(void **state)
 {
 	(void)state;
@@ -123,9 +127,9 @@ static void test_reads_nano_file_with_nano_digits(void **state)
 	unlink(path);
 }
 
-/* What the pcapng writer (sniff --pcapng) writes reads back through
- * libpcap with every time, length and byte, at both resolutions, and
- * the statistics block at the end is no obstacle. */
+/* What the pcapng writer (sniff --pcapng) writes reads back with every
+ * time, length, byte and direction, at both resolutions, and the
+ * statistics block at the end is no obstacle; libpcap reads it too. */
 static void test_pcapng_writer_round_trip(void **state)
 {
 	(void)state;
@@ -139,12 +143,15 @@ static void test_pcapng_writer_round_trip(void **state)
 		uint8_t bytes[67];
 		for (size_t i = 0; i < sizeof(bytes); i++)
 			bytes[i] = (uint8_t)(i * 13 + 1);
-		/* lengths 67, 66, 65, 64: every padding of the packet data */
+		/* lengths 67, 66, 65, 64: every padding of the packet data;
+		 * directions unknown (no epb_flags), in, out, unknown */
+		static const enum rs_pkt_dir dirs[4] = { RS_PKT_DIR_UNKNOWN, RS_PKT_DIR_IN,
+							 RS_PKT_DIR_OUT, RS_PKT_DIR_UNKNOWN };
 		for (unsigned k = 0; k < 4; k++) {
 			struct pcap_pkthdr h = { .caplen = 67 - k, .len = 1500 + k };
 			h.ts.tv_sec = 1800000000 + k;
 			h.ts.tv_usec = nano ? 123456789 - k : 654321 - k;
-			assert_true(rs_pcapng_write(&w, &h, bytes + k));
+			assert_true(rs_pcapng_write(&w, &h, bytes + k, dirs[k]));
 		}
 		struct rs_pcapng_stats st = { .taken = { 1800000009, 0 }, .received = 5, .dropped_os = 1,
 					       .delivered = 4 };
@@ -167,9 +174,22 @@ static void test_pcapng_writer_round_trip(void **state)
 			assert_int_equal(h->caplen, 67 - k);
 			assert_int_equal(h->len, 1500 + k);
 			assert_memory_equal(data, bytes + k, 67 - k);
+			assert_int_equal(cf.cur.meta->dir, dirs[k]);
+			assert_string_equal(cf.cur.meta->ifname, "veth0");
 		}
 		assert_int_equal(rs_capfile_next(&cf, &h, &data), RS_CAP_EOF);
 		rs_capfile_close(&cf);
+
+		char ebuf[PCAP_ERRBUF_SIZE];
+		pcap_t *p = pcap_open_offline(tmpl, ebuf);
+		assert_non_null(p);
+		struct pcap_pkthdr *ph;
+		const u_char *pd;
+		unsigned n = 0;
+		while (pcap_next_ex(p, &ph, &pd) == 1)
+			assert_int_equal(ph->caplen, 67 - n++);
+		assert_int_equal(n, 4);
+		pcap_close(p);
 		unlink(tmpl);
 	}
 }
@@ -495,5 +515,9 @@ int main(void)
 		cmocka_unit_test(test_mapped_file_cut_short),
 		cmocka_unit_test(test_pcapng_writer_round_trip),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	int failed = cmocka_run_group_tests(tests, NULL, NULL);
+	/* The pcapng reader's own group (test_capfile_pcapng.c). */
+	failed += _cmocka_run_group_tests("pcapng", rs_test_pcapng_tests, rs_test_pcapng_count,
+					  NULL, NULL);
+	return failed;
 }

@@ -1,7 +1,7 @@
 /*
- * capfile.h: reading pcap and pcapng files (or standard input) with
- * libpcap, keeping the file's own timestamp precision and telling a
- * file that ends mid-record apart from other read errors.
+ * capfile.h: reading pcap and pcapng files (or standard input), keeping
+ * each packet's own link type and timestamp precision and telling a file
+ * that ends mid-record apart from other read errors.
  */
 #ifndef RAWSHAKE_CAPFILE_H
 #define RAWSHAKE_CAPFILE_H
@@ -12,13 +12,18 @@
 #include <stdio.h>
 #include <pcap/pcap.h>
 
+#include "rawshake/packet.h"
+
 /*
- * Classic pcap files (the common case, and the large ones) are read by
- * rawshake itself, mapped (files on disk) or in 1 MiB chunks (pipes),
- * each record bounds-checked in place:
+ * Classic pcap files (the common case, and the large ones) and pcapng
+ * files are read by rawshake itself, mapped (files on disk) or in 1 MiB
+ * chunks (pipes), each record bounds-checked in place:
  * libpcap's reader copies every record and made reading a large capture a
- * third slower.  pcapng and anything unusual go through libpcap.  Both
- * paths give the same records, errors and messages.
+ * third slower, and its pcapng reader keeps one link type and snaplen per
+ * file (it stops at an interface with another) and hides interface names
+ * and directions.  Classic pcap of a link type rawshake does not decode
+ * and unusual versions go through libpcap.  All paths give the same
+ * results, errors and messages.
  */
 struct rs_capfile_own {
 	FILE *fp;
@@ -36,12 +41,34 @@ struct rs_capfile_own {
 	struct pcap_pkthdr hdr;
 };
 
+struct rs_capfile_ng;     /* pcapng sections and interfaces (capfile_pcapng.c) */
+
+/*
+ * What the capture says about the packet rs_capfile_next returned last,
+ * beyond its header.  Classic pcap: the file's link type and precision,
+ * the same for every packet, and no meta.  pcapng: its interface's.
+ */
+struct rs_cap_info {
+	int dlt;
+	uint8_t ts_digits;        /* 6 or 9: how many digits h->ts holds (see below) */
+	uint32_t ifid;            /* pcapng interface id in its section; 0 for pcap */
+	const struct rs_pkt_meta *meta; /* interface name and direction; NULL: none */
+	const uint8_t *comment;   /* pcapng opt_comment (UTF-8, not NUL-terminated) */
+	uint16_t comment_len;
+};
+
 struct rs_capfile {
 	pcap_t *pcap;         /* libpcap's reader, or NULL with own.fp */
 	struct rs_capfile_own own;
+	struct rs_capfile_ng *ng;   /* pcapng read by rawshake, or NULL */
 	const char *name;     /* as given; "-" is standard input */
-	int dlt;
-	uint8_t ts_digits;    /* 6 (microseconds) or 9 (nanoseconds) */
+	int dlt;              /* the file's (pcapng: first interface's); -1: none yet */
+	uint8_t ts_digits;    /* 6 (microseconds) or 9 (nanoseconds), likewise */
+	struct rs_cap_info cur;
+	/* Something worth telling that is no error (a filter that cannot
+	 * apply to one interface's link type); empty when none.  The reader
+	 * of the packets prints and clears it. */
+	char note[PCAP_ERRBUF_SIZE + 128];
 	char errbuf[PCAP_ERRBUF_SIZE];
 };
 
@@ -61,17 +88,44 @@ bool rs_capfile_open(struct rs_capfile *cf, const char *path, char *err, size_t 
  * name is for messages. */
 bool rs_capfile_open_stream(struct rs_capfile *cf, FILE *fp, const char *name, char *err,
 			    size_t errlen);
-/* Compiles and installs a BPF filter (tcpdump syntax, no name lookups). */
+/* Compiles and installs a BPF filter (tcpdump syntax, no name lookups).
+ * pcapng: compiled for each link type of its interfaces, as they come;
+ * false when it does not compile for the first interface's. */
 bool rs_capfile_set_filter(struct rs_capfile *cf, const char *expr, char *err, size_t errlen);
+/* The next packet.  h->ts.tv_usec holds nanoseconds whatever the file's
+ * precision (cf->cur.ts_digits says how many digits are meaningful). */
 enum rs_cap_result rs_capfile_next(struct rs_capfile *cf, const struct pcap_pkthdr **hdr,
 				   const uint8_t **data);
 void rs_capfile_close(struct rs_capfile *cf);
 
+/* An interface of the pcapng section being read (for tests and tools). */
+struct rs_cap_iface {
+	int dlt;
+	uint32_t snaplen;         /* as the file says (0: no limit) */
+	uint64_t ts_units;        /* timestamp units per second (if_tsresol) */
+	int64_t ts_offset;        /* if_tsoffset, seconds */
+	uint8_t ts_digits;
+	const char *name;         /* if_name, NULL when absent */
+	const char *description;  /* if_description, NULL when absent */
+};
+/* How many interfaces the current section has so far (0 for classic pcap). */
+uint32_t rs_capfile_interfaces(const struct rs_capfile *cf);
+bool rs_capfile_interface(const struct rs_capfile *cf, uint32_t id, struct rs_cap_iface *out);
+
 /*
  * The timestamp precision a capture file was written with, from its first
- * bytes: 9 for nanosecond pcap or a pcapng whose first interface says
- * if_tsresol >= 7 digits, else 6.  Exposed for the tests.
+ * bytes: 9 for nanosecond pcap or a pcapng whose first interface's
+ * if_tsresol is closer to nanoseconds than to microseconds, else 6.
+ * Exposed for the tests.
  */
 uint8_t rs_capfile_sniff_digits(const uint8_t *head, size_t n);
+/*
+ * The digits shown for a pcapng if_tsresol byte (10^-n, or 2^-n with the
+ * high bit): 6 or 9, whichever is closer to the resolution in decimal
+ * digits (10^-7 gives 6, 10^-8 gives 9, 2^-24 gives 6, 2^-25 gives 9;
+ * coarser than 10^-6 gives 6, finer than 10^-9 gives 9).  The timestamp
+ * itself is converted exactly to nanoseconds; only the shown digits round.
+ */
+uint8_t rs_capfile_tsresol_digits(uint8_t tsresol);
 
 #endif

@@ -26,6 +26,12 @@ struct rs_live_opts {
 	bool nano;               /* nanosecond timestamps */
 };
 
+/* An interface's index and name, for Linux cooked v2 packets of "any". */
+struct rs_live_ifname {
+	uint32_t index;
+	char name[16];           /* IF_NAMESIZE */
+};
+
 struct rs_live {
 	pcap_t *pcap;
 	pcap_dumper_t *dump;     /* -w as pcap ... */
@@ -37,11 +43,42 @@ struct rs_live {
 	uint8_t ts_digits;
 	uint64_t seen;           /* packets handed to the view */
 	volatile int stop;       /* set from a signal handler via rs_live_stop() */
+	/* A named Ethernet interface: its MAC, read at open time, tells the
+	 * frames going out (rs_pkt_meta.local_mac). */
+	bool has_local_mac;
+	uint8_t local_mac[6];
+	/* "any" as Linux cooked v2: the interfaces' names by index, read at
+	 * open time (before privileges are dropped) and again, at most once a
+	 * second, when a packet names an index not in the table. */
+	struct rs_live_ifname *ifnames;
+	size_t n_ifnames;
+	int64_t ifnames_at_ns;   /* CLOCK_MONOTONIC of the last reading */
 };
+
+/*
+ * The name of an interface index for a Linux cooked v2 packet (ctx is the
+ * struct rs_live), as the view's ifname_of hook; NULL when unknown (the
+ * view prints "ifindex N").  rs_live_loop sets the hook on its view when
+ * the capture is cooked v2.
+ */
+const char *rs_live_ifname_of(void *ctx, uint32_t ifindex);
+
+/*
+ * Which way a captured frame went, when the capture can tell: a Linux
+ * cooked header's packet type (4 outgoing, others incoming), or on
+ * Ethernet with the interface's MAC known, whether the frame comes from
+ * it (out) or not (in; a bridge port forwarding other hosts' frames out
+ * counts those as in).  This is what sniff -w --pcapng writes in
+ * epb_flags and what the decoder concludes from rs_pkt_meta.
+ */
+enum rs_pkt_dir rs_live_dir(const struct rs_live *lv, const uint8_t *bytes, uint32_t caplen);
 
 /* The first usable interface (up, not loopback when another exists). */
 bool rs_live_default_if(char *buf, size_t len, char *err, size_t errlen);
 
+/* Opens the capture.  "any" is opened as Linux cooked v2 (interface index
+ * and direction in every packet, as tcpdump -i any shows them), or v1
+ * where libpcap cannot. */
 bool rs_live_open(struct rs_live *lv, const struct rs_live_opts *o, char *err, size_t errlen);
 /* Opens a file for every captured packet (before privileges are dropped):
  * pcap, or pcapng as dumpcap writes it; "-" is standard output. */

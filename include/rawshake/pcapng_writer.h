@@ -2,8 +2,10 @@
  * pcapng_writer.h: writes a pcapng file (one section, one interface), as
  * dumpcap does by default: a Section Header Block naming rawshake, an
  * Interface Description Block with the link type, snap length, name and
- * timestamp resolution, one Enhanced Packet Block per packet and, at the
- * end, an Interface Statistics Block with the capture counters.
+ * timestamp resolution (for "any", one interface of link type Linux
+ * cooked v2, as dumpcap writes it), one Enhanced Packet Block per packet
+ * (with epb_flags when the direction is known) and, at the end, an
+ * Interface Statistics Block with the capture counters.
  * libpcap 1.10 reads pcapng but cannot write it.  Byte order: the host's
  * (the Section Header Block's magic says which).
  */
@@ -15,6 +17,8 @@
 #include <stdio.h>
 #include <time.h>
 #include <pcap/pcap.h>
+
+#include "rawshake/packet.h"
 
 struct rs_pcapng_writer {
 	FILE *fp;
@@ -35,9 +39,10 @@ struct rs_pcapng_stats {
  * appl may be NULL; ifname may be NULL. */
 bool rs_pcapng_open(struct rs_pcapng_writer *w, FILE *fp, int linktype, uint32_t snaplen,
 		    const char *ifname, const char *appl, bool nano);
-/* One packet: h->caplen bytes of `bytes`, h->len on the wire. */
+/* One packet: h->caplen bytes of `bytes`, h->len on the wire; its
+ * direction goes into epb_flags (nothing when RS_PKT_DIR_UNKNOWN). */
 bool rs_pcapng_write(struct rs_pcapng_writer *w, const struct pcap_pkthdr *h,
-		     const uint8_t *bytes);
+		     const uint8_t *bytes, enum rs_pkt_dir dir);
 bool rs_pcapng_write_stats(struct rs_pcapng_writer *w, const struct rs_pcapng_stats *st);
 bool rs_pcapng_flush(struct rs_pcapng_writer *w);
 

@@ -129,7 +129,7 @@ static int detect_file(struct rs_synflood *d, struct rs_input *in, const char *f
 		fprintf(stderr, "rawshake detect: %s: %s\n", path, err);
 		return RS_EXIT_USAGE;
 	}
-	if (!rs_dlt_supported(cf.dlt)) {
+	if (cf.dlt >= 0 && !rs_dlt_supported(cf.dlt)) {
 		fprintf(stderr, "rawshake detect: %s: link type %d is not supported\n", path, cf.dlt);
 		rs_capfile_close(&cf);
 		return RS_EXIT_USAGE;
@@ -144,6 +144,10 @@ static int detect_file(struct rs_synflood *d, struct rs_input *in, const char *f
 		const struct pcap_pkthdr *h;
 		const uint8_t *data;
 		enum rs_cap_result r = rs_capfile_next(&cf, &h, &data);
+		if (cf.note[0]) {
+			fprintf(stderr, "rawshake detect: %s: %s\n", path, cf.note);
+			cf.note[0] = '\0';
+		}
 		if (r == RS_CAP_EOF)
 			break;
 		if (r != RS_CAP_PACKET) {
@@ -153,14 +157,15 @@ static int detect_file(struct rs_synflood *d, struct rs_input *in, const char *f
 			status = RS_EXIT_PARTIAL;
 			break;
 		}
-		/* Files are opened at nanosecond precision. */
+		/* Files are opened at nanosecond precision; each packet has
+		 * its own link type and precision (a pcapng interface's). */
 		pkt->frame = ++*frame;
 		pkt->ts_sec = h->ts.tv_sec;
-		pkt->ts_frac = (uint32_t)(cf.ts_digits == 6 ? h->ts.tv_usec / 1000 : h->ts.tv_usec);
-		pkt->ts_digits = cf.ts_digits;
+		pkt->ts_frac = (uint32_t)(cf.cur.ts_digits == 6 ? h->ts.tv_usec / 1000 : h->ts.tv_usec);
+		pkt->ts_digits = cf.cur.ts_digits;
 		pkt->caplen = h->caplen;
 		pkt->len = h->len;
-		rs_decode(cf.dlt, data, h->caplen, h->len, pkt);
+		rs_decode_meta(cf.cur.dlt, data, h->caplen, h->len, cf.cur.meta, pkt);
 		rs_synflood_packet(d, pkt);
 	}
 	rs_capfile_close(&cf);

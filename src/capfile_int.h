@@ -1,0 +1,39 @@
+/*
+ * capfile_int.h: what capfile.c (opening, classic pcap, the buffer and the
+ * mapping) and capfile_pcapng.c (pcapng blocks) share.  Not installed.
+ */
+#ifndef RAWSHAKE_CAPFILE_INT_H
+#define RAWSHAKE_CAPFILE_INT_H
+
+#include "rawshake/capfile.h"
+
+#define RS_CAP_MAX_SNAPLEN 262144u   /* libpcap's MAXIMUM_SNAPLEN */
+
+/* The DLT_ value libpcap uses for a LINKTYPE_ value of a file. */
+int rs_capfile_linktype_to_dlt(uint32_t linktype);
+
+/* Makes at least `need` bytes available at own.off (reading more, or
+ * mapping a grown file again); false at the end of the file. */
+bool rs_capfile_fill(struct rs_capfile_own *o, size_t need);
+/* The mapped file lost pages while being read (SIGBUS): true once. */
+bool rs_capfile_map_lost(const struct rs_capfile_own *o);
+/* Reports a mapped file cut short (after rs_capfile_map_lost). */
+enum rs_cap_result rs_capfile_cut_short(struct rs_capfile *cf);
+/* A record at own.off..own.off+n is about to be handed out: gives back the
+ * mapped pages before it; then, once own.off has moved past it, hints the
+ * next record's bytes (rs_capfile_prefetch). */
+void rs_capfile_drop_read(struct rs_capfile_own *o);
+void rs_capfile_prefetch(const struct rs_capfile_own *o);
+
+/* pcapng (capfile_pcapng.c).  rs_pcapng_start reads the section header
+ * at own.off and the blocks up to the first interface (cf->dlt and
+ * cf->ts_digits become its); false (err filled) when the file is not a
+ * pcapng one can read.  A problem after the section header is kept for
+ * the first rs_pcapng_next. */
+bool rs_pcapng_start(struct rs_capfile *cf, char *err, size_t errlen);
+enum rs_cap_result rs_pcapng_next(struct rs_capfile *cf, const struct pcap_pkthdr **hdr,
+				  const uint8_t **data);
+bool rs_pcapng_set_filter(struct rs_capfile *cf, const char *expr, char *err, size_t errlen);
+void rs_pcapng_free(struct rs_capfile *cf);
+
+#endif
