@@ -180,6 +180,7 @@ static bool own_probe(struct rs_capfile *cf, const uint8_t *head, size_t n)
 	if (dlt < 0 || (own_u32(o, &r, 20) >> 16) != 0)
 		return false;
 	o->snapshot = snaplen == 0 || snaplen > MAX_SNAPLEN ? MAX_SNAPLEN : snaplen;
+	o->file_snaplen = snaplen;
 	cf->dlt = dlt;
 	return true;
 }
@@ -352,6 +353,26 @@ static enum rs_cap_result own_cut_short(struct rs_capfile *cf)
 	return RS_CAP_TRUNCATED;
 }
 
+/*
+ * A mapped file cut while being read within its last page reads as zeros
+ * up to the page's end, without a SIGBUS: 4 KiB of zero record headers,
+ * each a phantom empty packet.  An empty record is rare enough to ask
+ * the file's size then: a file now shorter than where reading is has
+ * been cut, and the rest is gone.
+ */
+static bool own_shrank(struct rs_capfile_own *o)
+{
+	struct stat st;
+
+	return fstat(fileno(o->fp), &st) == 0 && st.st_size >= 0 &&
+	       (uint64_t)st.st_size < (uint64_t)o->off + 16;
+}
+
+bool rs_capfile_shrank(struct rs_capfile_own *o)
+{
+	return o->mapped && own_shrank(o);
+}
+
 /* The same machinery for the pcapng reader (capfile_int.h). */
 bool rs_capfile_fill(struct rs_capfile_own *o, size_t need)
 {
@@ -383,6 +404,23 @@ void rs_capfile_prefetch(const struct rs_capfile_own *o)
 		__builtin_prefetch(o->buf + o->off + k, 0, 0);
 }
 
+/*
+ * A record whose fraction of a second is a second or more (a broken
+ * writer; tcpdump then prints "20.1000000"): the whole seconds in it are
+ * carried into the seconds, and the packet says its time was invalid.
+ */
+static void ts_fraction_invalid(struct rs_capfile *cf, struct pcap_pkthdr *h, uint64_t frac,
+				bool nano)
+{
+	uint64_t unit = nano ? 1000000000u : 1000000u;
+	snprintf(cf->ts_note, sizeof(cf->ts_note), "%s field %llu is not below %llu",
+		 nano ? "nanosecond" : "microsecond", (unsigned long long)frac,
+		 (unsigned long long)unit);
+	cf->cur.ts_problem = cf->ts_note;
+	h->ts.tv_sec += (time_t)(frac / unit);
+	h->ts.tv_usec = (suseconds_t)(frac % unit * (nano ? 1 : 1000));
+}
+
 static enum rs_cap_result own_next(struct rs_capfile *cf, const struct pcap_pkthdr **hdr,
 				   const uint8_t **data)
 {
@@ -412,8 +450,17 @@ static enum rs_cap_result own_next(struct rs_capfile *cf, const struct pcap_pkth
 			for (int k = 0; k < 4; k++)
 				w[k] = __builtin_bswap32(w[k]);
 		uint32_t sec = w[0], frac = w[1], caplen = w[2], len = w[3];
+		if (o->mapped && caplen == 0 && len == 0 && own_shrank(o))
+			return own_cut_short(cf);
 		if (caplen > MAX_SNAPLEN) {
-			if (caplen > o->snapshot)
+			/* The file's own snap length may be larger than any libpcap
+			 * accepts: then the bound is ours, and the message says so. */
+			if (o->file_snaplen > MAX_SNAPLEN)
+				snprintf(cf->errbuf, sizeof(cf->errbuf),
+					 "invalid packet capture length %u, bigger than the maximum of %u "
+					 "(the file's snaplen, %u, is larger than any libpcap accepts)",
+					 caplen, MAX_SNAPLEN, o->file_snaplen);
+			else if (caplen > o->snapshot)
 				snprintf(cf->errbuf, sizeof(cf->errbuf),
 					 "invalid packet capture length %u, bigger than snaplen of %u",
 					 caplen, o->snapshot);
@@ -452,6 +499,8 @@ static enum rs_cap_result own_next(struct rs_capfile *cf, const struct pcap_pkth
 		o->hdr.ts.tv_sec = (time_t)sec;
 		/* Nanoseconds, as libpcap gives them when opened at that precision. */
 		o->hdr.ts.tv_usec = (suseconds_t)(o->nano ? frac : (uint64_t)frac * 1000);
+		if (frac >= (o->nano ? 1000000000u : 1000000u))
+			ts_fraction_invalid(cf, &o->hdr, frac, o->nano);
 		if (o->has_prog && !pcap_offline_filter(&o->prog, &o->hdr, p))
 			continue;
 		*hdr = &o->hdr;
@@ -498,6 +547,11 @@ bool rs_capfile_open_stream(struct rs_capfile *cf, FILE *fp, const char *path, c
 
 	struct rs_reader hr = rs_reader_make(head, n);
 	bool pcapng = rs_get_be32(&hr, 0) == 0x0a0d0d0a;
+	uint32_t magic = rs_get_be32(&hr, 0);
+	if (magic == 0xa1b2c3d4 || magic == 0xa1b23c4d)
+		cf->linktype_field = rs_get_be32(&hr, 20);
+	else if (magic == 0xd4c3b2a1 || magic == 0x4d3cb2a1)
+		cf->linktype_field = rs_get_le32(&hr, 20);
 	if (pcapng || own_probe(cf, head, n)) {
 		/* The peeked bytes are the first of the buffer: no rewind.  A
 		 * file that fit in the peek keeps the peek buffer: reading many
@@ -616,11 +670,16 @@ enum rs_cap_result rs_capfile_next(struct rs_capfile *cf, const struct pcap_pkth
 	struct pcap_pkthdr *h;
 	const u_char *d;
 
+	cf->cur.ts_problem = NULL;
 	if (!cf->pcap)
 		return cf->ng ? rs_pcapng_next(cf, hdr, data) : own_next(cf, hdr, data);
 	int rc = pcap_next_ex(cf->pcap, &h, &d);
 
 	if (rc == 1) {
+		/* libpcap hands the field over as it is (opened at nanosecond
+		 * precision): the same check as the own reader's. */
+		if (h->ts.tv_usec < 0 || h->ts.tv_usec >= 1000000000)
+			ts_fraction_invalid(cf, h, (uint64_t)h->ts.tv_usec, true);
 		*hdr = h;
 		*data = d;
 		return RS_CAP_PACKET;
@@ -631,6 +690,19 @@ enum rs_cap_result rs_capfile_next(struct rs_capfile *cf, const struct pcap_pkth
 	if (strstr(cf->errbuf, "truncated"))
 		return RS_CAP_TRUNCATED;
 	return RS_CAP_ERROR;
+}
+
+void rs_capfile_unsupported(const struct rs_capfile *cf, char *buf, size_t n)
+{
+	const char *name = pcap_datalink_val_to_name(cf->dlt);
+
+	if (cf->linktype_field > 0xffff && (uint32_t)cf->dlt != cf->linktype_field)
+		snprintf(buf, n, "link type 0x%08x is not supported (libpcap reads its low 26 "
+			 "bits, %d%s%s; the upper ones are an FCS length and flags)",
+			 cf->linktype_field, cf->dlt, name ? ", " : "", name ? name : "");
+	else
+		snprintf(buf, n, "link type %s (%d) is not supported", name ? name : "unknown",
+			 cf->dlt);
 }
 
 void rs_capfile_close(struct rs_capfile *cf)

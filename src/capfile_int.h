@@ -15,6 +15,9 @@ int rs_capfile_linktype_to_dlt(uint32_t linktype);
 /* Makes at least `need` bytes available at own.off (reading more, or
  * mapping a grown file again); false at the end of the file. */
 bool rs_capfile_fill(struct rs_capfile_own *o, size_t need);
+/* A mapped file is now shorter than where reading is (cut within its
+ * last page: zeros, no SIGBUS). */
+bool rs_capfile_shrank(struct rs_capfile_own *o);
 /* The mapped file lost pages while being read (SIGBUS): true once. */
 bool rs_capfile_map_lost(const struct rs_capfile_own *o);
 /* Reports a mapped file cut short (after rs_capfile_map_lost). */

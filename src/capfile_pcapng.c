@@ -362,9 +362,11 @@ static enum ng_step ng_idb(struct rs_capfile *cf, struct rs_reader *body)
  * A timestamp in the interface's units, as seconds and nanoseconds
  * (exact: the fraction is scaled with 128-bit arithmetic), moved by
  * if_tsoffset.  A time before 1970 is shown as 1970 (the view's clock
- * counts from there), one past 2^63 seconds as 2^63 - 1.
+ * counts from there), one past 2^63 seconds as 2^63 - 1, and the packet
+ * says its time was invalid.
  */
-static void ng_time(const struct ng_if *i, uint64_t ts, struct pcap_pkthdr *h)
+static void ng_time(struct rs_capfile *cf, const struct ng_if *i, uint64_t ts,
+		    struct pcap_pkthdr *h)
 {
 	uint64_t sec = ts / i->units, frac = ts % i->units, ns;
 
@@ -375,11 +377,21 @@ static void ng_time(const struct ng_if *i, uint64_t ts, struct pcap_pkthdr *h)
 	else
 		ns = (uint64_t)((unsigned __int128)frac * 1000000000u / i->units);
 	int64_t s = sec > INT64_MAX ? INT64_MAX : (int64_t)sec;
-	if (__builtin_add_overflow(s, i->offset, &s))
+	bool bad = sec > INT64_MAX;
+	if (__builtin_add_overflow(s, i->offset, &s)) {
 		s = i->offset < 0 ? 0 : INT64_MAX;
+		bad = true;
+	}
 	if (s < 0) {
 		s = 0;
 		ns = 0;
+		bad = true;
+	}
+	if (bad) {
+		snprintf(cf->ts_note, sizeof(cf->ts_note), "timestamp %llu in units of 1/%llu s "
+			 "(offset %lld s) is out of range", (unsigned long long)ts,
+			 (unsigned long long)i->units, (long long)i->offset);
+		cf->cur.ts_problem = cf->ts_note;
 	}
 	h->ts.tv_sec = (time_t)s;
 	h->ts.tv_usec = (suseconds_t)ns;
@@ -479,7 +491,7 @@ static enum ng_step ng_epb(struct rs_capfile *cf, struct rs_reader *body, bool o
 	size_t opts = 20 + (((size_t)caplen + 3) & ~(size_t)3);
 	if ((st = ng_packet_opts(cf, what, body, opts, &dir)) != NG_MORE)
 		return st;
-	ng_time(i, ts, &cf->own.hdr);
+	ng_time(cf, i, ts, &cf->own.hdr);
 	*data = body->p + 20;
 	return ng_packet(cf, id, i, caplen, len, dir);
 }
@@ -549,6 +561,10 @@ static enum ng_step ng_block(struct rs_capfile *cf, const uint8_t **data)
 		type = ng_u32(ng, &r, 0);
 	}
 	uint32_t total = ng_u32(ng, &r, 4);
+	if (total == 0 && rs_capfile_shrank(o)) {
+		rs_capfile_cut_short(cf);
+		return NG_TRUNCATED;
+	}
 	if (total < 12)
 		return ng_fail(cf, NG_ERROR, "block in pcapng dump file has a length of %u < 12",
 			       total);

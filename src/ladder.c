@@ -163,6 +163,23 @@ static void one_way_line(struct rs_out *o, const struct row *const *v, uint32_t 
 	rs_out_printf(o, "(no %s segment in the capture: the %s's states are guessed)\n", gone, gone);
 }
 
+/*
+ * Seconds since the connection's first segment, in 9 columns whatever
+ * the value: a capture's clock may step back (reordering across CPUs, a
+ * clock set back, a broken file), so a time can be negative or far off;
+ * the precision gives way before the width does.
+ */
+static void time_col(struct rs_out *o, int64_t ns)
+{
+	double s = (double)ns / 1e9;
+	if (s > -10.0 && s < 100.0)
+		rs_out_printf(o, "%9.6f ", s);
+	else if (s > -10000.0 && s < 100000.0)
+		rs_out_printf(o, "%9.3f ", s);
+	else
+		rs_out_printf(o, "%9.2e ", s);
+}
+
 static void header(struct rs_out *o, const struct row *r, bool ascii)
 {
 	rs_out_printf(o, "connection %llu: client%s ", (unsigned long long)r->conn_id,
@@ -231,7 +248,7 @@ void rs_ladder_print(struct rs_ladder *l, struct rs_out *o, bool ascii, uint64_t
 			one_way_line(o, v, i, k);
 			t0 = r->ns;
 		}
-		rs_out_printf(o, "%9.6f ", (double)(r->ns - t0) / 1e9);
+		time_col(o, r->ns - t0);
 		state_col(o, r->cs, r->pcs, true);
 		rs_out_char(o, ' ');
 		arrow(o, r, ascii);

@@ -334,6 +334,10 @@ void rs_print_json(struct rs_printer *pr, struct rs_out *o, const struct rs_pack
 	rs_out_char(o, '"');
 	rs_print_ts_epoch(o, pkt->ts_sec, pkt->ts_frac, pkt->ts_digits);
 	rs_out_char(o, '"');
+	if (pkt->meta.ts_problem) {
+		key(o, "ts_error");
+		rs_out_json_cstr(o, pkt->meta.ts_problem);
+	}
 	key(o, "caplen");
 	rs_out_u64(o, pkt->caplen);
 	key(o, "len");

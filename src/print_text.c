@@ -53,6 +53,16 @@ static void print_clock(struct rs_printer *pr, struct rs_out *o, const struct rs
 	rs_out_u64_zpad(o, pkt->ts_frac, pkt->ts_digits);
 }
 
+/* The record's own time field lied: said where tcpdump would print it wrong. */
+static void print_ts_problem(struct rs_out *o, const struct rs_packet *pkt)
+{
+	if (pkt->meta.ts_problem) {
+		rs_out_str(o, " [invalid timestamp: ");
+		rs_out_str(o, pkt->meta.ts_problem);
+		rs_out_char(o, ']');
+	}
+}
+
 static void print_error(struct rs_out *o, const struct rs_packet *pkt)
 {
 	rs_out_str(o, " [");
@@ -374,6 +384,7 @@ void rs_print_text(struct rs_printer *pr, struct rs_out *o, const struct rs_pack
 	}
 	if (!pkt->has_ip) {
 		print_link_only(o, pkt);
+		print_ts_problem(o, pkt);
 		if (pkt->has_err)
 			print_error(o, pkt);
 		rs_out_char(o, '\n');
@@ -440,6 +451,7 @@ void rs_print_text(struct rs_printer *pr, struct rs_out *o, const struct rs_pack
 	}
 	if (ip->v == 4 && !ip->csum_ok && !(pr->flags & RS_PRINT_VERBOSE))
 		rs_out_str(o, " [bad ip csum]");
+	print_ts_problem(o, pkt);
 	if (pkt->has_err)
 		print_error(o, pkt);
 	if (ev && (pr->flags & RS_PRINT_BRIEF)) {

@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -210,13 +213,74 @@ static void report(int errfd, const char *file, const char *msg)
 	dprintf(errfd, "rawshake: %s: %s\n", strcmp(file, "-") ? file : "(standard input)", msg);
 }
 
+/* Opens without blocking, so that a FIFO with no writer yet (or a device)
+ * cannot hang a privileged process before it drops; reading blocks again
+ * as usual. */
+static FILE *open_input(const char *name)
+{
+	int fd = open(name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	int fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return NULL;
+	}
+	FILE *fp = fdopen(fd, "rb");
+	if (!fp) {
+		int e = errno;
+		close(fd);
+		errno = e;
+	}
+	return fp;
+}
+
 void rs_inputs_open(struct rs_input *in, char *const *names, int n)
 {
 	for (int i = 0; i < n; i++) {
 		in[i].name = names[i];
-		in[i].fp = strcmp(names[i], "-") == 0 ? stdin : fopen(names[i], "rb");
+		in[i].fp = strcmp(names[i], "-") == 0 ? stdin : open_input(names[i]);
 		in[i].open_errno = in[i].fp ? 0 : errno;
 	}
+}
+
+void rs_input_wait(FILE *fp)
+{
+	struct stat st;
+	struct pollfd p = { .fd = fileno(fp), .events = POLLIN };
+
+	/* Until a writer comes, read(2) on a FIFO opened without blocking
+	 * says end of file; poll(2) waits for the writer's first bytes (or
+	 * its close). */
+	if (fstat(p.fd, &st) == 0 && S_ISFIFO(st.st_mode))
+		while (poll(&p, 1, -1) < 0 && errno == EINTR)
+			;
+}
+
+bool rs_input_is_capture(const char *arg)
+{
+	struct stat st;
+	uint8_t m[4];
+
+	if (strcmp(arg, "-") == 0)
+		return true;
+	int fd = open(arg, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	bool yes = false;
+	if (fstat(fd, &st) == 0) {
+		if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)) {
+			yes = true;   /* its first bytes cannot be looked at and put back */
+		} else if (S_ISREG(st.st_mode) && read(fd, m, 4) == 4) {
+			uint32_t be = (uint32_t)m[0] << 24 | (uint32_t)m[1] << 16 | (uint32_t)m[2] << 8 | m[3];
+			yes = be == 0xa1b2c3d4 || be == 0xd4c3b2a1 || be == 0xa1b23c4d ||
+			      be == 0x4d3cb2a1 || be == 0x0a0d0d0a;
+		}
+	}
+	close(fd);
+	return yes;
 }
 
 void rs_inputs_close(struct rs_input *in, int n)
@@ -242,6 +306,7 @@ static int read_input(struct rs_view *v, struct rs_input *in, const char *filter
 	}
 	FILE *fp = in->fp;
 	in->fp = NULL;   /* cf's from here on */
+	rs_input_wait(fp);
 	if (!rs_capfile_open_stream(&cf, fp, in->name, err, sizeof(err))) {
 		report(errfd, in->name, err);
 		return 2;
@@ -250,9 +315,7 @@ static int read_input(struct rs_view *v, struct rs_input *in, const char *filter
 	 * (later ones of a type rawshake does not decode show as such); one
 	 * with no interface before its end has no packets to judge. */
 	if (cf.dlt >= 0 && !rs_dlt_supported(cf.dlt)) {
-		snprintf(err, sizeof(err), "link type %s (%d) is not supported",
-			 pcap_datalink_val_to_name(cf.dlt) ? pcap_datalink_val_to_name(cf.dlt) : "unknown",
-			 cf.dlt);
+		rs_capfile_unsupported(&cf, err, sizeof(err));
 		report(errfd, in->name, err);
 		rs_capfile_close(&cf);
 		return 2;
@@ -284,8 +347,16 @@ static int read_input(struct rs_view *v, struct rs_input *in, const char *filter
 			hdr = *h;
 			if (cf.cur.ts_digits == 6)
 				hdr.ts.tv_usec /= 1000;
+			const struct rs_pkt_meta *meta = cf.cur.meta;
+			struct rs_pkt_meta with_problem;
+			if (cf.cur.ts_problem) {
+				static const struct rs_pkt_meta none;
+				with_problem = meta ? *meta : none;
+				with_problem.ts_problem = cf.cur.ts_problem;
+				meta = &with_problem;
+			}
 			more = rs_view_packet_meta(v, cf.cur.dlt, cf.cur.ts_digits, &hdr, data,
-						   cf.cur.meta) &&
+						   meta) &&
 			       !rs_out_closed(v->out);
 			break;
 		case RS_CAP_EOF:

@@ -456,9 +456,9 @@ static void test_mapped_file_grows(void **state)
 /* A capture cut short while it is being read (tcpdump -w restarted on the
  * same name): no SIGBUS, every record before the cut intact, then the
  * file is reported cut short.  Past the cut, at most the packet read when
- * the loss happened and the rest of the cut page (the kernel fills it with
- * zeros) come out before the report.  The cut at a page boundary, then
- * in the middle of a page. */
+ * the loss happened comes out before the report: not the rest of the cut
+ * page, which the kernel fills with zeros (4 KiB of empty phantom
+ * records).  The cut at a page boundary, then in the middle of a page. */
 static void test_mapped_file_cut_short(void **state)
 {
 	(void)state;
@@ -489,7 +489,8 @@ static void test_mapped_file_cut_short(void **state)
 			for (unsigned k = 0; k < h->caplen; k++)
 				sum += data[k];
 			(void)sum;
-			assert_true(++extra <= 1 + (unsigned)page / 16);
+			assert_true(h->caplen > 0);
+			assert_true(++extra <= 1);
 		}
 		assert_int_equal(r, RS_CAP_TRUNCATED);
 		assert_non_null(strstr(cf.errbuf, "cut short"));

@@ -30,6 +30,7 @@ struct rs_capfile_own {
 	bool swapped;         /* file written with the other byte order */
 	bool nano;            /* nanosecond timestamps */
 	uint32_t snapshot;    /* snaplen as libpcap would use it */
+	uint32_t file_snaplen; /* as the header says */
 	uint8_t *buf;
 	size_t cap, len, off; /* buffered bytes [off, len) */
 	bool eof;
@@ -55,6 +56,10 @@ struct rs_cap_info {
 	const struct rs_pkt_meta *meta; /* interface name and direction; NULL: none */
 	const uint8_t *comment;   /* pcapng opt_comment (UTF-8, not NUL-terminated) */
 	uint16_t comment_len;
+	/* The record's time was not valid (a fraction of a second of a
+	 * second or more, a time out of range): why, in ts_note; the header
+	 * holds the nearest valid time.  NULL when it was fine. */
+	const char *ts_problem;
 };
 
 struct rs_capfile {
@@ -63,12 +68,14 @@ struct rs_capfile {
 	struct rs_capfile_ng *ng;   /* pcapng read by rawshake, or NULL */
 	const char *name;     /* as given; "-" is standard input */
 	int dlt;              /* the file's (pcapng: first interface's); -1: none yet */
+	uint32_t linktype_field; /* classic pcap: the header's link-type field as written */
 	uint8_t ts_digits;    /* 6 (microseconds) or 9 (nanoseconds), likewise */
 	struct rs_cap_info cur;
 	/* Something worth telling that is no error (a filter that cannot
 	 * apply to one interface's link type); empty when none.  The reader
 	 * of the packets prints and clears it. */
 	char note[PCAP_ERRBUF_SIZE + 128];
+	char ts_note[128];
 	char errbuf[PCAP_ERRBUF_SIZE];
 };
 
@@ -97,6 +104,11 @@ bool rs_capfile_set_filter(struct rs_capfile *cf, const char *expr, char *err, s
 enum rs_cap_result rs_capfile_next(struct rs_capfile *cf, const struct pcap_pkthdr **hdr,
 				   const uint8_t **data);
 void rs_capfile_close(struct rs_capfile *cf);
+
+/* "link type X is not supported" for the file's link type, naming the
+ * field as written when libpcap reads only part of it (the upper bits of a
+ * classic pcap link-type field hold an FCS length and flags). */
+void rs_capfile_unsupported(const struct rs_capfile *cf, char *buf, size_t n);
 
 /* An interface of the pcapng section being read (for tests and tools). */
 struct rs_cap_iface {
