@@ -101,6 +101,17 @@ struct rs_input {
 	int open_errno;
 };
 void rs_inputs_open(struct rs_input *in, char *const *names, int n);
+/*
+ * Whether a command-line argument after the first file is another
+ * capture file rather than the first word of the filter: "-", a FIFO or
+ * a device (read as they come), or a file that opens and starts as a
+ * pcap or pcapng file does.  A word such as "tcp" is a file only when a
+ * capture of that name is there; `--` or -r settle any doubt.
+ */
+bool rs_input_is_capture(const char *arg);
+/* Before the first read of an input opened by rs_inputs_open (and after
+ * any privilege drop): waits for a FIFO's writer; nothing for a file. */
+void rs_input_wait(FILE *fp);
 int rs_read_inputs(struct rs_view *v, struct rs_input *in, int n, const char *filter, int errfd);
 void rs_inputs_close(struct rs_input *in, int n);
 

@@ -2,6 +2,7 @@
 #ifndef RAWSHAKE_CLI_H
 #define RAWSHAKE_CLI_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "rawshake/view.h"
@@ -32,6 +33,15 @@ enum {
  * a reader that went away) says so once, "rawshake CMD: write error:
  * REASON", and returns RS_EXIT_PARTIAL; otherwise returns status. */
 int rs_cli_out_finish(const char *cmd, struct rs_out *o, int status);
+
+/*
+ * "--" between files and a filter, kept through getopt's reordering of
+ * the arguments: rs_cli_mark_double_dash() replaces a "--" argument by a
+ * mark that is no option (getopt then parses options on both sides of
+ * it), rs_cli_is_double_dash() recognises it afterwards.
+ */
+void rs_cli_mark_double_dash(int argc, char **argv);
+bool rs_cli_is_double_dash(const char *arg);
 
 /* Parses a non-negative integer option value; prints an error naming opt and
  * returns false when it is not a number in [min, max]. */

@@ -99,19 +99,6 @@ static bool parse_double(const char *opt, const char *s, double min, double max,
 	return true;
 }
 
-static bool is_file_arg(const char *a)
-{
-	struct stat st;
-	size_t n = strlen(a);
-
-	if (strcmp(a, "-") == 0 || strchr(a, '/'))
-		return true;
-	if ((n > 5 && strcmp(a + n - 5, ".pcap") == 0) ||
-	    (n > 7 && strcmp(a + n - 7, ".pcapng") == 0) || (n > 4 && strcmp(a + n - 4, ".cap") == 0))
-		return true;
-	return stat(a, &st) == 0 && !S_ISDIR(st.st_mode);
-}
-
 static int detect_file(struct rs_synflood *d, struct rs_input *in, const char *filter,
 		       struct rs_packet *pkt, uint64_t *frame)
 {
@@ -125,12 +112,15 @@ static int detect_file(struct rs_synflood *d, struct rs_input *in, const char *f
 	}
 	FILE *fp = in->fp;
 	in->fp = NULL;   /* cf's from here on */
+	rs_input_wait(fp);
 	if (!rs_capfile_open_stream(&cf, fp, path, err, sizeof(err))) {
 		fprintf(stderr, "rawshake detect: %s: %s\n", path, err);
 		return RS_EXIT_USAGE;
 	}
 	if (cf.dlt >= 0 && !rs_dlt_supported(cf.dlt)) {
-		fprintf(stderr, "rawshake detect: %s: link type %d is not supported\n", path, cf.dlt);
+		char why[256];
+		rs_capfile_unsupported(&cf, why, sizeof(why));
+		fprintf(stderr, "rawshake detect: %s: %s\n", path, why);
 		rs_capfile_close(&cf);
 		return RS_EXIT_USAGE;
 	}
@@ -289,7 +279,9 @@ static int detect_run(int argc, char **argv)
 			goto usage_err;                                    \
 		so.field = (uint32_t)n;                                    \
 	} while (0)
-	while ((c = getopt_long(argc, argv, "+r:i:Z:B:s:pqh", longopts, NULL)) != -1) {
+	/* Options anywhere, "--" kept as the end of the files (as read). */
+	rs_cli_mark_double_dash(argc, argv);
+	while ((c = getopt_long(argc, argv, "r:i:Z:B:s:pqh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r': files[nfiles++] = optarg; break;
 		case 'i': lo.ifname = optarg; break;
@@ -354,11 +346,15 @@ static int detect_run(int argc, char **argv)
 		}
 	}
 #undef U32
-	/* Positional arguments: more files (with -r), then the filter. */
+	/* Positional arguments: more files (with -r) while they are
+	 * captures, up to "--", then the filter. */
 	int first = optind;
 	if (nfiles)
-		while (first < argc && is_file_arg(argv[first]))
+		while (first < argc && !rs_cli_is_double_dash(argv[first]) &&
+		       rs_input_is_capture(argv[first]))
 			files[nfiles++] = argv[first++];
+	if (first < argc && rs_cli_is_double_dash(argv[first]))
+		first++;
 	if ((nfiles > 0) == (lo.ifname != NULL)) {
 		fprintf(stderr, "rawshake detect: give either -r FILE... or -i IFACE\n");
 		goto usage_err;

@@ -62,6 +62,22 @@ char *rs_cli_join_args(int argc, char **argv)
 	return s;
 }
 
+static char double_dash_mark[] = "\001--";
+
+void rs_cli_mark_double_dash(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--") == 0) {
+			argv[i] = double_dash_mark;
+			return;
+		}
+}
+
+bool rs_cli_is_double_dash(const char *arg)
+{
+	return arg == double_dash_mark || strcmp(arg, "--") == 0;
+}
+
 int rs_cli_out_finish(const char *cmd, struct rs_out *o, int status)
 {
 	rs_out_flush(o);
