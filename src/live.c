@@ -230,33 +230,42 @@ bool rs_live_open(struct rs_live *lv, const struct rs_live_opts *o, char *err, s
 	return true;
 }
 
-bool rs_live_dump_open(struct rs_live *lv, const char *path, bool pcapng, char *err,
-		       size_t errlen)
+bool rs_live_dump_open_as(struct rs_live *lv, const char *path, bool pcapng,
+			  const char *as_user, char *err, size_t errlen)
 {
+	char why[256];
+
+	if (!rs_outfile_open(&lv->file, path, as_user, err, errlen))
+		return false;
+	lv->writing = true;
+	lv->pcapng = pcapng;
+	bool ok;
 	if (pcapng) {
-		bool out = strcmp(path, "-") == 0;
-		lv->ng_fp = out ? stdout : fopen(path, "wb");
-		if (!lv->ng_fp) {
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-			return false;
-		}
-		if (!rs_pcapng_open(&lv->ng, lv->ng_fp, lv->dlt, (uint32_t)pcap_snapshot(lv->pcap),
-				    lv->ifname, "rawshake " PACKAGE_VERSION, lv->ts_digits == 9) ||
-		    !rs_pcapng_flush(&lv->ng)) {
-			snprintf(err, errlen, "%s: %s", path, strerror(lv->ng.errno_saved));
-			if (!out)
-				fclose(lv->ng_fp);
-			lv->ng_fp = NULL;
-			return false;
-		}
-		return true;
+		int lt = rs_outfile_linktype(lv->dlt);
+		ok = lt >= 0 && rs_pcapng_open(&lv->ng, &lv->file, lt, (uint32_t)pcap_snapshot(lv->pcap),
+					       lv->ifname, "rawshake " PACKAGE_VERSION, lv->ts_digits == 9);
+		snprintf(why, sizeof(why), "%s", lt < 0 ? "this link type cannot be saved"
+							: strerror(lv->file.err));
+	} else {
+		ok = rs_outfile_pcap_header(&lv->file, lv->dlt, (uint32_t)pcap_snapshot(lv->pcap),
+					    lv->ts_digits == 9, why, sizeof(why));
 	}
-	lv->dump = pcap_dump_open(lv->pcap, path);
-	if (!lv->dump) {
-		snprintf(err, errlen, "%s: %s", path, pcap_geterr(lv->pcap));
+	if (!ok) {
+		/* Opened, but not even the headers could be written: a write
+		 * error (lv->dump_errno), not a file that cannot be used. */
+		lv->dump_errno = lv->file.err;
+		snprintf(err, errlen, "%s: %s%s", path, lv->file.err ? "write error: " : "", why);
+		rs_outfile_close(&lv->file);
+		lv->writing = false;
 		return false;
 	}
 	return true;
+}
+
+bool rs_live_dump_open(struct rs_live *lv, const char *path, bool pcapng, char *err,
+		       size_t errlen)
+{
+	return rs_live_dump_open_as(lv, path, pcapng, NULL, err, errlen);
 }
 
 struct loop_ctx {
@@ -272,10 +281,18 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 
 	if (c->done)
 		return;
-	if (c->lv->dump)
-		pcap_dump((u_char *)c->lv->dump, h, bytes);
-	else if (c->lv->ng_fp)
-		rs_pcapng_write(&c->lv->ng, h, bytes, rs_live_dir(c->lv, bytes, h->caplen));
+	if (c->lv->writing) {
+		bool ok = c->lv->pcapng
+			? rs_pcapng_write(&c->lv->ng, h, bytes, rs_live_dir(c->lv, bytes, h->caplen))
+			: rs_outfile_pcap_record(&c->lv->file, h, bytes);
+		if (!ok) {
+			/* The first failure stops the capture, with its own errno. */
+			c->lv->dump_errno = c->lv->file.err;
+			c->done = true;
+			pcap_breakloop(c->lv->pcap);
+			return;
+		}
+	}
 	c->lv->seen++;
 	/* What the decoder cannot know from the bytes: this interface's MAC
 	 * (cooked headers carry the direction themselves). */
@@ -303,19 +320,22 @@ bool rs_live_loop(struct rs_live *lv, struct rs_view *view, uint64_t count, char
 
 	while (!c.done && !lv->stop) {
 		int rc = pcap_dispatch(lv->pcap, -1, on_packet, (u_char *)&c);
-		if (rc == PCAP_ERROR_BREAK)
-			break;
-		if (rc < 0) {
+		if (rc < 0 && rc != PCAP_ERROR_BREAK) {
 			snprintf(err, errlen, "%s: %s", lv->ifname, pcap_geterr(lv->pcap));
 			return false;
 		}
-		/* Output of a quiet link shows up now rather than at the end. */
-		if (view && rc > 0)
+		/* Output of a quiet link shows up now rather than at the end,
+		 * and a file that cannot take it any more is known now. */
+		if (view && rc != 0)
 			rs_out_flush(view->out);
-		if (lv->dump && rc > 0)
-			pcap_dump_flush(lv->dump);
-		if (lv->ng_fp && rc > 0)
-			rs_pcapng_flush(&lv->ng);
+		if (lv->writing && !lv->dump_errno && rc != 0 && !rs_outfile_flush(&lv->file))
+			lv->dump_errno = lv->file.err;
+		if (lv->dump_errno || rc == PCAP_ERROR_BREAK)
+			break;
+	}
+	if (lv->dump_errno && lv->dump_errno != EPIPE) {
+		snprintf(err, errlen, "write error: %s", strerror(lv->dump_errno));
+		return false;
 	}
 	return true;
 }
@@ -335,27 +355,21 @@ bool rs_live_stats(struct rs_live *lv, struct pcap_stat *st)
 
 void rs_live_close(struct rs_live *lv)
 {
-	if (lv->dump) {
-		if (pcap_dump_flush(lv->dump) != 0 || ferror(pcap_dump_file(lv->dump)))
-			lv->dump_errno = errno ? errno : EIO;
-		pcap_dump_close(lv->dump);
-		lv->dump = NULL;
-	}
-	if (lv->ng_fp) {
-		struct pcap_stat ps;
-		struct rs_pcapng_stats st = { .delivered = lv->seen };
-		clock_gettime(CLOCK_REALTIME, &st.taken);
-		if (rs_live_stats(lv, &ps)) {
-			st.received = ps.ps_recv;
-			st.dropped_os = ps.ps_drop;
-			st.dropped_if = ps.ps_ifdrop;
+	if (lv->writing) {
+		if (lv->pcapng && !lv->file.err) {
+			struct pcap_stat ps;
+			struct rs_pcapng_stats st = { .delivered = lv->seen };
+			clock_gettime(CLOCK_REALTIME, &st.taken);
+			if (rs_live_stats(lv, &ps)) {
+				st.received = ps.ps_recv;
+				st.dropped_os = ps.ps_drop;
+				st.dropped_if = ps.ps_ifdrop;
+			}
+			rs_pcapng_write_stats(&lv->ng, &st);
 		}
-		rs_pcapng_write_stats(&lv->ng, &st);
-		if (!rs_pcapng_flush(&lv->ng))
-			lv->dump_errno = lv->ng.errno_saved;
-		if (lv->ng_fp != stdout && fclose(lv->ng_fp) != 0 && !lv->dump_errno)
-			lv->dump_errno = errno ? errno : EIO;
-		lv->ng_fp = NULL;
+		if (!rs_outfile_close(&lv->file) && !lv->dump_errno)
+			lv->dump_errno = lv->file.err;
+		lv->writing = false;
 	}
 	if (lv->pcap) {
 		pcap_close(lv->pcap);

@@ -2,7 +2,6 @@
  * and Interface Statistics blocks (draft-ietf-opsawg-pcapng), host byte order. */
 #include "rawshake/pcapng_writer.h"
 
-#include <errno.h>
 #include <string.h>
 
 #define BT_SHB 0x0A0D0D0Au
@@ -81,31 +80,27 @@ static void opt_end(struct blk *k)
 	put16(k, 0);
 }
 
-static bool out(struct rs_pcapng_writer *w, const void *p, size_t n)
+static void out(struct rs_pcapng_writer *w, const void *p, size_t n)
 {
-	if (w->failed)
-		return false;
-	if (n && fwrite(p, 1, n, w->fp) != n) {
-		w->failed = true;
-		w->errno_saved = errno ? errno : EIO;
-		return false;
-	}
-	return true;
+	rs_outfile_put(w->f, p, n);
 }
 
-/* Block type, total length, body, total length again. */
+/* Block type, total length, body, total length again: one record. */
 static bool block(struct rs_pcapng_writer *w, uint32_t type, const struct blk *body)
 {
 	uint32_t total = (uint32_t)(body->n + 12);
-	return out(w, &type, 4) && out(w, &total, 4) && out(w, body->b, body->n) &&
-	       out(w, &total, 4);
+	out(w, &type, 4);
+	out(w, &total, 4);
+	out(w, body->b, body->n);
+	out(w, &total, 4);
+	return rs_outfile_end(w->f, false);
 }
 
-bool rs_pcapng_open(struct rs_pcapng_writer *w, FILE *fp, int linktype, uint32_t snaplen,
-		    const char *ifname, const char *appl, bool nano)
+bool rs_pcapng_open(struct rs_pcapng_writer *w, struct rs_outfile *f, int linktype,
+		    uint32_t snaplen, const char *ifname, const char *appl, bool nano)
 {
 	memset(w, 0, sizeof(*w));
-	w->fp = fp;
+	w->f = f;
 	w->nano = nano;
 
 	struct blk shb = { .n = 0 };
@@ -129,7 +124,7 @@ bool rs_pcapng_open(struct rs_pcapng_writer *w, FILE *fp, int linktype, uint32_t
 		opt(&idb, OPT_IF_TSRESOL, &resol, 1);
 	}
 	opt_end(&idb);
-	return block(w, BT_SHB, &shb) && block(w, BT_IDB, &idb);
+	return block(w, BT_SHB, &shb) && block(w, BT_IDB, &idb) && rs_outfile_flush(f);
 }
 
 /* A time in the file's unit (if_tsresol): frac is in that unit already. */
@@ -157,8 +152,12 @@ bool rs_pcapng_write(struct rs_pcapng_writer *w, const struct pcap_pkthdr *h,
 	 * on a big-endian host they swap within the word. */
 	if (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)
 		opts[0] = (uint32_t)OPT_EPB_FLAGS << 16 | 4u;
-	return out(w, head, sizeof(head)) && out(w, bytes, h->caplen) && out(w, zero, pad) &&
-	       out(w, opts, optlen) && out(w, &total, 4);
+	out(w, head, sizeof(head));
+	out(w, bytes, h->caplen);
+	out(w, zero, pad);
+	out(w, opts, optlen);
+	out(w, &total, 4);
+	return rs_outfile_end(w->f, true);
 }
 
 bool rs_pcapng_write_stats(struct rs_pcapng_writer *w, const struct rs_pcapng_stats *st)
@@ -175,13 +174,4 @@ bool rs_pcapng_write_stats(struct rs_pcapng_writer *w, const struct rs_pcapng_st
 	opt_u64(&isb, OPT_ISB_USRDELIV, st->delivered);
 	opt_end(&isb);
 	return block(w, BT_ISB, &isb);
-}
-
-bool rs_pcapng_flush(struct rs_pcapng_writer *w)
-{
-	if (!w->failed && fflush(w->fp) != 0) {
-		w->failed = true;
-		w->errno_saved = errno ? errno : EIO;
-	}
-	return !w->failed;
 }

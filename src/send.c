@@ -4,6 +4,7 @@
 #include "rawshake/send.h"
 #include "rawshake/inject.h"
 #include "rawshake/listen.h"
+#include "rawshake/outfile.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -141,8 +142,8 @@ struct rs_sender {
 	unsigned nthreads;
 	struct rs_listener ls;
 	bool listening;
-	pcap_t *dead;
-	pcap_dumper_t *dumper;
+	bool writing;             /* -w: file is open */
+	struct rs_outfile file;
 	struct rs_crafter *c;
 	bool built;
 	bool fragment;            /* larger than the MTU: sent in fragments */
@@ -159,6 +160,7 @@ struct run {
 	uint64_t answered;
 	int halt;                 /* a sender failed: the others stop (atomic) */
 	int64_t start, end;       /* monotonic */
+	bool quiet_stop;          /* stopped early, nobody reading the output */
 	struct rs_packet qpkt;    /* -q: replies decoded here, not printed */
 };
 
@@ -171,7 +173,7 @@ struct worker {
 	uint64_t sent, errors;
 	int last_errno;
 	int status;
-	char err[256];
+	char err[512];
 	pthread_t tid;
 };
 
@@ -200,10 +202,8 @@ void rs_send_close(struct rs_sender *sd)
 {
 	if (!sd)
 		return;
-	if (sd->dumper)
-		pcap_dump_close(sd->dumper);
-	if (sd->dead)
-		pcap_close(sd->dead);
+	if (sd->writing)
+		rs_outfile_close(&sd->file);
 	if (sd->listening)
 		rs_listen_close(&sd->ls);
 	for (unsigned t = 0; t < RS_SEND_THREADS_MAX; t++)
@@ -218,7 +218,6 @@ void rs_send_close(struct rs_sender *sd)
 int rs_send_open(struct rs_sender **sdp, const struct rs_send_cfg *cfg, char *err, size_t errlen)
 {
 	const struct rs_craft_spec *s = &cfg->spec;
-	int dlt = s->link ? DLT_EN10MB : DLT_RAW;
 	struct rs_sender *sd = calloc(1, sizeof(*sd));
 
 	*sdp = NULL;
@@ -239,15 +238,6 @@ int rs_send_open(struct rs_sender **sdp, const struct rs_send_cfg *cfg, char *er
 
 	/* Open everything before the first packet: the capture must be
 	 * running before anything can answer. */
-	if (cfg->write_path) {
-		sd->dead = pcap_open_dead_with_tstamp_precision(dlt, 65535, PCAP_TSTAMP_PRECISION_NANO);
-		sd->dumper = sd->dead ? pcap_dump_open(sd->dead, cfg->write_path) : NULL;
-		if (!sd->dumper) {
-			snprintf(err, errlen, "-w %s: %s", cfg->write_path,
-				 sd->dead ? pcap_geterr(sd->dead) : "out of memory");
-			goto fail;
-		}
-	}
 	if (!cfg->dry_run) {
 		char why[256];
 		for (unsigned t = 0; t < sd->nthreads; t++) {
@@ -277,6 +267,33 @@ int rs_send_open(struct rs_sender **sdp, const struct rs_send_cfg *cfg, char *er
 fail:
 	rs_send_close(sd);
 	return 2;
+}
+
+int rs_send_open_file(struct rs_sender *sd, const char *as_user, char *err, size_t errlen)
+{
+	const struct rs_send_cfg *cfg = sd->cfg;
+	char why[256];
+
+	if (!cfg->write_path)
+		return 0;
+	if (!rs_outfile_open(&sd->file, cfg->write_path, as_user, err, errlen))
+		return 2;
+	sd->writing = true;
+	/* Nanosecond timestamps: the times the packets were sent. */
+	if (!rs_outfile_pcap_header(&sd->file, cfg->spec.link ? DLT_EN10MB : DLT_RAW, 65535, true,
+				    why, sizeof(why))) {
+		/* Opened, but not even the header could be written: a write
+		 * error (a full disk), not a file that cannot be used. */
+		snprintf(err, errlen, "%s: %s%s", cfg->write_path, sd->file.err ? "write error: " : "",
+			 why);
+		return sd->file.err ? 1 : 2;
+	}
+	return 0;
+}
+
+bool rs_send_file_is_stdout(const struct rs_sender *sd)
+{
+	return sd->writing && sd->file.to_stdout;
 }
 
 static void print_rtt(struct run *r, uint64_t frame, const struct rs_sent *s, int64_t rtt_ns)
@@ -347,8 +364,10 @@ static void on_reply(u_char *user, const struct pcap_pkthdr *h, const u_char *da
 
 static void drain(struct run *r)
 {
-	if (r->sd->listening)
-		pcap_dispatch(r->sd->ls.pcap, -1, on_reply, (u_char *)r);
+	/* A reply is shown when it arrives, not at the next packet. */
+	if (r->sd->listening && pcap_dispatch(r->sd->ls.pcap, -1, on_reply, (u_char *)r) > 0 &&
+	    !r->cfg->quiet)
+		rs_out_flush(r->out);
 }
 
 /* Waits until the monotonic time `until`, showing replies as they come. */
@@ -378,13 +397,28 @@ static void show_sent(struct run *r, const uint8_t *pkt, size_t len, int64_t rea
 	rs_view_packet(r->view, dlt, 9, &h, pkt);
 }
 
-static void dump(pcap_dumper_t *d, const uint8_t *pkt, size_t len, int64_t real_ns)
+static bool dump(struct rs_outfile *f, const uint8_t *pkt, size_t len, int64_t real_ns)
 {
 	struct pcap_pkthdr h;
 	h.ts.tv_sec = (time_t)(real_ns / 1000000000);
-	h.ts.tv_usec = (suseconds_t)(real_ns % 1000000000);
+	h.ts.tv_usec = (suseconds_t)(real_ns % 1000000000);   /* a nanosecond file */
 	h.caplen = h.len = (bpf_u_int32)len;
-	pcap_dump((u_char *)d, &h, pkt);
+	return rs_outfile_pcap_record(f, &h, pkt);
+}
+
+/* The first write to the -w file that failed stops the run (status 1),
+ * with its errno; the file ends with its last whole packet. */
+static void file_failed(struct worker *w)
+{
+	const struct rs_sender *sd = w->r->sd;
+	if (sd->file.err == EPIPE) {
+		w->status = 3;   /* its reader went away: stop quietly */
+		return;
+	}
+	snprintf(w->err, sizeof(w->err), "-w %s: write error: %s; the file holds %llu whole packet%s",
+		 sd->cfg->write_path, strerror(sd->file.err), (unsigned long long)sd->file.records,
+		 sd->file.records == 1 ? "" : "s");
+	w->status = 1;
 }
 
 /* The per-packet fields of packet number i. */
@@ -450,6 +484,21 @@ static uint32_t seq_next(const struct rs_craft_spec *s, uint32_t seq)
 static bool halted(struct run *r)
 {
 	return stop_requested || __atomic_load_n(&r->halt, __ATOMIC_RELAXED);
+}
+
+/* A lone sender's output: what it printed goes out now (a paced run
+ * shows each packet when it is sent), and nobody left to read it, or
+ * standard output failing, stops the run as it would stop read. */
+static bool output_ok(struct run *r, struct worker *w)
+{
+	if (w->n != 1)
+		return true;
+	if (!r->cfg->flood)
+		rs_out_flush(r->out);
+	if (!rs_out_closed(r->out))
+		return true;
+	w->status = 3;
+	return false;
 }
 
 /* One sender's loop; only a lone sender shows, records or writes packets. */
@@ -554,12 +603,16 @@ static void send_loop(struct worker *w)
 			rec.frame = r->view->frames + 1 + (sd->fragment ? 0 : b);
 			rs_sent_add(sd->ring, &rec);
 		}
-		for (unsigned b = 0; b < done && (!cfg->quiet || sd->dumper); b++) {
+		bool file_ok = true;
+		for (unsigned b = 0; b < done && (!cfg->quiet || sd->writing); b++) {
+			if (sd->writing && file_ok)
+				file_ok = dump(&sd->file, pkts[b], lens[b], real);
 			if (!cfg->quiet)
 				show_sent(r, pkts[b], lens[b], real, dlt);
-			if (sd->dumper)
-				dump(sd->dumper, pkts[b], lens[b], real);
 		}
+		/* A paced run's file is written as it goes. */
+		if (sd->writing && file_ok && !cfg->flood)
+			file_ok = rs_outfile_flush(&sd->file);
 		w->sent += pk_done;
 		i += k * n;
 		if (done < nsend) {
@@ -569,8 +622,15 @@ static void send_loop(struct worker *w)
 			__atomic_store_n(&r->halt, 1, __ATOMIC_RELAXED);
 			break;
 		}
+		if (!file_ok) {
+			file_failed(w);
+			__atomic_store_n(&r->halt, 1, __ATOMIC_RELAXED);
+			break;
+		}
 		if (!cfg->flood)
 			drain(r);
+		if (!output_ok(r, w))
+			break;
 	}
 out:
 	free(bufs);
@@ -631,9 +691,16 @@ int rs_send_run(struct rs_sender *sd, struct rs_view *view, struct rs_out *out,
 	int64_t last = now_ns(CLOCK_MONOTONIC);
 	st->elapsed_ns = last - r.start;
 
+	/* What is still buffered for the file goes out now, checked. */
+	if (sd->writing && w[0].status == 0 && !rs_outfile_flush(&sd->file))
+		file_failed(&w[0]);
 	for (unsigned t = 0; t < nw; t++) {
 		st->sent += w[t].sent;
 		st->errors += w[t].errors;
+		if (w[t].status == 3) {
+			w[t].status = 0;   /* stopped quietly: a reader went away */
+			r.quiet_stop = true;
+		}
 		if (w[t].status == 0)
 			continue;
 		if (w[t].errors)
@@ -643,11 +710,11 @@ int rs_send_run(struct rs_sender *sd, struct rs_view *view, struct rs_out *out,
 			snprintf(err, errlen, "%s", w[t].err);
 		}
 	}
-	if (status == 1)
+	if (status == 1 && st->errors)
 		snprintf(err, errlen, "send failed after %llu packet%s: %s", (unsigned long long)st->sent,
 			 st->sent == 1 ? "" : "s", strerror(st->last_errno));
 	/* Replies to the last packets. */
-	if (sd->listening && status == 0) {
+	if (sd->listening && status == 0 && !r.quiet_stop) {
 		int64_t until = last + (int64_t)cfg->wait_ns;
 		while (r.answered < st->sent && now_ns(CLOCK_MONOTONIC) < until && !stop_requested) {
 			int64_t step = now_ns(CLOCK_MONOTONIC) + 10000000;

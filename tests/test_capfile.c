@@ -137,9 +137,13 @@ static void test_pcapng_writer_round_trip(void **state)
 		char tmpl[] = "/tmp/rs-ng-XXXXXX";
 		int fd = mkstemp(tmpl);
 		assert_true(fd >= 0);
-		FILE *fp = fdopen(fd, "wb");
+		close(fd);
+		unlink(tmpl);   /* rs_outfile_open makes it anew */
+		static struct rs_outfile fp;
+		char oerr[512];
+		assert_true(rs_outfile_open(&fp, tmpl, NULL, oerr, sizeof(oerr)));
 		struct rs_pcapng_writer w;
-		assert_true(rs_pcapng_open(&w, fp, DLT_EN10MB, 262144, "veth0", "rawshake test", nano));
+		assert_true(rs_pcapng_open(&w, &fp, DLT_EN10MB, 262144, "veth0", "rawshake test", nano));
 		uint8_t bytes[67];
 		for (size_t i = 0; i < sizeof(bytes); i++)
 			bytes[i] = (uint8_t)(i * 13 + 1);
@@ -156,8 +160,7 @@ static void test_pcapng_writer_round_trip(void **state)
 		struct rs_pcapng_stats st = { .taken = { 1800000009, 0 }, .received = 5, .dropped_os = 1,
 					       .delivered = 4 };
 		assert_true(rs_pcapng_write_stats(&w, &st));
-		assert_true(rs_pcapng_flush(&w));
-		fclose(fp);
+		assert_true(rs_outfile_close(&fp));
 
 		char err[512];
 		struct rs_capfile cf;

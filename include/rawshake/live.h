@@ -2,9 +2,10 @@
  * live.h: live capture with libpcap (immediate mode, settable buffer),
  * an optional pcap file written alongside, and the capture statistics.
  *
- * Everything that needs privileges (the capture handle, the output file)
- * is opened by rs_live_open() and rs_live_dump_open(); callers drop
- * privileges (privdrop.h) before the first rs_live_loop().
+ * What needs privileges, the capture handle, is opened by rs_live_open();
+ * callers then drop privileges (privdrop.h) and open the output file with
+ * rs_live_dump_open() as the user they have become (as tcpdump opens its
+ * savefiles after -Z), before the first rs_live_loop().
  */
 #ifndef RAWSHAKE_LIVE_H
 #define RAWSHAKE_LIVE_H
@@ -14,6 +15,7 @@
 #include <stdint.h>
 #include <pcap/pcap.h>
 
+#include "rawshake/outfile.h"
 #include "rawshake/pcapng_writer.h"
 #include "rawshake/view.h"
 
@@ -34,10 +36,12 @@ struct rs_live_ifname {
 
 struct rs_live {
 	pcap_t *pcap;
-	pcap_dumper_t *dump;     /* -w as pcap ... */
-	FILE *ng_fp;             /* ... or as pcapng */
+	bool writing;            /* -w: file is open ... */
+	bool pcapng;             /* ... as pcapng (ng), else pcap */
+	struct rs_outfile file;
 	struct rs_pcapng_writer ng;
-	int dump_errno;          /* writing the file failed (set by rs_live_close) */
+	int dump_errno;          /* the first write to the file that failed
+	                          * (EPIPE: its reader went away), 0 if none */
 	char ifname[64];
 	int dlt;
 	uint8_t ts_digits;
@@ -80,15 +84,24 @@ bool rs_live_default_if(char *buf, size_t len, char *err, size_t errlen);
  * and direction in every packet, as tcpdump -i any shows them), or v1
  * where libpcap cannot. */
 bool rs_live_open(struct rs_live *lv, const struct rs_live_opts *o, char *err, size_t errlen);
-/* Opens a file for every captured packet (before privileges are dropped):
- * pcap, or pcapng as dumpcap writes it; "-" is standard output. */
+/* Opens a file for every captured packet, as the user the process is
+ * (outfile.h says how it is opened; as_user, when not NULL, names the -Z
+ * user in a refusal): pcap as libpcap writes it, or pcapng as dumpcap
+ * does; "-" is standard output (lv->file.to_stdout).  False with err when
+ * it cannot be opened, or (lv->dump_errno set) its headers not written. */
+bool rs_live_dump_open_as(struct rs_live *lv, const char *path, bool pcapng,
+			  const char *as_user, char *err, size_t errlen);
 bool rs_live_dump_open(struct rs_live *lv, const char *path, bool pcapng, char *err,
 		       size_t errlen);
 
 /*
  * Captures until `count` packets were seen (0 = no limit), rs_live_stop()
- * or an error.  Each packet is written to the dump file (if any) and given
- * to the view (if any).  Returns false on a capture error (err filled).
+ * or an error.  Each packet is written to the dump file (if any), which is
+ * flushed after every batch libpcap hands over, and given to the view (if
+ * any).  Returns false on a capture error or at the first write to the
+ * file that fails ("write error: REASON" in err, lv->dump_errno set; the
+ * file ends with its last whole packet); a file whose reader went away
+ * (EPIPE) stops the capture quietly (true, lv->dump_errno EPIPE).
  */
 bool rs_live_loop(struct rs_live *lv, struct rs_view *view, uint64_t count, char *err,
 		  size_t errlen);
@@ -100,7 +113,8 @@ void rs_live_stop(struct rs_live *lv);
 bool rs_live_stats(struct rs_live *lv, struct pcap_stat *st);
 
 /* Flushes and closes the dump file (a pcapng file ends with the capture
- * statistics) and the handle; lv->dump_errno says whether writing failed. */
+ * statistics) and the handle; lv->dump_errno says whether writing failed,
+ * lv->file.records how many packets the file holds. */
 void rs_live_close(struct rs_live *lv);
 
 #endif

@@ -8,23 +8,23 @@
  * Interface Statistics Block with the capture counters.
  * libpcap 1.10 reads pcapng but cannot write it.  Byte order: the host's
  * (the Section Header Block's magic says which).
+ * Every block is one record of an rs_outfile (outfile.h): a write that
+ * fails leaves the file ending with its last whole block.
  */
 #ifndef RAWSHAKE_PCAPNG_WRITER_H
 #define RAWSHAKE_PCAPNG_WRITER_H
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <time.h>
 #include <pcap/pcap.h>
 
+#include "rawshake/outfile.h"
 #include "rawshake/packet.h"
 
 struct rs_pcapng_writer {
-	FILE *fp;
+	struct rs_outfile *f;   /* f->err says why a write failed */
 	bool nano;       /* ts.tv_usec holds nanoseconds; if_tsresol 9 */
-	bool failed;     /* a write failed: errno_saved says why */
-	int errno_saved;
 };
 
 struct rs_pcapng_stats {
@@ -35,15 +35,16 @@ struct rs_pcapng_stats {
 	uint64_t delivered;             /* isb_usrdeliv: written to this file */
 };
 
-/* Writes the section and interface headers to fp (open for writing).
- * appl may be NULL; ifname may be NULL. */
-bool rs_pcapng_open(struct rs_pcapng_writer *w, FILE *fp, int linktype, uint32_t snaplen,
-		    const char *ifname, const char *appl, bool nano);
+/* Writes the section and interface headers to f (open) and flushes
+ * them.  linktype is a LINKTYPE_ value (rs_outfile_linktype of a DLT_);
+ * appl may be NULL; ifname may be NULL.  False once a write failed. */
+bool rs_pcapng_open(struct rs_pcapng_writer *w, struct rs_outfile *f, int linktype,
+		    uint32_t snaplen, const char *ifname, const char *appl, bool nano);
 /* One packet: h->caplen bytes of `bytes`, h->len on the wire; its
- * direction goes into epb_flags (nothing when RS_PKT_DIR_UNKNOWN). */
+ * direction goes into epb_flags (nothing when RS_PKT_DIR_UNKNOWN).
+ * Counted in f->records. */
 bool rs_pcapng_write(struct rs_pcapng_writer *w, const struct pcap_pkthdr *h,
 		     const uint8_t *bytes, enum rs_pkt_dir dir);
 bool rs_pcapng_write_stats(struct rs_pcapng_writer *w, const struct rs_pcapng_stats *st);
-bool rs_pcapng_flush(struct rs_pcapng_writer *w);
 
 #endif

@@ -4,10 +4,11 @@
  * ring, from one thread per core), show every packet and the replies the
  * listener matches, with their RTT.
  *
- * Opening and running are two calls so that the caller can drop its
- * privileges in between: rs_send_open() takes every socket, the capture
- * and the output file; rs_send_run() parses received bytes and needs
- * none of them.
+ * Opening and running are separate calls so that the caller can drop its
+ * privileges in between: rs_send_open() takes every socket and the
+ * capture; then, privileges dropped, rs_send_open_file() opens the -w
+ * file as the user the process has become (as tcpdump opens savefiles
+ * after -Z); rs_send_run() parses received bytes and needs none of them.
  */
 #ifndef RAWSHAKE_SEND_H
 #define RAWSHAKE_SEND_H
@@ -71,14 +72,27 @@ bool rs_send_prepare(struct rs_send_cfg *cfg, char *err, size_t errlen);
 struct rs_sender;
 
 /* Opens what needs privileges (the sockets, one per flood thread, the
- * reply capture) and the -w file, and builds the packet; sends and reads
- * nothing.  Returns 0 with *sd set, or 2 with err saying which failed.
+ * reply capture) and builds the packet; sends and reads nothing.
+ * Returns 0 with *sd set, or 2 with err saying which failed.
  * cfg must outlive the sender. */
 int rs_send_open(struct rs_sender **sd, const struct rs_send_cfg *cfg, char *err, size_t errlen);
 
-/* Runs the loop.  Returns 0 when every packet went out, 1 when a send
- * failed mid-run (err says why and how many went before), 2 when the
- * packet could not be fragmented or a thread not started. */
+/* Opens cfg->write_path (nothing without one) as outfile.h says, as the
+ * user the process is, and writes the pcap header (nanosecond, LINKTYPE_RAW
+ * or Ethernet with --link).  as_user, when not NULL, names the -Z user in
+ * a refusal.  Returns 0, 2 with err when it cannot be opened, 1 when it
+ * was but the header could not be written (a write error). */
+int rs_send_open_file(struct rs_sender *sd, const char *as_user, char *err, size_t errlen);
+/* The -w file is standard output ("-"): the text must go elsewhere. */
+bool rs_send_file_is_stdout(const struct rs_sender *sd);
+
+/* Runs the loop.  Returns 0 when every packet went out (or the reader of
+ * the output went away, which stops it quietly), 1 when a send or a write
+ * to the -w file failed mid-run (err says why and how many went before;
+ * the file ends with its last whole packet), 2 when the packet could not
+ * be fragmented or a thread not started.  A lone sender flushes `out`
+ * after every packet and reply, and stops when it can no longer be
+ * written (rs_out_closed). */
 int rs_send_run(struct rs_sender *sd, struct rs_view *view, struct rs_out *out,
 		struct rs_send_stats *st, char *err, size_t errlen);
 

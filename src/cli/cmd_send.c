@@ -49,14 +49,17 @@ static void send_usage(FILE *f)
 		"      --ascii  --summary  --conn N  --max-conns N (as for read)\n"
 		"      --listen / --no-listen (default on for tcp and icmp unless flooding)\n"
 		"      --wait T (for replies after the last packet, default 1s)\n"
-		"File: -w, --write FILE (pcap of the crafted packets)  --dry-run (build, show, write; send nothing)\n"
+		"File: -w, --write FILE (pcap of the crafted packets, opened as the -Z user; '-':\n"
+		"      standard output, the text then on standard error)\n"
+		"      --dry-run (build, show, write; send nothing)\n"
 		"Safe: --flood, --rate above 1000 and --rand-source (default 198.51.100.0/24 or\n"
 		"      2001:db8:f100::/48) only to loopback or documentation ranges on links that\n"
 		"      stay on this machine, as flood; --force (a network you own)\n"
-		"Priv: -Z, --user USER (drop to USER once the sockets and capture are open;\n"
-		"      default nobody; root keeps root)\n"
+		"Priv: -Z, --user USER (drop to USER once the sockets and capture are open,\n"
+		"      before opening -w FILE; default nobody; root keeps root)\n"
 		"  -h, --help\n"
-		"Exit status: 0 all sent, 1 a send failed mid-run, 2 usage, privilege or setup error.\n");
+		"Exit status: 0 all sent, 1 a send, the -w file or the output failed mid-run,\n"
+		"2 usage, privilege or setup error.\n");
 }
 
 enum {
@@ -721,23 +724,39 @@ static int send_run(int argc, char **argv)
 		return RS_EXIT_USAGE;
 	}
 
-	/* Everything privileged first: the sockets, the capture, the file. */
+	/* Started as root and switching to another user: the file is that
+	 * user's, and a refusal says so. */
+	const char *as_user = NULL;
+	if (getuid() == 0 && geteuid() == 0 && strcmp(user ? user : "nobody", "root") != 0)
+		as_user = user ? user : "nobody";
+
+	/* 1. With privileges: the sockets and the reply capture (no file). */
 	struct rs_sender *sd;
 	if (rs_send_open(&sd, &cfg, why, sizeof(why)) != 0) {
 		fprintf(stderr, "rawshake send: %s\n", why);
 		return RS_EXIT_USAGE;
 	}
-	/* Then no privileges at all before the first reply is parsed. */
+	/* 2. Then none at all before the first reply is parsed. */
 	if (!rs_drop_privileges(user, why, sizeof(why))) {
 		fprintf(stderr, "rawshake send: %s\n", why);
 		rs_send_close(sd);
 		return RS_EXIT_USAGE;
 	}
-
+	/* 3. Every output, opened as that user, in this one step: the -w
+	 *    file, then the text (standard output, or standard error when the
+	 *    file is standard output) and the view's temporary file.  Nothing
+	 *    is opened after it. */
 	static struct rs_out out;
 	struct rs_view view;
 	struct rs_send_stats st;
-	rs_out_init(&out, STDOUT_FILENO);
+	char ferr[768];
+	rc = rs_send_open_file(sd, as_user, ferr, sizeof(ferr));
+	if (rc != 0) {
+		fprintf(stderr, "rawshake send: -w %s\n", ferr);
+		rs_send_close(sd);
+		return rc == 1 ? RS_EXIT_PARTIAL : RS_EXIT_USAGE;
+	}
+	rs_out_init(&out, rs_send_file_is_stdout(sd) ? STDERR_FILENO : STDOUT_FILENO);
 	rs_cli_view_finalize(&vo);
 	if (!rs_view_init(&view, &vo, &out, why, sizeof(why))) {
 		fprintf(stderr, "rawshake send: %s\n", why);
@@ -750,16 +769,18 @@ static int send_run(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
-	int status = rs_send_run(sd, &view, &out, &st, why, sizeof(why));
+	/* 4. The run. */
+	int status = rs_send_run(sd, &view, &out, &st, ferr, sizeof(ferr));
 	rs_send_close(sd);
 	if (!rs_out_closed(&out))
 		rs_view_finish(&view);
 	if (status != 0)
-		fprintf(stderr, "rawshake send: %s\n", why);
-	if (!rs_out_closed(&out)) {
-		print_summary(&out, vo.format, &st, cfg.dry_run, cfg.write_path);
-		rs_out_flush(&out);
-	}
+		fprintf(stderr, "rawshake send: %s\n", ferr);
+	if (!rs_out_closed(&out))
+		print_summary(&out, vo.format, &st, cfg.dry_run,
+			      cfg.write_path && strcmp(cfg.write_path, "-") == 0 ? "standard output"
+										 : cfg.write_path);
+	status = rs_cli_out_finish("send", &out, status);
 	rs_view_free(&view);
 	return status;
 }

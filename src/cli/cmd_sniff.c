@@ -5,6 +5,7 @@
 #include "rawshake/privdrop.h"
 #include "rawshake/view.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -20,14 +21,17 @@ static void sniff_usage(FILE *f)
 		"\n"
 		"  -i, --interface IFACE  interface ('any' for all, each line naming the interface\n"
 		"                         and direction); default: the first usable one\n"
-		"  -w, --write FILE       also write the packets to a pcap file ('-': standard output)\n"
+		"  -w, --write FILE       also write the packets to a pcap file, opened as the -Z user\n"
+		"                         ('-': standard output, the packet lines then go to\n"
+		"                         standard error)\n"
 		"      --pcapng           write -w FILE as pcapng (as dumpcap does), with directions\n"
 		"                         and the statistics\n"
 		"  -B, --buffer-size KIB  kernel capture buffer in KiB\n"
 		"  -s, --snaplen N        bytes captured per packet (default 262144)\n"
 		"  -p, --no-promisc       do not put the interface in promiscuous mode\n"
 		"      --nano             nanosecond timestamps\n"
-		"  -Z, --user USER        drop to USER after opening (default nobody; root keeps root)\n"
+		"  -Z, --user USER        drop to USER once the capture is open, before opening -w\n"
+		"                         FILE (default nobody; root keeps root)\n"
 		"  -h, --help             this help\n");
 	rs_cli_view_usage(f);
 	fprintf(f, "Needs root, or cap_net_raw,cap_net_admin (setcap) on the binary.\n");
@@ -103,23 +107,46 @@ static int sniff_run(int argc, char **argv)
 	char *filter = rs_cli_join_args(argc - optind, argv + optind);
 	lo.filter = filter;
 
-	char err[PCAP_ERRBUF_SIZE + 256];
+	char err[PCAP_ERRBUF_SIZE + 512];
 	int status = RS_EXIT_OK;
-	/* Everything privileged first: the capture handle and the file. */
+	/* Started as root and switching to another user: the files are that
+	 * user's, and a refusal says so. */
+	const char *as_user = NULL;
+	if (getuid() == 0 && geteuid() == 0 && strcmp(user ? user : "nobody", "root") != 0)
+		as_user = user ? user : "nobody";
+
+	/* 1. With privileges: the capture handle only (the filter is compiled,
+	 *    no packet is read). */
 	if (!rs_live_open(&live, &lo, err, sizeof(err))) {
 		fprintf(stderr, "rawshake sniff: %s\n", err);
 		free(filter);
 		return RS_EXIT_USAGE;
 	}
-	if (wfile && !rs_live_dump_open(&live, wfile, pcapng, err, sizeof(err))) {
+	/* 2. Then none: the -Z user, or no capabilities at all. */
+	if (!rs_drop_privileges(user, err, sizeof(err))) {
 		fprintf(stderr, "rawshake sniff: %s\n", err);
 		rs_live_close(&live);
 		free(filter);
 		return RS_EXIT_USAGE;
 	}
-	/* Then no privileges at all before the first packet is parsed. */
-	if (!rs_drop_privileges(user, err, sizeof(err))) {
+	/* 3. Every output, opened as that user, in this one step: the -w
+	 *    file, then the text (standard output, or standard error when the
+	 *    file is standard output, so that the pcap stream stays whole) and
+	 *    the view's own temporary file.  Nothing is opened after it. */
+	static struct rs_out out;
+	struct rs_view view;
+	if (wfile && !rs_live_dump_open_as(&live, wfile, pcapng, as_user, err, sizeof(err))) {
+		fprintf(stderr, "rawshake sniff: -w %s\n", err);
+		status = live.dump_errno ? RS_EXIT_PARTIAL : RS_EXIT_USAGE;
+		rs_live_close(&live);
+		free(filter);
+		return status;
+	}
+	bool file_is_stdout = wfile && live.file.to_stdout;
+	rs_out_init(&out, file_is_stdout ? STDERR_FILENO : STDOUT_FILENO);
+	if (!rs_view_init(&view, &vo, &out, err, sizeof(err))) {
 		fprintf(stderr, "rawshake sniff: %s\n", err);
+		rs_view_free(&view);
 		rs_live_close(&live);
 		free(filter);
 		return RS_EXIT_USAGE;
@@ -132,32 +159,27 @@ static int sniff_run(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
-	static struct rs_out out;
-	struct rs_view view;
-	rs_out_init(&out, STDOUT_FILENO);
-	if (!rs_view_init(&view, &vo, &out, err, sizeof(err))) {
-		fprintf(stderr, "rawshake sniff: %s\n", err);
-		rs_view_free(&view);
-		rs_live_close(&live);
-		free(filter);
-		return RS_EXIT_USAGE;
-	}
+	/* 4. The capture. */
 	fprintf(stderr, "rawshake sniff: listening on %s, link type %s%s\n", live.ifname,
 		pcap_datalink_val_to_name(live.dlt) ? pcap_datalink_val_to_name(live.dlt) : "?",
-		wfile ? ", writing to file" : "");
-	if (!rs_live_loop(&live, &view, 0, err, sizeof(err))) {
-		fprintf(stderr, "rawshake sniff: %s\n", err);
-		status = RS_EXIT_PARTIAL;
-	}
+		!wfile ? "" : file_is_stdout ? ", writing to standard output (packet lines to standard error)"
+					     : ", writing to file");
+	bool loop_ok = rs_live_loop(&live, &view, 0, err, sizeof(err));
 	if (!rs_out_closed(&out))
 		rs_view_finish(&view);
-	rs_out_flush(&out);
+	status = rs_cli_out_finish("sniff", &out, status);
 
 	struct pcap_stat st;
 	bool have_stats = rs_live_stats(&live, &st);
 	rs_live_close(&live);
-	if (live.dump_errno) {
-		fprintf(stderr, "rawshake sniff: writing %s: %s\n", wfile, strerror(live.dump_errno));
+	if (live.dump_errno && live.dump_errno != EPIPE) {
+		/* Once, with the errno of the first write that failed. */
+		fprintf(stderr, "rawshake sniff: -w %s: write error: %s; the capture stopped, the "
+				"file holds %llu whole packet%s\n", wfile, strerror(live.dump_errno),
+			(unsigned long long)live.file.records, live.file.records == 1 ? "" : "s");
+		status = RS_EXIT_PARTIAL;
+	} else if (!loop_ok) {
+		fprintf(stderr, "rawshake sniff: %s\n", err);
 		status = RS_EXIT_PARTIAL;
 	}
 	fprintf(stderr, "%llu packets captured\n", (unsigned long long)live.seen);

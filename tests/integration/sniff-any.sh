@@ -32,6 +32,9 @@ VA=rsva$$ RA=rsra$$ RB=rsrb$$ VB=rsvb$$ RC=rsrc$$ VC=rsvc$$
 P=8080
 work=$(mktemp -d)
 chmod 755 "$work"   # the sniffers write here as nobody
+# sniff opens its -w file after dropping to nobody (as tcpdump -Z does):
+# a directory of nobody's for it.
+mkdir "$work/nb" && chown nobody "$work/nb"
 pids=""
 cleanup() {
 	for p in $pids; do kill "$p" 2>/dev/null || true; done
@@ -100,7 +103,7 @@ stop_sniff() {
 # of the transfer would be dropped (by tcpdump as by rawshake).
 start_sniff text "$bin" sniff -B 32768 -i any "tcp port $P or icmp"
 start_sniff json "$bin" sniff -B 32768 -i any --format json "tcp port $P or icmp"
-start_sniff ng "$bin" sniff -B 32768 -q -i any -w "$work/any.pcapng" --pcapng "tcp port $P or icmp"
+start_sniff ng "$bin" sniff -B 32768 -q -i any -w "$work/nb/any.pcapng" --pcapng "tcp port $P or icmp"
 start_sniff tcpdump tcpdump -B 32768 -i any -n -l --immediate-mode "tcp port $P or icmp"
 start_sniff src "$bin" sniff -B 32768 -i "$RB" --format json "src port $P"
 start_sniff dst "$bin" sniff -B 32768 -i "$RB" --format json "dst port $P"
@@ -224,7 +227,7 @@ ok "an interface made after the start is named ($RC)"
 #    packet type says (tshark: p2p_dir 0 sent, 1 received).
 grep -q 'listening on any, link type LINUX_SLL2, writing to file' "$work/ng.err" ||
 	fail "ng: $(cat "$work/ng.err")"
-"$bin" read --format json "$work/any.pcapng" >"$work/ng.json" || fail "cannot read the pcapng back"
+"$bin" read --format json "$work/nb/any.pcapng" >"$work/ng.json" || fail "cannot read the pcapng back"
 python3 - "$work/ng.json" <<'PY' || fail "pcapng read back"
 import json, sys
 pk = [json.loads(l) for l in open(sys.argv[1]) if '"pkt"' in l]
@@ -235,7 +238,7 @@ for p in pk:
     assert l["dir"] == ("out" if l["pkttype"] == 4 else "in"), l
 PY
 if command -v tshark >/dev/null; then
-	tshark -r "$work/any.pcapng" -T fields -e frame.interface_name -e frame.p2p_dir -e sll.pkttype \
+	tshark -r "$work/nb/any.pcapng" -T fields -e frame.interface_name -e frame.p2p_dir -e sll.pkttype \
 		2>/dev/null | sort | uniq -c >"$work/ng.tshark"
 	awk '{ if ($2 != "any" || ($3 == 0) != ($4 == 4)) bad = 1 } END { exit bad }' "$work/ng.tshark" ||
 		fail "tshark reads other directions: $(cat "$work/ng.tshark")"
