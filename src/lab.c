@@ -1,6 +1,7 @@
 /* lab.c: the two-namespace lab: build, inspect, tear down, run commands in it. */
 #define _GNU_SOURCE /* setns, CLONE_NEWNET */
 #include "rawshake/lab.h"
+#include "rawshake/toolpath.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -78,9 +79,20 @@ bool rs_lab_enter(const char *ns, char *err, size_t errlen)
 	return true;
 }
 
-/* Runs argv (optionally inside ns) quietly; its stderr is kept for err. */
-static int run_quiet(const char *ns, char *const argv[], char *err, size_t errlen)
+/* The Debian package of each tool the lab runs, for the message when it
+ * is missing. */
+static const char *package_of(const char *tool)
 {
+	return strcmp(tool, "ip") == 0 ? "iproute2" : NULL;
+}
+
+int rs_lab_run_tool(const char *ns, char *const argv[], char *err, size_t errlen)
+{
+	/* As root, never through PATH: a directory of the caller's first in
+	 * it would have its own "ip" run as root. */
+	char path[64];
+	if (!rs_toolpath_find(argv[0], package_of(argv[0]), path, sizeof(path), err, errlen))
+		return -1;
 	int pfd[2];
 	if (pipe(pfd) < 0) {
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
@@ -104,15 +116,15 @@ static int run_quiet(const char *ns, char *const argv[], char *err, size_t errle
 			fprintf(stderr, "%s\n", e);
 			_exit(126);
 		}
-		execvp(argv[0], argv);
-		fprintf(stderr, "%s: %s\n", argv[0], strerror(errno));
+		execve(path, argv, rs_toolpath_env);
+		fprintf(stderr, "%s: %s\n", path, strerror(errno));
 		_exit(127);
 	}
 	close(pfd[1]);
 	size_t n = 0;
 	ssize_t r;
 	char buf[512];
-	while ((r = read(pfd[0], buf, sizeof(buf))) > 0) {
+	while ((r = read(pfd[0], buf, sizeof(buf))) > 0 || (r < 0 && errno == EINTR)) {
 		for (ssize_t i = 0; i < r && n + 1 < errlen; i++)
 			err[n++] = buf[i] == '\n' ? ' ' : buf[i];
 	}
@@ -138,7 +150,8 @@ int rs_lab_run_in(const char *ns, char *const argv[], char *err, size_t errlen)
 			fprintf(stderr, "rawshake lab: %s\n", e);
 			_exit(126);
 		}
-		execvp(argv[0], argv);
+		/* A path, never looked up in PATH (this runs as root). */
+		execv(argv[0], argv);
 		fprintf(stderr, "rawshake lab: %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
@@ -429,7 +442,7 @@ static pid_t service_pid(void)
 static bool if_exists_in(const char *ns)
 {
 	char e[256];
-	return run_quiet(ns, IP("link", "show", "dev", RS_LAB_IF), e, sizeof(e)) == 0;
+	return rs_lab_run_tool(ns, IP("link", "show", "dev", RS_LAB_IF), e, sizeof(e)) == 0;
 }
 
 static bool lab_complete(void)
@@ -441,7 +454,7 @@ static bool lab_complete(void)
 static bool step(FILE *log, const char *what, char *const argv[], char *err, size_t errlen)
 {
 	char e[512];
-	if (run_quiet(NULL, argv, e, sizeof(e)) != 0) {
+	if (rs_lab_run_tool(NULL, argv, e, sizeof(e)) != 0) {
 		snprintf(err, errlen, "%s failed: %s", what, e);
 		return false;
 	}
@@ -508,6 +521,10 @@ static const char *offload_words(bool on)
 bool rs_lab_up(const char *self, enum rs_lab_offload offload, volatile sig_atomic_t *stop,
 	       FILE *log, char *err, size_t errlen)
 {
+	/* Nothing is made when ip(8) is missing: say so, not "netns add failed". */
+	char ip[64];
+	if (!rs_toolpath_find("ip", package_of("ip"), ip, sizeof(ip), err, errlen))
+		return false;
 	if (lab_complete()) {
 		enum rs_lab_offload now = lab_offload_mode();
 		if (offload == RS_LAB_OFFLOAD_KEEP || offload == now) {
@@ -626,15 +643,18 @@ bool rs_lab_down(FILE *log)
 	unlink(PIDFILE ".tmp");
 	remove_bindir();
 	rmdir(RS_LAB_RUNDIR);
-	char e[256];
+	char e[256] = "", e2[256] = "";
 	/* Deleting a namespace deletes the veth end in it, and with it the pair. */
 	if (ns_exists(RS_LAB_CLIENT_NS))
-		run_quiet(NULL, IP("netns", "del", RS_LAB_CLIENT_NS), e, sizeof(e));
+		rs_lab_run_tool(NULL, IP("netns", "del", RS_LAB_CLIENT_NS), e, sizeof(e));
 	if (ns_exists(RS_LAB_SERVER_NS))
-		run_quiet(NULL, IP("netns", "del", RS_LAB_SERVER_NS), e, sizeof(e));
+		rs_lab_run_tool(NULL, IP("netns", "del", RS_LAB_SERVER_NS), e2, sizeof(e2));
 	bool clean = !ns_exists(RS_LAB_CLIENT_NS) && !ns_exists(RS_LAB_SERVER_NS);
-	if (log)
-		fprintf(log, clean ? "lab is down\n" : "lab could not be removed completely\n");
+	if (log && clean)
+		fprintf(log, "lab is down\n");
+	else if (log)
+		fprintf(log, "lab could not be removed completely%s%s\n", e[0] || e2[0] ? ": " : "",
+			e[0] ? e : e2);
 	if (log)
 		fflush(log);
 	sigprocmask(SIG_SETMASK, &old, NULL);

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE 1
 #include "config.h"
 #include "rawshake/rstguard.h"
+#include "rawshake/toolpath.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -75,10 +76,12 @@ static void keep_net_admin_across_exec(void)
 static int run_nft(char *const args[], const char *input, char *out, size_t outlen)
 {
 	int in[2] = { -1, -1 }, res[2];
-	char *const envp[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C", NULL };
+	char nft[64];
 
 	if (outlen)
 		out[0] = '\0';
+	if (!rs_toolpath_find("nft", "nftables", nft, sizeof(nft), out, outlen))
+		return -1;
 	if (pipe2(res, O_CLOEXEC) < 0)
 		return -1;
 	if (input && pipe2(in, O_CLOEXEC) < 0) {
@@ -106,8 +109,8 @@ static int run_nft(char *const args[], const char *input, char *out, size_t outl
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGHUP, SIG_DFL);
 		keep_net_admin_across_exec();
-		execve(RS_RSTGUARD_NFT, args, envp);
-		dprintf(2, "%s: %s", RS_RSTGUARD_NFT, strerror(errno));
+		execve(nft, args, rs_toolpath_env);
+		dprintf(2, "%s: %s", nft, strerror(errno));
 		_exit(127);
 	}
 	close(res[1]);
@@ -157,11 +160,11 @@ static const char *first_line(char *s)
 
 bool rs_rstguard_available(char *err, size_t errlen)
 {
-	if (access(RS_RSTGUARD_NFT, X_OK) == 0)
+	char nft[64], why[192];
+	if (rs_toolpath_find("nft", "nftables", nft, sizeof(nft), why, sizeof(why)))
 		return true;
-	snprintf(err, errlen, "%s is not installed: the RST guard needs it (apt-get install "
-			      "nftables), or use --no-rst-guard and see the kernel reset the connection",
-		 RS_RSTGUARD_NFT);
+	snprintf(err, errlen, "%s; the RST guard needs it, or use --no-rst-guard and see the "
+			      "kernel reset the connection", why);
 	return false;
 }
 
@@ -231,7 +234,7 @@ bool rs_rstguard_remove(struct rs_rstguard *g, char *err, size_t errlen)
 	if (rc != 0 && !strstr(out, "No such file")) {
 		snprintf(err, errlen, "cannot remove nft table inet %s (nft: %s); remove it with "
 				      "'nft delete table inet %s'",
-			 g->table, rc < 0 ? "did not run" : first_line(out), g->table);
+			 g->table, rc < 0 && !out[0] ? "did not run" : first_line(out), g->table);
 		return false;
 	}
 	g->active = false;

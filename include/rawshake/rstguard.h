@@ -14,7 +14,8 @@
  * then the guard is removed), atexit.  A table left by a process killed
  * with SIGKILL is found by its pid and removed on the next run.
  *
- * nft is run as /usr/sbin/nft (Debian package nftables).
+ * nft is looked for in /usr/sbin, /usr/bin, /sbin and /bin, never through
+ * PATH (toolpath.h; Debian package nftables).
  */
 #ifndef RAWSHAKE_RSTGUARD_H
 #define RAWSHAKE_RSTGUARD_H
@@ -25,7 +26,6 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#define RS_RSTGUARD_NFT "/usr/sbin/nft"
 #define RS_RSTGUARD_PREFIX "rawshake_"
 #define RS_RSTGUARD_MARK 0x7273686bu   /* "rshk": our own segments */
 

@@ -48,7 +48,7 @@ static const char *self_path(void)
 	static char buf[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
 	if (n <= 0)
-		return "rawshake";
+		return "/proc/self/exe";
 	buf[n] = '\0';
 	return buf;
 }
