@@ -1,4 +1,4 @@
-/* test_procid.c: what rawshake checks before it trusts state outside its process: the tools it runs as root (found in the system directories only). */
+/* test_procid.c: what rawshake checks before it trusts state a process left outside itself: the tools it runs as root (found in the system directories only) and who a pid is now. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "rawshake/procid.h"
 #include "rawshake/toolpath.h"
 
 static void test_toolpath(void **state)
@@ -55,10 +56,104 @@ static void test_toolpath(void **state)
 	assert_true(strcmp(rs_toolpath_env[0], "PATH=/usr/sbin:/usr/bin:/sbin:/bin") == 0);
 }
 
+static void test_starttime(void **state)
+{
+	(void)state;
+	unsigned long long a, b;
+	assert_true(rs_proc_starttime(getpid(), &a));
+	assert_true(rs_proc_starttime(getpid(), &b));
+	assert_true(a == b);
+	/* A child started after us has a later (or equal: one tick) start. */
+	pid_t c = fork();
+	if (c == 0) {
+		pause();
+		_exit(0);
+	}
+	assert_true(c > 0);
+	unsigned long long t;
+	assert_true(rs_proc_starttime(c, &t));
+	assert_true(t >= a);
+	kill(c, SIGKILL);
+	/* A zombie has ended. */
+	for (int i = 0; i < 200; i++) {
+		char path[64], st[512];
+		snprintf(path, sizeof(path), "/proc/%ld/stat", (long)c);
+		FILE *f = fopen(path, "r");
+		if (!f || !fgets(st, sizeof(st), f) || strstr(st, ") Z ")) {
+			if (f)
+				fclose(f);
+			break;
+		}
+		fclose(f);
+		usleep(5000);
+	}
+	assert_false(rs_proc_starttime(c, &t));
+	waitpid(c, NULL, 0);
+	assert_false(rs_proc_starttime(c, &t));
+	assert_false(rs_proc_starttime(0, &t));
+	assert_false(rs_proc_starttime(-1, &t));
+}
+
+static void test_identity(void **state)
+{
+	(void)state;
+	char buf[4096], *argv[4];
+	int argc = rs_proc_argv(getpid(), buf, sizeof(buf), argv, 4);
+	assert_true(argc >= 1);
+	assert_non_null(strstr(argv[0], "test_procid"));
+	assert_true(rs_proc_exe_is(getpid(), "/proc/self/exe"));
+	assert_false(rs_proc_exe_is(getpid(), "/bin/sh"));
+	assert_true(rs_proc_in_netns(getpid(), "/proc/self/ns/net"));
+	assert_false(rs_proc_in_netns(getpid(), "/proc/self/ns/mnt"));
+	assert_int_equal(rs_proc_argv(0, buf, sizeof(buf), argv, 4), -1);
+}
+
+static void test_listens(void **state)
+{
+	(void)state;
+	int s = socket(AF_INET6, SOCK_STREAM, 0);
+	assert_true(s >= 0);
+	struct sockaddr_in6 a;
+	memset(&a, 0, sizeof(a));
+	a.sin6_family = AF_INET6;
+	a.sin6_addr = in6addr_loopback;
+	assert_int_equal(bind(s, (struct sockaddr *)&a, sizeof(a)), 0);
+	socklen_t al = sizeof(a);
+	assert_int_equal(getsockname(s, (struct sockaddr *)&a, &al), 0);
+	uint16_t port = ntohs(a.sin6_port);
+	/* Bound is not listening. */
+	assert_false(rs_proc_listens_tcp(getpid(), port));
+	assert_int_equal(listen(s, 1), 0);
+	assert_true(rs_proc_listens_tcp(getpid(), port));
+	/* Another process does not hold it (it closes its copy, then says so). */
+	int sync[2];
+	char b;
+	assert_int_equal(pipe(sync), 0);
+	pid_t c = fork();
+	if (c == 0) {
+		close(s);
+		if (write(sync[1], "x", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	assert_int_equal(read(sync[0], &b, 1), 1);
+	close(sync[0]);
+	close(sync[1]);
+	assert_false(rs_proc_listens_tcp(c, port));
+	kill(c, SIGKILL);
+	waitpid(c, NULL, 0);
+	close(s);
+	assert_false(rs_proc_listens_tcp(getpid(), port));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_toolpath),
+		cmocka_unit_test(test_starttime),
+		cmocka_unit_test(test_identity),
+		cmocka_unit_test(test_listens),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
