@@ -121,6 +121,8 @@ for s in 'net.ipv4.tcp_syncookies=' 'rawshake detect printed' 'flood: 1[89][0-9]
 	grep -q -- "$s" "$work/sf.out" || fail "'$s' not in lab synflood's output: $(cat "$work/sf.out")"
 done
 ip netns list | grep -q rslab- && fail "lab synflood left the lab up: $(ip netns list)"
+# Standard error is a file: no status line of the flood in it.
+grep -q 'elapsed' "$work/sf.err" && fail "a status line though standard error is no terminal: $(cat "$work/sf.err")"
 # detect -i on the server raised the alert while the flood ran, and ended it
 # after: the start line comes before the end line, both for the lab server.
 start=$(grep -n 'ALERT syn-flood start 192\.0\.2\.20:80' "$work/sf.out" | head -1 | cut -d: -f1)
