@@ -100,5 +100,8 @@ bool rs_kcounters_parse(const char *text, struct rs_kcounters *k);
  * legitimate client keeps connecting, and reports what rawshake detect
  * saw next to the kernel's counters.  Returns 0 when it ran to the end. */
 int rs_lab_synflood(const char *self, double rate, uint64_t duration_ns, FILE *log);
+/* The longest `lab synflood` without --force: a demonstration, not a load
+ * test (flood's own --duration goes up to an hour). */
+#define RS_LAB_SYNFLOOD_MAX_S 60
 
 #endif

@@ -1,11 +1,14 @@
 #!/bin/sh
-# flood-progress.sh: a flood says what it does while it runs.
+# flood-progress.sh: a flood says what it does while it runs, and the lab's
+# stays short unless asked.
 #   - flood with standard error on a terminal (a pty): a status line there
 #     (packets, rate, elapsed), redrawn once a second and ended with a
 #     newline; standard output holds the summary alone.  With standard
 #     error not a terminal, or with -q: no status line at all.
 #   - lab synflood on a terminal shows the same line (its flood is a
-#     rawshake flood on the same terminal).
+#     rawshake flood on the same terminal); --duration over 60 s is
+#     refused without --force (exit 2, the cap named, nothing made) and
+#     accepted with it (interrupted once the flood has started).
 # Uses the rawshake lab (rslab-*).  Needs root: skipped (77) otherwise.
 set -eu
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
@@ -109,5 +112,34 @@ n=$(grep -c "$status_re" "$work/sf.tty" || true)
 grep -q 'flood: [0-9]* SYNs sent' "$work/sf.out" || fail "lab synflood's report: $(cat "$work/sf.out")"
 grep -q 'elapsed' "$work/sf.out" && fail "a status line on lab synflood's standard output"
 ok "lab synflood on a terminal: $n status lines of its flood"
+
+# 4. The cap.
+"$bin" lab down >/dev/null
+for d in 120 61s 60001ms; do
+	st=0
+	"$bin" lab synflood --duration "$d" >"$work/cap.out" 2>"$work/cap.err" || st=$?
+	[ $st -eq 2 ] || fail "lab synflood --duration $d exited $st (want 2): $(cat "$work/cap.err")"
+	grep -q '^rawshake lab synflood: --duration: at most 60 s without --force' "$work/cap.err" ||
+		fail "--duration $d: $(cat "$work/cap.err")"
+	[ ! -s "$work/cap.out" ] || fail "--duration $d printed: $(cat "$work/cap.out")"
+	ip netns list | grep -q rslab- && fail "a refused lab synflood made the lab: $(ip netns list)"
+done
+"$bin" lab synflood --duration 120 --force >"$work/force.out" 2>"$work/force.err" &
+cpid=$!
+i=0
+until grep -q 'flood from' "$work/force.out" 2>/dev/null; do
+	i=$((i + 1)); [ $i -lt 200 ] || fail "lab synflood --force did not start: $(cat "$work/force.err")"
+	sleep 0.05
+done
+grep -q -- '--duration 120.000$' "$work/force.out" || fail "not a 120 s flood: $(grep 'flood from' "$work/force.out")"
+sleep 1.5
+kill -INT "$cpid"
+st=0
+wait "$cpid" || st=$?
+cpid=
+[ $st -eq 1 ] || fail "interrupted lab synflood exited $st"
+grep -q interrupted "$work/force.err" || fail "no interruption message: $(cat "$work/force.err")"
+ip netns list | grep -q rslab- && fail "the interrupted lab synflood left the lab: $(ip netns list)"
+ok "lab synflood --duration over 60 s: refused (exit 2) without --force, accepted with it"
 
 echo "flood-progress: $pass passed"
