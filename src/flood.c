@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
+#include <unistd.h>
 
 void rs_flood_syn_like_linux(struct rs_send_cfg *cfg, uint32_t tsval)
 {
@@ -148,7 +149,8 @@ int rs_flood_run(const struct rs_flood *f, rs_flood_progress_fn fn, void *arg,
 		st->pps = st->elapsed_ns > 0 ? (double)st->sent * 1e9 / (double)st->elapsed_ns : 0;
 		if (status != 0)
 			break;
-		if (fn && now - last_report >= 200000000) {
+		/* Once a second: enough to see it run, few enough to read. */
+		if (fn && now - last_report >= 1000000000) {
 			last_report = now;
 			fn(st, false, arg);
 		}
@@ -158,6 +160,38 @@ int rs_flood_run(const struct rs_flood *f, rs_flood_progress_fn fn, void *arg,
 	if (fn)
 		fn(st, true, arg);
 	return status;
+}
+
+int rs_flood_progress_format(const struct rs_flood *f, const struct rs_flood_stats *st,
+			     char *buf, size_t len)
+{
+	char of_n[32] = "", of_t[32] = "";
+	if (f->count)
+		snprintf(of_n, sizeof(of_n), " of %llu", (unsigned long long)f->count);
+	if (f->duration_ns)
+		snprintf(of_t, sizeof(of_t), " of %.1f", (double)f->duration_ns / 1e9);
+	return snprintf(buf, len, "sent %llu%s  rate %.0f pps  elapsed %.1f%s s",
+			(unsigned long long)st->sent, of_n, st->pps, (double)st->elapsed_ns / 1e9, of_t);
+}
+
+void rs_flood_progress_tty(const struct rs_flood_stats *st, bool last, void *arg)
+{
+	const struct rs_flood_tty *t = arg;
+	char line[160];
+	/* Trailing blanks cover what a longer line before left. */
+	int n = rs_flood_progress_format(t->f, st, line + 1, sizeof(line) - 8);
+	if (n < 0)
+		return;
+	line[0] = '\r';
+	size_t len = 1 + ((size_t)n < sizeof(line) - 9 ? (size_t)n : sizeof(line) - 9);
+	memcpy(line + len, "   ", 3);
+	len += 3;
+	if (last)
+		line[len++] = '\n';
+	/* One write a second: a terminal, not the packet path. */
+	ssize_t w;
+	while ((w = write(t->fd, line, len)) < 0 && errno == EINTR)
+		;
 }
 
 /* The counters we read, by their /proc names. */

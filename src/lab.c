@@ -1,6 +1,8 @@
 /* lab.c: the two-namespace lab: build, inspect, tear down, run commands in it. */
 #define _GNU_SOURCE /* setns, CLONE_NEWNET */
 #include "rawshake/lab.h"
+#include "rawshake/procid.h"
+#include "rawshake/toolpath.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -23,6 +25,7 @@
 
 #define PIDFILE RS_LAB_RUNDIR "/serve.pid"
 #define BINDIR RS_LAB_RUNDIR "/bin"
+#define SERVER_NSPATH "/run/netns/" RS_LAB_SERVER_NS
 
 struct lab_host {
 	const char *ns;
@@ -78,9 +81,20 @@ bool rs_lab_enter(const char *ns, char *err, size_t errlen)
 	return true;
 }
 
-/* Runs argv (optionally inside ns) quietly; its stderr is kept for err. */
-static int run_quiet(const char *ns, char *const argv[], char *err, size_t errlen)
+/* The Debian package of each tool the lab runs, for the message when it
+ * is missing. */
+static const char *package_of(const char *tool)
 {
+	return strcmp(tool, "ip") == 0 ? "iproute2" : NULL;
+}
+
+int rs_lab_run_tool(const char *ns, char *const argv[], char *err, size_t errlen)
+{
+	/* As root, never through PATH: a directory of the caller's first in
+	 * it would have its own "ip" run as root. */
+	char path[64];
+	if (!rs_toolpath_find(argv[0], package_of(argv[0]), path, sizeof(path), err, errlen))
+		return -1;
 	int pfd[2];
 	if (pipe(pfd) < 0) {
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
@@ -104,15 +118,15 @@ static int run_quiet(const char *ns, char *const argv[], char *err, size_t errle
 			fprintf(stderr, "%s\n", e);
 			_exit(126);
 		}
-		execvp(argv[0], argv);
-		fprintf(stderr, "%s: %s\n", argv[0], strerror(errno));
+		execve(path, argv, rs_toolpath_env);
+		fprintf(stderr, "%s: %s\n", path, strerror(errno));
 		_exit(127);
 	}
 	close(pfd[1]);
 	size_t n = 0;
 	ssize_t r;
 	char buf[512];
-	while ((r = read(pfd[0], buf, sizeof(buf))) > 0) {
+	while ((r = read(pfd[0], buf, sizeof(buf))) > 0 || (r < 0 && errno == EINTR)) {
 		for (ssize_t i = 0; i < r && n + 1 < errlen; i++)
 			err[n++] = buf[i] == '\n' ? ' ' : buf[i];
 	}
@@ -138,7 +152,8 @@ int rs_lab_run_in(const char *ns, char *const argv[], char *err, size_t errlen)
 			fprintf(stderr, "rawshake lab: %s\n", e);
 			_exit(126);
 		}
-		execvp(argv[0], argv);
+		/* A path, never looked up in PATH (this runs as root). */
+		execv(argv[0], argv);
 		fprintf(stderr, "rawshake lab: %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
@@ -412,36 +427,104 @@ static bool write_sysctl_in(const char *ns, const char *path, const char *val)
 	return pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0;
 }
 
-static pid_t service_pid(void)
+/*
+ * What the pid file's process is.  The file may be stale and its pid
+ * taken by another process since: only a process in the server's
+ * namespace running "PROGRAM lab serve" from that very PROGRAM is the
+ * lab's service (and is signalled by "lab down"), and it runs when it
+ * holds the listening sockets of both ports.
+ */
+enum svc_state {
+	SVC_NONE,      /* no pid file */
+	SVC_GONE,      /* its process has ended */
+	SVC_FOREIGN,   /* it names a process that is not the lab's service */
+	SVC_DEAF,      /* the lab's service, not listening on both ports */
+	SVC_RUNNING,
+};
+
+struct svc {
+	enum svc_state st;
+	pid_t pid;
+	unsigned long long start;   /* its start time (procid.h), to wait for its end */
+	char why[192];              /* for SVC_NONE to SVC_DEAF: why it is not running */
+};
+
+static void service_check(struct svc *s)
 {
-	FILE *f = fopen(PIDFILE, "r");
+	FILE *f = fopen(PIDFILE, "re");
 	long pid = 0;
-	if (!f)
-		return 0;
-	if (fscanf(f, "%ld", &pid) != 1)
+	memset(s, 0, sizeof(*s));
+	if (!f) {
+		s->st = SVC_NONE;
+		snprintf(s->why, sizeof(s->why), "no pid file");
+		return;
+	}
+	if (fscanf(f, "%ld", &pid) != 1 || pid <= 1 || pid > INT_MAX)
 		pid = 0;
 	fclose(f);
-	if (pid <= 1 || kill((pid_t)pid, 0) < 0)
-		return 0;
-	return (pid_t)pid;
+	s->pid = (pid_t)pid;
+	if (!pid) {
+		s->st = SVC_NONE;
+		snprintf(s->why, sizeof(s->why), "the pid file holds no pid");
+		return;
+	}
+	if (!rs_proc_starttime(s->pid, &s->start)) {
+		s->st = SVC_GONE;
+		snprintf(s->why, sizeof(s->why), "process %ld of the pid file has ended", pid);
+		return;
+	}
+	char buf[PATH_MAX + 64], *argv[4];
+	int argc = rs_proc_argv(s->pid, buf, sizeof(buf), argv, 4);
+	s->st = SVC_FOREIGN;
+	/* For SVC_FOREIGN, why holds the reason alone: the callers say more. */
+	if (!rs_proc_in_netns(s->pid, SERVER_NSPATH))
+		snprintf(s->why, sizeof(s->why), "it is not in %s", RS_LAB_SERVER_NS);
+	else if (argc != 3 || strcmp(argv[1], "lab") != 0 || strcmp(argv[2], "serve") != 0)
+		snprintf(s->why, sizeof(s->why), "it runs '%.64s%s', not 'rawshake lab serve'",
+			 argc > 0 ? argv[0] : "?", argc > 1 ? " ..." : "");
+	else if (!rs_proc_exe_is(s->pid, argv[0]))
+		snprintf(s->why, sizeof(s->why), "its executable is not %.96s", argv[0]);
+	else {
+		bool http = rs_proc_listens_tcp(s->pid, RS_LAB_HTTP_PORT);
+		bool echo = rs_proc_listens_tcp(s->pid, RS_LAB_ECHO_PORT);
+		s->st = http && echo ? SVC_RUNNING : SVC_DEAF;
+		if (!http || !echo)
+			snprintf(s->why, sizeof(s->why), "process %ld, the lab's service, does not "
+				 "listen on TCP %s", pid, !http && !echo ? "80 and 7" : !http ? "80" : "7");
+	}
+}
+
+static bool service_running(void)
+{
+	struct svc s;
+	service_check(&s);
+	return s.st == SVC_RUNNING;
+}
+
+/* True while the process of s (the same start time: not a new one with
+ * its pid) lives. */
+static bool service_alive(const struct svc *s)
+{
+	unsigned long long t;
+	return rs_proc_starttime(s->pid, &t) && t == s->start;
 }
 
 static bool if_exists_in(const char *ns)
 {
 	char e[256];
-	return run_quiet(ns, IP("link", "show", "dev", RS_LAB_IF), e, sizeof(e)) == 0;
+	return rs_lab_run_tool(ns, IP("link", "show", "dev", RS_LAB_IF), e, sizeof(e)) == 0;
 }
 
 static bool lab_complete(void)
 {
 	return rs_lab_exists() && if_exists_in(RS_LAB_CLIENT_NS) &&
-	       if_exists_in(RS_LAB_SERVER_NS) && service_pid() > 0;
+	       if_exists_in(RS_LAB_SERVER_NS) && service_running();
 }
 
 static bool step(FILE *log, const char *what, char *const argv[], char *err, size_t errlen)
 {
 	char e[512];
-	if (run_quiet(NULL, argv, e, sizeof(e)) != 0) {
+	if (rs_lab_run_tool(NULL, argv, e, sizeof(e)) != 0) {
 		snprintf(err, errlen, "%s failed: %s", what, e);
 		return false;
 	}
@@ -485,7 +568,7 @@ static bool start_service(const char *self, char *err, size_t errlen)
 	}
 	/* The service writes its pid file once it listens. */
 	for (int i = 0; i < 300; i++) {
-		if (service_pid() > 0)
+		if (service_running())
 			return true;
 		struct timespec ts = { 0, 10 * 1000 * 1000 };
 		nanosleep(&ts, NULL);
@@ -508,6 +591,10 @@ static const char *offload_words(bool on)
 bool rs_lab_up(const char *self, enum rs_lab_offload offload, volatile sig_atomic_t *stop,
 	       FILE *log, char *err, size_t errlen)
 {
+	/* Nothing is made when ip(8) is missing: say so, not "netns add failed". */
+	char ip[64];
+	if (!rs_toolpath_find("ip", package_of("ip"), ip, sizeof(ip), err, errlen))
+		return false;
 	if (lab_complete()) {
 		enum rs_lab_offload now = lab_offload_mode();
 		if (offload == RS_LAB_OFFLOAD_KEEP || offload == now) {
@@ -525,7 +612,7 @@ bool rs_lab_up(const char *self, enum rs_lab_offload offload, volatile sig_atomi
 			rs_lab_offload_str(offload));
 		rs_lab_down(NULL);
 	} else if (rs_lab_exists() || ns_exists(RS_LAB_CLIENT_NS) || ns_exists(RS_LAB_SERVER_NS) ||
-		   service_pid()) {
+		   access(PIDFILE, F_OK) == 0) {
 		fprintf(log, "lab is incomplete: rebuilding it\n");
 		rs_lab_down(log);
 	}
@@ -608,15 +695,23 @@ bool rs_lab_down(FILE *log)
 	sigaddset(&block, SIGHUP);
 	sigprocmask(SIG_BLOCK, &block, &old);
 
-	pid_t pid = service_pid();
-	if (pid > 0) {
-		kill(pid, SIGTERM);
-		for (int i = 0; i < 100 && kill(pid, 0) == 0; i++) {
+	/* Only the lab's own service is signalled by its pid: a stale pid
+	 * file's pid may be any process's by now.  (Whatever else is in the
+	 * namespaces is ended below, by namespace.) */
+	struct svc svc;
+	service_check(&svc);
+	if (svc.st == SVC_RUNNING || svc.st == SVC_DEAF) {
+		kill(svc.pid, SIGTERM);
+		for (int i = 0; i < 100 && service_alive(&svc); i++) {
 			struct timespec ts = { 0, 10 * 1000 * 1000 };
 			nanosleep(&ts, NULL);
 		}
-		if (kill(pid, 0) == 0)
-			kill(pid, SIGKILL);
+		if (service_alive(&svc))
+			kill(svc.pid, SIGKILL);
+	} else if (svc.st == SVC_FOREIGN && log && !rs_proc_in_netns(svc.pid, SERVER_NSPATH)) {
+		/* (One inside the namespace is ended with the others there.) */
+		fprintf(log, "the pid file names process %ld, which is not the lab's service "
+			     "(%s): left alone\n", (long)svc.pid, svc.why);
 	}
 	if (ns_exists(RS_LAB_CLIENT_NS))
 		kill_ns_procs(RS_LAB_CLIENT_NS);
@@ -626,15 +721,18 @@ bool rs_lab_down(FILE *log)
 	unlink(PIDFILE ".tmp");
 	remove_bindir();
 	rmdir(RS_LAB_RUNDIR);
-	char e[256];
+	char e[256] = "", e2[256] = "";
 	/* Deleting a namespace deletes the veth end in it, and with it the pair. */
 	if (ns_exists(RS_LAB_CLIENT_NS))
-		run_quiet(NULL, IP("netns", "del", RS_LAB_CLIENT_NS), e, sizeof(e));
+		rs_lab_run_tool(NULL, IP("netns", "del", RS_LAB_CLIENT_NS), e, sizeof(e));
 	if (ns_exists(RS_LAB_SERVER_NS))
-		run_quiet(NULL, IP("netns", "del", RS_LAB_SERVER_NS), e, sizeof(e));
+		rs_lab_run_tool(NULL, IP("netns", "del", RS_LAB_SERVER_NS), e2, sizeof(e2));
 	bool clean = !ns_exists(RS_LAB_CLIENT_NS) && !ns_exists(RS_LAB_SERVER_NS);
-	if (log)
-		fprintf(log, clean ? "lab is down\n" : "lab could not be removed completely\n");
+	if (log && clean)
+		fprintf(log, "lab is down\n");
+	else if (log)
+		fprintf(log, "lab could not be removed completely%s%s\n", e[0] || e2[0] ? ": " : "",
+			e[0] ? e : e2);
 	if (log)
 		fflush(log);
 	sigprocmask(SIG_SETMASK, &old, NULL);
@@ -645,7 +743,9 @@ bool rs_lab_status(FILE *out)
 {
 	bool c = ns_exists(RS_LAB_CLIENT_NS), s = ns_exists(RS_LAB_SERVER_NS);
 	bool ci = c && if_exists_in(RS_LAB_CLIENT_NS), si = s && if_exists_in(RS_LAB_SERVER_NS);
-	pid_t pid = service_pid();
+	struct svc svc;
+	service_check(&svc);
+	bool running = svc.st == SVC_RUNNING;
 
 	fprintf(out, "client  %-13s %s", RS_LAB_CLIENT_NS, c ? "exists" : "absent");
 	if (ci)
@@ -676,12 +776,18 @@ bool rs_lab_status(FILE *out)
 				     "show them unfilled: -v says 'csum offload')");
 	}
 	fprintf(out, "\nservice ");
-	if (pid)
-		fprintf(out, "running (pid %ld): TCP %d HTTP, TCP %d echo\n", (long)pid,
+	/* Running means listening: a live pid is not enough. */
+	if (running)
+		fprintf(out, "running (pid %ld): TCP %d HTTP, TCP %d echo\n", (long)svc.pid,
 			RS_LAB_HTTP_PORT, RS_LAB_ECHO_PORT);
+	else if (svc.st == SVC_FOREIGN)
+		fprintf(out, "not running (the pid file names process %ld, which is not the lab's "
+			     "service: %s)\n", (long)svc.pid, svc.why);
 	else
-		fprintf(out, "not running\n");
-	bool complete = c && s && ci && si && pid;
-	fprintf(out, "lab is %s\n", complete ? "up" : (c || s || pid) ? "incomplete" : "down");
+		fprintf(out, "not running (%s)\n", svc.why);
+	bool complete = c && s && ci && si && running;
+	/* A pid file alone is something left to remove, too. */
+	fprintf(out, "lab is %s\n", complete ? "up" : (c || s || access(PIDFILE, F_OK) == 0) ?
+		"incomplete" : "down");
 	return complete;
 }

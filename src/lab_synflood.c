@@ -81,23 +81,13 @@ static int wait_child(pid_t pid)
 	return wait_child_as(pid, true);
 }
 
-/* Runs ip with argv quietly; its exit status.  A signal does not stop
+/* Runs ip with argv quietly (rs_lab_run_tool: /usr/sbin/ip or the like,
+ * never one found through PATH); its exit status.  A signal does not stop
  * it: ip makes or undoes one change, and is quick. */
 static int ip_quiet(char *const argv[])
 {
-	pid_t pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		int devnull = open("/dev/null", O_RDWR);
-		if (devnull >= 0) {
-			dup2(devnull, 1);
-			dup2(devnull, 2);
-		}
-		execvp("ip", argv);
-		_exit(127);
-	}
-	return wait_child_as(pid, false);
+	char err[256];
+	return rs_lab_run_tool(NULL, argv, err, sizeof(err));
 }
 
 /* ---- The kernel's view, read from inside the server's namespace. ---- */

@@ -2,6 +2,8 @@
 #define _GNU_SOURCE 1
 #include "config.h"
 #include "rawshake/rstguard.h"
+#include "rawshake/procid.h"
+#include "rawshake/toolpath.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -75,10 +77,12 @@ static void keep_net_admin_across_exec(void)
 static int run_nft(char *const args[], const char *input, char *out, size_t outlen)
 {
 	int in[2] = { -1, -1 }, res[2];
-	char *const envp[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C", NULL };
+	char nft[64];
 
 	if (outlen)
 		out[0] = '\0';
+	if (!rs_toolpath_find("nft", "nftables", nft, sizeof(nft), out, outlen))
+		return -1;
 	if (pipe2(res, O_CLOEXEC) < 0)
 		return -1;
 	if (input && pipe2(in, O_CLOEXEC) < 0) {
@@ -106,8 +110,8 @@ static int run_nft(char *const args[], const char *input, char *out, size_t outl
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGHUP, SIG_DFL);
 		keep_net_admin_across_exec();
-		execve(RS_RSTGUARD_NFT, args, envp);
-		dprintf(2, "%s: %s", RS_RSTGUARD_NFT, strerror(errno));
+		execve(nft, args, rs_toolpath_env);
+		dprintf(2, "%s: %s", nft, strerror(errno));
 		_exit(127);
 	}
 	close(res[1]);
@@ -157,44 +161,60 @@ static const char *first_line(char *s)
 
 bool rs_rstguard_available(char *err, size_t errlen)
 {
-	if (access(RS_RSTGUARD_NFT, X_OK) == 0)
+	char nft[64], why[192];
+	if (rs_toolpath_find("nft", "nftables", nft, sizeof(nft), why, sizeof(why)))
 		return true;
-	snprintf(err, errlen, "%s is not installed: the RST guard needs it (apt-get install "
-			      "nftables), or use --no-rst-guard and see the kernel reset the connection",
-		 RS_RSTGUARD_NFT);
+	snprintf(err, errlen, "%s; the RST guard needs it, or use --no-rst-guard and see the "
+			      "kernel reset the connection", why);
 	return false;
 }
+
+/* The table's comment: who owns it, so that a later run tells a process
+ * that still runs from a new one that got its pid. */
+#define OWNER_COMMENT "rawshake connect: owner started at tick "
 
 bool rs_rstguard_install(struct rs_rstguard *g, uint8_t v, const uint8_t *src, uint16_t sport,
 			 const uint8_t *dst, uint16_t dport, char *err, size_t errlen)
 {
-	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN], rules[1024], out[1024];
+	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN], rules[1024], comment[96] = "", out[1024];
 	int af = v == 4 ? AF_INET : AF_INET6;
 	const char *ipk = v == 4 ? "ip" : "ip6";
+	unsigned long long start;
 
 	memset(g, 0, sizeof(*g));
 	g->owner = getpid();
 	snprintf(g->table, sizeof(g->table), RS_RSTGUARD_PREFIX "%ld", (long)g->owner);
+	if (rs_proc_starttime(g->owner, &start))
+		snprintf(comment, sizeof(comment), "\tcomment \"" OWNER_COMMENT "%llu\";\n", start);
 	inet_ntop(af, src, s, sizeof(s));
 	inet_ntop(af, dst, d, sizeof(d));
-	snprintf(rules, sizeof(rules),
-		 "table inet %s {\n"
-		 "\tchain output {\n"
-		 "\t\ttype filter hook output priority 0; policy accept;\n"
-		 "\t\t%s saddr %s %s daddr %s tcp sport %u tcp dport %u "
-		 "tcp flags & rst == rst meta mark != 0x%08x counter drop\n"
-		 "\t}\n"
-		 "}\n",
-		 g->table, ipk, s, ipk, d, sport, dport, RS_RSTGUARD_MARK);
 	catch_signals();
 	if (!at_exit_guard)
 		atexit(remove_at_exit);
 	at_exit_guard = g;
 	char *const args[] = { "nft", "-f", "-", NULL };
-	int rc = run_nft(args, rules, out, sizeof(out));
+	int rc = -1;
+	/* Table comments need nft 0.9.7 and Linux 5.10: without, once more
+	 * without one (the table's pid alone names the owner then). */
+	for (int with_comment = comment[0] != '\0'; with_comment >= 0; with_comment--) {
+		snprintf(rules, sizeof(rules),
+			 "table inet %s {\n"
+			 "%s"
+			 "\tchain output {\n"
+			 "\t\ttype filter hook output priority 0; policy accept;\n"
+			 "\t\t%s saddr %s %s daddr %s tcp sport %u tcp dport %u "
+			 "tcp flags & rst == rst meta mark != 0x%08x counter drop\n"
+			 "\t}\n"
+			 "}\n",
+			 g->table, with_comment ? comment : "", ipk, s, ipk, d, sport, dport,
+			 RS_RSTGUARD_MARK);
+		rc = run_nft(args, rules, out, sizeof(out));
+		if (rc == 0)
+			break;
+	}
 	if (rc != 0) {
 		snprintf(err, errlen, "cannot install the RST guard (nft: %s)",
-			 rc < 0 ? "did not run" : first_line(out));
+			 rc < 0 && !out[0] ? "did not run" : first_line(out));
 		/* A failed transaction leaves nothing, but make sure. */
 		g->active = true;
 		char e2[64];
@@ -203,6 +223,16 @@ bool rs_rstguard_install(struct rs_rstguard *g, uint8_t v, const uint8_t *src, u
 	}
 	g->active = true;
 	return true;
+}
+
+bool rs_rstguard_tie_worker(pid_t supervisor)
+{
+	/* Set, then look: a supervisor that ended before the setting took
+	 * effect sends nothing, and the worker has init (or a subreaper) as
+	 * its parent already. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		return false;
+	return getppid() == supervisor;
 }
 
 long long rs_rstguard_dropped(const struct rs_rstguard *g)
@@ -231,7 +261,7 @@ bool rs_rstguard_remove(struct rs_rstguard *g, char *err, size_t errlen)
 	if (rc != 0 && !strstr(out, "No such file")) {
 		snprintf(err, errlen, "cannot remove nft table inet %s (nft: %s); remove it with "
 				      "'nft delete table inet %s'",
-			 g->table, rc < 0 ? "did not run" : first_line(out), g->table);
+			 g->table, rc < 0 && !out[0] ? "did not run" : first_line(out), g->table);
 		return false;
 	}
 	g->active = false;
@@ -275,6 +305,33 @@ int rs_rstguard_supervise(struct rs_rstguard *g, pid_t child)
 	return 128 + WTERMSIG(st);
 }
 
+/*
+ * Whether the owner of table rawshake_PID has ended: no process PID, or a
+ * process PID that started at another time than the table's comment says
+ * (the pid was given to a new process).  When that cannot be known (a
+ * table without the comment, /proc hidden from us) a live pid keeps it:
+ * better a stale table than a live connection reset.  Fills why.
+ */
+static bool owner_gone(long pid, const char *table, char *why, size_t whylen)
+{
+	static char out[4096];
+	if (kill((pid_t)pid, 0) < 0 && errno == ESRCH) {
+		snprintf(why, whylen, "process %ld is gone", pid);
+		return true;
+	}
+	char *const args[] = { "nft", "list", "table", "inet", (char *)table, NULL };
+	if (run_nft(args, NULL, out, sizeof(out)) != 0)
+		return false;
+	const char *c = strstr(out, OWNER_COMMENT);
+	unsigned long long was, now;
+	if (!c || sscanf(c + strlen(OWNER_COMMENT), "%llu", &was) != 1 ||
+	    !rs_proc_starttime((pid_t)pid, &now) || now == was)
+		return false;
+	snprintf(why, whylen, "process %ld is another one now: it started at tick %llu, the "
+		 "guard's owner at %llu", pid, now, was);
+	return true;
+}
+
 int rs_rstguard_cleanup_stale(FILE *log)
 {
 	static char out[65536];
@@ -283,7 +340,8 @@ int rs_rstguard_cleanup_stale(FILE *log)
 
 	if (run_nft(args, NULL, out, sizeof(out)) != 0)
 		return -1;
-	for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
+	for (char *save = NULL, *line = strtok_r(out, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
 		const char *p = strstr(line, "table inet " RS_RSTGUARD_PREFIX);
 		if (!p)
 			continue;
@@ -292,16 +350,17 @@ int rs_rstguard_cleanup_stale(FILE *log)
 		long pid = strtol(p, &end, 10);
 		if (end == p || (*end && *end != ' ') || pid <= 0)
 			continue;
-		if (kill((pid_t)pid, 0) == 0 || errno == EPERM)
-			continue;   /* its owner still runs */
 		struct rs_rstguard g = { .active = true, .owner = (pid_t)pid };
 		snprintf(g.table, sizeof(g.table), RS_RSTGUARD_PREFIX "%ld", pid);
+		char why[160];
+		if (!owner_gone(pid, g.table, why, sizeof(why)))
+			continue;   /* its owner still runs */
 		char err[512];
 		if (rs_rstguard_remove(&g, err, sizeof(err))) {
 			removed++;
 			if (log)
 				fprintf(log, "rawshake connect: removed the stale RST guard inet %s "
-					     "(process %ld is gone)\n", g.table, pid);
+					     "(%s)\n", g.table, why);
 		} else if (log) {
 			fprintf(log, "rawshake connect: %s\n", err);
 		}

@@ -1,4 +1,4 @@
-/* test_flood.c: the guard (the ranges bulk traffic may go to without --force, edges included, and the route decision), the Linux-like SYN, the kernel counter parser. */
+/* test_flood.c: the guard (the ranges bulk traffic may go to without --force, edges included, and the route decision), the Linux-like SYN, the kernel counter parser, the status line. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -311,6 +311,45 @@ static void test_counters(void **state)
 	assert_false(rs_kcounters_parse("garbage without colons\nmore\n", &k));
 }
 
+/* The status line names what was sent, the rate and the time, with the
+ * bounds the flood was given; drawn on a terminal it redraws in place and
+ * ends with a newline. */
+static void test_progress(void **state)
+{
+	(void)state;
+	struct rs_flood f;
+	struct rs_flood_stats st = { .sent = 2000, .errors = 0, .elapsed_ns = 1004000000, .pps = 1992.03 };
+	char buf[160];
+	memset(&f, 0, sizeof(f));
+	f.duration_ns = 3500000000ull;
+	rs_flood_progress_format(&f, &st, buf, sizeof(buf));
+	assert_string_equal(buf, "sent 2000  rate 1992 pps  elapsed 1.0 of 3.5 s");
+	f.duration_ns = 0;
+	f.count = 10000;
+	rs_flood_progress_format(&f, &st, buf, sizeof(buf));
+	assert_string_equal(buf, "sent 2000 of 10000  rate 1992 pps  elapsed 1.0 s");
+	/* Cut short, never overrun. */
+	assert_true(rs_flood_progress_format(&f, &st, buf, 8) > 8);
+	assert_string_equal(buf, "sent 20");
+
+	int p[2];
+	char got[256];
+	assert_int_equal(pipe(p), 0);
+	struct rs_flood_tty t = { &f, p[1] };
+	rs_flood_progress_tty(&st, false, &t);
+	st.sent = 10000;
+	st.elapsed_ns = 5020000000;
+	st.pps = 1992.0;
+	rs_flood_progress_tty(&st, true, &t);
+	close(p[1]);
+	ssize_t n = read(p[0], got, sizeof(got) - 1);
+	close(p[0]);
+	assert_true(n > 0);
+	got[n] = '\0';
+	assert_string_equal(got, "\rsent 2000 of 10000  rate 1992 pps  elapsed 1.0 s   "
+				 "\rsent 10000 of 10000  rate 1992 pps  elapsed 5.0 s   \n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -323,6 +362,7 @@ int main(void)
 		cmocka_unit_test(test_bulk),
 		cmocka_unit_test(test_syn_like_linux),
 		cmocka_unit_test(test_counters),
+		cmocka_unit_test(test_progress),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

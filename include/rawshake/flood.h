@@ -44,9 +44,26 @@ struct rs_flood_stats {
 	double pps;
 };
 
-/* Called between slices, at most five times a second, and once at the end
- * (last true). */
+/* Called between slices, about once a second, and once at the end (last
+ * true). */
 typedef void (*rs_flood_progress_fn)(const struct rs_flood_stats *st, bool last, void *arg);
+
+/* The status line of a running flood, "sent N  rate R pps  elapsed T s",
+ * with " of N" and " of T s" for its bounds; its length (as snprintf). */
+int rs_flood_progress_format(const struct rs_flood *f, const struct rs_flood_stats *st,
+			     char *buf, size_t len);
+
+/*
+ * The progress callback of `flood` (and so of `lab synflood`, whose flood
+ * is a `flood` writing to the same terminal): the status line on fd,
+ * redrawn in place ("\r"), ended with a newline at the end.  For a
+ * terminal only: the caller passes it when isatty(fd).
+ */
+struct rs_flood_tty {
+	const struct rs_flood *f;
+	int fd;
+};
+void rs_flood_progress_tty(const struct rs_flood_stats *st, bool last, void *arg);
 
 /* Runs the flood until count packets, duration_ns or rs_flood_stop().
  * Returns as rs_send_run() does: 0 done, 1 a send failed, 2 a socket
@@ -83,5 +100,8 @@ bool rs_kcounters_parse(const char *text, struct rs_kcounters *k);
  * legitimate client keeps connecting, and reports what rawshake detect
  * saw next to the kernel's counters.  Returns 0 when it ran to the end. */
 int rs_lab_synflood(const char *self, double rate, uint64_t duration_ns, FILE *log);
+/* The longest `lab synflood` without --force: a demonstration, not a load
+ * test (flood's own --duration goes up to an hour). */
+#define RS_LAB_SYNFLOOD_MAX_S 60
 
 #endif

@@ -64,8 +64,14 @@ bool rs_lab_status(FILE *out);
 bool rs_lab_exists(void);
 
 /* Runs argv in the host's namespace and waits; returns its exit status
- * (or -1 with err filled). */
+ * (or -1 with err filled).  argv[0] is a path: PATH is not searched. */
 int rs_lab_run_in(const char *ns, char *const argv[], char *err, size_t errlen);
+/* Runs the system tool argv[0] ("ip"), found in /usr/sbin, /usr/bin,
+ * /sbin or /bin only (toolpath.h: never through PATH, since this runs as
+ * root), with a fixed environment, inside ns (NULL: here); its output is
+ * discarded, its standard error kept in err.  Returns its exit status, or
+ * -1 (err says why: a tool that is not installed is named). */
+int rs_lab_run_tool(const char *ns, char *const argv[], char *err, size_t errlen);
 /* Replaces this process with argv run in the host's namespace.  A command
  * "rawshake" is this very program (/proc/self/exe), and so is "rawshake"
  * for the commands it starts: PATH begins with a directory under

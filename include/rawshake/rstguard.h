@@ -12,9 +12,13 @@
  * the machine is touched, and the table is deleted on every way out: the
  * normal end, an error, SIGINT/SIGTERM/SIGHUP (forwarded to the worker,
  * then the guard is removed), atexit.  A table left by a process killed
- * with SIGKILL is found by its pid and removed on the next run.
+ * with SIGKILL is found by its pid and removed on the next run, once that
+ * process has ended (its comment holds the owner's start time, so a new
+ * process with the same pid does not keep it); the worker of a
+ * supervisor killed so dies with it (rs_rstguard_tie_worker()).
  *
- * nft is run as /usr/sbin/nft (Debian package nftables).
+ * nft is looked for in /usr/sbin, /usr/bin, /sbin and /bin, never through
+ * PATH (toolpath.h; Debian package nftables).
  */
 #ifndef RAWSHAKE_RSTGUARD_H
 #define RAWSHAKE_RSTGUARD_H
@@ -25,7 +29,6 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#define RS_RSTGUARD_NFT "/usr/sbin/nft"
 #define RS_RSTGUARD_PREFIX "rawshake_"
 #define RS_RSTGUARD_MARK 0x7273686bu   /* "rshk": our own segments */
 
@@ -62,8 +65,18 @@ int rs_rstguard_signalled(void);
 int rs_rstguard_supervise(struct rs_rstguard *g, pid_t child);
 
 /*
+ * In the worker, right after the fork and again once it has given up its
+ * privileges (a change of user clears the setting): the kernel sends it
+ * SIGKILL when the supervisor ends, however that ends, SIGKILL included,
+ * so that no worker runs on without the process that owns its guard.
+ * False when the supervisor is already gone (it ended before the setting
+ * took effect): the worker must exit then.
+ */
+bool rs_rstguard_tie_worker(pid_t supervisor);
+
+/*
  * Deletes the tables rawshake_<pid> in this network namespace whose
- * process is gone.  Returns how many, or -1 when nft could not list them.
+ * process is gone (or is another process with that pid now).  Returns how many, or -1 when nft could not list them.
  * Each removal is reported on log when given.
  */
 int rs_rstguard_cleanup_stale(FILE *log);

@@ -297,9 +297,11 @@ static void on_stop(int sig)
 /* The unprivileged worker: open, drop, run, show.  Returns the exit
  * status.  The line that says how it ended goes into last when given
  * (the supervisor prints it after the guard's count, so that it stays
- * the last line), else to stderr. */
+ * the last line), else to stderr.  supervisor: the guard's owner, whose
+ * end ends the worker too (0 without a guard: no supervisor). */
 static int worker(struct rs_hs_config *cfg, const char *ifname, bool guard, const char *user,
-		  struct rs_view_opts *vo, bool show_data, char *last, size_t lastlen)
+		  struct rs_view_opts *vo, bool show_data, char *last, size_t lastlen,
+		  pid_t supervisor)
 {
 	char err[PCAP_ERRBUF_SIZE + 256];
 	static struct rs_connect conn;
@@ -328,6 +330,13 @@ static int worker(struct rs_hs_config *cfg, const char *ifname, bool guard, cons
 		fprintf(stderr, "rawshake connect: %s\n", err);
 		rs_connect_close(&conn);
 		return RS_EXIT_USAGE;
+	}
+	/* The change of user cleared the parent-death signal: again. */
+	if (supervisor && !rs_rstguard_tie_worker(supervisor)) {
+		fprintf(stderr, "rawshake connect: the supervisor (process %ld) has ended\n",
+			(long)supervisor);
+		rs_connect_close(&conn);
+		return 1;
 	}
 	rs_out_init(&out, STDOUT_FILENO);
 	if (!rs_view_init(&view, vo, &out, err, sizeof(err))) {
@@ -639,7 +648,7 @@ static int connect_run(int argc, char **argv)
 	cfg.ts_offset = rnd[1];
 
 	if (!guard) {
-		int st = worker(&cfg, ifname, false, user, &vo, show_data, NULL, 0);
+		int st = worker(&cfg, ifname, false, user, &vo, show_data, NULL, 0, 0);
 		free(data);
 		return st;
 	}
@@ -670,6 +679,7 @@ static int connect_run(int argc, char **argv)
 	else
 		last[0] = '\0';
 	fflush(NULL);
+	pid_t supervisor = getpid();
 	pid_t pid = fork();
 	if (pid < 0) {
 		fprintf(stderr, "rawshake connect: fork: %s\n", strerror(errno));
@@ -678,7 +688,13 @@ static int connect_run(int argc, char **argv)
 		return RS_EXIT_USAGE;
 	}
 	if (pid == 0) {
-		int st = worker(&cfg, ifname, true, user, &vo, show_data, last, last ? LAST_LINE : 0);
+		/* Killed with SIGKILL, the supervisor removes nothing and a
+		 * later run's sweep takes its table away: the worker must not
+		 * outlive it, or the kernel would reset its connection then. */
+		if (!rs_rstguard_tie_worker(supervisor))
+			_exit(1);
+		int st = worker(&cfg, ifname, true, user, &vo, show_data, last, last ? LAST_LINE : 0,
+				supervisor);
 		fflush(NULL);
 		_exit(st);
 	}

@@ -40,7 +40,8 @@ static void flood_usage(FILE *f)
 		"      --force              flood a destination outside loopback and the\n"
 		"                           documentation ranges (only a network you own!)\n"
 		"  -h, --help\n"
-		"Needs CAP_NET_RAW.  On a terminal a status line shows sent, rate and elapsed time.\n"
+		"Needs CAP_NET_RAW.  When standard error is a terminal, a status line there shows\n"
+		"sent, rate and elapsed time, once a second.\n"
 		"Exit status: 0 done, 1 a send failed, 2 usage, refused destination or setup error.\n",
 		RS_GUARD_DEFAULT_CIDR4, RS_GUARD_DEFAULT_CIDR6);
 }
@@ -60,23 +61,6 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	rs_flood_stop();
-}
-
-struct progress {
-	struct rs_out *out;
-	bool tty;
-};
-
-static void show_progress(const struct rs_flood_stats *st, bool last, void *arg)
-{
-	struct progress *p = arg;
-	if (!p->tty)
-		return;
-	rs_out_printf(p->out, "\rsent %llu  rate %.0f pps  elapsed %.1f s   ",
-		      (unsigned long long)st->sent, st->pps, (double)st->elapsed_ns / 1e9);
-	if (last)
-		rs_out_char(p->out, '\n');
-	rs_out_flush(p->out);
 }
 
 static void summary(struct rs_out *o, bool json, const struct rs_flood *f, const char *dst,
@@ -280,18 +264,19 @@ static int flood_run(int argc, char **argv)
 	}
 
 	static struct rs_out out;
-	struct progress p;
 	struct rs_flood_stats st;
 	rs_out_init(&out, STDOUT_FILENO);
-	p.out = &out;
-	p.tty = !cfg->quiet && !json && isatty(STDOUT_FILENO);
+	/* The status line goes to standard error, and only on a terminal:
+	 * standard output keeps the summary alone (text or JSON). */
+	struct rs_flood_tty tty = { &f, STDERR_FILENO };
+	bool show = !cfg->quiet && isatty(STDERR_FILENO);
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
-	int status = rs_flood_run(&f, show_progress, &p, &st, why, sizeof(why));
+	int status = rs_flood_run(&f, show ? rs_flood_progress_tty : NULL, &tty, &st, why, sizeof(why));
 	if (status != 0)
 		fprintf(stderr, "rawshake flood: %s\n", why);
 	if (json || !cfg->quiet)

@@ -16,7 +16,7 @@ static void lab_usage(FILE *f)
 	fprintf(f,
 		"usage: rawshake lab up [--offload on|off]\n"
 		"       rawshake lab down|status|demo\n"
-		"       rawshake lab synflood [--rate PPS] [--duration T]\n"
+		"       rawshake lab synflood [--rate PPS] [--duration T] [--force]\n"
 		"       rawshake lab exec HOST CMD [ARG...]\n"
 		"A two-host lab in network namespaces: client %s / %s (%s) and\n"
 		"server %s / %s (%s), joined by a veth pair, no route anywhere else;\n"
@@ -36,34 +36,42 @@ static void lab_usage(FILE *f)
 		"           server port 80 captured on the server and explained, down\n"
 		"  synflood up, rawshake flood from the client to the server's port 80\n"
 		"           (default 3000 SYN/s for 5 s) while a legitimate client connects;\n"
-		"           rawshake detect's view next to the kernel's counters, down\n"
+		"           rawshake detect's view next to the kernel's counters, down;\n"
+		"           --duration at most %d s unless --force; the flood's status line\n"
+		"           on standard error when it is a terminal\n"
 		"Needs root (with cap_sys_admin, cap_net_admin and cap_net_raw).\n",
 		RS_LAB_CLIENT4, RS_LAB_CLIENT6, RS_LAB_CLIENT_NS, RS_LAB_SERVER4, RS_LAB_SERVER6,
-		RS_LAB_SERVER_NS, RS_LAB_HTTP_PORT, RS_LAB_ECHO_PORT);
+		RS_LAB_SERVER_NS, RS_LAB_HTTP_PORT, RS_LAB_ECHO_PORT, RS_LAB_SYNFLOOD_MAX_S);
 }
 
-/* This program's own path, to start the lab service with it. */
+/* This program's own path, to start the lab service with it (never a
+ * name looked up in PATH: the lab runs it as root). */
 static const char *self_path(void)
 {
 	static char buf[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
 	if (n <= 0)
-		return "rawshake";
+		return "/proc/self/exe";
 	buf[n] = '\0';
 	return buf;
 }
 
-/* "lab synflood [--rate PPS] [--duration T]". */
+/* "lab synflood [--rate PPS] [--duration T] [--force]". */
 static int synflood(int argc, char **argv)
 {
 	double rate = 3000;
 	uint64_t dur = 5000000000ull;
+	bool force = false;
 	char why[128];
 	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--force") == 0) {
+			force = true;
+			continue;
+		}
 		bool r = strcmp(argv[i], "--rate") == 0, d = strcmp(argv[i], "--duration") == 0;
 		if ((!r && !d) || i + 1 >= argc) {
 			fprintf(stderr, "rawshake lab synflood: %s\n", !r && !d ? "the options are "
-				"--rate PPS and --duration T" : "a value is missing");
+				"--rate PPS, --duration T and --force" : "a value is missing");
 			return RS_EXIT_USAGE;
 		}
 		bool ok = r ? rs_parse_rate(argv[++i], &rate, why, sizeof(why))
@@ -73,6 +81,12 @@ static int synflood(int argc, char **argv)
 				ok ? "must be more than 0" : why);
 			return RS_EXIT_USAGE;
 		}
+	}
+	/* Minutes of flooding in silence are a mistake more often than not. */
+	if (dur > (uint64_t)RS_LAB_SYNFLOOD_MAX_S * 1000000000ull && !force) {
+		fprintf(stderr, "rawshake lab synflood: --duration: at most %d s without --force "
+			"(%.1f s asked)\n", RS_LAB_SYNFLOOD_MAX_S, (double)dur / 1e9);
+		return RS_EXIT_USAGE;
 	}
 	return rs_lab_synflood(self_path(), rate, dur, stdout);
 }

@@ -55,7 +55,8 @@ ip netns exec "$CLI" "$bin" flood 10.0.0.1 80 -c 1 2>&1 | grep -q 'RFC 1918' || 
 ip netns exec "$CLI" "$bin" flood fe80::1 80 -c 1 2>&1 | grep -q 'link-local' || fail "fe80::1 not named link-local"
 st=0
 ip netns exec "$CLI" "$bin" flood 192.0.2.20 80 -c 1 --rand-source 8.8.0.0/16 2>"$work/r.err" || st=$?
-[ $st -eq 2 ] && grep -q 'refusing --rand-source' "$work/r.err" || fail "a public --rand-source was not refused"
+[ $st -eq 2 ] && grep -q 'refusing random sources for flood 192.0.2.20: the range is or holds a public Internet address' "$work/r.err" ||
+	fail "a public --rand-source was not refused: $(cat "$work/r.err")"
 st=0
 ip netns exec "$CLI" "$bin" flood 192.0.2.20 80 2>"$work/r.err" || st=$?
 [ $st -eq 2 ] && grep -q 'stops by itself' "$work/r.err" || fail "a flood without --count or --duration was accepted"
@@ -120,6 +121,8 @@ for s in 'net.ipv4.tcp_syncookies=' 'rawshake detect printed' 'flood: 1[89][0-9]
 	grep -q -- "$s" "$work/sf.out" || fail "'$s' not in lab synflood's output: $(cat "$work/sf.out")"
 done
 ip netns list | grep -q rslab- && fail "lab synflood left the lab up: $(ip netns list)"
+# Standard error is a file: no status line of the flood in it.
+grep -q 'elapsed' "$work/sf.err" && fail "a status line though standard error is no terminal: $(cat "$work/sf.err")"
 # detect -i on the server raised the alert while the flood ran, and ended it
 # after: the start line comes before the end line, both for the lab server.
 start=$(grep -n 'ALERT syn-flood start 192\.0\.2\.20:80' "$work/sf.out" | head -1 | cut -d: -f1)
