@@ -491,7 +491,7 @@ static bool halted(struct run *r)
  * standard output failing, stops the run as it would stop read. */
 static bool output_ok(struct run *r, struct worker *w)
 {
-	if (w->n != 1)
+	if (w->n != 1 || !r->out)   /* flood: no output of its own */
 		return true;
 	if (!r->cfg->flood)
 		rs_out_flush(r->out);

@@ -16,6 +16,8 @@ bin=$(pwd)/rawshake
 exec 9>/tmp/rawshake-lab-tests.lock
 flock 9
 work=$(mktemp -d)
+# sniff opens -w files as nobody (-Z), after the drop.
+chmod 1777 "$work"
 pids=
 cleanup() {
 	for p in $pids; do kill "$p" 2>/dev/null || true; done

@@ -55,7 +55,7 @@ ip netns exec "$CLI" "$bin" flood 10.0.0.1 80 -c 1 2>&1 | grep -q 'RFC 1918' || 
 ip netns exec "$CLI" "$bin" flood fe80::1 80 -c 1 2>&1 | grep -q 'link-local' || fail "fe80::1 not named link-local"
 st=0
 ip netns exec "$CLI" "$bin" flood 192.0.2.20 80 -c 1 --rand-source 8.8.0.0/16 2>"$work/r.err" || st=$?
-[ $st -eq 2 ] && grep -q 'refusing random sources for flood 192.0.2.20: the range is or holds a public Internet address' "$work/r.err" ||
+[ $st -eq 2 ] && grep -q 'refusing random sources in 8.8.0.0/16: the range is or holds a public Internet address' "$work/r.err" ||
 	fail "a public --rand-source was not refused: $(cat "$work/r.err")"
 st=0
 ip netns exec "$CLI" "$bin" flood 192.0.2.20 80 2>"$work/r.err" || st=$?

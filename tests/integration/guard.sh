@@ -17,6 +17,8 @@ G=rsguard-g-$$
 H=rsguard-h-$$
 R=rsguard-r-$$
 work=$(mktemp -d)
+# sniff and send open -w files as nobody (-Z), after the drop.
+chmod 1777 "$work"
 pids=""
 cleanup() {
 	for p in $pids; do kill "$p" 2>/dev/null || true; done

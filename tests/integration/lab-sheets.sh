@@ -117,7 +117,7 @@ for sheet in "$srcdir"/docs/labs/[0-9]*.md; do
 	name=$(basename "$sheet" .md)
 	"$bin" lab down >/dev/null 2>&1 || true
 	rm -rf "$work/tmp"
-	mkdir -m 755 "$work/tmp"
+	mkdir -m 1777 "$work/tmp"   # as /tmp: sniff writes -w files as nobody
 	{ printf '%s\n' "$prelude"; gen "$sheet"; } >"$work/$name.sh"
 	start=$(date +%s)
 	st=0

@@ -14,6 +14,8 @@ bin=$(pwd)/rawshake
 exec 9>/tmp/rawshake-lab-tests.lock
 flock 9
 work=$(mktemp -d)
+# sniff and send open -w files as nobody (-Z), after the drop.
+chmod 1777 "$work"
 cleanup() {
 	[ -n "${spid:-}" ] && kill "$spid" 2>/dev/null || true
 	"$bin" lab down >/dev/null 2>&1 || true
