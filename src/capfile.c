@@ -625,6 +625,77 @@ bool rs_capfile_open_stream(struct rs_capfile *cf, FILE *fp, const char *path, c
 	return true;
 }
 
+/* Programs compiled before the sandbox: one per decoded link type. */
+#define PRECOMPILED_MAX 64
+static struct {
+	int dlt;
+	bool ok;
+	struct bpf_program prog;
+	char err[PCAP_ERRBUF_SIZE];
+} precompiled[PRECOMPILED_MAX];
+static unsigned n_precompiled;
+static char *precompiled_expr;
+
+/* pcap_compile on a dead handle of link type dlt. */
+static bool compile_now(int dlt, const char *expr, struct bpf_program *prog, char *err,
+			size_t errlen)
+{
+	pcap_t *dead = pcap_open_dead(dlt, (int)MAX_SNAPLEN);
+	if (!dead) {
+		snprintf(err, errlen, "libpcap knows no link type %d", dlt);
+		return false;
+	}
+	bool ok = pcap_compile(dead, prog, expr, 1, PCAP_NETMASK_UNKNOWN) == 0;
+	if (!ok)
+		snprintf(err, errlen, "%s", pcap_geterr(dead));
+	pcap_close(dead);
+	return ok;
+}
+
+void rs_capfile_precompile(const char *expr)
+{
+	if (!expr || n_precompiled)
+		return;
+	precompiled_expr = strdup(expr);
+	if (!precompiled_expr)
+		return;
+	/* DLT values are small: every one the decoder takes is below 512. */
+	for (int dlt = 0; dlt < 512 && n_precompiled < PRECOMPILED_MAX; dlt++) {
+		if (!rs_dlt_supported(dlt))
+			continue;
+		unsigned i = n_precompiled++;
+		precompiled[i].dlt = dlt;
+		precompiled[i].ok = compile_now(dlt, expr, &precompiled[i].prog, precompiled[i].err,
+						sizeof(precompiled[i].err));
+	}
+}
+
+bool rs_capfile_compile(int dlt, const char *expr, struct bpf_program *prog, char *err,
+			size_t errlen)
+{
+	if (precompiled_expr && strcmp(expr, precompiled_expr) == 0) {
+		for (unsigned i = 0; i < n_precompiled; i++) {
+			if (precompiled[i].dlt != dlt)
+				continue;
+			if (!precompiled[i].ok) {
+				snprintf(err, errlen, "%s", precompiled[i].err);
+				return false;
+			}
+			/* A copy: pcap_freecode frees what it is given. */
+			size_t n = precompiled[i].prog.bf_len * sizeof(struct bpf_insn);
+			prog->bf_len = precompiled[i].prog.bf_len;
+			prog->bf_insns = malloc(n ? n : 1);
+			if (!prog->bf_insns) {
+				snprintf(err, errlen, "out of memory");
+				return false;
+			}
+			memcpy(prog->bf_insns, precompiled[i].prog.bf_insns, n);
+			return true;
+		}
+	}
+	return compile_now(dlt, expr, prog, err, errlen);
+}
+
 bool rs_capfile_set_filter(struct rs_capfile *cf, const char *expr, char *err, size_t errlen)
 {
 	struct bpf_program prog;
@@ -637,22 +708,18 @@ bool rs_capfile_set_filter(struct rs_capfile *cf, const char *expr, char *err, s
 			pcap_freecode(&o->prog);
 			o->has_prog = false;
 		}
-		if (!o->dead)
-			o->dead = pcap_open_dead(cf->dlt, (int)o->snapshot);
-		if (!o->dead) {
-			snprintf(err, errlen, "cannot compile a filter for link type %d", cf->dlt);
-			return false;
-		}
-		if (pcap_compile(o->dead, &o->prog, expr, 1, PCAP_NETMASK_UNKNOWN) < 0) {
-			snprintf(err, errlen, "bad filter \"%s\": %s", expr, pcap_geterr(o->dead));
+		char why[PCAP_ERRBUF_SIZE];
+		if (!rs_capfile_compile(cf->dlt, expr, &o->prog, why, sizeof(why))) {
+			snprintf(err, errlen, "bad filter \"%s\": %s", expr, why);
 			return false;
 		}
 		o->has_prog = true;
 		return true;
 	}
 
-	if (pcap_compile(cf->pcap, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) < 0) {
-		snprintf(err, errlen, "bad filter \"%s\": %s", expr, pcap_geterr(cf->pcap));
+	char why[PCAP_ERRBUF_SIZE];
+	if (!rs_capfile_compile(pcap_datalink(cf->pcap), expr, &prog, why, sizeof(why))) {
+		snprintf(err, errlen, "bad filter \"%s\": %s", expr, why);
 		return false;
 	}
 	if (pcap_setfilter(cf->pcap, &prog) < 0) {
@@ -713,8 +780,6 @@ void rs_capfile_close(struct rs_capfile *cf)
 		rs_pcapng_free(cf);
 	if (o->has_prog)
 		pcap_freecode(&o->prog);
-	if (o->dead)
-		pcap_close(o->dead);
 	if (o->fp && o->fp != stdin)
 		fclose(o->fp);
 	if (o->mapped) {

@@ -9,6 +9,12 @@
 
 #define RS_CAP_MAX_SNAPLEN 262144u   /* libpcap's MAXIMUM_SNAPLEN */
 
+/* A BPF program for `expr` on link type dlt, from rs_capfile_precompile's
+ * cache or compiled now; false with libpcap's message in err.  The
+ * program belongs to the caller (pcap_freecode). */
+bool rs_capfile_compile(int dlt, const char *expr, struct bpf_program *prog, char *err,
+			size_t errlen);
+
 /* The DLT_ value libpcap uses for a LINKTYPE_ value of a file. */
 int rs_capfile_linktype_to_dlt(uint32_t linktype);
 

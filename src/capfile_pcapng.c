@@ -244,15 +244,7 @@ static const struct ng_prog *ng_prog_for(struct rs_capfile *cf, int dlt, bool *f
 	struct ng_prog *p = &ng->progs[ng->nprogs++];
 	p->dlt = dlt;
 	p->ok = false;
-	pcap_t *dead = pcap_open_dead(dlt, (int)RS_CAP_MAX_SNAPLEN);
-	if (!dead) {
-		snprintf(cf->errbuf, sizeof(cf->errbuf), "libpcap knows no link type %d", dlt);
-	} else {
-		p->ok = pcap_compile(dead, &p->prog, ng->filter, 1, PCAP_NETMASK_UNKNOWN) == 0;
-		if (!p->ok)
-			snprintf(cf->errbuf, sizeof(cf->errbuf), "%s", pcap_geterr(dead));
-		pcap_close(dead);
-	}
+	p->ok = rs_capfile_compile(dlt, ng->filter, &p->prog, cf->errbuf, sizeof(cf->errbuf));
 	if (!p->ok)
 		*first_failure = true;
 	return p->ok ? p : NULL;

@@ -6,11 +6,16 @@
 #include <errno.h>
 #include <ifaddrs.h>
 #include <linux/if_packet.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 
 static int64_t mono_ns(void)
 {
@@ -19,30 +24,83 @@ static int64_t mono_ns(void)
 	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
 }
 
-/* Reads the interfaces' names by index (if_nameindex: a netlink query
- * that needs no privilege, so it works again after the drop).  The old
- * table stays when the query fails. */
+/* Adds one RTM_NEWLINK message's index and name to t (n of cap). */
+static void add_link(struct rs_live_ifname *t, size_t *n, size_t cap, const struct nlmsghdr *h)
+{
+	if (*n >= cap || h->nlmsg_len < NLMSG_LENGTH(sizeof(struct ifinfomsg)))
+		return;
+	const struct ifinfomsg *ifi = NLMSG_DATA(h);
+	int len = (int)h->nlmsg_len - (int)NLMSG_LENGTH(sizeof(*ifi));
+	for (const struct rtattr *a = IFLA_RTA(ifi); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+		if (a->rta_type != IFLA_IFNAME || RTA_PAYLOAD(a) == 0)
+			continue;
+		t[*n].index = (uint32_t)ifi->ifi_index;
+		size_t k = RTA_PAYLOAD(a) < sizeof(t[*n].name) ? RTA_PAYLOAD(a) : sizeof(t[*n].name) - 1;
+		memcpy(t[*n].name, RTA_DATA(a), k);
+		t[*n].name[k] = '\0';
+		(*n)++;
+		return;
+	}
+}
+
+/*
+ * Reads the interfaces' names by index: an RTM_GETLINK dump on the
+ * netlink socket opened with the capture, so that it works again after
+ * the privilege drop and inside the sandbox (which lets the process send
+ * on that socket only).  Every length is checked against what came; the
+ * old table stays when the query fails.
+ */
 static void load_ifnames(struct rs_live *lv)
 {
-	struct if_nameindex *all = if_nameindex();
-	size_t n = 0;
+	struct {
+		struct nlmsghdr n;
+		struct ifinfomsg i;
+	} req;
+	union {
+		struct nlmsghdr n;
+		char buf[16384];
+	} resp;
+	size_t cap = 256, n = 0;
+	bool done = false;
 
 	lv->ifnames_at_ns = mono_ns();
-	if (!all)
+	if (!lv->has_nl)
 		return;
-	while (all[n].if_index != 0)
-		n++;
-	struct rs_live_ifname *t = calloc(n ? n : 1, sizeof(*t));
-	if (t) {
-		for (size_t i = 0; i < n; i++) {
-			t[i].index = all[i].if_index;
-			snprintf(t[i].name, sizeof(t[i].name), "%s", all[i].if_name);
-		}
-		free(lv->ifnames);
-		lv->ifnames = t;
-		lv->n_ifnames = n;
+	memset(&req, 0, sizeof(req));
+	req.n.nlmsg_len = NLMSG_LENGTH(sizeof(req.i));
+	req.n.nlmsg_type = RTM_GETLINK;
+	req.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	req.n.nlmsg_seq = ++lv->nl_seq;
+	req.i.ifi_family = AF_UNSPEC;
+	struct rs_live_ifname *t = calloc(cap, sizeof(*t));
+	if (!t)
+		return;
+	if (send(lv->nl_fd, &req, req.n.nlmsg_len, 0) < 0) {
+		free(t);
+		return;
 	}
-	if_freenameindex(all);
+	while (!done) {
+		ssize_t got = recv(lv->nl_fd, &resp, sizeof(resp), 0);
+		if (got <= 0)
+			break;
+		for (struct nlmsghdr *h = &resp.n; NLMSG_OK(h, (size_t)got); h = NLMSG_NEXT(h, got)) {
+			if (h->nlmsg_seq != lv->nl_seq)
+				continue;   /* the answer to an earlier query that timed out */
+			if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR) {
+				done = true;
+				break;
+			}
+			if (h->nlmsg_type == RTM_NEWLINK)
+				add_link(t, &n, cap, h);
+		}
+	}
+	if (!done || n == 0) {
+		free(t);
+		return;
+	}
+	free(lv->ifnames);
+	lv->ifnames = t;
+	lv->n_ifnames = n;
 }
 
 static const char *find_ifname(const struct rs_live *lv, uint32_t ifindex)
@@ -205,8 +263,16 @@ bool rs_live_open(struct rs_live *lv, const struct rs_live_opts *o, char *err, s
 	if (strcmp(lv->ifname, "any") == 0 && pcap_set_datalink(lv->pcap, DLT_LINUX_SLL2) != 0)
 		(void)pcap_set_datalink(lv->pcap, DLT_LINUX_SLL);
 	lv->dlt = pcap_datalink(lv->pcap);
-	if (lv->dlt == DLT_LINUX_SLL2)
+	if (lv->dlt == DLT_LINUX_SLL2) {
+		lv->nl_fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+		lv->has_nl = lv->nl_fd >= 0;
+		if (lv->has_nl) {
+			/* A late answer must not hold the capture: names can wait. */
+			struct timeval tv = { 0, 200000 };
+			setsockopt(lv->nl_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		}
 		load_ifnames(lv);
+	}
 	if (lv->dlt == DLT_EN10MB)
 		lv->has_local_mac = read_local_mac(lv->ifname, lv->local_mac);
 	/* The filter is compiled for the link type just chosen. */
@@ -378,4 +444,7 @@ void rs_live_close(struct rs_live *lv)
 	free(lv->ifnames);
 	lv->ifnames = NULL;
 	lv->n_ifnames = 0;
+	if (lv->has_nl)
+		close(lv->nl_fd);
+	lv->has_nl = false;
 }

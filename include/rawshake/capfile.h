@@ -36,7 +36,6 @@ struct rs_capfile_own {
 	bool eof;
 	bool mapped;          /* buf is the whole file, mapped (cap = len = size) */
 	size_t dropped;       /* mapped pages below this were given back */
-	pcap_t *dead;         /* for the BPF filter */
 	struct bpf_program prog;
 	bool has_prog;
 	struct pcap_pkthdr hdr;
@@ -95,6 +94,17 @@ bool rs_capfile_open(struct rs_capfile *cf, const char *path, char *err, size_t 
  * name is for messages. */
 bool rs_capfile_open_stream(struct rs_capfile *cf, FILE *fp, const char *name, char *err,
 			    size_t errlen);
+/*
+ * Compiles `expr` now for every link type rawshake decodes, and keeps the
+ * programs: afterwards rs_capfile_set_filter() takes them from here
+ * instead of calling pcap_compile, which may look names up (a port or
+ * protocol name: /etc/services, NSS modules, nscd's socket).  Called
+ * before a process locks itself in its sandbox.  Never fails: a filter
+ * that does not compile for a link type keeps libpcap's message, given
+ * when a file of that type is read.
+ */
+void rs_capfile_precompile(const char *expr);
+
 /* Compiles and installs a BPF filter (tcpdump syntax, no name lookups).
  * pcapng: compiled for each link type of its interfaces, as they come;
  * false when it does not compile for the first interface's. */

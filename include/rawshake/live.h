@@ -56,6 +56,9 @@ struct rs_live {
 	 * second, when a packet names an index not in the table. */
 	struct rs_live_ifname *ifnames;
 	size_t n_ifnames;
+	int nl_fd;               /* netlink, for the names, when has_nl ("any") */
+	bool has_nl;
+	uint32_t nl_seq;
 	int64_t ifnames_at_ns;   /* CLOCK_MONOTONIC of the last reading */
 };
 

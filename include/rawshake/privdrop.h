@@ -35,4 +35,31 @@ bool rs_need_caps(uint64_t need, bool setcap_ok, char *err, size_t errlen);
  */
 bool rs_drop_privileges(const char *user, char *err, size_t errlen);
 
+/*
+ * What a sandboxed process still does once its descriptors are open:
+ * every kind reads and writes open descriptors, maps memory and keeps
+ * time; a capture also polls and receives on its socket; a sender also
+ * sends on its raw socket.
+ */
+enum rs_sandbox_kind {
+	RS_SANDBOX_FILES,     /* read, detect -r: capture files in, text out */
+	RS_SANDBOX_CAPTURE,   /* sniff, detect -i: a live capture */
+	RS_SANDBOX_SEND,      /* send: raw sockets out (from threads), a capture of the replies */
+};
+/* "files", "capture", "send" */
+const char *rs_sandbox_kind_str(enum rs_sandbox_kind k);
+
+/*
+ * Locks this process in, after rs_drop_privileges() and once every file,
+ * socket and capture handle it needs is open (as OpenBSD's pledge and
+ * tcpdump's sandbox do): no_new_privs, so that no exec can gain
+ * privileges, and a seccomp filter that allows only the system calls of
+ * `kind`; any other kills the process, except opening a file or a
+ * socket, which fails with EACCES.  query_fd (or -1) is a socket the
+ * process may still send on: the netlink socket sniff -i any asks for
+ * interface names.  Returns false with a reason when the kernel refuses (no
+ * seccomp); the caller decides whether to go on.
+ */
+bool rs_sandbox_enter(enum rs_sandbox_kind kind, int query_fd, char *err, size_t errlen);
+
 #endif

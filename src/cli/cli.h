@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "rawshake/privdrop.h"
 #include "rawshake/view.h"
 
 struct rs_command {
@@ -28,6 +29,10 @@ enum {
 	RS_EXIT_PARTIAL = 1,  /* read: file ended mid-record */
 	RS_EXIT_USAGE = 2,    /* usage error, or an input that cannot be used */
 };
+
+/* Locks the command in its sandbox (privdrop.h) once everything it needs
+ * is open; where the kernel refuses, says so once and goes on. */
+void rs_cli_sandbox(const char *cmd, enum rs_sandbox_kind kind, int query_fd);
 
 /* Flushes a command's standard output at its end: on a write error (not
  * a reader that went away) says so once, "rawshake CMD: write error:

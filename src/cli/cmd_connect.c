@@ -359,13 +359,15 @@ static int worker(struct rs_hs_config *cfg, const char *ifname, bool guard, cons
 
 	struct connect_ctx ctx = { &out, vo, show_data };
 	struct rs_hs_callbacks cb = { .note = on_note, .data = on_data, .drop = on_drop, .ctx = &ctx };
+	/* Then nothing but the connection's socket, capture and output. */
+	rs_cli_sandbox("connect", RS_SANDBOX_SEND, -1);
 	enum rs_hs_result r = rs_connect_run(&conn, &cb, &view, &stop, err, sizeof(err));
 	if (!rs_out_closed(&out)) {
 		if (vo->format == RS_FORMAT_TEXT && !vo->quiet)
 			rs_out_char(&out, '\n');
 		rs_view_finish(&view);
 	}
-	rs_out_flush(&out);
+	int out_status = rs_cli_out_finish("connect", &out, RS_EXIT_OK);
 
 	if (r == RS_HS_SEND_FAILED)
 		fprintf(stderr, "rawshake connect: %s\n", err);
@@ -377,6 +379,8 @@ static int worker(struct rs_hs_config *cfg, const char *ifname, bool guard, cons
 		fprintf(stderr, "rawshake connect: %s\n", line);
 	rs_view_free(&view);
 	rs_connect_close(&conn);
+	if (out_status != RS_EXIT_OK)
+		return out_status;
 	return r == RS_HS_OK ? RS_EXIT_OK : 1;
 }
 

@@ -380,6 +380,7 @@ static int detect_run(int argc, char **argv)
 			free(files);
 			return RS_EXIT_USAGE;
 		}
+		rs_cli_sandbox("detect", RS_SANDBOX_CAPTURE, live.has_nl ? live.nl_fd : -1);
 	} else {
 		/* Files need no privilege: open them all, then give up root
 		 * (or setcap's capabilities) before reading any, as read does. */
@@ -400,6 +401,8 @@ static int detect_run(int argc, char **argv)
 			free(files);
 			return RS_EXIT_USAGE;
 		}
+		rs_capfile_precompile(filter);
+		rs_cli_sandbox("detect", RS_SANDBOX_FILES, -1);
 	}
 	struct rs_synflood *d = rs_synflood_new(&so, err, sizeof(err));
 	if (!d) {

@@ -1,5 +1,6 @@
 /* cmd_read.c: "rawshake read": options and arguments, then the library's read loop. */
 #include "cli.h"
+#include "rawshake/capfile.h"
 #include "rawshake/out.h"
 #include "rawshake/privdrop.h"
 #include "rawshake/view.h"
@@ -129,6 +130,10 @@ static int read_run(int argc, char **argv)
 		free(filter);
 		goto usage_fail;
 	}
+	/* Then nothing but reading the open files and writing the output:
+	 * the filter is compiled before, since compiling may look names up. */
+	rs_capfile_precompile(filter);
+	rs_cli_sandbox("read", RS_SANDBOX_FILES, -1);
 	int status = rs_read_inputs(&view, in, nfiles, filter, STDERR_FILENO);
 	free(in);
 	if (!rs_out_closed(&out))

@@ -769,6 +769,9 @@ static int send_run(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
+	/* Then nothing but sending, the replies and the open outputs. */
+	rs_cli_sandbox("send", RS_SANDBOX_SEND, -1);
+
 	/* 4. The run. */
 	int status = rs_send_run(sd, &view, &out, &st, ferr, sizeof(ferr));
 	rs_send_close(sd);

@@ -159,6 +159,9 @@ static int sniff_run(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
+	/* Then nothing but the capture, the open outputs and the names. */
+	rs_cli_sandbox("sniff", RS_SANDBOX_CAPTURE, live.has_nl ? live.nl_fd : -1);
+
 	/* 4. The capture. */
 	fprintf(stderr, "rawshake sniff: listening on %s, link type %s%s\n", live.ifname,
 		pcap_datalink_val_to_name(live.dlt) ? pcap_datalink_val_to_name(live.dlt) : "?",

@@ -62,6 +62,13 @@ char *rs_cli_join_args(int argc, char **argv)
 	return s;
 }
 
+void rs_cli_sandbox(const char *cmd, enum rs_sandbox_kind kind, int query_fd)
+{
+	char err[256];
+	if (!rs_sandbox_enter(kind, query_fd, err, sizeof(err)))
+		fprintf(stderr, "rawshake %s: warning: %s\n", cmd, err);
+}
+
 static char double_dash_mark[] = "\001--";
 
 void rs_cli_mark_double_dash(int argc, char **argv)
