@@ -5,7 +5,7 @@ pcaps/handshake-v4.pcap (real traffic) with nothing but struct:
 
   ts-invalid.pcap      microsecond fields of 1000000 and 0xffffffff
   ts-invalid.pcapng    if_tsresol 10^0 and a timestamp of 2^64 - 1 seconds
-  ts-backwards.pcap    the capture clock jumps 200 s ahead, then steps back
+  ts-backwards.pcap    the capture clock jumps 30 s ahead, then steps back
                        20 s behind the first packet
   lt-7fffffff.pcap     a link-type field with the FCS bits all set
   snaplen-big.pcap     snaplen 300000, then a record of 262145 bytes
@@ -58,7 +58,7 @@ def main():
     write_pcap(os.path.join(out, "ts-invalid.pcap"), hdr, bad)
 
     back = [r[:] for r in recs]
-    back[4][0] += 200            # a clock set ahead ...
+    back[4][0] += 30             # a clock set ahead (less than the half-open timeout) ...
     back[6][0] -= 20             # ... and stepped back behind the first packet
     write_pcap(os.path.join(out, "ts-backwards.pcap"), hdr, back)
 

@@ -52,6 +52,20 @@ def ints(s):
     return [int(x) for x in s.split(",") if x != ""]
 
 
+def custom_block_shift(path):
+    """tshark 4.0 shows a pcapng custom block as a frame of its own (with no
+    interface); rawshake skips it, as a block that holds no packet.  The
+    function maps tshark's frame numbers to rawshake's."""
+    if not path.endswith(".pcapng"):
+        return lambda n: n
+    out = subprocess.run(["tshark", "-n", "-r", path, "-T", "fields", "-e", "frame.number",
+                          "-e", "frame.interface_id"], stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, text=True).stdout
+    blocks = [int(l.split("\t")[0]) for l in out.splitlines()
+              if l.strip() and (len(l.split("\t")) < 2 or l.split("\t")[1] == "")]
+    return lambda n: n - sum(1 for b in blocks if b < n)
+
+
 def tshark_frames(path):
     cmd = ["tshark", "-n", "-r", path,
            "-o", "tcp.relative_sequence_numbers:TRUE",
@@ -64,12 +78,13 @@ def tshark_frames(path):
     out = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                          text=True).stdout
     frames = {}
+    shift = custom_block_shift(path)
     for line in out.splitlines():
         cols = line.split("\t")
         cols += [""] * (len(FIELDS) - len(cols))
         if not cols[2]:
             continue
-        frames[int(cols[0])] = {
+        frames[shift(int(cols[0]))] = {
             "ack_flag": cols[1] in ("1", "True"),
             "seq": int(cols[2].split(",")[0]),
             "ack": int(cols[3].split(",")[0]) if cols[3] else None,
