@@ -164,16 +164,18 @@ enum rs_status rs_link_nflog(struct rs_packet *pkt, struct rs_reader r, size_t w
 	}
 }
 
-/* IP over InfiniBand: an ethertype and two reserved bytes (RFC 4391 6). */
+/* IP over InfiniBand as Linux captures it: 20 bytes of the kernel's
+ * pseudo-header, the destination's 20-byte hardware address (QPN, GID),
+ * then RFC 4391's header: an ethertype and two reserved bytes. */
 enum rs_status rs_link_ipoib(struct rs_packet *pkt, struct rs_reader r, size_t wire)
 {
 	uint16_t type;
 
-	if (!rs_reader_has(&r, 0, 4))
-		return rs_fail_short(pkt, RS_LAYER_LINK, 4, r.len);
-	type = rs_get_be16(&r, 0);
+	if (!rs_reader_has(&r, 0, 44))
+		return rs_fail_short(pkt, RS_LAYER_LINK, 44, r.len);
+	type = rs_get_be16(&r, 40);
 	pkt->link.ethertype = type;
-	return rs_decode_ethertype(pkt, type, rs_reader_sub(&r, 4, r.len), wire - 4);
+	return rs_decode_ethertype(pkt, type, rs_reader_sub(&r, 44, r.len), wire - 44);
 }
 
 #define NLPID_IP 0xcc

@@ -343,14 +343,17 @@ static bool print_outer(struct rs_out *o, const struct rs_outer *e, bool verbose
 {
 	switch ((enum rs_outer_kind)e->kind) {
 	case RS_OUTER_IP:
-		if (!verbose)
+		/* IP in IP says nothing else about the tunnel: shown always. */
+		if (!verbose && e->u.ip.proto != 4 && e->u.ip.proto != 41)
 			return false;
 		rs_out_str(o, e->u.ip.v == 4 ? "IP " : "IP6 ");
 		rs_out_ip(o, e->u.ip.v, e->u.ip.src);
 		rs_out_str(o, " > ");
 		rs_out_ip(o, e->u.ip.v, e->u.ip.dst);
-		rs_out_str(o, " ttl ");
-		rs_out_u64(o, e->u.ip.ttl);
+		if (verbose) {
+			rs_out_str(o, e->u.ip.v == 4 ? " ttl " : " hlim ");
+			rs_out_u64(o, e->u.ip.ttl);
+		}
 		return true;
 	case RS_OUTER_UDP:
 		if (!verbose)
@@ -541,7 +544,8 @@ static void print_outers(const struct rs_printer *pr, struct rs_out *o, const st
 		} else {
 			/* The separator goes before: print into place only when shown. */
 			const struct rs_outer *e = &pkt->outer[i];
-			bool shown = v || last || (e->kind != RS_OUTER_IP && e->kind != RS_OUTER_UDP &&
+			bool ipip = e->kind == RS_OUTER_IP && (e->u.ip.proto == 4 || e->u.ip.proto == 41);
+			bool shown = v || last || ipip || (e->kind != RS_OUTER_IP && e->kind != RS_OUTER_UDP &&
 						   e->kind != RS_OUTER_ETH && e->kind != RS_OUTER_LLC &&
 						   e->kind != RS_OUTER_PPP);
 			if (shown) {

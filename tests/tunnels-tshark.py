@@ -25,6 +25,11 @@ import shutil
 import subprocess
 import sys
 
+# Frames rawshake refuses on purpose, with the error it must give.
+EXPECTED = {
+    ("tun-nested.pcap", 5): "nesting deeper than 8 layers",
+}
+
 FIELDS = ["frame.number", "frame.protocols", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst",
           "tcp.srcport", "tcp.dstport"]
 
@@ -78,6 +83,30 @@ def tshark_frames(path):
                 "protos": col[1], "quoted": quoted}
         except ValueError:
             continue
+    return frames
+
+
+def tcpdump_frames(path):
+    """For link types tshark does not decode (SLIP): tcpdump's innermost
+    'IP a.port > b.port:' of each line."""
+    if not shutil.which("tcpdump"):
+        return {}
+    out = subprocess.run(["tcpdump", "-n", "-r", path], capture_output=True, text=True,
+                         timeout=60, errors="replace").stdout
+    frames = {}
+    for n, line in enumerate(out.splitlines(), 1):
+        words = line.split()
+        for i in range(len(words) - 3, -1, -1):
+            if words[i] in ("IP", "IP6") and words[i + 2] == ">":
+                s, d = words[i + 1], words[i + 3].rstrip(":")
+                if "." in s and "." in d:
+                    sa, sp = s.rsplit(".", 1)
+                    da, dp = d.rsplit(".", 1)
+                    if sp.isdigit() and dp.isdigit():
+                        frames[n] = {"tuple": (norm(sa), norm(da), int(sp), int(dp)),
+                                     "protos": "tcpdump: " + " ".join(words[1:3]),
+                                     "quoted": False}
+                break
     return frames
 
 
@@ -147,6 +176,11 @@ def main():
     bad_files = []
     for f in files:
         tf = tshark_frames(f)
+        if not tf and not a.report:
+            tf = tcpdump_frames(f)
+            if tf:
+                print("%s: tshark decodes no TCP here; compared with tcpdump" %
+                      os.path.basename(f))
         if not tf:
             if not a.report:
                 print("%s: tshark decodes no TCP" % f)
@@ -159,6 +193,11 @@ def main():
             got = rawshake_tuple(o, t["quoted"]) if o else None
             if got == t["tuple"]:
                 ok += 1
+                continue
+            exp = EXPECTED.get((os.path.basename(f), n))
+            if exp and o and exp in (o.get("error") or {}).get("detail", ""):
+                ok += 1
+                print("  %s #%d: refused as it should be: %s" % (os.path.basename(f), n, exp))
                 continue
             r = why(o) if got is None else "different 5-tuple"
             key = (r, t["protos"] if not a.report else r)
