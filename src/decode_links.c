@@ -51,12 +51,17 @@ static enum rs_status ppp_at(struct rs_packet *pkt, struct rs_reader r, size_t o
 {
 	uint16_t proto;
 
-	if (!rs_reader_has(&r, off, 2))
-		return rs_fail_short(pkt, RS_LAYER_LINK, off + 2, r.len);
+	if (!rs_reader_has(&r, off, 1))
+		return rs_fail_short(pkt, RS_LAYER_LINK, off + 1, r.len);
 	if (rs_get_u8(&r, off) == CHDLC_UNICAST || rs_get_u8(&r, off) == CHDLC_BCAST)
 		return chdlc_at(pkt, r, off, wire);
-	if (rs_get_u8(&r, off) == PPP_ADDRESS && rs_get_u8(&r, off + 1) == PPP_CONTROL)
-		off += 2;
+	if (rs_get_u8(&r, off) == PPP_ADDRESS) {
+		/* 0xff is no protocol's first byte: address and control. */
+		if (!rs_reader_has(&r, off, 2))
+			return rs_fail_short(pkt, RS_LAYER_LINK, off + 2, r.len);
+		if (rs_get_u8(&r, off + 1) == PPP_CONTROL)
+			off += 2;
+	}
 	if (!rs_reader_has(&r, off, 1))
 		return rs_fail_short(pkt, RS_LAYER_LINK, off + 1, r.len);
 	proto = rs_get_u8(&r, off);
@@ -130,7 +135,7 @@ enum rs_status rs_link_nflog(struct rs_packet *pkt, struct rs_reader r, size_t w
 	for (;;) {
 		size_t tlen, type;
 
-		if (off == r.len)
+		if (off == r.len && off >= wire)
 			return RS_OK;  /* no payload TLV (a packet logged without it) */
 		if (!rs_reader_has(&r, off, 4))
 			return rs_fail_short(pkt, RS_LAYER_LINK, off + 4, r.len);

@@ -306,8 +306,12 @@ static bool teredo(struct rs_packet *pkt, struct rs_reader r, size_t wire, enum 
 	size_t off = 0;
 	uint16_t ind;
 
-	if (!rs_reader_has(&r, 0, 2))
-		return false;
+	if (!rs_reader_has(&r, 0, 2)) {
+		/* The port says Teredo; what it carries was not captured. */
+		if (wire > r.len)
+			*st = rs_fail_short(pkt, RS_LAYER_TEREDO, 2, r.len);
+		return wire > r.len;
+	}
 	ind = rs_get_be16(&r, 0);
 	if (ind != 0x0001 && ind != 0x0000 && (rs_get_u8(&r, 0) >> 4) != 6)
 		return false;
@@ -332,10 +336,14 @@ static bool teredo(struct rs_packet *pkt, struct rs_reader r, size_t wire, enum 
 			return true;
 		}
 		off = alen;
-		if (rs_reader_has(&r, off, 2))
-			ind = rs_get_be16(&r, off);
+		/* What follows (an origin indicator or IPv6) starts with 2 bytes. */
+		if (!rs_reader_has(&r, off, 2)) {
+			*st = wire <= off ? RS_OK : rs_fail_short(pkt, RS_LAYER_TEREDO, off + 2, r.len);
+			return true;
+		}
+		ind = rs_get_be16(&r, off);
 	}
-	if (ind == 0x0000 && rs_reader_has(&r, off, 2) && rs_get_be16(&r, off) == 0x0000) {
+	if (ind == 0x0000) {
 		if (!rs_reader_has(&r, off, 8)) {
 			*st = rs_fail_short(pkt, RS_LAYER_TEREDO, off + 8, r.len);
 			return true;
@@ -350,9 +358,8 @@ static bool teredo(struct rs_packet *pkt, struct rs_reader r, size_t wire, enum 
 		*st = rs_fail(pkt, RS_LAYER_TEREDO, RS_INVALID, "indicators past the UDP payload");
 		return true;
 	}
-	if (!rs_reader_has(&r, off, 1)) {
-		/* Indicators alone would be odd, but the datagram ends there. */
-		*st = off == wire ? RS_OK : rs_fail_short(pkt, RS_LAYER_TEREDO, off + 1, r.len);
+	if (off == wire) {
+		*st = RS_OK;  /* indicators alone */
 		return true;
 	}
 	*st = rs_decode_ipv6(pkt, rs_reader_sub(&r, off, r.len), wire - off);

@@ -189,8 +189,9 @@ enum rs_status rs_decode_ip_by_version(struct rs_packet *pkt, struct rs_reader r
 {
 	uint8_t v;
 
+	/* Nothing of it captured: the IP header is what was cut. */
 	if (!rs_reader_has(&r, 0, 1))
-		return rs_fail_short(pkt, layer, 1, r.len);
+		return rs_fail_short(pkt, RS_LAYER_IPV4, 1, r.len);
 	v = rs_get_u8(&r, 0) >> 4;
 	if (v == 4)
 		return rs_decode_ipv4(pkt, r, wire);
