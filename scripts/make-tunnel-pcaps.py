@@ -234,7 +234,13 @@ def main():
         sp = 50000 + i
         return outer6_udp(sp, 4789, hdr + inner_eth(ip, d, 10), i, d) if d == 0 else \
             outer6_udp(sp, 4789, hdr + inner_eth(ip, d, 10), i, d)
-    write(P("tun-vxlan.pcap"), EN10MB, tunnel(vx, v=6))
+    frames = tunnel(vx, v=6)
+    # Last, VXLAN carrying ARP: no inner IP, the tunnel's layers follow
+    # the outer IP header ("carried" in JSON).
+    arp = struct.pack("!HHBBH", 1, 0x0800, 6, 4, 1) + MAC_C + a4("192.0.2.1") + bytes(6) + a4("192.0.2.2")
+    frames.append(outer6_udp(50009, 4789, struct.pack("!II", 0x08000000, 42 << 8) +
+                             eth(0x0806, arp, b"\xff" * 6, MAC_C), 4, 0))
+    write(P("tun-vxlan.pcap"), EN10MB, frames)
 
     # Geneve with 8 bytes of options, Ethernet, IPv4.
     def gen(ip, i, d):

@@ -71,7 +71,7 @@ enum rs_status rs_decode_ether(struct rs_packet *pkt, struct rs_reader r, size_t
 	uint16_t type;
 
 	if (!rs_reader_has(&r, 0, 14))
-		return rs_fail_short(pkt, inner ? RS_LAYER_LINK : RS_LAYER_LINK, 14, r.len);
+		return rs_fail_short(pkt, RS_LAYER_LINK, 14, r.len);
 	type = rs_get_be16(&r, 12);
 	if (inner) {
 		struct rs_outer *o;

@@ -576,10 +576,7 @@ void rs_print_json(struct rs_printer *pr, struct rs_out *o, const struct rs_pack
 	print_outers(o, "outer", pkt, 0, pkt->has_ip ? pkt->n_before_ip : pkt->n_outer);
 	if (pkt->has_ip)
 		print_ip(o, &pkt->ip);
-	/* Layers inside pkt->ip that held no IP header (a tunnel carrying ARP,
-	 * or one whose inner header was cut). */
-	if (pkt->has_ip)
-		print_outers(o, "carried", pkt, pkt->n_before_ip, pkt->n_outer);
+
 	switch (pkt->l4) {
 	case RS_LAYER_TCP:
 		print_tcp(o, &pkt->tcp);
@@ -601,6 +598,10 @@ void rs_print_json(struct rs_printer *pr, struct rs_out *o, const struct rs_pack
 	default:
 		break;
 	}
+	/* After the transport: layers inside pkt->ip that held no IP header (a tunnel carrying ARP,
+	 * or one whose inner header was cut). */
+	if (pkt->has_ip)
+		print_outers(o, "carried", pkt, pkt->n_before_ip, pkt->n_outer);
 	if (pkt->has_err) {
 		key(o, "error");
 		rs_out_str(o, "{\"layer\":");

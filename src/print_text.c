@@ -333,19 +333,14 @@ static void print_icmp(struct rs_printer *pr, struct rs_out *o, const struct rs_
 }
 
 /*
- * One outer layer, tshark's protocol names, kept short.  The carrier
- * layers (outer IP and UDP, an inner Ethernet header, LLC, PPP) are shown
- * with -v only, as the examples of tcpdump -e are; `last` shows an
- * Ethernet header in full when nothing decoded follows it.  Returns false
- * when nothing was printed.
+ * One outer layer, tshark's protocol names, kept short (outer_shown says
+ * which are shown); `last`, nothing decoded after it, adds what it
+ * carries (an Ethernet header's ethertype, GRE's protocol).
  */
-static bool print_outer(struct rs_out *o, const struct rs_outer *e, bool verbose, bool last)
+static void print_outer(struct rs_out *o, const struct rs_outer *e, bool verbose, bool last)
 {
 	switch ((enum rs_outer_kind)e->kind) {
 	case RS_OUTER_IP:
-		/* IP in IP says nothing else about the tunnel: shown always. */
-		if (!verbose && e->u.ip.proto != 4 && e->u.ip.proto != 41)
-			return false;
 		rs_out_str(o, e->u.ip.v == 4 ? "IP " : "IP6 ");
 		rs_out_ip(o, e->u.ip.v, e->u.ip.src);
 		rs_out_str(o, " > ");
@@ -354,18 +349,14 @@ static bool print_outer(struct rs_out *o, const struct rs_outer *e, bool verbose
 			rs_out_str(o, e->u.ip.v == 4 ? " ttl " : " hlim ");
 			rs_out_u64(o, e->u.ip.ttl);
 		}
-		return true;
+		return;
 	case RS_OUTER_UDP:
-		if (!verbose)
-			return false;
 		rs_out_str(o, "UDP ");
 		rs_out_u64(o, e->u.udp.sport);
 		rs_out_str(o, " > ");
 		rs_out_u64(o, e->u.udp.dport);
-		return true;
+		return;
 	case RS_OUTER_ETH:
-		if (!verbose && !last)
-			return false;
 		rs_out_str(o, "ether ");
 		rs_out_mac(o, e->u.eth.src);
 		rs_out_str(o, " > ");
@@ -381,14 +372,12 @@ static bool print_outer(struct rs_out *o, const struct rs_outer *e, bool verbose
 			rs_out_hex(o, e->u.eth.ethertype, 4);
 			rs_out_char(o, ')');
 		}
-		return true;
+		return;
 	case RS_OUTER_VLAN:
 		rs_out_str(o, "vlan ");
 		rs_out_u64(o, e->u.vlan.tci & 0x0fff);
-		return true;
+		return;
 	case RS_OUTER_LLC:
-		if (!verbose && !last)
-			return false;
 		rs_out_str(o, "LLC dsap 0x");
 		rs_out_hex(o, e->u.llc.dsap, 2);
 		rs_out_str(o, " ssap 0x");
@@ -399,13 +388,11 @@ static bool print_outer(struct rs_out *o, const struct rs_outer *e, bool verbose
 			rs_out_str(o, "/0x");
 			rs_out_hex(o, e->u.llc.pid, 4);
 		}
-		return true;
+		return;
 	case RS_OUTER_PPP:
-		if (!verbose && !last)
-			return false;
 		rs_out_str(o, "PPP 0x");
 		rs_out_hex(o, e->u.ppp.proto, 4);
-		return true;
+		return;
 	case RS_OUTER_GRE:
 		rs_out_str(o, e->u.gre.ver ? "GREv1" : "GRE");
 		if (e->u.gre.ver == 1) {
@@ -423,7 +410,12 @@ static bool print_outer(struct rs_out *o, const struct rs_outer *e, bool verbose
 			rs_out_str(o, " ack ");
 			rs_out_u64(o, e->u.gre.ack);
 		}
-		return true;
+		if (last) {
+			/* Nothing decoded after it: say what it carries. */
+			rs_out_str(o, " proto 0x");
+			rs_out_hex(o, e->u.gre.proto, 4);
+		}
+		return;
 	case RS_OUTER_ERSPAN:
 		rs_out_str(o, e->u.erspan.type == 1 ? "ERSPAN I" : e->u.erspan.type == 2 ? "ERSPAN II"
 											: "ERSPAN III");
@@ -431,11 +423,11 @@ static bool print_outer(struct rs_out *o, const struct rs_outer *e, bool verbose
 			rs_out_str(o, " session ");
 			rs_out_u64(o, e->u.erspan.session);
 		}
-		return true;
+		return;
 	case RS_OUTER_VXLAN:
 		rs_out_str(o, "VXLAN vni ");
 		rs_out_u64(o, e->u.vxlan.vni);
-		return true;
+		return;
 	case RS_OUTER_GENEVE:
 		rs_out_str(o, "Geneve vni ");
 		rs_out_u64(o, e->u.geneve.vni);
@@ -445,7 +437,7 @@ static bool print_outer(struct rs_out *o, const struct rs_outer *e, bool verbose
 		}
 		if (e->u.geneve.oam)
 			rs_out_str(o, " oam");
-		return true;
+		return;
 	case RS_OUTER_GTP: {
 		const char *n = rs_gtp_msg_name(e->u.gtp.msg_type);
 		rs_out_str(o, "GTP-U teid ");
@@ -461,7 +453,7 @@ static bool print_outer(struct rs_out *o, const struct rs_outer *e, bool verbose
 			rs_out_str(o, " ext ");
 			rs_out_u64(o, e->u.gtp.n_ext);
 		}
-		return true;
+		return;
 	}
 	case RS_OUTER_TEREDO:
 		rs_out_str(o, "Teredo");
@@ -473,14 +465,14 @@ static bool print_outer(struct rs_out *o, const struct rs_outer *e, bool verbose
 			rs_out_char(o, '.');
 			rs_out_u64(o, e->u.teredo.port);
 		}
-		return true;
+		return;
 	case RS_OUTER_AYIYA:
 		rs_out_str(o, "AYIYA");
 		if (e->u.ayiya.id_len == 16) {
 			rs_out_str(o, " id ");
 			rs_out_ip(o, 6, e->u.ayiya.id);
 		}
-		return true;
+		return;
 	case RS_OUTER_MPLS: {
 		unsigned n = e->u.mpls.n < RS_MAX_MPLS ? e->u.mpls.n : RS_MAX_MPLS;
 		rs_out_str(o, "MPLS ");
@@ -495,7 +487,7 @@ static bool print_outer(struct rs_out *o, const struct rs_outer *e, bool verbose
 			rs_out_str(o, ",...");
 		if (e->u.mpls.cw)
 			rs_out_str(o, " cw");
-		return true;
+		return;
 	}
 	case RS_OUTER_PPPOE:
 		rs_out_str(o, "PPPoE ");
@@ -506,17 +498,21 @@ static bool print_outer(struct rs_out *o, const struct rs_outer *e, bool verbose
 		}
 		rs_out_str(o, "session 0x");
 		rs_out_hex(o, e->u.pppoe.session, 4);
-		return true;
+		if (last && e->u.pppoe.ppp_proto) {
+			rs_out_str(o, " ppp 0x");
+			rs_out_hex(o, e->u.pppoe.ppp_proto, 4);
+		}
+		return;
 	case RS_OUTER_PBB:
 		rs_out_str(o, "PBB isid ");
 		rs_out_u64(o, e->u.pbb.isid);
-		return true;
+		return;
 	case RS_OUTER_VNTAG:
 		rs_out_str(o, "VN-Tag dvif ");
 		rs_out_u64(o, e->u.vntag.dvif);
 		rs_out_str(o, " svif ");
 		rs_out_u64(o, e->u.vntag.svif);
-		return true;
+		return;
 	case RS_OUTER_FABRICPATH:
 		rs_out_str(o, "FabricPath ");
 		rs_out_u64(o, e->u.fp.src_sw);
@@ -524,35 +520,51 @@ static bool print_outer(struct rs_out *o, const struct rs_outer *e, bool verbose
 		rs_out_u64(o, e->u.fp.dst_sw);
 		rs_out_str(o, " ftag ");
 		rs_out_u64(o, e->u.fp.ftag);
-		return true;
+		return;
 	}
-	return false;
 }
 
-/* Layers [from, to) of the outer list, each followed (sep_after) or
- * preceded by " | ". */
+/* Whether print_outer shows e: the carrier layers only with -v (IP in
+ * IP always), or when nothing decoded follows them. */
+static bool outer_shown(const struct rs_outer *e, bool verbose, bool last)
+{
+	switch ((enum rs_outer_kind)e->kind) {
+	case RS_OUTER_IP:
+		return verbose || last || e->u.ip.proto == 4 || e->u.ip.proto == 41;
+	case RS_OUTER_UDP:
+		return verbose;
+	case RS_OUTER_ETH:
+	case RS_OUTER_LLC:
+	case RS_OUTER_PPP:
+		return verbose || last;
+	default:
+		return true;
+	}
+}
+
+/*
+ * Layers [from, to) of the outer list joined by " | ": before the inner
+ * IP header (prefix: each followed by it), or after something already
+ * printed (each preceded by it, the first too when lead is set).
+ */
 static void print_outers(const struct rs_printer *pr, struct rs_out *o, const struct rs_packet *pkt,
-			 unsigned from, unsigned to, bool sep_after, bool last_full)
+			 unsigned from, unsigned to, bool prefix, bool lead)
 {
 	bool v = (pr->flags & RS_PRINT_VERBOSE) != 0;
+	bool any = false;
 
 	for (unsigned i = from; i < to; i++) {
-		bool last = last_full && i + 1 == to;
-		if (sep_after) {
-			if (print_outer(o, &pkt->outer[i], v, last))
-				rs_out_str(o, " | ");
-		} else {
-			/* The separator goes before: print into place only when shown. */
-			const struct rs_outer *e = &pkt->outer[i];
-			bool ipip = e->kind == RS_OUTER_IP && (e->u.ip.proto == 4 || e->u.ip.proto == 41);
-			bool shown = v || last || ipip || (e->kind != RS_OUTER_IP && e->kind != RS_OUTER_UDP &&
-						   e->kind != RS_OUTER_ETH && e->kind != RS_OUTER_LLC &&
-						   e->kind != RS_OUTER_PPP);
-			if (shown) {
-				rs_out_str(o, " | ");
-				print_outer(o, e, v, last);
-			}
-		}
+		const struct rs_outer *e = &pkt->outer[i];
+		bool last = !prefix && i + 1 == to;
+
+		if (!outer_shown(e, v, last))
+			continue;
+		if (!prefix && (any || lead))
+			rs_out_str(o, " | ");
+		print_outer(o, e, v, last);
+		if (prefix)
+			rs_out_str(o, " | ");
+		any = true;
 	}
 }
 
@@ -667,13 +679,7 @@ void rs_print_text(struct rs_printer *pr, struct rs_out *o, const struct rs_pack
 			const char *pn = rs_ipproto_name(ip->proto);
 			if (pkt->n_outer > pkt->n_before_ip) {
 				/* A tunnel that carried no IP header: its layers. */
-				bool v = (pr->flags & RS_PRINT_VERBOSE) != 0;
-				bool any = false;
-				for (unsigned i = pkt->n_before_ip; i < pkt->n_outer; i++) {
-					if (any)
-						rs_out_str(o, " | ");
-					any = print_outer(o, &pkt->outer[i], v, i + 1 == pkt->n_outer) || any;
-				}
+				print_outers(pr, o, pkt, pkt->n_before_ip, pkt->n_outer, false, false);
 				break;
 			}
 			rs_out_str(o, "proto ");
