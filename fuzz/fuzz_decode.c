@@ -3,7 +3,9 @@
  * type, and for the text and JSON printers of what it decoded.
  *
  * Input: one selector byte, one length byte, then the captured bytes.
- * Selector bits 0-3 pick the link type (modulo the table below), bits 4-6
+ * Selector bits 0-3 pick the link type (modulo the table below; 15: the
+ * next byte picks any link type of rs_dlt_at(), modulo rs_dlt_count(),
+ * and the captured bytes follow it), bits 4-6
  * the printer flags (verbose, absolute, brief), bit 7 nanosecond instead
  * of microsecond timestamps.  The length byte sets the wire length: the
  * captured length plus its value, or (0xff) half the captured length, as
@@ -37,6 +39,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t wirelen = lenb == 0xff ? caplen / 2 : caplen + lenb;
 	int dlt = dlts[(sel & 0x0f) % NDLTS];
 
+	/* Tunnels, PPP, 802.11, NFLOG, ...: every link type in the table. */
+	if ((sel & 0x0f) == 0x0f) {
+		if (caplen < 1)
+			return 0;
+		dlt = rs_dlt_at(p[0] % rs_dlt_count());
+		p++;
+		caplen--;
+		wirelen = lenb == 0xff ? caplen / 2 : caplen + lenb;
+	}
+
 	if (!rs_dlt_supported(dlt))
 		__builtin_trap();
 	memset(&pkt, 0, sizeof(pkt));
@@ -49,6 +61,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* The decoder's own contract: an error is recorded exactly when the
 	 * status says so, and the payload lies inside the captured bytes. */
 	if ((st != RS_OK) != pkt.has_err)
+		__builtin_trap();
+	/* The outer list is bounded and split where pkt->ip sits. */
+	if (pkt.n_outer > RS_MAX_OUTER || pkt.n_before_ip > pkt.n_outer)
 		__builtin_trap();
 	if (pkt.payload_caplen &&
 	    (pkt.payload < p || pkt.payload + pkt.payload_caplen > p + caplen))

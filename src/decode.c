@@ -1,6 +1,6 @@
-/* decode.c: the decoder's entry point, status names and link-type table. */
-#include <pcap/pcap.h>
+/* decode.c: the decoder's entry point, status names and checksum helpers (the link-type table is in link.c). */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -55,50 +55,27 @@ static const char *const layer_names[] = {
 	[RS_LAYER_UDP] = "udp",
 	[RS_LAYER_ICMP] = "icmp",
 	[RS_LAYER_ICMPV6] = "icmpv6",
+	[RS_LAYER_GRE] = "gre",
+	[RS_LAYER_ERSPAN] = "erspan",
+	[RS_LAYER_VXLAN] = "vxlan",
+	[RS_LAYER_GENEVE] = "geneve",
+	[RS_LAYER_GTP] = "gtp",
+	[RS_LAYER_TEREDO] = "teredo",
+	[RS_LAYER_AYIYA] = "ayiya",
+	[RS_LAYER_MPLS] = "mpls",
+	[RS_LAYER_PPPOE] = "pppoe",
+	[RS_LAYER_PPP] = "ppp",
+	[RS_LAYER_PBB] = "pbb",
+	[RS_LAYER_LLC] = "llc",
+	[RS_LAYER_VNTAG] = "vntag",
+	[RS_LAYER_FABRICPATH] = "fabricpath",
+	[RS_LAYER_WLAN] = "wlan",
 };
 
 const char *rs_layer_str(enum rs_layer l)
 {
 	if ((size_t)l < sizeof(layer_names) / sizeof(layer_names[0]) && layer_names[l])
 		return layer_names[l];
-	return "unknown";
-}
-
-/*
- * The link types we decode.  LINKTYPE_RAW (101) is DLT_RAW, which is 12 on
- * most systems and 14 on OpenBSD; a file may carry any of the three, so all
- * are listed (a duplicate row is harmless).
- */
-static const struct {
-	int dlt;
-	const char *name;
-} dlt_table[] = {
-	{ DLT_NULL, "NULL" },
-	{ DLT_EN10MB, "EN10MB" },
-	{ DLT_RAW, "RAW" },
-	{ 12, "RAW" },
-	{ 14, "RAW" },
-	{ 101, "RAW" },
-	{ DLT_LOOP, "LOOP" },
-	{ DLT_LINUX_SLL, "LINUX_SLL" },
-	{ DLT_LINUX_SLL2, "LINUX_SLL2" },
-	{ DLT_IPV4, "IPV4" },
-	{ DLT_IPV6, "IPV6" },
-};
-
-bool rs_dlt_supported(int dlt)
-{
-	for (size_t i = 0; i < sizeof(dlt_table) / sizeof(dlt_table[0]); i++)
-		if (dlt_table[i].dlt == dlt)
-			return true;
-	return false;
-}
-
-const char *rs_dlt_name(int dlt)
-{
-	for (size_t i = 0; i < sizeof(dlt_table) / sizeof(dlt_table[0]); i++)
-		if (dlt_table[i].dlt == dlt)
-			return dlt_table[i].name;
 	return "unknown";
 }
 
@@ -111,7 +88,9 @@ void rs_packet_reset(struct rs_packet *pkt)
 	uint32_t caplen = pkt->caplen, len = pkt->len;
 	struct rs_pkt_meta meta = pkt->meta;
 
-	memset(pkt, 0, sizeof(*pkt));
+	/* The outer array is last and counted by n_outer: not cleared, so a
+	 * packet without tunnels costs no more than before. */
+	memset(pkt, 0, offsetof(struct rs_packet, outer));
 	pkt->meta = meta;
 	pkt->frame = frame;
 	pkt->ts_sec = ts_sec;
@@ -179,6 +158,16 @@ enum rs_status rs_decode_transport(struct rs_packet *pkt, uint8_t proto, struct 
 		return rs_decode_icmp(pkt, r, l3);
 	case 58:
 		return rs_decode_icmp6(pkt, r, l3);
+	case 4:   /* IP in IP (RFC 2003), IPv4 in IPv6 (RFC 2473) */
+	case 41:  /* 6in4 (RFC 4213), IPv6 in IPv6 */
+	case 47:  /* GRE */
+		/* A fragment's payload is not all here: the tunnel is shown as
+		 * the IP protocol, as for any fragment. */
+		if (l3->fragmented)
+			return RS_OK;
+		if (proto == 47)
+			return rs_decode_gre(pkt, r, l3->len);
+		return proto == 4 ? rs_decode_ipv4(pkt, r, l3->len) : rs_decode_ipv6(pkt, r, l3->len);
 	default:
 		return RS_OK;
 	}
@@ -200,7 +189,7 @@ uint32_t rs_pseudo_sum(const struct rs_packet *pkt, const struct rs_l3info *l3, 
 		ph[11] = (uint8_t)len;
 		n = 12;
 	} else {
-		memcpy(ph, pkt->ip.src, 16);
+		memcpy(ph, l3->pseudo_src, 16);
 		memcpy(ph + 16, l3->pseudo_dst, 16);
 		ph[32] = (uint8_t)(len >> 24);
 		ph[33] = (uint8_t)(len >> 16);

@@ -20,7 +20,25 @@ struct rs_l3info {
 	uint32_t len;            /* transport bytes on the wire, from the IP length */
 	bool fragmented;         /* first fragment: length and checksum are partial */
 	uint8_t pseudo_dst[16];  /* destination for the pseudo-header (IPv6 routing) */
+	uint8_t pseudo_src[16];  /* source for the IPv6 pseudo-header (Home Address option) */
 };
+
+/* Ethertypes the decoders dispatch on. */
+#define ETHERTYPE_MIN 0x0600   /* below this the field is an 802.3 length */
+#define ETHERTYPE_IPV4 0x0800
+#define ETHERTYPE_IPV6 0x86dd
+#define ETHERTYPE_8021Q 0x8100
+#define ETHERTYPE_8021AD 0x88a8
+#define ETHERTYPE_QINQ_OLD 0x9100
+#define ETHERTYPE_MPLS 0x8847
+#define ETHERTYPE_MPLS_MC 0x8848
+#define ETHERTYPE_PPPOE_DISC 0x8863
+#define ETHERTYPE_PPPOE_SESS 0x8864
+#define ETHERTYPE_PBB 0x88e7   /* 802.1ah I-TAG */
+#define ETHERTYPE_VNTAG 0x8926
+#define ETHERTYPE_FABRICPATH 0x8903
+#define ETHERTYPE_TEB 0x6558   /* transparent Ethernet bridging (GRE, Geneve) */
+#define ETHERTYPE_PPP 0x880b   /* PPP in GRE version 1 */
 
 /*
  * Records the first failure of a packet: layer, kind and a printf-style
@@ -44,6 +62,69 @@ enum rs_status rs_decode_link(struct rs_packet *pkt, int dlt, struct rs_reader r
  */
 enum rs_status rs_decode_ethertype(struct rs_packet *pkt, uint16_t type, struct rs_reader r,
 				   size_t wire);
+
+/*
+ * Outer layers (decode_outer.c).  rs_outer_push appends one, or records
+ * "nesting deeper than RS_MAX_OUTER" and returns NULL.  rs_inner_ip_begin
+ * is called by the IP decoders when an IP header starts inside a tunnel:
+ * it moves the IP header decoded so far (and its UDP header, for a UDP
+ * tunnel) into the outer list, before the tunnel headers that it carried,
+ * and clears the transport so that the inner one takes its place.
+ */
+struct rs_outer *rs_outer_push(struct rs_packet *pkt, enum rs_outer_kind kind);
+enum rs_status rs_inner_ip_begin(struct rs_packet *pkt);
+
+/*
+ * An Ethernet frame that starts at `r`: the link's own (inner false, its
+ * addresses and tags go to pkt->link) or one carried by a tunnel (an
+ * RS_OUTER_ETH entry and RS_OUTER_VLAN tags).
+ */
+enum rs_status rs_decode_ether(struct rs_packet *pkt, struct rs_reader r, size_t wire,
+			       bool inner);
+/* 802.1Q/802.1ad tags from `off`, then the ethertype or LLC after them. */
+enum rs_status rs_decode_vlan_and_up(struct rs_packet *pkt, uint16_t type, struct rs_reader r,
+				     size_t off, size_t wire, bool inner);
+/* IPv4 or IPv6 by the version nibble (raw IP, MPLS, GTP-U). */
+enum rs_status rs_decode_ip_by_version(struct rs_packet *pkt, struct rs_reader r, size_t wire,
+				       enum rs_layer layer);
+
+/* decode_l2.c: LLC/SNAP (IEEE 802.2), MPLS (RFC 3032, RFC 4385), PPPoE
+ * (RFC 2516), PPP protocols (RFC 1661), 802.1ah, VN-Tag, FabricPath. */
+enum rs_status rs_decode_llc(struct rs_packet *pkt, struct rs_reader r, size_t wire);
+enum rs_status rs_decode_mpls(struct rs_packet *pkt, struct rs_reader r, size_t wire);
+enum rs_status rs_decode_pppoe(struct rs_packet *pkt, uint16_t type, struct rs_reader r,
+			       size_t wire);
+enum rs_status rs_decode_ppp_proto(struct rs_packet *pkt, uint16_t proto, struct rs_reader r,
+				   size_t wire);
+enum rs_status rs_decode_pbb(struct rs_packet *pkt, struct rs_reader r, size_t wire);
+enum rs_status rs_decode_vntag(struct rs_packet *pkt, struct rs_reader r, size_t wire);
+enum rs_status rs_decode_fabricpath(struct rs_packet *pkt, struct rs_reader r, size_t wire);
+
+/* decode_tunnel.c: GRE (RFC 2784, RFC 2890, RFC 2637) with ERSPAN, and
+ * the UDP tunnels: VXLAN (RFC 7348), Geneve (RFC 8926), GTP-U (3GPP TS
+ * 29.281), Teredo (RFC 4380), AYIYA.  `r` is the GRE header or the UDP
+ * payload, `wire` its length on the wire. */
+enum rs_status rs_decode_gre(struct rs_packet *pkt, struct rs_reader r, size_t wire);
+/* true when the UDP ports name a tunnel that was decoded (or failed). */
+bool rs_decode_udp_tunnel(struct rs_packet *pkt, uint16_t sport, uint16_t dport,
+			  struct rs_reader r, size_t wire, enum rs_status *st);
+
+/* decode_links.c and decode_wlan.c: link types other than Ethernet,
+ * Linux cooked, NULL/LOOP and raw IP; see the table in link.c. */
+enum rs_status rs_link_ppp(struct rs_packet *pkt, struct rs_reader r, size_t wire);
+enum rs_status rs_link_ppp_ether(struct rs_packet *pkt, struct rs_reader r, size_t wire);
+enum rs_status rs_link_chdlc(struct rs_packet *pkt, struct rs_reader r, size_t wire);
+enum rs_status rs_link_fddi(struct rs_packet *pkt, struct rs_reader r, size_t wire);
+enum rs_status rs_link_nflog(struct rs_packet *pkt, struct rs_reader r, size_t wire);
+enum rs_status rs_link_ipoib(struct rs_packet *pkt, struct rs_reader r, size_t wire);
+enum rs_status rs_link_frelay(struct rs_packet *pkt, struct rs_reader r, size_t wire);
+enum rs_status rs_link_slip(struct rs_packet *pkt, struct rs_reader r, size_t wire);
+enum rs_status rs_link_arcnet(struct rs_packet *pkt, struct rs_reader r, size_t wire);
+enum rs_status rs_link_arcnet_linux(struct rs_packet *pkt, struct rs_reader r, size_t wire);
+enum rs_status rs_link_juniper(struct rs_packet *pkt, struct rs_reader r, size_t wire);
+enum rs_status rs_link_wlan(struct rs_packet *pkt, struct rs_reader r, size_t wire);
+enum rs_status rs_link_radiotap(struct rs_packet *pkt, struct rs_reader r, size_t wire);
+enum rs_status rs_link_ppi(struct rs_packet *pkt, struct rs_reader r, size_t wire);
 
 /* ipv4.c and ipv6.c: `r` starts at the IP header. */
 enum rs_status rs_decode_ipv4(struct rs_packet *pkt, struct rs_reader r, size_t wire);

@@ -22,6 +22,41 @@ static bool is_walked(uint8_t nh)
 	return false;
 }
 
+/*
+ * Destination options: a Home Address option (type 201, RFC 6275 6.3)
+ * names the mobile node's home address, which the transport
+ * pseudo-header uses as its source.  Pad1 is one byte; every other
+ * option is type, length, data.
+ */
+#define IP6OPT_PAD1 0
+#define IP6OPT_HOME_ADDRESS 201
+
+static void dstopts_home(struct rs_packet *pkt, struct rs_reader *r, size_t off, size_t len,
+			 struct rs_l3info *l3)
+{
+	size_t o = off + 2, end = off + len;
+
+	while (o < end) {
+		uint8_t type = rs_get_u8(r, o), olen;
+
+		if (type == IP6OPT_PAD1) {
+			o++;
+			continue;
+		}
+		if (o + 2 > end)
+			return;
+		olen = rs_get_u8(r, o + 1);
+		if (o + 2 + olen > end)
+			return;
+		if (type == IP6OPT_HOME_ADDRESS && olen == 16) {
+			rs_get_bytes(r, o + 2, pkt->ip.home, 16);
+			memcpy(l3->pseudo_src, pkt->ip.home, 16);
+			pkt->ip.has_home = true;
+		}
+		o += 2 + (size_t)olen;
+	}
+}
+
 /* Length in bytes of the extension header `nh` whose length byte is `lenb`. */
 static size_t ext_len(uint8_t nh, uint8_t lenb)
 {
@@ -56,13 +91,18 @@ enum rs_status rs_decode_ipv6(struct rs_packet *pkt, struct rs_reader r, size_t 
 	struct rs_l3info l3 = { 0 };
 	uint32_t vtcfl;
 	uint8_t nh;
-	size_t plen, tlen, off = 40;
+	size_t plen, tlen, have, off = 40;
+	enum rs_status st;
 
 	if (!rs_reader_has(&r, 0, 40))
 		return rs_fail_short(pkt, RS_LAYER_IPV6, 40, r.len);
 	vtcfl = rs_get_be32(&r, 0);
 	if (vtcfl >> 28 != 6)
 		return rs_fail(pkt, RS_LAYER_IPV6, RS_INVALID, "version %u", vtcfl >> 28);
+	/* Inside a tunnel: the IP header that carried it becomes an outer layer. */
+	st = rs_inner_ip_begin(pkt);
+	if (st != RS_OK)
+		return st;
 	ip->v = 6;
 	ip->tos = (uint8_t)(vtcfl >> 20);
 	ip->flow = vtcfl & 0xfffff;
@@ -72,6 +112,7 @@ enum rs_status rs_decode_ipv6(struct rs_packet *pkt, struct rs_reader r, size_t 
 	rs_get_bytes(&r, 8, ip->src, 16);
 	rs_get_bytes(&r, 24, ip->dst, 16);
 	memcpy(l3.pseudo_dst, ip->dst, 16);
+	memcpy(l3.pseudo_src, ip->src, 16);
 	ip->csum_ok = true;  /* IPv6 has no header checksum */
 	pkt->has_ip = true;
 
@@ -83,6 +124,14 @@ enum rs_status rs_decode_ipv6(struct rs_packet *pkt, struct rs_reader r, size_t 
 	ip->total_len = (uint32_t)tlen;
 	ip->len_short = r.len < tlen;
 	ip->pad = wire > tlen ? (uint32_t)(wire - tlen) : 0;
+	/* A payload length past the frame's wire length lies, as for IPv4:
+	 * the payload is what is there, its checksum not checkable. */
+	have = tlen;
+	if (wire < tlen) {
+		ip->missing = (uint32_t)(tlen - wire);
+		have = wire;
+		l3.fragmented = true;
+	}
 	r = rs_reader_sub(&r, 0, tlen);
 
 	while (is_walked(nh)) {
@@ -107,6 +156,8 @@ enum rs_status rs_decode_ipv6(struct rs_packet *pkt, struct rs_reader r, size_t 
 			ip->ext[ip->n_ext++] = nh;
 		if (nh == IP6_ROUTING) {
 			routing_dst(&r, off, elen, &l3);
+		} else if (nh == IP6_DSTOPTS) {
+			dstopts_home(pkt, &r, off, elen, &l3);
 		} else if (nh == IP6_FRAGMENT) {
 			uint16_t fo = rs_get_be16(&r, off + 2);
 
@@ -114,7 +165,7 @@ enum rs_status rs_decode_ipv6(struct rs_packet *pkt, struct rs_reader r, size_t 
 			ip->mf = (fo & 1) != 0;
 			ip->id = rs_get_be32(&r, off + 4);
 			ip->has_id = true;
-			l3.fragmented = ip->mf;
+			l3.fragmented = l3.fragmented || ip->mf;
 		}
 		off += elen;
 		nh = next;
@@ -127,6 +178,8 @@ enum rs_status rs_decode_ipv6(struct rs_packet *pkt, struct rs_reader r, size_t 
 		ip->is_later_fragment = true;
 		return RS_OK;
 	}
-	l3.len = (uint32_t)(tlen - off);
-	return rs_decode_transport(pkt, nh, rs_reader_sub(&r, off, tlen - off), &l3);
+	if (have < off)
+		return rs_fail_short(pkt, RS_LAYER_IPV6, off, have);
+	l3.len = (uint32_t)(have - off);
+	return rs_decode_transport(pkt, nh, rs_reader_sub(&r, off, have - off), &l3);
 }

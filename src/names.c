@@ -1,4 +1,4 @@
-/* names.c: name tables for ICMP/ICMPv6 (RFC 792, RFC 4443, RFC 4861), IP protocols, ethertypes and TCP flags. */
+/* names.c: name tables for ICMP/ICMPv6 (RFC 792, RFC 4443, RFC 4861), IP protocols, ethertypes, 802.11 frame subtypes, GTP messages and TCP flags. */
 #include <stddef.h>
 
 #include "rawshake/names.h"
@@ -134,6 +134,8 @@ static const struct {
 	{ 0x86dd, "IPv6" }, { 0x8808, "PAUSE" }, { 0x8847, "MPLS" }, { 0x8848, "MPLS-mcast" },
 	{ 0x8863, "PPPoE-D" }, { 0x8864, "PPPoE-S" }, { 0x888e, "EAPOL" }, { 0x88a8, "QinQ" },
 	{ 0x88cc, "LLDP" }, { 0x88f7, "PTP" }, { 0x9000, "Loopback" }, { 0x9100, "QinQ-old" },
+	{ 0x6558, "TEB" }, { 0x880b, "PPP" }, { 0x88be, "ERSPAN" }, { 0x88e7, "PBB" },
+	{ 0x8903, "FabricPath" }, { 0x8926, "VN-Tag" }, { 0x22eb, "ERSPAN-III" },
 };
 
 const char *rs_ethertype_name(uint16_t type)
@@ -160,5 +162,50 @@ const char *rs_tcp_flag_name(unsigned bit)
 	for (size_t i = 0; i < N(rs_tcp_flag_names); i++)
 		if (rs_tcp_flag_names[i].bit == bit)
 			return rs_tcp_flag_names[i].name;
+	return NULL;
+}
+
+/* IEEE Std 802.11-2020 table 9-1, as tshark names them (lower case, dashes). */
+static const struct {
+	uint8_t type, subtype;
+	const char *name;
+} wlan_frames[] = {
+	{ 0, 0, "assoc-request" },   { 0, 1, "assoc-response" }, { 0, 2, "reassoc-request" },
+	{ 0, 3, "reassoc-response" }, { 0, 4, "probe-request" }, { 0, 5, "probe-response" },
+	{ 0, 6, "timing-advert" },   { 0, 8, "beacon" },         { 0, 9, "atim" },
+	{ 0, 10, "disassoc" },       { 0, 11, "auth" },          { 0, 12, "deauth" },
+	{ 0, 13, "action" },         { 0, 14, "action-no-ack" },
+	{ 1, 2, "trigger" },         { 1, 4, "beamforming-poll" }, { 1, 5, "vht-ndp-announce" },
+	{ 1, 6, "control-ext" },     { 1, 7, "control-wrapper" }, { 1, 8, "block-ack-request" },
+	{ 1, 9, "block-ack" },       { 1, 10, "ps-poll" },       { 1, 11, "rts" },
+	{ 1, 12, "cts" },            { 1, 13, "ack" },           { 1, 14, "cf-end" },
+	{ 1, 15, "cf-end-ack" },
+	{ 2, 0, "data" },            { 2, 4, "null" },           { 2, 8, "qos-data" },
+	{ 2, 12, "qos-null" },
+};
+
+const char *rs_wlan_frame_name(uint8_t type, uint8_t subtype)
+{
+	for (size_t i = 0; i < N(wlan_frames); i++)
+		if (wlan_frames[i].type == type && wlan_frames[i].subtype == subtype)
+			return wlan_frames[i].name;
+	return type == 0 ? "management" : type == 1 ? "control" : type == 2 ? "data" : "extension";
+}
+
+/* 3GPP TS 29.281 table 6.1-1. */
+static const struct {
+	uint8_t type;
+	const char *name;
+} gtp_msgs[] = {
+	{ 1, "echo-request" }, { 2, "echo-response" }, { 26, "error-indication" },
+	{ 31, "supported-extension-headers" }, { 253, "tunnel-status" }, { 254, "end-marker" },
+	{ 255, "g-pdu" },
+};
+
+const char *rs_gtp_msg_name(uint8_t type)
+{
+	for (size_t i = 0; i < N(gtp_msgs); i++)
+		if (gtp_msgs[i].type == type)
+			return gtp_msgs[i].name;
 	return NULL;
 }

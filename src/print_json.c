@@ -44,6 +44,216 @@ static void print_csum(struct rs_out *o, enum rs_csum st)
 	rs_out_json_cstr(o, rs_csum_str(st));
 }
 
+static void json_mac(struct rs_out *o, const uint8_t *m)
+{
+	rs_out_char(o, '"');
+	rs_out_mac(o, m);
+	rs_out_char(o, '"');
+}
+
+static void kv(struct rs_out *o, const char *k, uint64_t v)
+{
+	key(o, k);
+	rs_out_u64(o, v);
+}
+
+static void kb(struct rs_out *o, const char *k, bool v)
+{
+	key(o, k);
+	json_bool(o, v);
+}
+
+/* One outer layer: {"type":..., the fields printers show}. */
+static void print_outer(struct rs_out *o, const struct rs_outer *e)
+{
+	rs_out_str(o, "{\"type\":");
+	rs_out_json_cstr(o, rs_outer_kind_str((enum rs_outer_kind)e->kind));
+	switch ((enum rs_outer_kind)e->kind) {
+	case RS_OUTER_IP:
+		kv(o, "v", e->u.ip.v);
+		key(o, "src");
+		json_ip(o, e->u.ip.v, e->u.ip.src);
+		key(o, "dst");
+		json_ip(o, e->u.ip.v, e->u.ip.dst);
+		kv(o, "proto", e->u.ip.proto);
+		kv(o, "ttl", e->u.ip.ttl);
+		break;
+	case RS_OUTER_UDP:
+		kv(o, "sport", e->u.udp.sport);
+		kv(o, "dport", e->u.udp.dport);
+		break;
+	case RS_OUTER_ETH:
+		key(o, "src");
+		json_mac(o, e->u.eth.src);
+		key(o, "dst");
+		json_mac(o, e->u.eth.dst);
+		if (e->u.eth.ethertype)
+			kv(o, "ethertype", e->u.eth.ethertype);
+		break;
+	case RS_OUTER_VLAN:
+		kv(o, "id", e->u.vlan.tci & 0x0fff);
+		kv(o, "pcp", e->u.vlan.tci >> 13);
+		kv(o, "tpid", e->u.vlan.tpid);
+		break;
+	case RS_OUTER_GRE:
+		kv(o, "version", e->u.gre.ver);
+		kv(o, "proto", e->u.gre.proto);
+		if (e->u.gre.ver == 1) {
+			kv(o, "payload_len", e->u.gre.key >> 16);
+			kv(o, "call_id", e->u.gre.key & 0xffff);
+		} else if (e->u.gre.has_key) {
+			kv(o, "key", e->u.gre.key);
+		}
+		if (e->u.gre.has_seq)
+			kv(o, "seq", e->u.gre.seq);
+		if (e->u.gre.has_ack)
+			kv(o, "ack", e->u.gre.ack);
+		if (e->u.gre.has_csum)
+			kb(o, "csum_present", true);
+		break;
+	case RS_OUTER_ERSPAN:
+		kv(o, "erspan_type", e->u.erspan.type);
+		if (e->u.erspan.type > 1) {
+			kv(o, "session", e->u.erspan.session);
+			kv(o, "vlan", e->u.erspan.vlan);
+			kv(o, e->u.erspan.type == 2 ? "index" : "timestamp", e->u.erspan.index);
+		}
+		break;
+	case RS_OUTER_VXLAN:
+		kv(o, "vni", e->u.vxlan.vni);
+		kv(o, "flags", e->u.vxlan.flags);
+		break;
+	case RS_OUTER_GENEVE:
+		kv(o, "vni", e->u.geneve.vni);
+		kv(o, "proto", e->u.geneve.proto);
+		kv(o, "opt_len", e->u.geneve.opt_len);
+		kb(o, "oam", e->u.geneve.oam);
+		kb(o, "critical", e->u.geneve.critical);
+		break;
+	case RS_OUTER_GTP: {
+		const char *n = rs_gtp_msg_name(e->u.gtp.msg_type);
+		kv(o, "teid", e->u.gtp.teid);
+		kv(o, "msg_type", e->u.gtp.msg_type);
+		if (n) {
+			key(o, "msg");
+			rs_out_json_cstr(o, n);
+		}
+		kv(o, "len", e->u.gtp.len);
+		kv(o, "ext", e->u.gtp.n_ext);
+		break;
+	}
+	case RS_OUTER_TEREDO:
+		kb(o, "auth", e->u.teredo.has_auth);
+		if (e->u.teredo.has_auth) {
+			kv(o, "id_len", e->u.teredo.id_len);
+			kv(o, "auth_len", e->u.teredo.auth_len);
+		}
+		if (e->u.teredo.has_origin) {
+			key(o, "origin");
+			json_ip(o, 4, e->u.teredo.addr);
+			kv(o, "origin_port", e->u.teredo.port);
+		}
+		break;
+	case RS_OUTER_AYIYA: {
+		unsigned n = e->u.ayiya.id_len < RS_MAX_AYIYA_ID ? e->u.ayiya.id_len : RS_MAX_AYIYA_ID;
+		kv(o, "id_len", e->u.ayiya.id_len);
+		kv(o, "id_type", e->u.ayiya.id_type);
+		key(o, "id");
+		rs_out_char(o, '"');
+		for (unsigned i = 0; i < n; i++)
+			rs_out_hex(o, e->u.ayiya.id[i], 2);
+		rs_out_char(o, '"');
+		kv(o, "sig_len", e->u.ayiya.sig_len);
+		kv(o, "hash", e->u.ayiya.hash);
+		kv(o, "auth", e->u.ayiya.auth);
+		kv(o, "opcode", e->u.ayiya.opcode);
+		kv(o, "next", e->u.ayiya.next);
+		kv(o, "epoch", e->u.ayiya.epoch);
+		break;
+	}
+	case RS_OUTER_MPLS: {
+		unsigned n = e->u.mpls.n < RS_MAX_MPLS ? e->u.mpls.n : RS_MAX_MPLS;
+		key(o, "labels");
+		rs_out_char(o, '[');
+		for (unsigned i = 0; i < n; i++) {
+			uint32_t x = e->u.mpls.entry[i];
+			rs_out_str(o, i ? ",{\"label\":" : "{\"label\":");
+			rs_out_u64(o, x >> 12);
+			kv(o, "tc", (x >> 9) & 7);
+			kb(o, "s", (x & 0x100) != 0);
+			kv(o, "ttl", x & 0xff);
+			rs_out_char(o, '}');
+		}
+		rs_out_char(o, ']');
+		kv(o, "n", e->u.mpls.n);
+		kb(o, "cw", e->u.mpls.cw);
+		break;
+	}
+	case RS_OUTER_PPPOE:
+		kv(o, "code", e->u.pppoe.code);
+		kv(o, "session", e->u.pppoe.session);
+		kv(o, "len", e->u.pppoe.len);
+		if (e->u.pppoe.ppp_proto)
+			kv(o, "ppp_proto", e->u.pppoe.ppp_proto);
+		break;
+	case RS_OUTER_PPP:
+		kv(o, "proto", e->u.ppp.proto);
+		break;
+	case RS_OUTER_PBB:
+		kv(o, "isid", e->u.pbb.isid);
+		kv(o, "pcp", e->u.pbb.pcp);
+		break;
+	case RS_OUTER_LLC:
+		kv(o, "dsap", e->u.llc.dsap);
+		kv(o, "ssap", e->u.llc.ssap);
+		kv(o, "ctl", e->u.llc.ctl);
+		if (e->u.llc.snap) {
+			kv(o, "oui", e->u.llc.oui);
+			kv(o, "pid", e->u.llc.pid);
+		}
+		break;
+	case RS_OUTER_VNTAG:
+		kb(o, "dir", e->u.vntag.dir);
+		kb(o, "ptr", e->u.vntag.ptr);
+		kb(o, "looped", e->u.vntag.looped);
+		kv(o, "dvif", e->u.vntag.dvif);
+		kv(o, "svif", e->u.vntag.svif);
+		break;
+	case RS_OUTER_FABRICPATH:
+		key(o, "src");
+		rs_out_str(o, "{\"sw\":");
+		rs_out_u64(o, e->u.fp.src_sw);
+		kv(o, "ssw", e->u.fp.src_ssw);
+		kv(o, "lid", e->u.fp.src_lid);
+		rs_out_char(o, '}');
+		key(o, "dst");
+		rs_out_str(o, "{\"sw\":");
+		rs_out_u64(o, e->u.fp.dst_sw);
+		kv(o, "ssw", e->u.fp.dst_ssw);
+		kv(o, "lid", e->u.fp.dst_lid);
+		rs_out_char(o, '}');
+		kv(o, "ftag", e->u.fp.ftag);
+		kv(o, "ttl", e->u.fp.ttl);
+		break;
+	}
+	rs_out_char(o, '}');
+}
+
+static void print_outers(struct rs_out *o, const char *name, const struct rs_packet *pkt,
+			 unsigned from, unsigned to)
+{
+	if (from >= to)
+		return;
+	key(o, name);
+	rs_out_char(o, '[');
+	for (unsigned i = from; i < to; i++) {
+		if (i > from)
+			rs_out_char(o, ',');
+		print_outer(o, &pkt->outer[i]);
+	}
+	rs_out_char(o, ']');
+}
+
 static void print_link(struct rs_out *o, const struct rs_link *l, const struct rs_pkt_meta *m)
 {
 	key(o, "link");
@@ -93,6 +303,21 @@ static void print_link(struct rs_out *o, const struct rs_link *l, const struct r
 		key(o, "family");
 		rs_out_u64(o, l->family);
 	}
+	if (l->ppp_proto)
+		kv(o, "ppp_proto", l->ppp_proto);
+	if (l->radio_len)
+		kv(o, "radio_len", l->radio_len);
+	if (l->has_wlan) {
+		key(o, "wlan");
+		rs_out_str(o, "{\"type\":");
+		rs_out_u64(o, l->wlan_type);
+		kv(o, "subtype", l->wlan_subtype);
+		key(o, "name");
+		rs_out_json_cstr(o, rs_wlan_frame_name(l->wlan_type, l->wlan_subtype));
+		kv(o, "flags", l->wlan_flags);
+		kb(o, "protected", (l->wlan_flags & 0x40) != 0);
+		rs_out_char(o, '}');
+	}
 	rs_out_char(o, '}');
 }
 
@@ -129,9 +354,14 @@ static void print_ip(struct rs_out *o, const struct rs_ip *ip)
 	rs_out_u64(o, ip->hdr_len);
 	key(o, "len");
 	rs_out_u64(o, ip->total_len);
+	if (ip->missing)
+		kv(o, "missing", ip->missing);
 	if (ip->v == 4) {
-		key(o, "csum_ok");
-		json_bool(o, ip->csum_ok);
+		/* Only a header that was all there was checked. */
+		if (ip->csum_checked) {
+			key(o, "csum_ok");
+			json_bool(o, ip->csum_ok);
+		}
 		if (ip->has_options) {
 			key(o, "options");
 			rs_out_str(o, "true");
@@ -148,6 +378,10 @@ static void print_ip(struct rs_out *o, const struct rs_ip *ip)
 				rs_out_u64(o, ip->ext[i]);
 			}
 			rs_out_char(o, ']');
+		}
+		if (ip->has_home) {
+			key(o, "home");
+			json_ip(o, 6, ip->home);
 		}
 	}
 	if (ip->is_later_fragment) {
@@ -343,8 +577,10 @@ void rs_print_json(struct rs_printer *pr, struct rs_out *o, const struct rs_pack
 	key(o, "len");
 	rs_out_u64(o, pkt->len);
 	print_link(o, &pkt->link, &pkt->meta);
+	print_outers(o, "outer", pkt, 0, pkt->has_ip ? pkt->n_before_ip : pkt->n_outer);
 	if (pkt->has_ip)
 		print_ip(o, &pkt->ip);
+
 	switch (pkt->l4) {
 	case RS_LAYER_TCP:
 		print_tcp(o, &pkt->tcp);
@@ -366,6 +602,10 @@ void rs_print_json(struct rs_printer *pr, struct rs_out *o, const struct rs_pack
 	default:
 		break;
 	}
+	/* After the transport: layers inside pkt->ip that held no IP header (a tunnel carrying ARP,
+	 * or one whose inner header was cut). */
+	if (pkt->has_ip)
+		print_outers(o, "carried", pkt, pkt->n_before_ip, pkt->n_outer);
 	if (pkt->has_err) {
 		key(o, "error");
 		rs_out_str(o, "{\"layer\":");

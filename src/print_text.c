@@ -66,9 +66,13 @@ static void print_ts_problem(struct rs_out *o, const struct rs_packet *pkt)
 static void print_error(struct rs_out *o, const struct rs_packet *pkt)
 {
 	rs_out_str(o, " [");
-	rs_out_str(o, pkt->err.kind == RS_TRUNCATED ? "truncated " :
-		      pkt->err.kind == RS_INVALID ? "invalid " : "unsupported ");
-	rs_out_str(o, rs_layer_str(pkt->err.layer));
+	rs_out_str(o, pkt->err.kind == RS_TRUNCATED ? "truncated" :
+		      pkt->err.kind == RS_INVALID ? "invalid" : "unsupported");
+	/* An error of no one layer (nesting too deep) names none. */
+	if (pkt->err.layer != RS_LAYER_NONE) {
+		rs_out_char(o, ' ');
+		rs_out_str(o, rs_layer_str(pkt->err.layer));
+	}
 	if (pkt->err.detail[0]) {
 		rs_out_str(o, ": ");
 		rs_out_str(o, pkt->err.detail);
@@ -243,8 +247,12 @@ static void print_ip_verbose(struct rs_out *o, const struct rs_ip *ip)
 	}
 	rs_out_str(o, ", len ");
 	rs_out_u64(o, ip->total_len);
-	if (ip->v == 4)
+	if (ip->v == 4 && ip->csum_checked)
 		rs_out_str(o, ip->csum_ok ? ", csum ok" : ", csum bad");
+	if (ip->has_home) {
+		rs_out_str(o, ", home ");
+		rs_out_ip(o, 6, ip->home);
+	}
 	rs_out_str(o, ") ");
 }
 
@@ -334,23 +342,265 @@ static void print_icmp(struct rs_printer *pr, struct rs_out *o, const struct rs_
 	print_csum(pr, o, ic->csum, ic->csum_status);
 }
 
+/*
+ * One outer layer, tshark's protocol names, kept short (outer_shown says
+ * which are shown); `last`, nothing decoded after it, adds what it
+ * carries (an Ethernet header's ethertype, GRE's protocol).
+ */
+static void print_outer(struct rs_out *o, const struct rs_outer *e, bool verbose, bool last)
+{
+	switch ((enum rs_outer_kind)e->kind) {
+	case RS_OUTER_IP:
+		rs_out_str(o, e->u.ip.v == 4 ? "IP " : "IP6 ");
+		rs_out_ip(o, e->u.ip.v, e->u.ip.src);
+		rs_out_str(o, " > ");
+		rs_out_ip(o, e->u.ip.v, e->u.ip.dst);
+		if (verbose) {
+			rs_out_str(o, e->u.ip.v == 4 ? " ttl " : " hlim ");
+			rs_out_u64(o, e->u.ip.ttl);
+		}
+		return;
+	case RS_OUTER_UDP:
+		rs_out_str(o, "UDP ");
+		rs_out_u64(o, e->u.udp.sport);
+		rs_out_str(o, " > ");
+		rs_out_u64(o, e->u.udp.dport);
+		return;
+	case RS_OUTER_ETH:
+		rs_out_str(o, "ether ");
+		rs_out_mac(o, e->u.eth.src);
+		rs_out_str(o, " > ");
+		rs_out_mac(o, e->u.eth.dst);
+		if (last && e->u.eth.ethertype) {
+			const char *n = rs_ethertype_name(e->u.eth.ethertype);
+			rs_out_str(o, " ethertype ");
+			if (n) {
+				rs_out_str(o, n);
+				rs_out_char(o, ' ');
+			}
+			rs_out_str(o, "(0x");
+			rs_out_hex(o, e->u.eth.ethertype, 4);
+			rs_out_char(o, ')');
+		}
+		return;
+	case RS_OUTER_VLAN:
+		rs_out_str(o, "vlan ");
+		rs_out_u64(o, e->u.vlan.tci & 0x0fff);
+		return;
+	case RS_OUTER_LLC:
+		rs_out_str(o, "LLC dsap 0x");
+		rs_out_hex(o, e->u.llc.dsap, 2);
+		rs_out_str(o, " ssap 0x");
+		rs_out_hex(o, e->u.llc.ssap, 2);
+		if (e->u.llc.snap) {
+			rs_out_str(o, " snap 0x");
+			rs_out_hex(o, e->u.llc.oui, 6);
+			rs_out_str(o, "/0x");
+			rs_out_hex(o, e->u.llc.pid, 4);
+		}
+		return;
+	case RS_OUTER_PPP:
+		rs_out_str(o, "PPP 0x");
+		rs_out_hex(o, e->u.ppp.proto, 4);
+		return;
+	case RS_OUTER_GRE:
+		rs_out_str(o, e->u.gre.ver ? "GREv1" : "GRE");
+		if (e->u.gre.ver == 1) {
+			rs_out_str(o, " call ");
+			rs_out_u64(o, e->u.gre.key & 0xffff);
+		} else if (e->u.gre.has_key) {
+			rs_out_str(o, " key ");
+			rs_out_u64(o, e->u.gre.key);
+		}
+		if (e->u.gre.has_seq) {
+			rs_out_str(o, " seq ");
+			rs_out_u64(o, e->u.gre.seq);
+		}
+		if (e->u.gre.has_ack) {
+			rs_out_str(o, " ack ");
+			rs_out_u64(o, e->u.gre.ack);
+		}
+		if (last) {
+			/* Nothing decoded after it: say what it carries. */
+			rs_out_str(o, " proto 0x");
+			rs_out_hex(o, e->u.gre.proto, 4);
+		}
+		return;
+	case RS_OUTER_ERSPAN:
+		rs_out_str(o, e->u.erspan.type == 1 ? "ERSPAN I" : e->u.erspan.type == 2 ? "ERSPAN II"
+											: "ERSPAN III");
+		if (e->u.erspan.type > 1) {
+			rs_out_str(o, " session ");
+			rs_out_u64(o, e->u.erspan.session);
+		}
+		return;
+	case RS_OUTER_VXLAN:
+		rs_out_str(o, "VXLAN vni ");
+		rs_out_u64(o, e->u.vxlan.vni);
+		return;
+	case RS_OUTER_GENEVE:
+		rs_out_str(o, "Geneve vni ");
+		rs_out_u64(o, e->u.geneve.vni);
+		if (e->u.geneve.opt_len) {
+			rs_out_str(o, " opts ");
+			rs_out_u64(o, e->u.geneve.opt_len);
+		}
+		if (e->u.geneve.oam)
+			rs_out_str(o, " oam");
+		return;
+	case RS_OUTER_GTP: {
+		const char *n = rs_gtp_msg_name(e->u.gtp.msg_type);
+		rs_out_str(o, "GTP-U teid ");
+		rs_out_u64(o, e->u.gtp.teid);
+		if (e->u.gtp.msg_type != 0xff) {
+			rs_out_char(o, ' ');
+			if (n)
+				rs_out_str(o, n);
+			else
+				rs_out_u64(o, e->u.gtp.msg_type);
+		}
+		if (e->u.gtp.n_ext) {
+			rs_out_str(o, " ext ");
+			rs_out_u64(o, e->u.gtp.n_ext);
+		}
+		return;
+	}
+	case RS_OUTER_TEREDO:
+		rs_out_str(o, "Teredo");
+		if (e->u.teredo.has_auth)
+			rs_out_str(o, " auth");
+		if (e->u.teredo.has_origin) {
+			rs_out_str(o, " origin ");
+			rs_out_ip(o, 4, e->u.teredo.addr);
+			rs_out_char(o, '.');
+			rs_out_u64(o, e->u.teredo.port);
+		}
+		return;
+	case RS_OUTER_AYIYA:
+		rs_out_str(o, "AYIYA");
+		if (e->u.ayiya.id_len == 16) {
+			rs_out_str(o, " id ");
+			rs_out_ip(o, 6, e->u.ayiya.id);
+		}
+		return;
+	case RS_OUTER_MPLS: {
+		unsigned n = e->u.mpls.n < RS_MAX_MPLS ? e->u.mpls.n : RS_MAX_MPLS;
+		rs_out_str(o, "MPLS ");
+		for (unsigned i = 0; i < n; i++) {
+			if (i)
+				rs_out_char(o, ',');
+			rs_out_u64(o, e->u.mpls.entry[i] >> 12);
+			if (e->u.mpls.entry[i] & 0x100)
+				rs_out_str(o, "/s");
+		}
+		if (e->u.mpls.n > n)
+			rs_out_str(o, ",...");
+		if (e->u.mpls.cw)
+			rs_out_str(o, " cw");
+		return;
+	}
+	case RS_OUTER_PPPOE:
+		rs_out_str(o, "PPPoE ");
+		if (e->u.pppoe.code) {
+			rs_out_str(o, "code 0x");
+			rs_out_hex(o, e->u.pppoe.code, 2);
+			rs_out_char(o, ' ');
+		}
+		rs_out_str(o, "session 0x");
+		rs_out_hex(o, e->u.pppoe.session, 4);
+		if (last && e->u.pppoe.ppp_proto) {
+			rs_out_str(o, " ppp 0x");
+			rs_out_hex(o, e->u.pppoe.ppp_proto, 4);
+		}
+		return;
+	case RS_OUTER_PBB:
+		rs_out_str(o, "PBB isid ");
+		rs_out_u64(o, e->u.pbb.isid);
+		return;
+	case RS_OUTER_VNTAG:
+		rs_out_str(o, "VN-Tag dvif ");
+		rs_out_u64(o, e->u.vntag.dvif);
+		rs_out_str(o, " svif ");
+		rs_out_u64(o, e->u.vntag.svif);
+		return;
+	case RS_OUTER_FABRICPATH:
+		rs_out_str(o, "FabricPath ");
+		rs_out_u64(o, e->u.fp.src_sw);
+		rs_out_str(o, " > ");
+		rs_out_u64(o, e->u.fp.dst_sw);
+		rs_out_str(o, " ftag ");
+		rs_out_u64(o, e->u.fp.ftag);
+		return;
+	}
+}
+
+/* Whether print_outer shows e: the carrier layers only with -v (IP in
+ * IP always), or when nothing decoded follows them. */
+static bool outer_shown(const struct rs_outer *e, bool verbose, bool last)
+{
+	switch ((enum rs_outer_kind)e->kind) {
+	case RS_OUTER_IP:
+		return verbose || last || e->u.ip.proto == 4 || e->u.ip.proto == 41;
+	case RS_OUTER_UDP:
+		return verbose;
+	case RS_OUTER_ETH:
+	case RS_OUTER_LLC:
+	case RS_OUTER_PPP:
+		return verbose || last;
+	default:
+		return true;
+	}
+}
+
+/*
+ * Layers [from, to) of the outer list joined by " | ": before the inner
+ * IP header (prefix: each followed by it), or after something already
+ * printed (each preceded by it, the first too when lead is set).
+ */
+static void print_outers(const struct rs_printer *pr, struct rs_out *o, const struct rs_packet *pkt,
+			 unsigned from, unsigned to, bool prefix, bool lead)
+{
+	bool v = (pr->flags & RS_PRINT_VERBOSE) != 0;
+	bool any = false;
+
+	for (unsigned i = from; i < to; i++) {
+		const struct rs_outer *e = &pkt->outer[i];
+		bool last = !prefix && i + 1 == to;
+
+		if (!outer_shown(e, v, last))
+			continue;
+		if (!prefix && (any || lead))
+			rs_out_str(o, " | ");
+		print_outer(o, e, v, last);
+		if (prefix)
+			rs_out_str(o, " | ");
+		any = true;
+	}
+}
+
 static void print_link_only(struct rs_out *o, const struct rs_packet *pkt)
 {
 	const struct rs_link *l = &pkt->link;
 
+	if (l->has_wlan) {
+		rs_out_str(o, "802.11 ");
+		rs_out_str(o, rs_wlan_frame_name(l->wlan_type, l->wlan_subtype));
+		if (l->wlan_flags & 0x40)
+			rs_out_str(o, " protected");
+		if (l->has_mac)
+			rs_out_char(o, ' ');
+	}
 	if (l->has_mac) {
 		rs_out_str(o, "ether ");
 		rs_out_mac(o, l->src);
 		rs_out_str(o, " > ");
 		rs_out_mac(o, l->dst);
-		rs_out_char(o, ' ');
-	} else {
+	} else if (!l->has_wlan) {
 		rs_out_str(o, rs_dlt_name(l->dlt));
-		rs_out_char(o, ' ');
 	}
 	if (l->ethertype) {
 		const char *n = rs_ethertype_name(l->ethertype);
-		rs_out_str(o, "ethertype ");
+		rs_out_str(o, " ethertype ");
 		if (n) {
 			rs_out_str(o, n);
 			rs_out_char(o, ' ');
@@ -358,12 +608,13 @@ static void print_link_only(struct rs_out *o, const struct rs_packet *pkt)
 		rs_out_str(o, "(0x");
 		rs_out_hex(o, l->ethertype, 4);
 		rs_out_str(o, ")");
+	} else if (l->ppp_proto) {
+		rs_out_str(o, " ppp proto 0x");
+		rs_out_hex(o, l->ppp_proto, 4);
 	} else if (l->family) {
-		rs_out_str(o, "family ");
+		rs_out_str(o, " family ");
 		rs_out_u64(o, l->family);
 	}
-	rs_out_str(o, " len ");
-	rs_out_u64(o, pkt->len);
 }
 
 void rs_print_text(struct rs_printer *pr, struct rs_out *o, const struct rs_packet *pkt,
@@ -384,6 +635,9 @@ void rs_print_text(struct rs_printer *pr, struct rs_out *o, const struct rs_pack
 	}
 	if (!pkt->has_ip) {
 		print_link_only(o, pkt);
+		print_outers(pr, o, pkt, 0, pkt->n_outer, false, true);
+		rs_out_str(o, " len ");
+		rs_out_u64(o, pkt->len);
 		print_ts_problem(o, pkt);
 		if (pkt->has_err)
 			print_error(o, pkt);
@@ -391,6 +645,7 @@ void rs_print_text(struct rs_printer *pr, struct rs_out *o, const struct rs_pack
 		return;
 	}
 
+	print_outers(pr, o, pkt, 0, pkt->n_before_ip, true, false);
 	rs_out_str(o, ip->v == 4 ? "IP " : "IP6 ");
 	if (pr->flags & RS_PRINT_VERBOSE)
 		print_ip_verbose(o, ip);
@@ -425,6 +680,7 @@ void rs_print_text(struct rs_printer *pr, struct rs_out *o, const struct rs_pack
 			rs_out_str(o, "UDP len ");
 			rs_out_u64(o, pkt->udp.payload_len);
 			print_csum(pr, o, pkt->udp.csum, pkt->udp.csum_status);
+			print_outers(pr, o, pkt, pkt->n_before_ip, pkt->n_outer, false, true);
 			break;
 		case RS_LAYER_ICMP:
 		case RS_LAYER_ICMPV6:
@@ -432,6 +688,11 @@ void rs_print_text(struct rs_printer *pr, struct rs_out *o, const struct rs_pack
 			break;
 		default: {
 			const char *pn = rs_ipproto_name(ip->proto);
+			if (pkt->n_outer > pkt->n_before_ip) {
+				/* A tunnel that carried no IP header: its layers. */
+				print_outers(pr, o, pkt, pkt->n_before_ip, pkt->n_outer, false, false);
+				break;
+			}
 			rs_out_str(o, "proto ");
 			if (pn) {
 				rs_out_str(o, pn);
@@ -449,8 +710,14 @@ void rs_print_text(struct rs_printer *pr, struct rs_out *o, const struct rs_pack
 		}
 		}
 	}
-	if (ip->v == 4 && !ip->csum_ok && !(pr->flags & RS_PRINT_VERBOSE))
+	if (ip->v == 4 && ip->csum_checked && !ip->csum_ok && !(pr->flags & RS_PRINT_VERBOSE))
 		rs_out_str(o, " [bad ip csum]");
+	if (ip->missing) {
+		/* tcpdump: "truncated-ip - N bytes missing!" */
+		rs_out_str(o, ip->v == 4 ? " [invalid ip length: " : " [invalid ipv6 length: ");
+		rs_out_u64(o, ip->missing);
+		rs_out_str(o, " bytes missing]");
+	}
 	print_ts_problem(o, pkt);
 	if (pkt->has_err)
 		print_error(o, pkt);

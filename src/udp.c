@@ -1,4 +1,4 @@
-/* udp.c: the UDP header (RFC 768; the IPv6 checksum rule of RFC 8200 8.1). */
+/* udp.c: the UDP header (RFC 768; the IPv6 checksum rule of RFC 8200 8.1), and the hand-off to UDP tunnels. */
 #include "decode_int.h"
 
 #define IPPROTO_UDP_NUM 17
@@ -36,5 +36,14 @@ enum rs_status rs_decode_udp(struct rs_packet *pkt, struct rs_reader r,
 		uh->csum_status = RS_CSUM_NONE;
 	else if (dgram.len == uh->len && !l3->fragmented)
 		uh->csum_status = rs_l4_csum_status(pkt, l3, IPPROTO_UDP_NUM, &dgram, uh->csum);
+
+	/* VXLAN, Geneve, GTP-U, Teredo, AYIYA by their ports; not in a
+	 * fragment, whose payload is not all here. */
+	if (!l3->fragmented) {
+		enum rs_status st;
+		if (rs_decode_udp_tunnel(pkt, uh->sport, uh->dport, rs_reader_sub(&dgram, 8, dgram.len),
+					 uh->payload_len, &st))
+			return st;
+	}
 	return RS_OK;
 }

@@ -16,6 +16,11 @@ const char *rs_ipproto_name(uint8_t proto);
 /* "IPv4", "ARP", "VLAN", ...; NULL when unknown. */
 const char *rs_ethertype_name(uint16_t type);
 
+/* An 802.11 frame's name by type and subtype ("beacon", "qos-data", ...); never NULL. */
+const char *rs_wlan_frame_name(uint8_t type, uint8_t subtype);
+/* A GTP-U message type ("g-pdu", "echo-request", ...); NULL when unknown. */
+const char *rs_gtp_msg_name(uint8_t type);
+
 /* TCP flags in the order they are printed: FIN SYN RST PSH ACK URG ECE CWR. */
 struct rs_flag_name {
 	uint8_t bit;       /* RS_TH_* */

@@ -34,8 +34,27 @@ enum rs_layer {
 	RS_LAYER_UDP,
 	RS_LAYER_ICMP,
 	RS_LAYER_ICMPV6,
+	/* Tunnels and link-layer encapsulations (their outer headers). */
+	RS_LAYER_GRE,
+	RS_LAYER_ERSPAN,
+	RS_LAYER_VXLAN,
+	RS_LAYER_GENEVE,
+	RS_LAYER_GTP,
+	RS_LAYER_TEREDO,
+	RS_LAYER_AYIYA,
+	RS_LAYER_MPLS,
+	RS_LAYER_PPPOE,
+	RS_LAYER_PPP,
+	RS_LAYER_PBB,
+	RS_LAYER_LLC,
+	RS_LAYER_VNTAG,
+	RS_LAYER_FABRICPATH,
+	RS_LAYER_WLAN,
 };
-/* "link", "vlan", "ip", "ipv6", "tcp", "udp", "icmp", "icmpv6" */
+/* "link", "vlan", "ip", "ipv6", "tcp", "udp", "icmp", "icmpv6", "gre",
+ * "erspan", "vxlan", "geneve", "gtp", "teredo", "ayiya", "mpls", "pppoe",
+ * "ppp", "pbb", "llc", "vntag", "fabricpath", "wlan"; "none" for an error
+ * of no one layer (nesting too deep). */
 const char *rs_layer_str(enum rs_layer l);
 
 /* TCP flag bits as they sit in byte 13 of the header. */
@@ -109,6 +128,9 @@ struct rs_pkt_meta {
 #define RS_MAX_TCPOPT 40   /* 40 option bytes hold at most 40 options */
 #define RS_MAX_IP6_EXT 8
 #define RS_ERR_DETAIL 96
+#define RS_MAX_OUTER 8     /* outer layers kept; a deeper packet is unsupported */
+#define RS_MAX_MPLS 4      /* labels kept per MPLS stack (all are walked) */
+#define RS_MAX_AYIYA_ID 16 /* identity bytes kept */
 
 struct rs_link {
 	int dlt;                 /* DLT_* of the capture */
@@ -121,7 +143,137 @@ struct rs_link {
 	bool has_pkttype;        /* Linux cooked: direction of the packet */
 	uint16_t pkttype;        /* 0 host, 1 broadcast, 2 multicast, 3 other host, 4 outgoing */
 	uint32_t ifindex;        /* SLL2 only */
-	uint32_t family;         /* DLT_NULL / DLT_LOOP address family */
+	uint32_t family;         /* DLT_NULL / DLT_LOOP / NFLOG / Juniper address family */
+	uint16_t ppp_proto;      /* PPP, PPPoE link types: the PPP protocol */
+	bool has_wlan;           /* IEEE 802.11: frame control below */
+	uint8_t wlan_type;       /* 0 management, 1 control, 2 data, 3 extension */
+	uint8_t wlan_subtype;
+	uint8_t wlan_flags;      /* frame control flags byte (to/from DS, protected, ...) */
+	uint16_t radio_len;      /* radiotap or PPI header length, 0 when none */
+};
+
+/*
+ * Outer layers: the headers between the link and the innermost IP header
+ * of a tunnelled packet (outer IP and UDP headers, GRE, VXLAN, MPLS, an
+ * inner Ethernet and its VLAN tags ...), in wire order, each a small
+ * tagged struct with the fields printers show.  pkt->ip and the transport
+ * are the innermost ones, which the tracker follows.
+ */
+enum rs_outer_kind {
+	RS_OUTER_IP = 1,
+	RS_OUTER_UDP,
+	RS_OUTER_ETH,        /* an Ethernet header inside a tunnel */
+	RS_OUTER_VLAN,       /* an 802.1Q/802.1ad tag inside a tunnel */
+	RS_OUTER_GRE,
+	RS_OUTER_ERSPAN,
+	RS_OUTER_VXLAN,
+	RS_OUTER_GENEVE,
+	RS_OUTER_GTP,
+	RS_OUTER_TEREDO,
+	RS_OUTER_AYIYA,
+	RS_OUTER_MPLS,
+	RS_OUTER_PPPOE,
+	RS_OUTER_PPP,
+	RS_OUTER_PBB,
+	RS_OUTER_LLC,
+	RS_OUTER_VNTAG,
+	RS_OUTER_FABRICPATH,
+};
+/* "ip", "udp", "eth", "vlan", "gre", "erspan", "vxlan", "geneve", "gtp",
+ * "teredo", "ayiya", "mpls", "pppoe", "ppp", "pbb", "llc", "vntag",
+ * "fabricpath" */
+const char *rs_outer_kind_str(enum rs_outer_kind k);
+
+struct rs_outer {
+	uint8_t kind;                      /* enum rs_outer_kind */
+	union {
+		struct {
+			uint8_t v, proto, ttl;
+			uint8_t src[16], dst[16];
+		} ip;
+		struct {
+			uint16_t sport, dport;
+		} udp;
+		struct {
+			uint8_t src[6], dst[6];
+			uint16_t ethertype;        /* 0: an 802.3 length (LLC follows) */
+		} eth;
+		struct {
+			uint16_t tpid, tci;
+		} vlan;
+		struct {
+			uint8_t ver;               /* 0, or 1 for PPTP's enhanced GRE */
+			uint16_t flags;            /* the first 16 bits less the version */
+			uint16_t proto;
+			bool has_key, has_seq, has_ack, has_csum;
+			uint32_t key;              /* version 1: payload length << 16 | call id */
+			uint32_t seq, ack;
+		} gre;
+		struct {
+			uint8_t type;              /* 1, 2 or 3 (ERSPAN I, II, III) */
+			uint16_t session, vlan;
+			uint32_t index;            /* type II: index; type III: timestamp */
+		} erspan;
+		struct {
+			uint8_t flags;
+			uint32_t vni;
+		} vxlan;
+		struct {
+			uint8_t opt_len;           /* option bytes */
+			bool oam, critical;
+			uint16_t proto;
+			uint32_t vni;
+		} geneve;
+		struct {
+			uint8_t flags, msg_type, n_ext;
+			uint16_t len;
+			uint32_t teid;
+		} gtp;
+		struct {
+			bool has_origin, has_auth;
+			uint16_t port;             /* origin port, de-obfuscated */
+			uint8_t addr[4];           /* origin address, de-obfuscated */
+			uint8_t id_len, auth_len;
+		} teredo;
+		struct {
+			uint8_t id_len, id_type, sig_len, hash, auth, opcode, next;
+			uint32_t epoch;
+			uint8_t id[RS_MAX_AYIYA_ID];
+		} ayiya;
+		struct {
+			uint8_t n;                 /* labels in the stack (up to RS_MAX_MPLS kept) */
+			bool cw;                   /* a pseudowire control word followed */
+			uint32_t entry[RS_MAX_MPLS]; /* label << 12 | tc << 9 | s << 8 | ttl */
+		} mpls;
+		struct {
+			uint8_t code;
+			uint16_t session, len, ppp_proto;
+		} pppoe;
+		struct {
+			uint16_t proto;
+		} ppp;
+		struct {
+			uint8_t pcp;
+			uint32_t isid;
+		} pbb;
+		struct {
+			uint8_t dsap, ssap, ctl;
+			bool snap;
+			uint32_t oui;
+			uint16_t pid;
+		} llc;
+		struct {
+			bool dir, ptr, looped;
+			uint16_t dvif, svif;
+		} vntag;
+		struct {
+			uint16_t dst_sw, src_sw;   /* switch ids (12 bits) */
+			uint8_t dst_ssw, src_ssw;  /* sub-switch ids */
+			uint16_t dst_lid, src_lid; /* port ids */
+			uint16_t ftag;             /* 10 bits */
+			uint8_t ttl;               /* 6 bits */
+		} fp;
+	} u;
 };
 
 struct rs_ip {
@@ -145,6 +297,10 @@ struct rs_ip {
 	uint8_t ext[RS_MAX_IP6_EXT];
 	bool len_short;          /* fewer bytes captured than total_len */
 	uint32_t pad;            /* link bytes beyond total_len (Ethernet padding) */
+	uint32_t missing;        /* total_len beyond the frame's wire length: it lies */
+	bool csum_checked;       /* IPv4: the whole header was there and csum_ok says */
+	bool has_home;           /* IPv6 Destination Options: a Home Address option */
+	uint8_t home[16];        /* ... its address, the pseudo-header's source */
 };
 
 struct rs_tcp_opt {
@@ -233,12 +389,25 @@ struct rs_packet {
 
 	bool has_err;
 	struct rs_error err;
+
+	/*
+	 * Outer layers, in wire order.  outer[0 .. n_before_ip) lie outside
+	 * pkt->ip; outer[n_before_ip .. n_outer) lie inside it: a tunnel whose
+	 * payload held no IP header (Ethernet with ARP, a truncated inner
+	 * header).  Kept last in the struct: a reset clears only n_outer.
+	 */
+	uint8_t n_outer;
+	uint8_t n_before_ip;
+	struct rs_outer outer[RS_MAX_OUTER];
 };
 
 /* True for the link types rs_decode() understands. */
 bool rs_dlt_supported(int dlt);
 /* A short name for a DLT ("EN10MB", "LINUX_SLL2", ...), never NULL. */
 const char *rs_dlt_name(int dlt);
+/* The supported link types, for fuzzers and tests: rs_dlt_at(0 .. count-1). */
+size_t rs_dlt_count(void);
+int rs_dlt_at(size_t i);
 
 /*
  * Decodes one captured packet.  Fills every layer it can and returns the
