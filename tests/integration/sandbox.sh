@@ -112,7 +112,7 @@ ip netns exec "$ns" "$bin" connect 127.0.0.1 8099 --data hi --hold 2 -q >"$work/
 p=$!
 pids="$pids $p"
 i=0
-until w=$(pgrep -P "$p" | head -1) && [ -n "$w" ]; do
+until w=$(pgrep -P "$p" -x rawshake | head -1) && [ -n "$w" ]; do
 	i=$((i + 1)); [ $i -lt 100 ] || fail "connect: no worker"; sleep 0.05
 done
 check_status "connect (worker)" "$w"
