@@ -226,13 +226,13 @@ static const int send_calls[] = {
 };
 #ifdef RS_SANITIZER_RUNTIME
 static const int sanitizer_calls[] = {
-	__NR_openat, __NR_clone, __NR_ptrace, __NR_wait4, __NR_prctl, __NR_sched_getaffinity,
+	__NR_clone, __NR_ptrace, __NR_wait4, __NR_prctl, __NR_sched_getaffinity,
 	__NR_readlinkat, __NR_getdents64, __NR_getppid, __NR_kill, __NR_pipe2, __NR_dup3,
 #ifdef __NR_clone3
 	__NR_clone3,
 #endif
 #ifdef __NR_readlink
-	__NR_readlink, __NR_open, __NR_pipe, __NR_dup2, __NR_getdents,
+	__NR_readlink, __NR_pipe, __NR_dup2, __NR_getdents,
 #endif
 };
 #endif
@@ -319,6 +319,14 @@ bool rs_sandbox_enter(enum rs_sandbox_kind kind, int query_fd, char *err, size_t
 	}
 #ifdef RS_SANITIZER_RUNTIME
 	allow_all(f, &n, sanitizer_calls, NCALLS(sanitizer_calls));
+	/* The runtime reads /proc/self/maps and /proc/self/task: opening for
+	 * reading only is allowed (a file opened for writing still fails). */
+	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_openat, 0, 4);
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+					      offsetof(struct seccomp_data, args[2]));
+	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, O_WRONLY | O_RDWR, 1, 0);
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (EACCES & SECCOMP_RET_DATA));
 #endif
 	/* Opening a file or a socket is refused gently (a library that looks
 	 * for a locale, or for a name through nscd, goes on without it);
