@@ -366,8 +366,12 @@ static uint32_t seq_analysis(struct rs_tracker *t, struct rs_conn *c, struct rs_
 			 * reordering or a resend of what was lost before the
 			 * capture point, told apart by time. */
 			late_bytes(ev, e, tcp->seq, end);
+			bool asked = p->dup_acks >= 2 && p->last_ack == tcp->seq &&
+				     now - p->last_ack_ns < FAST_RETRANS_NS;
 			if (ev->late_hi != ev->late_lo)
 				;
+			else if (asked)   /* lost before the capture point, resent on dup acks */
+				an |= RS_AN_RETRANSMISSION | RS_AN_FAST_RETRANS;
 			else if (now - e->hole_ns < ooo_limit_ns(t, c))
 				an |= RS_AN_OUT_OF_ORDER;
 			else
@@ -550,6 +554,7 @@ static void arrival(struct rs_conn *c, struct rs_tcp_event *ev, int d, enum rs_t
 	enum rs_tcp_state before = rcv == RS_DIR_C2S ? pc : ps;
 	ev->capture_near_known = capture_near(c, &ev->capture_near);
 	if (c->arrival_said || now == before || rs_end_state_guessed(c, rcv) ||
+	    (ev->flags & RS_TH_RST) ||
 	    (now < RS_TCP_FIN_WAIT_1 && now != RS_TCP_CLOSED))
 		return;
 	if (ev->capture_near_known && (int)ev->capture_near == rcv)
