@@ -285,7 +285,9 @@ static uint32_t seq_analysis(struct rs_tracker *t, struct rs_conn *c, struct rs_
 	*rxmit = false;
 	if (fl & RS_TH_RST) {
 		if (!e->base_set) {
-			e->base = tcp->seq - 1;   /* as below */
+			/* As below; a SYN is its own base even with RST set
+			 * (Wireshark's rule for any SYN). */
+			e->base = (fl & RS_TH_SYN) ? tcp->seq : tcp->seq - 1;
 			e->next_seq = tcp->seq;
 			e->base_set = true;
 			ev->base_from_seq = true;
@@ -352,7 +354,13 @@ static uint32_t seq_analysis(struct rs_tracker *t, struct rs_conn *c, struct rs_
 			return RS_AN_ZERO_WINDOW_PROBE;
 		return RS_AN_KEEP_ALIVE;
 	}
-	if (d > 0) {
+	if (d > 0 && e->pkts == 0) {
+		/* This end's first segment, its base from the peer's ACK:
+		 * the bytes before it are known from that ACK only, not a
+		 * hole in what the capture held of it (Wireshark's rule:
+		 * no lost segment before a first segment). */
+		late_bytes(ev, e, tcp->seq, end);
+	} else if (d > 0) {
 		an |= RS_AN_LOST_SEGMENT;
 		e->hole = true;
 		e->hole_lo = e->next_seq;
