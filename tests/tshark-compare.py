@@ -166,6 +166,8 @@ def compare(ts, rs, label, verbose, tally):
     n = agree = explained = 0
     # tcp.stream -> (server port, client base) after a reused-port SYN-ACK
     reuse = {}
+    ctx = {}
+    restart_off = {}
     for fr in sorted(ts):
         t = ts[fr]
         r = rs.get(fr)
@@ -183,6 +185,20 @@ def compare(ts, rs, label, verbose, tally):
                 agree += 1
                 tally[what][1] += 1
                 continue
+            frames = stream_frames(ts, fr, ctx)
+            restart = idle_restart(ts, frames, fr)
+            if restart is not None and what in ("seq", "ack") and got is not None:
+                # After the restart rawshake numbers from new bases: the
+                # difference to tshark is the same for the rest of it.
+                k = (t["stream"], restart, t["sport"], what)
+                off = (want - got) & 0xffffffff
+                if restart_off.setdefault(k, off) == off:
+                    explained += 1
+                    tally[what][2] += 1
+                    if verbose:
+                        print(f"  {label} frame {fr} {what}: tshark {want} rawshake {got} "
+                              "(explained: a new record after an idle timeout)")
+                    continue
             ru = reuse.get(t["stream"])
             if ru and what in ("seq", "ack"):
                 # The client's numbers: the server's acks, the client's seqs.
@@ -256,16 +272,50 @@ def unseen_stretch(ts, fr, frames):
     return result
 
 
+# rawshake's tracker timeouts (man page, OUTPUT, Summary): a connection
+# idle longer than this ends, and its next segment starts a new one.
+IDLE_CLOSED, IDLE_HALFOPEN, IDLE_OPEN = 10.0, 60.0, 300.0
+
+
+def idle_restart(ts, frames, fr):
+    """The frame that started rawshake's current record of fr's
+    connection after an idle timeout (None if none): tshark keeps one
+    stream across the pause."""
+    start = None
+    prev = None
+    fins, rst, est = set(), False, False
+    for f in frames:
+        if f > fr:
+            break
+        t = ts[f]
+        if prev is not None:
+            limit = IDLE_CLOSED if rst or len(fins) == 2 else \
+                IDLE_OPEN if est else IDLE_HALFOPEN
+            if t["time"] - ts[prev]["time"] > limit:
+                start, fins, rst, est = f, set(), False, False
+        if t["fin"]:
+            fins.add(t["sport"])
+        rst = rst or t["rst"]
+        est = est or (t["ack_flag"] and not t["syn"]) or start is not None
+        prev = f
+    return start
+
+
 def explain_flag(name, fr, ts, rs, ctx):
     """Why rawshake's flag differs from tshark's on this frame, checked
     against tshark's own fields; None when it is not a known difference."""
     t = ts[fr]
-    got = name in rs[fr]["flags"] or (name == "retransmission" and rs[fr]["flags"] &
-                                       {"syn-retransmission", "synack-retransmission"})
+    got = name in rs[fr]["flags"] or (name == "retransmission" and bool(
+        rs[fr]["flags"] & {"syn-retransmission", "synack-retransmission"}))
     frames = stream_frames(ts, fr, ctx)
     before = [f for f in frames if f < fr]
     mine = [f for f in before if ts[f]["sport"] == t["sport"]]
     theirs = [f for f in before if ts[f]["sport"] != t["sport"]]
+    restart = idle_restart(ts, frames, fr)
+    if restart is not None and not got and not any(
+            restart <= f and ts[f]["sport"] == t["sport"] for f in before):
+        return "idle longer than rawshake's timeout: its record ended and this segment " \
+               "starts a new one, numbered from here (tshark keeps one stream)"
     if t["syn"] and not got and name in ("retransmission", "lost-segment"):
         if any(ts[f]["rst"] for f in before) or any(
                 ts[f]["syn"] and ts[f]["ack_flag"] == t["ack_flag"] and
