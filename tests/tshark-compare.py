@@ -280,7 +280,11 @@ IDLE_CLOSED, IDLE_HALFOPEN, IDLE_OPEN = 10.0, 60.0, 300.0
 def idle_restart(ts, frames, fr):
     """The frame that started rawshake's current record of fr's
     connection after an idle timeout (None if none): tshark keeps one
-    stream across the pause."""
+    stream across the pause.  The timeout runs on the capture's clock,
+    which any TCP segment moves (a capture whose clock jumps ahead
+    expires every connection)."""
+    order = sorted(ts)
+    pos = {f: i for i, f in enumerate(order)}
     start = None
     prev = None
     fins, rst, est = set(), False, False
@@ -291,7 +295,8 @@ def idle_restart(ts, frames, fr):
         if prev is not None:
             limit = IDLE_CLOSED if rst or len(fins) == 2 else \
                 IDLE_OPEN if est else IDLE_HALFOPEN
-            if t["time"] - ts[prev]["time"] > limit:
+            now = max(ts[g]["time"] for g in order[pos[prev] + 1:pos[f] + 1])
+            if now - ts[prev]["time"] > limit:
                 start, fins, rst, est = f, set(), False, False
         if t["fin"]:
             fins.add(t["sport"])
