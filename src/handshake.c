@@ -612,9 +612,14 @@ void rs_hs_input_batch(struct rs_hs *h, const struct rs_packet *p, int64_t now)
 						       "we ACK it");
 		break;
 	case RS_HS_FIN_WAIT_1:
-		if (fin_acked && fin_now)
-			set_state(h, RS_HS_TIME_WAIT, "one segment ACKs our FIN and carries the "
-						      "peer's FIN; our last ACK follows");
+		if (fin_acked && fin_now) {
+			/* RFC 9293 3.10.7.4: the ACK is processed first (to
+			 * FIN_WAIT_2), then the FIN in the same segment; the
+			 * tracker shows both steps too. */
+			set_state(h, RS_HS_FIN_WAIT_2, "this segment ACKs our FIN");
+			set_state(h, RS_HS_TIME_WAIT, "and carries the peer's FIN; our last ACK "
+						      "follows");
+		}
 		else if (fin_now)
 			set_state(h, RS_HS_CLOSING, "the peer's FIN before the ACK of ours "
 						    "(simultaneous close)");

@@ -24,6 +24,7 @@ struct row {
 	int64_t ns;
 	uint32_t rel_seq, rel_ack, len, analysis;
 	uint8_t flags, dir, cs, ss, pcs, pss, v;
+	uint8_t cvia, svia;           /* a state passed through; RS_TCP_STATE_COUNT: none */
 	bool ack_valid, new_conn, guessed;
 	bool cg, sg;                  /* client's, server's state guessed */
 	uint8_t c[16], s[16];
@@ -77,6 +78,8 @@ void rs_ladder_add(struct rs_ladder *l, const struct rs_packet *pkt, const struc
 	r->ss = (uint8_t)ev->server_state;
 	r->pcs = (uint8_t)ev->prev_client_state;
 	r->pss = (uint8_t)ev->prev_server_state;
+	r->cvia = (uint8_t)(ev->client_via_set ? ev->client_via : RS_TCP_STATE_COUNT);
+	r->svia = (uint8_t)(ev->server_via_set ? ev->server_via : RS_TCP_STATE_COUNT);
 	r->new_conn = ev->new_conn;
 	r->guessed = ev->client_guessed;
 	r->cg = ev->client_state_guessed;
@@ -247,6 +250,25 @@ void rs_ladder_print(struct rs_ladder *l, struct rs_out *o, bool ascii, uint64_t
 			header(o, r, ascii);
 			one_way_line(o, v, i, k);
 			t0 = r->ns;
+		}
+		if (r->cvia != RS_TCP_STATE_COUNT || r->svia != RS_TCP_STATE_COUNT) {
+			/* A state passed through within the segment, on a row of
+			 * its own above it (FIN_WAIT_2 on the way to TIME_WAIT). */
+			const char *bar = ascii ? "|" : "│";
+			pad(o, 10);
+			if (r->cvia != RS_TCP_STATE_COUNT)
+				state_col(o, r->cvia, RS_TCP_STATE_COUNT, true);
+			else
+				pad(o, STW);
+			rs_out_char(o, ' ');
+			rs_out_str(o, bar);
+			pad(o, ARROW);
+			rs_out_str(o, bar);
+			if (r->svia != RS_TCP_STATE_COUNT) {
+				rs_out_char(o, ' ');
+				state_col(o, r->svia, RS_TCP_STATE_COUNT, false);
+			}
+			rs_out_char(o, '\n');
 		}
 		time_col(o, r->ns - t0);
 		state_col(o, r->cs, r->pcs, true);

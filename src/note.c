@@ -278,6 +278,9 @@ size_t rs_note_format(char *buf, size_t n, const struct rs_packet *pkt,
 	case RS_EV_FIN:
 		if (an & RS_AN_RETRANSMISSION)
 			add(&b, "%s FIN again: retransmission of the FIN at seq %u", me, seq + ev->len);
+		else if (ev->len)
+			add(&b, "%s FIN: %u bytes (seq %u → %u), then FIN: no more data from the %s; "
+			    "FIN uses one sequence number (→ next %u)", me, ev->len, seq, seq + ev->len, me, next);
 		else
 			add(&b, "%s FIN: no more data from the %s; FIN uses one sequence number (seq %u → next %u)",
 			    me, me, seq + ev->len, next);
@@ -286,15 +289,33 @@ size_t rs_note_format(char *buf, size_t n, const struct rs_packet *pkt,
 		add(&b, "%s ACK: ack %u = %s FIN seq + 1, acknowledges the FIN", me, ack, you);
 		break;
 	case RS_EV_SECOND_FIN:
-		add(&b, "%s FIN: the %s closes its side too (seq %u → next %u)", me, me, seq + ev->len, next);
+		if (ev->len)
+			add(&b, "%s FIN: %u bytes (seq %u → %u), then FIN: no more data, the %s closes its "
+			    "side too (→ next %u)", me, ev->len, seq, seq + ev->len, me, next);
+		else
+			add(&b, "%s FIN: the %s closes its side too (seq %u → next %u)", me, me,
+			    seq + ev->len, next);
 		break;
 	case RS_EV_THREE_WAY_CLOSE:
-		add(&b, "%s FIN+ACK: acks the %s's FIN (ack %u) and closes its own side in the same segment "
-		    "(three-way close; seq %u → next %u)", me, you, ack, seq + ev->len, next);
+		if (ev->len)
+			add(&b, "%s FIN+ACK: acks the %s's FIN (ack %u); %u bytes (seq %u → %u), then FIN: "
+			    "no more data, its own side closes in the same segment (three-way close; → next %u)",
+			    me, you, ack, ev->len, seq, seq + ev->len, next);
+		else
+			add(&b, "%s FIN+ACK: acks the %s's FIN (ack %u) and closes its own side in the same "
+			    "segment (three-way close; seq %u → next %u)", me, you, ack, seq + ev->len, next);
 		break;
 	case RS_EV_SIMCLOSE:
-		add(&b, "%s FIN crosses the %s's FIN (its ack %u does not cover it): simultaneous close",
-		    me, you, ack);
+		if (ev->len)
+			add(&b, "%s FIN: %u bytes (seq %u → %u), then FIN; it crosses the %s's FIN (its ack %u "
+			    "does not cover it): simultaneous close", me, ev->len, seq, seq + ev->len, you, ack);
+		else
+			add(&b, "%s FIN crosses the %s's FIN (its ack %u does not cover it): simultaneous close",
+			    me, you, ack);
+		if ((ev->dir == RS_DIR_C2S ? ev->client_via_set : ev->server_via_set))
+			add(&b, "; the %s's FIN reached the %s only after this one left, so the %s was still "
+			    "ESTABLISHED, not CLOSE_WAIT: FIN_WAIT_1, then CLOSING as that FIN arrives",
+			    you, me, me);
 		break;
 	case RS_EV_FINAL_ACK:
 		add(&b, "%s ACK: ack %u = %s FIN seq + 1, acknowledges the last FIN", me, ack, you);
@@ -318,9 +339,23 @@ size_t rs_note_format(char *buf, size_t n, const struct rs_packet *pkt,
 		break;
 	}
 	if (an & RS_AN_RETRANSMISSION && ev->kind != RS_EV_FIN && ev->len) {
-		add(&b, "; retransmission of bytes %u..%u", seq, seq + ev->len - 1);
+		add(&b, "; %sretransmission of bytes %u..%u",
+		    an & RS_AN_FAST_RETRANS ? "fast " : an & RS_AN_SPURIOUS_RETRANS ? "spurious " : "",
+		    seq, seq + ev->len - 1);
 		if (ev->ref_frame)
 			add(&b, " first sent in frame %llu", (unsigned long long)ev->ref_frame);
+		if (an & RS_AN_FAST_RETRANS)
+			add(&b, " (after %s duplicate ACKs, before a timeout)", you);
+		else if (an & RS_AN_SPURIOUS_RETRANS)
+			add(&b, " (the %s had acknowledged them all already)", you);
+	}
+	if (ev->late_hi != ev->late_lo) {
+		uint32_t lo = abs ? ev->late_lo + (t->seq - ev->rel_seq) : ev->late_lo;
+		add(&b, "; bytes %u..%u captured after the ACK that covers them", lo,
+		    lo + (ev->late_hi - ev->late_lo) - 1);
+		if (ev->late_frame)
+			add(&b, " (frame %llu)", (unsigned long long)ev->late_frame);
+		add(&b, ": the capture reordered them, not a retransmission");
 	}
 	if (an & RS_AN_OUT_OF_ORDER)
 		add(&b, "; out of order: fills a hole below data already seen");
@@ -331,7 +366,10 @@ size_t rs_note_format(char *buf, size_t n, const struct rs_packet *pkt,
 		    ev->dup_ack_n, (unsigned long long)ev->ref_frame, me, ack);
 		sack_held(&b, t, ev, abs);
 	}
-	if (an & RS_AN_ZERO_WINDOW)
+	if (ev->zero_window_ack)
+		add(&b, "; the same ACK with the window still 0: the %s's buffer is still full (a "
+		    "zero-window ACK, not a duplicate ACK: no segment is missing)", me);
+	else if (an & RS_AN_ZERO_WINDOW)
 		add(&b, "; window 0: the %s's receive buffer is full, the %s must stop", me, you);
 	if (an & RS_AN_ZERO_WINDOW_PROBE)
 		add(&b, ev->len ? "; zero-window probe: one byte to see whether the %s reopened its window"
@@ -354,6 +392,14 @@ size_t rs_note_format(char *buf, size_t n, const struct rs_packet *pkt,
 		    you);
 	else if ((an & RS_AN_ACKED_UNSEEN) && !ev->peer_unseen)
 		add(&b, "; acknowledges %s data the capture never saw", you);
+	if (ev->arrival_guessed) {
+		if (ev->capture_near_known)
+			add(&b, "; the %s's state is for when this segment reaches it, which a capture "
+			    "near the %s does not see: a guess", you, who(ev->capture_near));
+		else
+			add(&b, "; the %s's state is for when this segment reaches it, which the capture "
+			    "does not show: a guess", you);
+	}
 	if (an & RS_AN_BAD_CHECKSUM)
 		add(&b, "; bad checksum");
 	if (ev->new_conn && ev->client_guessed)
@@ -362,18 +408,31 @@ size_t rs_note_format(char *buf, size_t n, const struct rs_packet *pkt,
 	return b.len;
 }
 
+/* "FIN_WAIT_2 → TIME_WAIT" when the end passed through a state. */
+static void state_steps(char *buf, size_t n, bool via_set, enum rs_tcp_state via, enum rs_tcp_state st)
+{
+	if (via_set)
+		snprintf(buf, n, "%s → %s", rs_tcp_state_str(via), rs_tcp_state_str(st));
+	else
+		snprintf(buf, n, "%s", rs_tcp_state_str(st));
+}
+
 static void states(struct nb *b, const struct rs_tcp_event *ev)
 {
 	bool cc = ev->client_state != ev->prev_client_state;
 	bool sc = ev->server_state != ev->prev_server_state;
-	const char *c = rs_tcp_state_str(ev->client_state), *s = rs_tcp_state_str(ev->server_state);
+	char cbuf[40], sbuf[40];
+	state_steps(cbuf, sizeof(cbuf), ev->client_via_set, ev->client_via, ev->client_state);
+	state_steps(sbuf, sizeof(sbuf), ev->server_via_set, ev->server_via, ev->server_state);
+	const char *c = cbuf, *s = sbuf;
 	/* An end with no segment in the capture: its state is a guess. */
 	const char *cg = ev->client_state_guessed ? " (guessed)" : "";
 	const char *sg = ev->server_state_guessed ? " (guessed)" : "";
 	const char *cg2 = ev->client_state_guessed ? ", guessed" : "";   /* inside parentheses */
 	const char *sg2 = ev->server_state_guessed ? ", guessed" : "";
 
-	if (ev->client_state == ev->server_state && (cc || sc))
+	if (ev->client_state == ev->server_state && (cc || sc) && !ev->client_via_set &&
+	    !ev->server_via_set)
 		add(b, "; both %s%s", c, ev->client_state_guessed ? " (the client's guessed)" :
 		    ev->server_state_guessed ? " (the server's guessed)" : "");
 	else if (cc && sc)
@@ -389,7 +448,7 @@ static void states(struct nb *b, const struct rs_tcp_event *ev)
 void rs_note_text(struct rs_out *o, const struct rs_packet *pkt, const struct rs_tcp_event *ev,
 		  unsigned flags)
 {
-	char buf[640];
+	char buf[1024];
 	struct nb b = { buf, sizeof(buf), 0 };
 	b.len = rs_note_format(buf, sizeof(buf), pkt, ev, flags);
 	states(&b, ev);
@@ -445,7 +504,7 @@ void rs_note_text(struct rs_out *o, const struct rs_packet *pkt, const struct rs
 
 void rs_note_json(struct rs_out *o, const struct rs_packet *pkt, const struct rs_tcp_event *ev)
 {
-	char buf[640];
+	char buf[1024];
 	size_t n = rs_note_format(buf, sizeof(buf), pkt, ev, 0);
 	rs_out_str(o, "\"conn\":{\"id\":");
 	rs_out_u64(o, ev->conn_id);
@@ -457,6 +516,14 @@ void rs_note_json(struct rs_out *o, const struct rs_packet *pkt, const struct rs
 	rs_out_json_cstr(o, rs_tcp_state_str(ev->client_state));
 	rs_out_str(o, ",\"server_state\":");
 	rs_out_json_cstr(o, rs_tcp_state_str(ev->server_state));
+	if (ev->client_via_set) {
+		rs_out_str(o, ",\"client_state_via\":");
+		rs_out_json_cstr(o, rs_tcp_state_str(ev->client_via));
+	}
+	if (ev->server_via_set) {
+		rs_out_str(o, ",\"server_state_via\":");
+		rs_out_json_cstr(o, rs_tcp_state_str(ev->server_via));
+	}
 	rs_out_str(o, ",\"analysis\":[");
 	bool first = true;
 	for (unsigned i = 0; i < RS_AN_COUNT; i++) {

@@ -43,7 +43,13 @@
  * it, since locally captured packets often carry offloaded checksums.
  * 'g' is recorded when an ACK covers bytes the capture never saw (Zeek
  * records it when its reassembler skips such a hole, which is the same
- * moment for an analyzer that follows ACKs).  The history keeps at most
+ * moment for an analyzer that follows ACKs), and, as Zeek's
+ * TCP_Reassembler::Gap, only while both ends are established or were
+ * closed from there (is_clean): a capture of one direction, whose other
+ * end Zeek never sees established, has no 'g'.  't' is Zeek's
+ * retransmission: payload that ends at or below the highest sequence
+ * number the sender was seen to send (update_last_seq), so bytes that
+ * were acknowledged before the capture showed them are not one.  The history keeps at most
  * RS_HISTORY_MAX letters.  Byte counts are payload bytes seen, including
  * retransmissions (Zeek's orig_bytes comes from sequence numbers).
  */
@@ -162,8 +168,15 @@ static void zeek_state(struct rs_conn *c, int d, uint8_t fl, uint32_t len)
 	}
 }
 
+/* Zeek's is_clean(): established, or closed from established. */
+static bool zclean(const struct rs_end *e)
+{
+	return e->zstate == RS_Z_ESTABLISHED ||
+	       (e->zstate == RS_Z_CLOSED && e->zprev == RS_Z_ESTABLISHED);
+}
+
 void rs_zeek_segment(struct rs_conn *c, int d, const struct rs_packet *pkt,
-		     uint32_t rel_seq, bool keepalive, bool retrans, bool gap)
+		     uint32_t rel_seq, bool rxmit, bool gap)
 {
 	struct rs_end *e = &c->end[d], *p = &c->end[!d];
 	const struct rs_tcp *tcp = &pkt->tcp;
@@ -172,7 +185,6 @@ void rs_zeek_segment(struct rs_conn *c, int d, const struct rs_packet *pkt,
 	uint32_t len = tcp->payload_len;
 	int bits = !!(fl & RS_TH_SYN) + !!(fl & RS_TH_FIN) + !!(fl & RS_TH_RST);
 
-	(void)keepalive;
 	if (tcp->csum_status == RS_CSUM_BAD)
 		scaled(c, e, RS_ZC_CSUM, 'C', orig);
 	if (bits > 1) {
@@ -201,14 +213,14 @@ void rs_zeek_segment(struct rs_conn *c, int d, const struct rs_packet *pkt,
 	}
 	if (tcp->win == 0 && !(fl & RS_TH_RST) && p->zstate != RS_Z_CLOSED && e->zstate != RS_Z_RESET)
 		scaled(c, e, RS_ZC_WIN0, 'W', orig);
-	if (retrans && len > 0)
+	if (rxmit && e->zstate != RS_Z_RESET)
 		scaled(c, e, RS_ZC_RXMIT, 'T', orig);
-	if (gap) {
+	zeek_state(c, d, fl, len);
+	if (gap && zclean(e) && zclean(p)) {
 		/* The gap is in the peer's data: Zeek letters it by the side
 		 * whose stream has the hole. */
 		scaled(c, p, RS_ZC_GAP, 'G', !orig);
 	}
-	zeek_state(c, d, fl, len);
 }
 
 /* Zeek's /^\^?S[^HAFGIQ]*R.*$/ on the history. */

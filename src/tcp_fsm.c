@@ -141,11 +141,24 @@ static void st_close_wait(enum rs_tcp_state rcv, const struct rs_fsm_seg *s, str
 	(void)rcv;
 	if (has(s, RS_TH_SYN)) {
 		syn_again(s, r);
+	} else if (has(s, RS_TH_FIN) && !s->acks_peer_fin && s->peer_fin_sent) {
+		/* Its FIN does not cover the peer's: the peer's FIN had not
+		 * reached it (CLOSE_WAIT was the guess of its arrival), the
+		 * FINs crossed.  It closes from ESTABLISHED (FIN_WAIT_1) and
+		 * the peer's FIN, still on its way, makes that CLOSING. */
+		r->snd_via = RS_TCP_FIN_WAIT_1;
+		r->snd_via_set = true;
+		r->snd = RS_TCP_CLOSING;
+		r->kind = RS_EV_SIMCLOSE;
 	} else if (has(s, RS_TH_FIN)) {
 		r->snd = RS_TCP_LAST_ACK;
-		r->kind = RS_EV_SECOND_FIN;
+		/* Its first ACK of the peer's FIN carries its own FIN too. */
+		r->kind = s->acks_peer_fin && !s->peer_fin_acked_before ? RS_EV_THREE_WAY_CLOSE :
+			  RS_EV_SECOND_FIN;
 	} else if (s->len) {
 		r->kind = RS_EV_HALF_CLOSE_DATA;
+	} else if (s->acks_peer_fin && !s->peer_fin_acked_before) {
+		r->kind = RS_EV_FIN_ACK;
 	} else {
 		plain(s, r);
 	}
@@ -159,8 +172,9 @@ static void st_fin_wait_1(enum rs_tcp_state rcv, const struct rs_fsm_seg *s, str
 		return;
 	}
 	if (s->acks_peer_fin) {
-		/* Proves the peer's FIN arrived: with our own FIN already
-		 * acknowledged that is TIME_WAIT, otherwise both FINs crossed. */
+		/* Proves the peer's FIN arrived (its arrival is normally
+		 * shown already): with our own FIN already acknowledged that
+		 * is TIME_WAIT, otherwise both FINs crossed. */
 		r->snd = s->own_fin_acked ? RS_TCP_TIME_WAIT : RS_TCP_CLOSING;
 		r->kind = s->own_fin_acked ? RS_EV_FINAL_ACK : RS_EV_FIN_ACK;
 		if (has(s, RS_TH_FIN))
@@ -194,6 +208,8 @@ static void st_closing(enum rs_tcp_state rcv, const struct rs_fsm_seg *s, struct
 		syn_again(s, r);
 	else if (has(s, RS_TH_FIN))
 		r->kind = RS_EV_FIN;
+	else if (!s->len && s->acks_peer_fin && !s->peer_fin_acked_before)
+		r->kind = RS_EV_FIN_ACK;
 	else
 		plain(s, r);
 }
@@ -289,6 +305,23 @@ static enum rs_tcp_state rcv_infer(enum rs_tcp_state snd, enum rs_tcp_state rcv,
 	return rcv;
 }
 
+/* What receiving this segment's FIN does to the receiver, after its ACK
+ * (RFC 9293 3.10.7.4, the eighth step). */
+static enum rs_tcp_state rcv_on_fin(enum rs_tcp_state rcv)
+{
+	switch (rcv) {
+	case RS_TCP_SYN_RECEIVED:
+	case RS_TCP_ESTABLISHED:
+		return RS_TCP_CLOSE_WAIT;
+	case RS_TCP_FIN_WAIT_1:
+		return RS_TCP_CLOSING;    /* our FIN not acknowledged yet: simultaneous close */
+	case RS_TCP_FIN_WAIT_2:
+		return RS_TCP_TIME_WAIT;
+	default:
+		return rcv;
+	}
+}
+
 void rs_tcp_fsm_step(enum rs_tcp_state snd, enum rs_tcp_state rcv,
 		     const struct rs_fsm_seg *s, struct rs_fsm_result *r)
 {
@@ -297,6 +330,8 @@ void rs_tcp_fsm_step(enum rs_tcp_state snd, enum rs_tcp_state rcv,
 	r->kind = RS_EV_SEGMENT;
 	r->analysis = 0;
 	r->rcv_inferred = false;
+	r->snd_via = r->rcv_via = RS_TCP_CLOSED;
+	r->snd_via_set = r->rcv_via_set = false;
 
 	if (has(s, RS_TH_RST)) {
 		on_rst(snd, rcv, s, r);
@@ -321,8 +356,17 @@ void rs_tcp_fsm_step(enum rs_tcp_state snd, enum rs_tcp_state rcv,
 		r->rcv = guess;
 		r->rcv_inferred = true;
 	}
+	enum rs_tcp_state before = r->rcv;
 	if (has(s, RS_TH_ACK))
 		r->rcv = rcv_on_ack(r->rcv, s);
+	if (has(s, RS_TH_FIN) && r->kind != RS_EV_AFTER_CLOSE) {
+		enum rs_tcp_state mid = r->rcv;
+		r->rcv = rcv_on_fin(mid);
+		if (mid != before && r->rcv != mid) {
+			r->rcv_via = mid;
+			r->rcv_via_set = true;
+		}
+	}
 }
 
 const char *rs_tcp_state_str(enum rs_tcp_state s)
@@ -381,7 +425,8 @@ const char *rs_analysis_name(uint32_t bit)
 		"window-update", "keep-alive", "keep-alive-ack",
 		"rst-out-of-window", "port-reuse", "syn-retransmission",
 		"synack-retransmission", "lost-segment", "acked-unseen",
-		"zero-window-probe", "bad-checksum", "new-isn",
+		"zero-window-probe", "bad-checksum", "new-isn", "fast-retransmission",
+		"spurious-retransmission",
 	};
 	for (unsigned i = 0; i < RS_AN_COUNT; i++)
 		if (bit == (1u << i))

@@ -2,11 +2,18 @@
  * tcp_fsm.h: the endpoint state machine the tracker drives (internal).
  *
  * A segment moves its sender through what sending it proves (a FIN moves
- * ESTABLISHED to FIN_WAIT_1, an ACK of the peer's FIN proves the FIN
- * arrived), and moves the receiver only by what receiving its ACK or RST
- * does (SYN_RECEIVED to ESTABLISHED, FIN_WAIT_1 to FIN_WAIT_2, LAST_ACK to
- * CLOSED).  A receiver's reaction to a SYN or FIN is shown when its own
- * answer proves it, as the capture point cannot see it earlier.
+ * ESTABLISHED to FIN_WAIT_1), and its receiver as it arrives there, as
+ * RFC 9293's figures show a close: its ACK first (SYN_RECEIVED to
+ * ESTABLISHED, FIN_WAIT_1 to FIN_WAIT_2, CLOSING to TIME_WAIT, LAST_ACK
+ * to CLOSED), then its FIN (ESTABLISHED to CLOSE_WAIT, FIN_WAIT_1 to
+ * CLOSING, FIN_WAIT_2 to TIME_WAIT: 3.10.7.4, so one FIN+ACK takes
+ * FIN_WAIT_1 through FIN_WAIT_2 to TIME_WAIT, a state passed through
+ * that rcv_via names).  A receiver's reaction to a SYN is shown when
+ * its own answer proves it: a SYN may find no listener, and only the
+ * answer says.  An end in CLOSE_WAIT that sends a FIN not covering the
+ * peer's shows that the peer's FIN had not arrived yet (the capture
+ * point saw it leave, not arrive): the FINs crossed, and the end goes
+ * through FIN_WAIT_1 to CLOSING (snd_via).
  *
  * When the receiver's own segments are missing (a capture of one
  * direction, or lost at the capture point), a segment can still prove
@@ -38,6 +45,7 @@ struct rs_fsm_seg {
 	bool late_syn;          /* the sender's first captured SYN, after the SYN-ACK answering it */
 	bool acks_peer_data;    /* ACK set and it covers bytes the peer sent after its SYN */
 	bool peer_isn_inferred; /* the receiver's SYN was not captured: its ISN is an ack - 1 */
+	bool peer_fin_acked_before; /* the sender acknowledged the peer's FIN in an earlier segment */
 };
 
 struct rs_fsm_result {
@@ -45,6 +53,8 @@ struct rs_fsm_result {
 	enum rs_tcp_event_kind kind;
 	uint32_t analysis;            /* RS_AN_* the state machine itself sees */
 	bool rcv_inferred;            /* rcv moved by what it must have sent, not by receiving */
+	enum rs_tcp_state snd_via, rcv_via;   /* a state passed through on the way */
+	bool snd_via_set, rcv_via_set;
 };
 
 /* One step: sender in state snd, receiver in rcv, sends seg. */

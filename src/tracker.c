@@ -217,6 +217,14 @@ static uint64_t ring_find(const struct rs_end *e, uint32_t seq)
 	return 0;
 }
 
+/* The highest sequence number this end is known to have sent: seen in
+ * the capture, or acknowledged by the peer (bytes the capture missed or
+ * has not yet shown). */
+static uint32_t top_seq(const struct rs_end *e)
+{
+	return e->acked_hi_set && sdiff(e->acked_hi, e->next_seq) > 0 ? e->acked_hi : e->next_seq;
+}
+
 /* Would the receiver accept this RST?  (RFC 9293 3.10.7.) */
 static bool rst_acceptable(const struct rs_end *e, const struct rs_end *p, const struct rs_tcp *tcp)
 {
@@ -225,7 +233,7 @@ static bool rst_acceptable(const struct rs_end *e, const struct rs_end *p, const
 		       tcp->ack == p->isn + 1;
 	if (!e->base_set)
 		return true;
-	uint32_t rcv_nxt = e->next_seq;
+	uint32_t rcv_nxt = top_seq(e);
 	if (p->ack_seen && sdiff(p->max_ack, rcv_nxt) < 0)
 		rcv_nxt = p->max_ack;
 	uint64_t wnd = p->ack_seen ? (uint64_t)p->last_win << p->wscale : 65535;
@@ -235,10 +243,37 @@ static bool rst_acceptable(const struct rs_end *e, const struct rs_end *p, const
 	return off >= 0 && (uint64_t)off < wnd;
 }
 
-/* Sequence analysis of the sender's side; returns the analysis bits. */
+/* The round trip of the handshake when it was seen, else the configured
+ * threshold: a hole filled sooner is reordering, as the sender cannot
+ * have learnt of a loss and resent within one round trip (Wireshark's
+ * rule too). */
+static int64_t ooo_limit_ns(const struct rs_tracker *t, const struct rs_conn *c)
+{
+	return c->has_rtt && c->ack_ns - c->syn_ns > 0 ? c->ack_ns - c->syn_ns :
+	       (int64_t)t->cfg.ooo_threshold_us * 1000;
+}
+
+/* A retransmission sent after fewer duplicate ACKs or later than this is
+ * taken as timer-driven: Linux's smallest retransmission timeout. */
+#define FAST_RETRANS_NS (200 * 1000000ll)
+
+/* Bytes [seq, end) of the sender's that the peer acknowledged before the
+ * capture showed them: captured after their ACK, not sent twice. */
+static void late_bytes(struct rs_tcp_event *ev, const struct rs_end *e, uint32_t seq, uint32_t end)
+{
+	if (!e->acked_hi_set || sdiff(e->acked_hi, seq) <= 0 || sdiff(end, seq) <= 0)
+		return;
+	ev->late_lo = seq - e->base;
+	ev->late_hi = (sdiff(end, e->acked_hi) < 0 ? end : e->acked_hi) - e->base;
+	ev->late_frame = e->acked_hi_frame;
+}
+
+/* Sequence analysis of the sender's side; returns the analysis bits.
+ * *rxmit is Zeek's retransmission ('t'): payload that ends at or below
+ * the highest sequence number this end was seen to send. */
 static uint32_t seq_analysis(struct rs_tracker *t, struct rs_conn *c, struct rs_end *e,
 			     struct rs_end *p, const struct rs_packet *pkt, int64_t now,
-			     bool *keepalive)
+			     bool *keepalive, bool *rxmit)
 {
 	const struct rs_tcp *tcp = &pkt->tcp;
 	struct rs_tcp_event *ev = &t->ev;
@@ -247,9 +282,12 @@ static uint32_t seq_analysis(struct rs_tracker *t, struct rs_conn *c, struct rs_
 	uint32_t an = 0;
 
 	*keepalive = false;
+	*rxmit = false;
 	if (fl & RS_TH_RST) {
 		if (!e->base_set) {
-			e->base = tcp->seq - 1;   /* as below */
+			/* As below; a SYN is its own base even with RST set
+			 * (Wireshark's rule for any SYN). */
+			e->base = (fl & RS_TH_SYN) ? tcp->seq : tcp->seq - 1;
 			e->next_seq = tcp->seq;
 			e->base_set = true;
 			ev->base_from_seq = true;
@@ -306,23 +344,43 @@ static uint32_t seq_analysis(struct rs_tracker *t, struct rs_conn *c, struct rs_
 		return 0;
 	}
 	int32_t d = sdiff(tcp->seq, e->next_seq);
-	if (seglen <= 1 && !(fl & RS_TH_FIN) && d == -1) {
+	*rxmit = len > 0 && sdiff(end, e->next_seq) <= 0;
+	if (seglen <= 1 && !(fl & RS_TH_FIN) && sdiff(tcp->seq, top_seq(e)) == -1) {
 		*keepalive = true;
+		*rxmit = false;
 		/* Linux probes a zero window with the keep-alive's shape
 		 * (seq = next - 1); only the peer's window tells them apart. */
 		if (p->ack_seen && p->last_win == 0)
 			return RS_AN_ZERO_WINDOW_PROBE;
 		return RS_AN_KEEP_ALIVE;
 	}
-	if (d > 0) {
+	if (d > 0 && e->pkts == 0) {
+		/* This end's first segment, its base from the peer's ACK:
+		 * the bytes before it are known from that ACK only, not a
+		 * hole in what the capture held of it (Wireshark's rule:
+		 * no lost segment before a first segment). */
+		late_bytes(ev, e, tcp->seq, end);
+	} else if (d > 0) {
 		an |= RS_AN_LOST_SEGMENT;
 		e->hole = true;
 		e->hole_lo = e->next_seq;
 		e->hole_hi = tcp->seq;
 		e->hole_ns = now;
+		late_bytes(ev, e, tcp->seq, end);
 	} else if (d < 0 && seglen > 0) {
 		if (e->hole && sdiff(tcp->seq, e->hole_lo) >= 0 && sdiff(tcp->seq, e->hole_hi) < 0) {
-			if (now - e->hole_ns < (int64_t)t->cfg.ooo_threshold_us * 1000)
+			/* Bytes the capture never held: acknowledged already,
+			 * they were captured after their ACK; otherwise
+			 * reordering or a resend of what was lost before the
+			 * capture point, told apart by time. */
+			late_bytes(ev, e, tcp->seq, end);
+			bool asked = p->dup_acks >= 2 && p->last_ack == tcp->seq &&
+				     now - p->last_ack_ns < FAST_RETRANS_NS;
+			if (ev->late_hi != ev->late_lo)
+				;
+			else if (asked)   /* lost before the capture point, resent on dup acks */
+				an |= RS_AN_RETRANSMISSION | RS_AN_FAST_RETRANS;
+			else if (now - e->hole_ns < ooo_limit_ns(t, c))
 				an |= RS_AN_OUT_OF_ORDER;
 			else
 				an |= RS_AN_RETRANSMISSION;
@@ -333,7 +391,14 @@ static uint32_t seq_analysis(struct rs_tracker *t, struct rs_conn *c, struct rs_
 		} else {
 			an |= RS_AN_RETRANSMISSION;
 			ev->ref_frame = ring_find(e, tcp->seq);
+			if (len && p->ack_seen && sdiff(tcp->seq + len, p->max_ack) <= 0)
+				an |= RS_AN_SPURIOUS_RETRANS;
+			else if (p->dup_acks >= 2 && p->last_ack == tcp->seq &&
+				 now - p->last_ack_ns < FAST_RETRANS_NS)
+				an |= RS_AN_FAST_RETRANS;
 		}
+	} else if (len) {
+		late_bytes(ev, e, tcp->seq, end);
 	}
 	if (len == 1 && d == 0 && p->ack_seen && p->last_win == 0)
 		an |= RS_AN_ZERO_WINDOW_PROBE;
@@ -370,16 +435,23 @@ static void peer_base_from_ack(struct rs_tcp_event *ev, const struct rs_end *e, 
 	}
 }
 
-/* Acknowledgment analysis of what the sender says about the peer's data. */
+/*
+ * Acknowledgment analysis of what the sender says about the peer's data.
+ * *gap: Zeek's content gap (its reassembler skips bytes it never got);
+ * *unseen: the ACK covers peer bytes the capture never held (flagged
+ * acked-unseen once per stretch of them, and only when the capture
+ * holds some segment of the peer: without one, the note says once that
+ * the other direction is absent instead).
+ */
 static uint32_t ack_analysis(struct rs_tracker *t, struct rs_end *e, struct rs_end *p,
-			     const struct rs_packet *pkt, bool *gap)
+			     const struct rs_packet *pkt, int64_t now, bool *gap, bool *unseen)
 {
 	const struct rs_tcp *tcp = &pkt->tcp;
 	struct rs_tcp_event *ev = &t->ev;
 	uint8_t fl = tcp->flags;
 	uint32_t an = 0;
 
-	*gap = false;
+	*gap = *unseen = false;
 	if (!(fl & RS_TH_ACK) || (fl & RS_TH_RST))
 		return 0;
 	/* SACK blocks above the ack are bytes the peer sent and this end
@@ -387,19 +459,27 @@ static uint32_t ack_analysis(struct rs_tracker *t, struct rs_end *e, struct rs_e
 	 * only) they are all there is to say that data is outstanding, and
 	 * so that a repeated ACK is a duplicate, not a mere repeat. */
 	for (unsigned i = 0; i < tcp->n_sack && i < RS_MAX_SACK; i++) {
-		if (sdiff(tcp->sack[i][0], tcp->ack) > 0 && sdiff(tcp->sack[i][1], p->next_seq) > 0 &&
-		    sdiff(tcp->sack[i][1], tcp->sack[i][0]) > 0) {
-			p->next_seq = tcp->sack[i][1];
-			an |= RS_AN_ACKED_UNSEEN;
+		if (sdiff(tcp->sack[i][0], tcp->ack) > 0 && sdiff(tcp->sack[i][1], tcp->sack[i][0]) > 0 &&
+		    (!p->sacked_set || sdiff(tcp->sack[i][1], p->sacked_hi) > 0)) {
+			p->sacked_hi = tcp->sack[i][1];
+			p->sacked_set = true;
 		}
 	}
+	uint32_t outstanding = top_seq(p);
+	if (p->sacked_set && sdiff(p->sacked_hi, outstanding) > 0)
+		outstanding = p->sacked_hi;
 	bool pure = tcp->payload_len == 0 && !(fl & (RS_TH_SYN | RS_TH_FIN));
 	if (e->ack_seen && pure && tcp->ack == e->last_ack) {
-		if (p->last_keepalive && tcp->ack == p->next_seq) {
+		if (p->last_keepalive && sdiff(tcp->ack, top_seq(p)) >= 0) {
 			an |= RS_AN_KEEP_ALIVE_ACK;
+		} else if (tcp->win == 0) {
+			/* Wireshark's rule: an ACK repeated with a zero window
+			 * says the buffer is still full, not that a segment is
+			 * missing. */
+			ev->zero_window_ack = sdiff(outstanding, tcp->ack) > 0;
 		} else if (tcp->win != e->last_win) {
 			an |= RS_AN_WINDOW_UPDATE;
-		} else if (sdiff(p->next_seq, tcp->ack) > 0) {
+		} else if (sdiff(outstanding, tcp->ack) > 0) {
 			an |= RS_AN_DUP_ACK;
 			ev->dup_ack_n = ++e->dup_acks;
 			ev->ref_frame = e->last_ack_frame;
@@ -413,19 +493,82 @@ static uint32_t ack_analysis(struct rs_tracker *t, struct rs_end *e, struct rs_e
 		ev->acked_new = tcp->ack - e->max_ack;
 	if (!e->ack_seen || sdiff(tcp->ack, e->max_ack) > 0)
 		e->max_ack = tcp->ack;
-	if (sdiff(tcp->ack, p->next_seq) > 0) {
-		an |= RS_AN_ACKED_UNSEEN;
-		*gap = true;
-		p->next_seq = tcp->ack;
+	/* Up to where the capture holds the peer's bytes without a hole. */
+	uint32_t cont = p->hole ? p->hole_lo : p->next_seq;
+	if (sdiff(tcp->ack, cont) > 0) {
+		*unseen = true;
+		bool new_stretch = !p->unseen_set || sdiff(cont, p->unseen_hi) >= 0;
+		if (new_stretch && p->pkts > 0)
+			an |= RS_AN_ACKED_UNSEEN;
+		if (!p->unseen_set || sdiff(tcp->ack, p->unseen_hi) > 0) {
+			p->unseen_hi = tcp->ack;
+			p->unseen_set = true;
+		}
 	}
-	if (p->hole && sdiff(tcp->ack, p->hole_hi) >= 0) {
+	/* Zeek's reassembler skips a hole once the ACK passes into it, and
+	 * every stretch of unseen bytes an advancing ACK covers. */
+	bool hole_skip = p->hole && sdiff(tcp->ack, p->hole_lo) > 0 &&
+			 (!p->zgap_set || sdiff(p->hole_lo, p->zgap_hi) >= 0);
+	bool top_skip = sdiff(tcp->ack, p->next_seq) > 0 &&
+			(!p->zgap_set || sdiff(tcp->ack, p->zgap_hi) > 0);
+	if (hole_skip || top_skip) {
 		*gap = true;
-		p->hole = false;
+		if (!p->zgap_set || sdiff(tcp->ack, p->zgap_hi) > 0)
+			p->zgap_hi = tcp->ack;
+		p->zgap_set = true;
+	}
+	if (sdiff(tcp->ack, top_seq(p)) > 0) {
+		if (sdiff(top_seq(p), p->next_seq) <= 0)
+			p->acked_hi_frame = pkt->frame;
+		p->acked_hi = tcp->ack;
+		p->acked_hi_set = true;
 	}
 	e->ack_seen = true;
 	e->last_ack = tcp->ack;
 	e->last_win = tcp->win;
+	e->last_ack_ns = now;
 	return an;
+}
+
+/*
+ * Which end the capture point is near, from the handshake: the answer
+ * that comes back sooner comes from the nearer end (SYN to SYN-ACK is the
+ * round trip to the server, SYN-ACK to ACK the one to the client).
+ */
+static bool capture_near(const struct rs_conn *c, enum rs_dir *near)
+{
+	if (!c->has_rtt)
+		return false;
+	int64_t to_server = c->synack_ns - c->syn_ns, to_client = c->ack_ns - c->synack_ns;
+	int64_t lo = to_server < to_client ? to_server : to_client;
+	int64_t hi = to_server < to_client ? to_client : to_server;
+	/* On a LAN both are host turnaround times, and which is shorter
+	 * says nothing: only a clear difference (a quarter, and 1 ms) does. */
+	if (hi - lo < 1000000 || lo * 4 > hi)
+		return false;
+	*near = to_server < to_client ? RS_DIR_S2C : RS_DIR_C2S;
+	return true;
+}
+
+/* The receiver's state is for the moment the segment reaches it.  That
+ * moment is in the capture only when the capture point is next to the
+ * receiver; for a close step of a receiver at the far end, or where the
+ * handshake does not say where the capture was taken, the note says once
+ * that the state is a guess of when it happened. */
+static void arrival(struct rs_conn *c, struct rs_tcp_event *ev, int d, enum rs_tcp_state pc,
+		    enum rs_tcp_state ps, enum rs_tcp_state now)
+{
+	int rcv = !d;
+	enum rs_tcp_state before = rcv == RS_DIR_C2S ? pc : ps;
+	ev->capture_near_known = capture_near(c, &ev->capture_near);
+	if (c->arrival_said || now == before || rs_end_state_guessed(c, rcv) ||
+	    (ev->flags & RS_TH_RST) ||
+	    (now < RS_TCP_FIN_WAIT_1 && now != RS_TCP_CLOSED))
+		return;
+	if (ev->capture_near_known && (int)ev->capture_near == rcv)
+		return;
+	c->arrival_said = true;
+	ev->arrival_guessed = true;
 }
 
 static void handshake_times(struct rs_conn *c, struct rs_tcp_event *ev, int64_t now)
@@ -513,7 +656,7 @@ const struct rs_tcp_event *rs_tracker_update(struct rs_tracker *t, const struct 
 	struct rs_conn *c = &t->ct.slots[idx];
 	int d = side == c->client_side ? RS_DIR_C2S : RS_DIR_S2C;
 	struct rs_end *e = &c->end[d], *p = &c->end[!d];
-	bool keepalive, gap;
+	bool keepalive, gap, unseen, rxmit;
 
 	c->last_ns = now;
 	ev->conn_id = c->id;
@@ -525,9 +668,10 @@ const struct rs_tcp_event *rs_tracker_update(struct rs_tracker *t, const struct 
 	ev->prev_server_state = (enum rs_tcp_state)c->end[RS_DIR_S2C].state;
 
 	bool rst_ok = (tcp->flags & RS_TH_RST) ? rst_acceptable(e, p, tcp) : false;
-	ev->analysis |= seq_analysis(t, c, e, p, pkt, now, &keepalive);
+	bool fin_acked_before = e->ack_seen && p->fin_seen && sdiff(e->max_ack, p->fin_seq + 1) >= 0;
+	ev->analysis |= seq_analysis(t, c, e, p, pkt, now, &keepalive, &rxmit);
 	peer_base_from_ack(ev, e, p, tcp);
-	ev->analysis |= ack_analysis(t, e, p, pkt, &gap);
+	ev->analysis |= ack_analysis(t, e, p, pkt, now, &gap, &unseen);
 	if (tcp->win == 0 && !(tcp->flags & (RS_TH_SYN | RS_TH_FIN | RS_TH_RST)))
 		ev->analysis |= RS_AN_ZERO_WINDOW;
 	if (tcp->csum_status == RS_CSUM_BAD)
@@ -551,6 +695,7 @@ const struct rs_tcp_event *rs_tracker_update(struct rs_tracker *t, const struct 
 		.rst_in_window = rst_ok,
 		.rcv_passive = p->passive,
 		.new_isn = (ev->analysis & RS_AN_NEW_ISN) != 0,
+		.peer_fin_acked_before = fin_acked_before,
 	};
 	struct rs_fsm_result r;
 	rs_tcp_fsm_step((enum rs_tcp_state)e->state, (enum rs_tcp_state)p->state, &seg, &r);
@@ -560,6 +705,16 @@ const struct rs_tcp_event *rs_tracker_update(struct rs_tracker *t, const struct 
 		p->inferred = true;
 	ev->kind = r.kind;
 	ev->analysis |= r.analysis;
+	if (r.snd_via_set || r.rcv_via_set) {
+		bool c2s = d == RS_DIR_C2S;
+		enum rs_tcp_state cv = c2s ? r.snd_via : r.rcv_via, sv = c2s ? r.rcv_via : r.snd_via;
+		ev->client_via_set = c2s ? r.snd_via_set : r.rcv_via_set;
+		ev->server_via_set = c2s ? r.rcv_via_set : r.snd_via_set;
+		ev->client_via = cv;
+		ev->server_via = sv;
+	}
+	arrival(c, ev, d, (enum rs_tcp_state)ev->prev_client_state,
+		(enum rs_tcp_state)ev->prev_server_state, r.rcv);
 
 	if ((tcp->flags & RS_TH_FIN) && !(tcp->flags & RS_TH_RST) && !e->fin_seen) {
 		e->fin_seen = true;
@@ -580,7 +735,7 @@ const struct rs_tcp_event *rs_tracker_update(struct rs_tracker *t, const struct 
 	 * capture seems to hold one direction (asymmetric routing, or a
 	 * filter such as 'src port 80'). */
 	ev->peer_unseen = p->pkts == 0;
-	if (ev->peer_unseen && (ev->analysis & RS_AN_ACKED_UNSEEN) && !c->one_way) {
+	if (ev->peer_unseen && unseen && !c->one_way) {
 		c->one_way = true;
 		ev->one_way = true;
 	}
@@ -611,8 +766,7 @@ const struct rs_tcp_event *rs_tracker_update(struct rs_tracker *t, const struct 
 	ev->wscale_known = c->ws_both || (e->syn_seen && p->syn_seen);
 	ev->win_scaled = (tcp->flags & RS_TH_SYN) ? tcp->win : (uint32_t)tcp->win << e->wscale;
 	handshake_times(c, ev, now);
-	rs_zeek_segment(c, d, pkt, rel_seq, keepalive,
-			(ev->analysis & RS_AN_RETRANSMISSION) != 0, gap);
+	rs_zeek_segment(c, d, pkt, rel_seq, rxmit, gap);
 	ev->client_state = (enum rs_tcp_state)c->end[RS_DIR_C2S].state;
 	ev->server_state = (enum rs_tcp_state)c->end[RS_DIR_S2C].state;
 	ev->client_state_guessed = rs_end_state_guessed(c, RS_DIR_C2S);

@@ -57,6 +57,16 @@ struct rs_end {
 	uint32_t fin_seq;
 	uint32_t last_ack, max_ack;
 	uint32_t hole_lo, hole_hi;
+	/* What the peer's ACKs and SACK blocks say this end sent: the
+	 * highest such sequence (the capture may not hold those bytes), and
+	 * the top of the last stretch of unseen bytes flagged acked-unseen
+	 * (once per hole, as newer Wireshark does). */
+	uint32_t acked_hi, unseen_hi, sacked_hi;
+	bool acked_hi_set, unseen_set, sacked_set;
+	uint32_t zgap_hi;             /* Zeek: the peer's ACKs skipped this end's bytes up to here */
+	bool zgap_set;
+	uint64_t acked_hi_frame;      /* the frame whose ACK first covered bytes beyond the seen ones */
+	int64_t last_ack_ns;          /* time of this end's last ACK (fast retransmission) */
 	uint32_t dup_acks;
 	uint32_t hist_last_syn, hist_last_fin, hist_last_rst;
 	uint32_t zcnt[RS_ZC_COUNT], zthr[RS_ZC_COUNT];
@@ -78,6 +88,7 @@ struct rs_conn {
 	uint8_t close;                /* enum rs_close_kind */
 	bool client_guessed, established, hist_full, ws_both;
 	bool one_way;                 /* the note has said that one direction is missing */
+	bool arrival_said;            /* the note has said that an arrival time is a guess */
 	uint8_t hist_len;
 	uint32_t hist_seen;           /* Zeek's "seen once" letters */
 	char history[RS_HISTORY_MAX + 1];
@@ -117,7 +128,7 @@ static inline bool rs_end_state_guessed(const struct rs_conn *c, int d)
 
 /* summary.c: Zeek bookkeeping and the record. */
 void rs_zeek_segment(struct rs_conn *c, int d, const struct rs_packet *pkt,
-		     uint32_t rel_seq, bool keepalive, bool retrans, bool gap);
+		     uint32_t rel_seq, bool rxmit, bool gap);
 void rs_conn_make_record(const struct rs_conn *c, enum rs_conn_end why, struct rs_conn_record *r);
 
 #endif

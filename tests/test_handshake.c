@@ -55,8 +55,28 @@ static void cb_drop(void *ctx, enum rs_hs_state st, enum rs_hs_drop why, const c
 	dropped[ndropped++] = why;
 }
 
+/* State changes and other notes, as connect prints them. */
+static char notes[64][256];
+static unsigned nnotes;
+
+static void cb_note(void *ctx, enum rs_hs_state st, const char *text)
+{
+	(void)ctx;
+	(void)st;
+	if (nnotes < 64)
+		snprintf(notes[nnotes++], sizeof(notes[0]), "%s", text);
+}
+
+static bool has_note(const char *prefix)
+{
+	for (unsigned i = 0; i < nnotes; i++)
+		if (strncmp(notes[i], prefix, strlen(prefix)) == 0)
+			return true;
+	return false;
+}
+
 static const struct rs_hs_callbacks cbs = {
-	.send = cb_send, .data = cb_data, .drop = cb_drop,
+	.send = cb_send, .data = cb_data, .drop = cb_drop, .note = cb_note,
 };
 
 static void setup_cfg(struct rs_hs_config *c)
@@ -72,6 +92,7 @@ static void setup_cfg(struct rs_hs_config *c)
 	nsent = 0;
 	ngot = 0;
 	ndropped = 0;
+	nnotes = 0;
 }
 
 /* The checksum status the next segment from the server carries. */
@@ -185,6 +206,24 @@ static void test_batch_one_ack(void **state)
 	assert_memory_equal(got, "responsetail", 12);
 	rs_hs_flush(&h, 4 * S / 1000);   /* nothing more to answer */
 	assert_int_equal(nsent, before + 1);
+}
+
+/* One FIN+ACK that acknowledges our FIN, in FIN_WAIT_1: RFC 9293
+ * 3.10.7.4 takes the ACK first (FIN_WAIT_2), then the FIN (TIME_WAIT),
+ * and the notes say both steps, as the tracker's do for that segment. */
+static void test_fin_ack_both_steps(void **state)
+{
+	(void)state;
+	struct rs_hs_config c;
+	struct rs_hs h;
+	setup_cfg(&c);
+	handshake(&h, &c);
+	assert_int_equal(h.st, RS_HS_FIN_WAIT_1);
+	seg(&h, RS_TH_FIN | RS_TH_ACK, IRS + 1, ISN + 2, 20000, NULL, 2 * S / 1000);
+	assert_int_equal(h.st, RS_HS_TIME_WAIT);
+	assert_true(has_note("FIN_WAIT_1 → FIN_WAIT_2: "));
+	assert_true(has_note("FIN_WAIT_2 → TIME_WAIT: "));
+	assert_false(has_note("FIN_WAIT_1 → TIME_WAIT"));
 }
 
 /* The FIN before the ACK of ours: CLOSING, then TIME_WAIT. */
@@ -683,6 +722,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fin_close),
 		cmocka_unit_test(test_batch_one_ack),
+		cmocka_unit_test(test_fin_ack_both_steps),
 		cmocka_unit_test(test_simultaneous_close),
 		cmocka_unit_test(test_passive_close),
 		cmocka_unit_test(test_refused),

@@ -108,13 +108,15 @@ static void test_handshake_and_four_way(void **state)
 	e = go(f, SV, A, SI + 1, CI + 19, 0, 10);
 	EXPECT(e, RS_EV_ACK, RS_TCP_ESTABLISHED, RS_TCP_ESTABLISHED);
 	assert_int_equal(e->acked_new, 18);
+	/* States as each segment arrives (RFC 9293 figure 12). */
 	e = go(f, C, F | A, CI + 19, SI + 1, 0, 10);
-	EXPECT(e, RS_EV_FIN, RS_TCP_FIN_WAIT_1, RS_TCP_ESTABLISHED);
+	EXPECT(e, RS_EV_FIN, RS_TCP_FIN_WAIT_1, RS_TCP_CLOSE_WAIT);
 	assert_int_equal(e->rel_next_seq, 20);
 	e = go(f, SV, A, SI + 1, CI + 20, 0, 10);
 	EXPECT(e, RS_EV_FIN_ACK, RS_TCP_FIN_WAIT_2, RS_TCP_CLOSE_WAIT);
 	e = go(f, SV, F | A, SI + 1, CI + 20, 0, 10);
-	EXPECT(e, RS_EV_SECOND_FIN, RS_TCP_FIN_WAIT_2, RS_TCP_LAST_ACK);
+	EXPECT(e, RS_EV_SECOND_FIN, RS_TCP_TIME_WAIT, RS_TCP_LAST_ACK);
+	assert_false(e->client_via_set);
 	e = go(f, C, A, CI + 20, SI + 2, 0, 10);
 	EXPECT(e, RS_EV_FINAL_ACK, RS_TCP_TIME_WAIT, RS_TCP_CLOSED);
 	rs_tracker_finish(f->t);
@@ -137,9 +139,14 @@ static void test_three_way_close(void **state)
 	const struct rs_tcp_event *e;
 	handshake(f);
 	e = go(f, C, F | A, CI + 1, SI + 1, 0, 10);
-	EXPECT(e, RS_EV_FIN, RS_TCP_FIN_WAIT_1, RS_TCP_ESTABLISHED);
+	EXPECT(e, RS_EV_FIN, RS_TCP_FIN_WAIT_1, RS_TCP_CLOSE_WAIT);
+	/* RFC 9293 3.10.7.4: the ACK of its FIN takes the client to
+	 * FIN_WAIT_2, the FIN in the same segment on to TIME_WAIT. */
 	e = go(f, SV, F | A, SI + 1, CI + 2, 0, 10);
-	EXPECT(e, RS_EV_THREE_WAY_CLOSE, RS_TCP_FIN_WAIT_2, RS_TCP_LAST_ACK);
+	EXPECT(e, RS_EV_THREE_WAY_CLOSE, RS_TCP_TIME_WAIT, RS_TCP_LAST_ACK);
+	assert_true(e->client_via_set);
+	assert_int_equal(e->client_via, RS_TCP_FIN_WAIT_2);
+	assert_false(e->server_via_set);
 	e = go(f, C, A, CI + 2, SI + 2, 0, 10);
 	EXPECT(e, RS_EV_FINAL_ACK, RS_TCP_TIME_WAIT, RS_TCP_CLOSED);
 }
@@ -164,10 +171,15 @@ static void test_simultaneous_close(void **state)
 	const struct rs_tcp_event *e;
 	handshake(f);
 	e = go(f, C, F | A, CI + 1, SI + 1, 0, 10);
+	/* The server's FIN does not cover the client's: it had not got it
+	 * (its CLOSE_WAIT was the guess of the FIN's arrival), the FINs
+	 * crossed, and both ends go through CLOSING (RFC 9293 figure 13). */
 	e = go(f, SV, F | A, SI + 1, CI + 1, 0, 1);
-	EXPECT(e, RS_EV_SIMCLOSE, RS_TCP_FIN_WAIT_1, RS_TCP_FIN_WAIT_1);
+	EXPECT(e, RS_EV_SIMCLOSE, RS_TCP_CLOSING, RS_TCP_CLOSING);
+	assert_true(e->server_via_set);
+	assert_int_equal(e->server_via, RS_TCP_FIN_WAIT_1);
 	e = go(f, C, A, CI + 2, SI + 2, 0, 10);
-	EXPECT(e, RS_EV_FIN_ACK, RS_TCP_CLOSING, RS_TCP_FIN_WAIT_2);
+	EXPECT(e, RS_EV_FIN_ACK, RS_TCP_CLOSING, RS_TCP_TIME_WAIT);
 	e = go(f, SV, A, SI + 2, CI + 2, 0, 1);
 	EXPECT(e, RS_EV_FINAL_ACK, RS_TCP_TIME_WAIT, RS_TCP_TIME_WAIT);
 	assert_int_equal(e->analysis, 0);
@@ -354,9 +366,15 @@ static void test_out_of_order(void **state)
 	handshake(f);
 	e = go(f, C, A, CI + 101, SI + 1, 100, 10);
 	assert_true(e->analysis & RS_AN_LOST_SEGMENT);
-	e = go(f, C, A, CI + 1, SI + 1, 100, 100);
+	/* Within the handshake's round trip (35 µs): reordering. */
+	e = go(f, C, A, CI + 1, SI + 1, 50, 20);
 	assert_true(e->analysis & RS_AN_OUT_OF_ORDER);
 	assert_false(e->analysis & RS_AN_RETRANSMISSION);
+	/* Later than a round trip: the sender resent what was lost before
+	 * the capture point (Wireshark's rule too). */
+	e = go(f, C, A, CI + 51, SI + 1, 50, 100);
+	assert_false(e->analysis & RS_AN_OUT_OF_ORDER);
+	assert_true(e->analysis & RS_AN_RETRANSMISSION);
 }
 
 static void test_port_reuse(void **state)
@@ -447,7 +465,9 @@ static void test_one_way_synack_only(void **state)
 	EXPECT(e, RS_EV_ACK, RS_TCP_ESTABLISHED, RS_TCP_ESTABLISHED);
 	assert_int_equal(e->rel_ack, 19);
 	assert_int_equal(e->acked_new, 18);
-	assert_true(e->analysis & RS_AN_ACKED_UNSEEN);
+	/* No client segment at all: the note says once that the direction
+	 * is absent, the ACKs are not flagged one by one. */
+	assert_false(e->analysis & RS_AN_ACKED_UNSEEN);
 	assert_true(e->one_way);
 	assert_true(e->peer_unseen);
 	assert_true(e->client_state_guessed);
@@ -489,7 +509,7 @@ static void test_one_way_server_stream(void **state)
 	assert_true(e->client_state_guessed);
 	EXPECT(e, RS_EV_DATA, RS_TCP_ESTABLISHED, RS_TCP_ESTABLISHED);
 	e = go(f, SV, F | A, 7300, 3040, 0, 10);
-	EXPECT(e, RS_EV_FIN, RS_TCP_ESTABLISHED, RS_TCP_FIN_WAIT_1);
+	EXPECT(e, RS_EV_FIN, RS_TCP_CLOSE_WAIT, RS_TCP_FIN_WAIT_1);
 	assert_true(e->client_state_guessed);
 	assert_int_equal(e->rel_next_seq, 302);
 }
@@ -518,7 +538,7 @@ static void test_one_way_client_stream(void **state)
 	assert_int_equal(e->acked_new, 92);
 	assert_true(e->one_way);
 	e = go(f, C, F | A, CI + 19, SI + 93, 0, 10);
-	EXPECT(e, RS_EV_FIN, RS_TCP_FIN_WAIT_1, RS_TCP_ESTABLISHED);
+	EXPECT(e, RS_EV_FIN, RS_TCP_FIN_WAIT_1, RS_TCP_CLOSE_WAIT);
 	assert_true(e->server_state_guessed);
 	e = go(f, C, A, CI + 20, SI + 94, 0, 10);
 	assert_int_equal(e->rel_seq, 20);
@@ -723,6 +743,127 @@ static void test_evicts_halfopen_first(void **state)
 	rs_tracker_free(t);
 }
 
+
+/* Issue 15: data captured after the ACK that covers it (capture
+ * reordering, as with multi-queue NICs) is not a retransmission for the
+ * bytes this capture never saw; Zeek's 't' is not set for them either. */
+static void test_captured_after_ack(void **state)
+{
+	struct fx *f = *state;
+	const struct rs_tcp_event *e;
+	handshake(f);
+	e = go(f, C, A, CI + 1, SI + 1, 1000, 10);     /* frame 4: bytes 1..1000 */
+	e = go(f, SV, A, SI + 1, CI + 2001, 0, 10);    /* frame 5: acks 2000 */
+	assert_true(e->analysis & RS_AN_ACKED_UNSEEN);
+	e = go(f, C, A, CI + 1001, SI + 1, 2000, 10);  /* bytes 1001..3000 */
+	assert_false(e->analysis & RS_AN_RETRANSMISSION);
+	assert_false(e->analysis & RS_AN_LOST_SEGMENT);
+	assert_int_equal(e->late_lo, 1001);
+	assert_int_equal(e->late_hi, 2001);
+	assert_int_equal(e->late_frame, 5);
+	/* Bytes the capture did see, sent again after their ACK: a
+	 * retransmission, and a spurious one. */
+	e = go(f, C, A, CI + 1, SI + 1, 1000, 10);
+	assert_true(e->analysis & RS_AN_RETRANSMISSION);
+	assert_true(e->analysis & RS_AN_SPURIOUS_RETRANS);
+	assert_int_equal(e->late_hi, e->late_lo);
+	assert_int_equal(e->ref_frame, 4);
+	rs_tracker_finish(f->t);
+	assert_string_equal(f->recs.r[0].history, "ShADaGT");
+	assert_int_equal(f->recs.r[0].retransmissions, 1);
+}
+
+/* Zeek's history without the resend: ShADaG, no T. */
+static void test_captured_after_ack_history(void **state)
+{
+	struct fx *f = *state;
+	handshake(f);
+	go(f, C, A, CI + 1, SI + 1, 1000, 10);
+	go(f, SV, A, SI + 1, CI + 2001, 0, 10);
+	go(f, C, A, CI + 1001, SI + 1, 2000, 10);
+	rs_tracker_finish(f->t);
+	assert_string_equal(f->recs.r[0].history, "ShADaG");
+	assert_int_equal(f->recs.r[0].retransmissions, 0);
+}
+
+/* A client-side-only capture: Zeek records no gap while the server end,
+ * never seen, is not established (TCP_Reassembler's is_clean). */
+static void test_gap_one_direction(void **state)
+{
+	struct fx *f = *state;
+	const struct rs_tcp_event *e;
+	go(f, C, S, CI, 0, 0, 0);
+	go(f, C, A, CI + 1, SI + 1, 0, 10);
+	go(f, C, A | P, CI + 1, SI + 1, 50, 10);
+	e = go(f, C, A, CI + 51, SI + 101, 0, 10);
+	assert_true(e->one_way);
+	assert_false(e->analysis & RS_AN_ACKED_UNSEEN);
+	e = go(f, C, A, CI + 51, SI + 201, 0, 10);
+	assert_false(e->one_way);                    /* said once */
+	assert_false(e->analysis & RS_AN_ACKED_UNSEEN);
+	go(f, C, F | A, CI + 51, SI + 201, 0, 10);
+	rs_tracker_finish(f->t);
+	assert_string_equal(f->recs.r[0].history, "SADF");
+}
+
+/* Both ends established, a segment lost at the capture point: the ACK
+ * that covers it gives Zeek's gap letter of the sender ('G'). */
+static void test_gap_both_established(void **state)
+{
+	struct fx *f = *state;
+	handshake(f);
+	go(f, C, A, CI + 1, SI + 1, 100, 10);
+	go(f, C, A, CI + 201, SI + 1, 100, 10);       /* 101..200 not captured */
+	go(f, SV, A, SI + 1, CI + 301, 0, 10);
+	rs_tracker_finish(f->t);
+	assert_string_equal(f->recs.r[0].history, "ShADaG");
+}
+
+/* acked-unseen once per hole, not on every ACK past it. */
+static void test_acked_unseen_once_per_hole(void **state)
+{
+	struct fx *f = *state;
+	const struct rs_tcp_event *e;
+	handshake(f);
+	go(f, C, A, CI + 1, SI + 1, 100, 10);
+	e = go(f, C, A, CI + 201, SI + 1, 100, 10);   /* 101..200 not captured */
+	assert_true(e->analysis & RS_AN_LOST_SEGMENT);
+	e = go(f, SV, A, SI + 1, CI + 301, 0, 10);
+	assert_true(e->analysis & RS_AN_ACKED_UNSEEN);
+	go(f, C, A, CI + 301, SI + 1, 100, 10);
+	e = go(f, SV, A, SI + 1, CI + 401, 0, 10);    /* the same hole still open */
+	assert_false(e->analysis & RS_AN_ACKED_UNSEEN);
+	go(f, C, A, CI + 401, SI + 1, 100, 10);
+	e = go(f, C, A, CI + 601, SI + 1, 100, 10);   /* 501..600: another hole */
+	assert_true(e->analysis & RS_AN_LOST_SEGMENT);
+	e = go(f, SV, A, SI + 1, CI + 701, 0, 10);
+	assert_true(e->analysis & RS_AN_ACKED_UNSEEN);
+}
+
+/* The same ACK again while its window is 0 says the buffer is still full:
+ * a zero-window ACK (Wireshark's rule), not a duplicate ACK. */
+static void test_zero_window_ack_not_dup(void **state)
+{
+	struct fx *f = *state;
+	const struct rs_tcp_event *e;
+	handshake(f);
+	go(f, C, A, CI + 1, SI + 1, 100, 10);
+	go(f, C, A, CI + 101, SI + 1, 100, 10);
+	seg(&f->v, &f->p, SV, A, SI + 1, CI + 101, 0, 0, 10);
+	e = rs_tracker_update(f->t, &f->p);
+	assert_true(e->analysis & RS_AN_ZERO_WINDOW);
+	seg(&f->v, &f->p, SV, A, SI + 1, CI + 101, 0, 0, 10);
+	e = rs_tracker_update(f->t, &f->p);
+	assert_true(e->analysis & RS_AN_ZERO_WINDOW);
+	assert_false(e->analysis & RS_AN_DUP_ACK);
+	assert_false(e->analysis & RS_AN_WINDOW_UPDATE);
+	assert_true(e->zero_window_ack);
+	char buf[1024];
+	rs_note_format(buf, sizeof(buf), &f->p, e, 0);
+	assert_non_null(strstr(buf, "a zero-window ACK, not a duplicate ACK"));
+	assert_null(strstr(buf, "still waits for byte"));
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -740,6 +881,12 @@ int main(void)
 		T(test_retrans_dupack_window),
 		T(test_zero_window_probe),
 		T(test_out_of_order),
+		T(test_captured_after_ack),
+		T(test_captured_after_ack_history),
+		T(test_gap_one_direction),
+		T(test_gap_both_established),
+		T(test_acked_unseen_once_per_hole),
+		T(test_zero_window_ack_not_dup),
 		T(test_port_reuse),
 		T(test_midstream),
 		T(test_midstream_base_first_seq_minus_one),

@@ -18,8 +18,10 @@ enum {
 void rs_note_text(struct rs_out *o, const struct rs_packet *pkt, const struct rs_tcp_event *ev,
 		  unsigned flags);
 /* `"conn":{"id":N,"dir":"c2s","event":"...","client_state":"...","server_state":"...",
+ *  "client_state_via":"...","server_state_via":"...",
  *  "analysis":[...],"client_guessed":B,"client_state_guessed":B,"server_state_guessed":B},
- *  "note":"..."` with no leading comma. */
+ *  "note":"..."` with no leading comma; a *_state_via member only when that end passed
+ *  through a state within the segment (FIN_WAIT_2 from FIN_WAIT_1 to TIME_WAIT). */
 void rs_note_json(struct rs_out *o, const struct rs_packet *pkt, const struct rs_tcp_event *ev);
 /* `,"rel_seq":N,"rel_ack":N,"rel_sack":[[L,R]]` for the "tcp" object (rel_ack omitted
  * when not valid, rel_sack without SACK blocks or a base for them). */

@@ -99,7 +99,10 @@ enum {
 	RS_AN_ZERO_WINDOW_PROBE = 1u << 13,
 	RS_AN_BAD_CHECKSUM     = 1u << 14,
 	RS_AN_NEW_ISN          = 1u << 15, /* a SYN or SYN-ACK again, with another ISN */
-	RS_AN_COUNT            = 16
+	/* Kinds of retransmission, set with RS_AN_RETRANSMISSION: */
+	RS_AN_FAST_RETRANS     = 1u << 16, /* answers two or more duplicate ACKs for this seq */
+	RS_AN_SPURIOUS_RETRANS = 1u << 17, /* all its bytes were already acknowledged */
+	RS_AN_COUNT            = 18
 };
 /* Name of one analysis bit ("retransmission", "dup-ack", ...), NULL if none. */
 const char *rs_analysis_name(uint32_t bit);
@@ -168,6 +171,10 @@ struct rs_tcp_event {
 	enum rs_tcp_event_kind kind;
 	enum rs_tcp_state client_state, server_state;  /* after the segment */
 	enum rs_tcp_state prev_client_state, prev_server_state;
+	/* A state passed through within this segment (FIN_WAIT_1 that gets
+	 * the ACK of its FIN and the peer's FIN at once: via FIN_WAIT_2). */
+	enum rs_tcp_state client_via, server_via;
+	bool client_via_set, server_via_set;
 	uint32_t analysis;               /* RS_AN_* */
 	/*
 	 * Relative numbers count from each direction's base, as Wireshark's
@@ -199,8 +206,18 @@ struct rs_tcp_event {
 	bool peer_unseen;                /* no segment of the peer in the capture so far */
 	uint32_t prev_isn;               /* RS_AN_NEW_ISN: the ISN it replaced */
 	uint32_t acked_new;              /* peer bytes newly acknowledged by this segment */
+	/* Bytes of this segment the peer acknowledged before the capture saw
+	 * them (capture reordering): not retransmitted.  Relative, [lo, hi). */
+	uint32_t late_lo, late_hi;
+	uint64_t late_frame;             /* the frame whose ACK covered them first */
+	/* The receiver's state is for when this segment reaches it, and the
+	 * capture point does not see that moment (said once a connection). */
+	bool arrival_guessed;
+	bool capture_near_known;         /* the handshake says which end the capture is near */
+	enum rs_dir capture_near;        /* RS_DIR_C2S: near the client */
 	uint64_t ref_frame;              /* retransmission: first sent in; dup-ack: original ack */
 	uint32_t dup_ack_n;              /* dup ack #n */
+	bool zero_window_ack;            /* the same ACK again while its window is 0: not a dup ack */
 	uint32_t win_scaled;             /* window << scale when the scale is known */
 	bool wscale_known;
 	int64_t rtt_ns, rtt_server_ns, rtt_client_ns;  /* on the handshake ACK */
