@@ -37,7 +37,7 @@ st=0
 "$bin" lab demo >"$work/demo.out" 2>"$work/demo.err" || st=$?
 [ "$st" -eq 0 ] || fail "lab demo exited $st: $(cat "$work/demo.err")"
 for s in 'lab is up' 'what the server saw' '192.0.2.10.[0-9]* > 192.0.2.20.80: TCP \[SYN\]' \
-	 'GET\|len 3[0-9]' 'client → TIME_WAIT' 'connection 1: client 192.0.2.10' 'LAST_ACK' \
+	 'GET\|len 3[0-9]' 'client → \(FIN_WAIT_2 → \)\{0,1\}TIME_WAIT' 'connection 1: client 192.0.2.10' 'LAST_ACK' \
 	 'lab is down'; do
 	grep -q -- "$s" "$work/demo.out" || fail "'$s' not in the demo's output"
 done
