@@ -1,6 +1,6 @@
 /*
  * fuzz_detect.c: libFuzzer target for the SYN-flood and port-scan detector
- * (rs_synflood_*): its tables at tiny bounds, so that every eviction path
+ * (rs_detect_*): its tables at tiny bounds, so that every eviction path
  * runs, its clock stepped back and forth, and its printers; after every
  * packet the tables are checked against their bounds and against each
  * other (every half-open entry on its victim's list and the global list,
@@ -31,7 +31,7 @@
 
 #include <string.h>
 
-#include "../src/synflood_int.h"
+#include "../src/detect_int.h"
 
 #define HDR 4
 #define REC 8
@@ -39,9 +39,9 @@
 #define CHECK(x) do { if (!(x)) __builtin_trap(); } while (0)
 
 /* Walks every table and checks what the counters say. */
-static void check_tables(const struct rs_synflood *d)
+static void check_tables(const struct rs_detect *d)
 {
-	const struct rs_synflood_opts *o = &d->o;
+	const struct rs_detect_opts *o = &d->o;
 	uint32_t in_victims = 0, global = 0;
 
 	CHECK(d->nho <= o->max_half_open);
@@ -99,12 +99,12 @@ static void check_tables(const struct rs_synflood *d)
 	CHECK(lru == d->nscanners);
 }
 
-static void alert_seen(void *ctx, const struct rs_alert *a)
+static void alert_seen(void *ctx, const struct rs_detect_alert *a)
 {
 	(void)ctx;
-	CHECK(a->kind <= RS_ALERT_STATE_EXHAUSTED && a->phase <= RS_ALERT_END);
+	CHECK(a->kind <= RS_DETECT_ALERT_STATE_EXHAUSTED && a->phase <= RS_DETECT_ALERT_END);
 	CHECK(a->completion >= 0 && a->completion <= 1);
-	CHECK(a->kind != RS_ALERT_STATE_EXHAUSTED || a->table != NULL);
+	CHECK(a->kind != RS_DETECT_ALERT_STATE_EXHAUSTED || a->table != NULL);
 }
 
 static void addr(uint8_t *a, bool v6, uint8_t net, uint8_t host)
@@ -124,12 +124,12 @@ static void addr(uint8_t *a, bool v6, uint8_t net, uint8_t host)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct rs_synflood_opts o;
+	struct rs_detect_opts o;
 	char err[128];
 
 	if (size < HDR)
 		return 0;
-	rs_synflood_opts_default(&o);
+	rs_detect_opts_default(&o);
 	o.max_victims = 1u + (data[0] & 3);
 	o.max_hosts = 1u + ((data[0] >> 2) & 3);
 	o.max_scanners = 1u + ((data[0] >> 4) & 3);
@@ -147,7 +147,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.out = fuzz_out();
 	o.on_alert = alert_seen;
 
-	struct rs_synflood *d = rs_synflood_new(&o, err, sizeof(err));
+	struct rs_detect *d = rs_detect_new(&o, err, sizeof(err));
 	CHECK(d != NULL);
 	struct rs_packet p;
 	int64_t t = 1700000000LL * NS;
@@ -156,7 +156,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		int16_t step = (int16_t)(r[4] | r[5] << 8);
 		t += (int64_t)step * 125000 + (int64_t)r[7] * 3906250;
 		if (r[6] & 2) {
-			rs_synflood_tick(d, t / NS, (uint32_t)(t % NS), 9);
+			rs_detect_tick(d, t / NS, (uint32_t)(t % NS), 9);
 			check_tables(d);
 			continue;
 		}
@@ -201,12 +201,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			p.tcp.ack = isn + 1;
 			break;
 		}
-		rs_synflood_packet(d, &p);
+		rs_detect_packet(d, &p);
 		check_tables(d);
 	}
-	rs_synflood_finish(d);
+	rs_detect_finish(d);
 	check_tables(d);
-	rs_synflood_print_stats(d);
-	rs_synflood_free(d);
+	rs_detect_print_stats(d);
+	rs_detect_free(d);
 	return 0;
 }

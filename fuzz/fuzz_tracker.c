@@ -35,10 +35,10 @@
 #include <pcap/dlt.h>
 #include <string.h>
 
-#include "rawshake/ladder.h"
-#include "rawshake/note.h"
+#include "rawshake/print_ladder.h"
+#include "rawshake/print_note.h"
 #include "rawshake/print.h"
-#include "rawshake/summary.h"
+#include "rawshake/print_summary.h"
 #include "rawshake/tracker.h"
 
 #define HDR 4
@@ -77,9 +77,9 @@ static void on_done(void *vctx, const struct rs_conn_record *r)
 	if (r->history[RS_HISTORY_MAX] != '\0' || r->conn_state[sizeof(r->conn_state) - 1] != '\0')
 		__builtin_trap();
 	if (c->n++ == 0)
-		rs_summary_text_header(c->o);
-	rs_summary_text_row(c->o, r);
-	rs_summary_json(c->o, r);
+		rs_print_summary_text_header(c->o);
+	rs_print_summary_text_row(c->o, r);
+	rs_print_summary_json(c->o, r);
 	(void)rs_conn_end_str(r->end);
 	(void)rs_close_kind_str(r->close);
 	(void)rs_tcp_state_str(r->client_state);
@@ -111,16 +111,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg.on_conn_done = on_done;
 	cfg.ctx = &c;
 	struct rs_tracker *t = rs_tracker_new(&cfg);
-	struct rs_ladder *lad = rs_ladder_new(24);
+	struct rs_print_ladder *lad = rs_print_ladder_new(24);
 	if (!t || !lad)
 		__builtin_trap();
 	unsigned nflags = 0, pflags = 0;
 	if (data[0] & 0x10) {
-		nflags |= RS_NOTE_VERBOSE;
+		nflags |= RS_PRINT_NOTE_VERBOSE;
 		pflags |= RS_PRINT_VERBOSE;
 	}
 	if (data[0] & 0x20) {
-		nflags |= RS_NOTE_ABSOLUTE;
+		nflags |= RS_PRINT_NOTE_ABSOLUTE;
 		pflags |= RS_PRINT_ABSOLUTE;
 	}
 	struct rs_printer pr, brief;
@@ -249,29 +249,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			rs_print_json(&pr, o, &pkt, ev);
 		} else if (pmode == 2) {
 			rs_print_text(&brief, o, &pkt, ev);
-			rs_note_text(o, &pkt, ev, nflags);
-			rs_note_json(o, &pkt, ev);
-			rs_note_json_tcp_rel(o, ev);
+			rs_print_note_text(o, &pkt, ev, nflags);
+			rs_print_note_json(o, &pkt, ev);
+			rs_print_note_json_tcp_rel(o, ev);
 			char buf[48];
-			size_t n = rs_note_format(buf, sizeof(buf), &pkt, ev, nflags);
+			size_t n = rs_print_note_format(buf, sizeof(buf), &pkt, ev, nflags);
 			if (buf[n < sizeof(buf) ? n : sizeof(buf) - 1] != '\0')
 				__builtin_trap();
 		}
-		rs_ladder_add(lad, &pkt, ev);
+		rs_print_ladder_add(lad, &pkt, ev);
 	}
 	if (pmode != 3) {
-		rs_ladder_print(lad, o, (data[3] & 4) != 0, 0);
-		rs_ladder_print(lad, o, false, 1);
+		rs_print_ladder_print(lad, o, (data[3] & 4) != 0, 0);
+		rs_print_ladder_print(lad, o, false, 1);
 	}
-	(void)rs_ladder_dropped(lad);
+	(void)rs_print_ladder_dropped(lad);
 	rs_tracker_finish(t);
 	struct rs_tracker_stats st;
 	rs_tracker_get_stats(t, &st);
 	if (st.active != 0 || st.peak > cfg.max_conns)
 		__builtin_trap();
-	rs_summary_stats_text(o, &st);
-	rs_summary_stats_json(o, &st);
-	rs_ladder_free(lad);
+	rs_print_summary_stats_text(o, &st);
+	rs_print_summary_stats_json(o, &st);
+	rs_print_ladder_free(lad);
 	rs_tracker_free(t);
 	rs_out_flush(o);
 	return 0;

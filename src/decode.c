@@ -1,4 +1,4 @@
-/* decode.c: the decoder's entry point, status names and checksum helpers (the link-type table is in link.c). */
+/* decode.c: the decoder's entry point, status names and checksum helpers (the link-type table is in decode_link.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>

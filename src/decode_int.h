@@ -52,7 +52,7 @@ enum rs_status rs_fail(struct rs_packet *pkt, enum rs_layer layer, enum rs_statu
 enum rs_status rs_fail_short(struct rs_packet *pkt, enum rs_layer layer, size_t need,
 			     size_t have);
 
-/* link.c: one function per link type; `wire` is the frame's wire length. */
+/* decode_link.c: one function per link type; `wire` is the frame's wire length. */
 enum rs_status rs_decode_link(struct rs_packet *pkt, int dlt, struct rs_reader r, size_t wire);
 
 /*
@@ -110,23 +110,23 @@ bool rs_decode_udp_tunnel(struct rs_packet *pkt, uint16_t sport, uint16_t dport,
 			  struct rs_reader r, size_t wire, enum rs_status *st);
 
 /* decode_links.c and decode_wlan.c: link types other than Ethernet,
- * Linux cooked, NULL/LOOP and raw IP; see the table in link.c. */
-enum rs_status rs_link_ppp(struct rs_packet *pkt, struct rs_reader r, size_t wire);
-enum rs_status rs_link_ppp_ether(struct rs_packet *pkt, struct rs_reader r, size_t wire);
-enum rs_status rs_link_chdlc(struct rs_packet *pkt, struct rs_reader r, size_t wire);
-enum rs_status rs_link_fddi(struct rs_packet *pkt, struct rs_reader r, size_t wire);
-enum rs_status rs_link_nflog(struct rs_packet *pkt, struct rs_reader r, size_t wire);
-enum rs_status rs_link_ipoib(struct rs_packet *pkt, struct rs_reader r, size_t wire);
-enum rs_status rs_link_frelay(struct rs_packet *pkt, struct rs_reader r, size_t wire);
-enum rs_status rs_link_slip(struct rs_packet *pkt, struct rs_reader r, size_t wire);
-enum rs_status rs_link_arcnet(struct rs_packet *pkt, struct rs_reader r, size_t wire);
-enum rs_status rs_link_arcnet_linux(struct rs_packet *pkt, struct rs_reader r, size_t wire);
-enum rs_status rs_link_juniper(struct rs_packet *pkt, struct rs_reader r, size_t wire);
-enum rs_status rs_link_wlan(struct rs_packet *pkt, struct rs_reader r, size_t wire);
-enum rs_status rs_link_radiotap(struct rs_packet *pkt, struct rs_reader r, size_t wire);
-enum rs_status rs_link_ppi(struct rs_packet *pkt, struct rs_reader r, size_t wire);
+ * Linux cooked, NULL/LOOP and raw IP; see the table in decode_link.c. */
+enum rs_status rs_decode_link_ppp(struct rs_packet *pkt, struct rs_reader r, size_t wire);
+enum rs_status rs_decode_link_ppp_ether(struct rs_packet *pkt, struct rs_reader r, size_t wire);
+enum rs_status rs_decode_link_chdlc(struct rs_packet *pkt, struct rs_reader r, size_t wire);
+enum rs_status rs_decode_link_fddi(struct rs_packet *pkt, struct rs_reader r, size_t wire);
+enum rs_status rs_decode_link_nflog(struct rs_packet *pkt, struct rs_reader r, size_t wire);
+enum rs_status rs_decode_link_ipoib(struct rs_packet *pkt, struct rs_reader r, size_t wire);
+enum rs_status rs_decode_link_frelay(struct rs_packet *pkt, struct rs_reader r, size_t wire);
+enum rs_status rs_decode_link_slip(struct rs_packet *pkt, struct rs_reader r, size_t wire);
+enum rs_status rs_decode_link_arcnet(struct rs_packet *pkt, struct rs_reader r, size_t wire);
+enum rs_status rs_decode_link_arcnet_linux(struct rs_packet *pkt, struct rs_reader r, size_t wire);
+enum rs_status rs_decode_link_juniper(struct rs_packet *pkt, struct rs_reader r, size_t wire);
+enum rs_status rs_decode_link_wlan(struct rs_packet *pkt, struct rs_reader r, size_t wire);
+enum rs_status rs_decode_link_radiotap(struct rs_packet *pkt, struct rs_reader r, size_t wire);
+enum rs_status rs_decode_link_ppi(struct rs_packet *pkt, struct rs_reader r, size_t wire);
 
-/* ipv4.c and ipv6.c: `r` starts at the IP header. */
+/* decode_ipv4.c and decode_ipv6.c: `r` starts at the IP header. */
 enum rs_status rs_decode_ipv4(struct rs_packet *pkt, struct rs_reader r, size_t wire);
 enum rs_status rs_decode_ipv6(struct rs_packet *pkt, struct rs_reader r, size_t wire);
 
@@ -137,7 +137,7 @@ enum rs_status rs_decode_ipv6(struct rs_packet *pkt, struct rs_reader r, size_t 
 enum rs_status rs_decode_transport(struct rs_packet *pkt, uint8_t proto, struct rs_reader r,
 				   const struct rs_l3info *l3);
 
-/* tcp.c, udp.c, icmp.c */
+/* decode_tcp.c, decode_udp.c, decode_icmp.c */
 enum rs_status rs_decode_tcp(struct rs_packet *pkt, struct rs_reader r,
 			     const struct rs_l3info *l3);
 enum rs_status rs_decode_udp(struct rs_packet *pkt, struct rs_reader r,

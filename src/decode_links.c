@@ -37,7 +37,7 @@ static enum rs_status chdlc_at(struct rs_packet *pkt, struct rs_reader r, size_t
 	return rs_decode_ethertype(pkt, type, rs_reader_sub(&r, off + 4, r.len), wire - off - 4);
 }
 
-enum rs_status rs_link_chdlc(struct rs_packet *pkt, struct rs_reader r, size_t wire)
+enum rs_status rs_decode_link_chdlc(struct rs_packet *pkt, struct rs_reader r, size_t wire)
 {
 	return chdlc_at(pkt, r, 0, wire);
 }
@@ -78,20 +78,20 @@ static enum rs_status ppp_at(struct rs_packet *pkt, struct rs_reader r, size_t o
 	return rs_decode_ppp_proto(pkt, proto, rs_reader_sub(&r, off, r.len), wire - off);
 }
 
-enum rs_status rs_link_ppp(struct rs_packet *pkt, struct rs_reader r, size_t wire)
+enum rs_status rs_decode_link_ppp(struct rs_packet *pkt, struct rs_reader r, size_t wire)
 {
 	return ppp_at(pkt, r, 0, wire);
 }
 
 /* DLT_PPP_ETHER: the PPPoE header with no Ethernet header before it. */
-enum rs_status rs_link_ppp_ether(struct rs_packet *pkt, struct rs_reader r, size_t wire)
+enum rs_status rs_decode_link_ppp_ether(struct rs_packet *pkt, struct rs_reader r, size_t wire)
 {
 	pkt->link.ethertype = ETHERTYPE_PPPOE_SESS;
 	return rs_decode_pppoe(pkt, ETHERTYPE_PPPOE_SESS, r, wire);
 }
 
 /* FDDI: frame control, destination, source; an LLC frame (FC 0x50-0x57) carries LLC. */
-enum rs_status rs_link_fddi(struct rs_packet *pkt, struct rs_reader r, size_t wire)
+enum rs_status rs_decode_link_fddi(struct rs_packet *pkt, struct rs_reader r, size_t wire)
 {
 	uint8_t fc;
 
@@ -116,7 +116,7 @@ enum rs_status rs_link_fddi(struct rs_packet *pkt, struct rs_reader r, size_t wi
  * that gives a sane first length is taken), each padded to 4 bytes.
  * The payload TLV holds the IP packet.
  */
-enum rs_status rs_link_nflog(struct rs_packet *pkt, struct rs_reader r, size_t wire)
+enum rs_status rs_decode_link_nflog(struct rs_packet *pkt, struct rs_reader r, size_t wire)
 {
 	size_t off = 4;
 	bool le = true;
@@ -172,7 +172,7 @@ enum rs_status rs_link_nflog(struct rs_packet *pkt, struct rs_reader r, size_t w
 /* IP over InfiniBand as Linux captures it: 20 bytes of the kernel's
  * pseudo-header, the destination's 20-byte hardware address (QPN, GID),
  * then RFC 4391's header: an ethertype and two reserved bytes. */
-enum rs_status rs_link_ipoib(struct rs_packet *pkt, struct rs_reader r, size_t wire)
+enum rs_status rs_decode_link_ipoib(struct rs_packet *pkt, struct rs_reader r, size_t wire)
 {
 	uint16_t type;
 
@@ -194,7 +194,7 @@ enum rs_status rs_link_ipoib(struct rs_packet *pkt, struct rs_reader r, size_t w
  * then either RFC 2427's UI control byte and an NLPID (IP, IPv6, or SNAP
  * after a pad byte) or Cisco's ethertype.
  */
-enum rs_status rs_link_frelay(struct rs_packet *pkt, struct rs_reader r, size_t wire)
+enum rs_status rs_decode_link_frelay(struct rs_packet *pkt, struct rs_reader r, size_t wire)
 {
 	size_t off = 0;
 	uint8_t nlpid;
@@ -256,7 +256,7 @@ enum rs_status rs_link_frelay(struct rs_packet *pkt, struct rs_reader r, size_t 
  * packet.
  */
 #define SLIP_HDRLEN 16
-enum rs_status rs_link_slip(struct rs_packet *pkt, struct rs_reader r, size_t wire)
+enum rs_status rs_decode_link_slip(struct rs_packet *pkt, struct rs_reader r, size_t wire)
 {
 	if (!rs_reader_has(&r, 0, SLIP_HDRLEN))
 		return rs_fail_short(pkt, RS_LAYER_LINK, SLIP_HDRLEN, r.len);
@@ -296,7 +296,7 @@ static bool arcnet_old(uint8_t type)
  * split flag and a sequence number (an exception frame, flag 0xff, four
  * bytes more).  A later fragment holds no header of its own.
  */
-enum rs_status rs_link_arcnet(struct rs_packet *pkt, struct rs_reader r, size_t wire)
+enum rs_status rs_decode_link_arcnet(struct rs_packet *pkt, struct rs_reader r, size_t wire)
 {
 	uint8_t type, flag = 0;
 	size_t hlen = 3;
@@ -323,7 +323,7 @@ enum rs_status rs_link_arcnet(struct rs_packet *pkt, struct rs_reader r, size_t 
 
 /* Linux ARCNET: source, destination, a 2-byte offset, protocol; RFC 1201's
  * types add the split flag and sequence number.  Linux reassembles. */
-enum rs_status rs_link_arcnet_linux(struct rs_packet *pkt, struct rs_reader r, size_t wire)
+enum rs_status rs_decode_link_arcnet_linux(struct rs_packet *pkt, struct rs_reader r, size_t wire)
 {
 	uint8_t type;
 	size_t hlen;
@@ -347,7 +347,7 @@ enum rs_status rs_link_arcnet_linux(struct rs_packet *pkt, struct rs_reader r, s
  * Cisco HDLC and Frame Relay are decoded, ATM1/ATM2 after their cookie
  * when it carries LLC or IP; others are named, not decoded.
  */
-enum rs_status rs_link_juniper(struct rs_packet *pkt, struct rs_reader r, size_t wire)
+enum rs_status rs_decode_link_juniper(struct rs_packet *pkt, struct rs_reader r, size_t wire)
 {
 	size_t off = 4;
 	uint8_t flags;
@@ -385,7 +385,7 @@ enum rs_status rs_link_juniper(struct rs_packet *pkt, struct rs_reader r, size_t
 	case 181: /* DLT_JUNIPER_CHDLC */
 		return chdlc_at(pkt, r, 0, wire);
 	case 180: /* DLT_JUNIPER_FRELAY */
-		return rs_link_frelay(pkt, r, wire);
+		return rs_decode_link_frelay(pkt, r, wire);
 	case 137: /* DLT_JUNIPER_ATM1: a 4-byte cookie */
 	case 135: /* DLT_JUNIPER_ATM2: an 8-byte cookie */ {
 		size_t ck = dlt == 137 ? 4 : 8;

@@ -2,7 +2,7 @@
  * decode_wlan.c: IEEE 802.11 frames (IEEE Std 802.11-2020 9.2), bare or
  * after a radiotap (radiotap.org) or PPI (CACE's Per-Packet Information)
  * header.  Data frames carry LLC/SNAP; management and control frames are
- * named (names.c), not decoded further; protected frames are encrypted.
+ * named (print_names.c), not decoded further; protected frames are encrypted.
  */
 #include "decode_int.h"
 
@@ -17,7 +17,7 @@
 #define WLAN_NODATA 0x04  /* data subtype bit: null function, no body */
 #define WLAN_AMSDU 0x80   /* QoS control: an A-MSDU, subframes not decoded */
 
-enum rs_status rs_link_wlan(struct rs_packet *pkt, struct rs_reader r, size_t wire)
+enum rs_status rs_decode_link_wlan(struct rs_packet *pkt, struct rs_reader r, size_t wire)
 {
 	struct rs_link *l = &pkt->link;
 	uint8_t fc0, fl;
@@ -80,7 +80,7 @@ enum rs_status rs_link_wlan(struct rs_packet *pkt, struct rs_reader r, size_t wi
  * With the flags field (present bit 1, after the 8-byte TSFT when bit 0
  * is set) saying the frame ends with its FCS, the last 4 bytes are cut.
  */
-enum rs_status rs_link_radiotap(struct rs_packet *pkt, struct rs_reader r, size_t wire)
+enum rs_status rs_decode_link_radiotap(struct rs_packet *pkt, struct rs_reader r, size_t wire)
 {
 	size_t len, off = 4;
 	uint32_t present, w;
@@ -112,14 +112,14 @@ enum rs_status rs_link_radiotap(struct rs_packet *pkt, struct rs_reader r, size_
 			off = ((off + 7) & ~(size_t)7) + 8;
 		if (off < len && (rs_get_u8(&r, off) & 0x10) && wire - len >= 4) {
 			size_t keep = wire - len - 4;
-			return rs_link_wlan(pkt, rs_reader_sub(&r, len, keep), keep);
+			return rs_decode_link_wlan(pkt, rs_reader_sub(&r, len, keep), keep);
 		}
 	}
-	return rs_link_wlan(pkt, rs_reader_sub(&r, len, r.len), wire - len);
+	return rs_decode_link_wlan(pkt, rs_reader_sub(&r, len, r.len), wire - len);
 }
 
 /* PPI: version 0, flags, little-endian length and the DLT of what follows. */
-enum rs_status rs_link_ppi(struct rs_packet *pkt, struct rs_reader r, size_t wire)
+enum rs_status rs_decode_link_ppi(struct rs_packet *pkt, struct rs_reader r, size_t wire)
 {
 	size_t len;
 	uint32_t dlt;
@@ -139,7 +139,7 @@ enum rs_status rs_link_ppi(struct rs_packet *pkt, struct rs_reader r, size_t wir
 	pkt->link.radio_len = (uint16_t)len;
 	r = rs_reader_sub(&r, len, r.len);
 	if (dlt == 105)
-		return rs_link_wlan(pkt, r, wire - len);
+		return rs_decode_link_wlan(pkt, r, wire - len);
 	if (dlt == 1)
 		return rs_decode_ether(pkt, r, wire - len, false);
 	return rs_fail(pkt, RS_LAYER_LINK, RS_UNSUPPORTED, "PPI carrying link type %u", dlt);

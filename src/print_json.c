@@ -2,8 +2,8 @@
 #include <pcap/pcap.h>
 
 #include "rawshake/print.h"
-#include "rawshake/names.h"
-#include "rawshake/note.h"
+#include "rawshake/print_names.h"
+#include "rawshake/print_note.h"
 
 /* ,"key": */
 static void key(struct rs_out *o, const char *k)
@@ -585,11 +585,11 @@ void rs_print_json(struct rs_printer *pr, struct rs_out *o, const struct rs_pack
 	case RS_LAYER_TCP:
 		print_tcp(o, &pkt->tcp);
 		if (ev)
-			rs_note_json_tcp_rel(o, ev);
+			rs_print_note_json_tcp_rel(o, ev);
 		rs_out_char(o, '}');
 		if (ev) {
 			rs_out_char(o, ',');
-			rs_note_json(o, pkt, ev);
+			rs_print_note_json(o, pkt, ev);
 		}
 		break;
 	case RS_LAYER_UDP:

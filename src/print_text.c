@@ -1,7 +1,7 @@
 /* print_text.c: one packet as a line of text, tcpdump-like but with flag names. */
 #include "rawshake/print.h"
-#include "rawshake/names.h"
-#include "rawshake/note.h"
+#include "rawshake/print_names.h"
+#include "rawshake/print_note.h"
 #include "rawshake/tracker.h"
 
 #include <pcap/pcap.h>
@@ -729,9 +729,9 @@ void rs_print_text(struct rs_printer *pr, struct rs_out *o, const struct rs_pack
 	if (ev && !(pr->flags & (RS_PRINT_BRIEF | RS_PRINT_NO_NOTE))) {
 		unsigned nf = 0;
 		if (pr->flags & RS_PRINT_VERBOSE)
-			nf |= RS_NOTE_VERBOSE;
+			nf |= RS_PRINT_NOTE_VERBOSE;
 		if (pr->flags & RS_PRINT_ABSOLUTE)
-			nf |= RS_NOTE_ABSOLUTE;
-		rs_note_text(o, pkt, ev, nf);
+			nf |= RS_PRINT_NOTE_ABSOLUTE;
+		rs_print_note_text(o, pkt, ev, nf);
 	}
 }

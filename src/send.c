@@ -2,8 +2,8 @@
 #define _GNU_SOURCE 1   /* ppoll, sched_getaffinity */
 #include "config.h"
 #include "rawshake/send.h"
-#include "rawshake/inject.h"
-#include "rawshake/listen.h"
+#include "rawshake/send_inject.h"
+#include "rawshake/send_replies.h"
 #include "rawshake/outfile.h"
 
 #include <errno.h>
@@ -147,7 +147,7 @@ struct rs_sender {
 	struct rs_crafter *c;
 	bool built;
 	bool fragment;            /* larger than the MTU: sent in fragments */
-	struct rs_sent_ring *ring;
+	struct rs_send_replies_ring *ring;
 };
 
 /* Everything the senders and the reply handler share. */
@@ -205,9 +205,9 @@ void rs_send_close(struct rs_sender *sd)
 	if (sd->writing)
 		rs_outfile_close(&sd->file);
 	if (sd->listening)
-		rs_listen_close(&sd->ls);
+		rs_send_replies_close(&sd->ls);
 	for (unsigned t = 0; t < RS_SEND_THREADS_MAX; t++)
-		rs_inject_close(&sd->inj[t]);
+		rs_send_inject_close(&sd->inj[t]);
 	if (sd->c)
 		rs_crafter_free(sd->c);
 	free(sd->c);
@@ -241,7 +241,7 @@ int rs_send_open(struct rs_sender **sdp, const struct rs_send_cfg *cfg, char *er
 	if (!cfg->dry_run) {
 		char why[256];
 		for (unsigned t = 0; t < sd->nthreads; t++) {
-			if (!rs_inject_open(&sd->inj[t], s->v, s->dst, s->link, cfg->ifname, why,
+			if (!rs_send_inject_open(&sd->inj[t], s->v, s->dst, s->link, cfg->ifname, why,
 					    sizeof(why))) {
 				snprintf(err, errlen, "%s", why);
 				goto fail;
@@ -249,8 +249,8 @@ int rs_send_open(struct rs_sender **sdp, const struct rs_send_cfg *cfg, char *er
 		}
 		if (cfg->listen) {
 			char filter[512];
-			if (!rs_listen_filter(filter, sizeof(filter), s->proto, s->v, s->dst, s->dport) ||
-			    !rs_listen_open(&sd->ls, "any", filter, why, sizeof(why))) {
+			if (!rs_send_replies_filter(filter, sizeof(filter), s->proto, s->v, s->dst, s->dport) ||
+			    !rs_send_replies_open(&sd->ls, "any", filter, why, sizeof(why))) {
 				snprintf(err, errlen, "--listen: %s", why);
 				goto fail;
 			}
@@ -351,7 +351,7 @@ static void on_reply(u_char *user, const struct pcap_pkthdr *h, const u_char *da
 	r->st->replies++;
 	if (reply_csum_bad(p))
 		r->st->replies_bad_csum++;
-	struct rs_sent *s = rs_sent_match(r->sd->ring, r->cfg->spec.proto, p);
+	struct rs_sent *s = rs_send_replies_match(r->sd->ring, r->cfg->spec.proto, p);
 	if (!s)
 		return;
 	int64_t ts = (int64_t)h->ts.tv_sec * 1000000000 + h->ts.tv_usec;   /* nanosecond capture */
@@ -513,7 +513,7 @@ static void send_loop(struct worker *w)
 	struct rs_craft_layout lay;
 	uint8_t *bufs = NULL, *fragbuf = NULL;
 	size_t len = c->len;
-	unsigned nb = cfg->flood && !sd->fragment ? RS_INJECT_BATCH : 1;
+	unsigned nb = cfg->flood && !sd->fragment ? RS_SEND_INJECT_BATCH : 1;
 	uint64_t n = w->n;
 	unsigned vary = varying(cfg);
 
@@ -521,7 +521,7 @@ static void send_loop(struct worker *w)
 	bufs = malloc(nb * len);
 	/* Fragments, then (--link) the same fragments as Ethernet frames. */
 	if (sd->fragment)
-		fragbuf = malloc(4 * RS_CRAFT_MAX + RS_INJECT_BATCH * 14);
+		fragbuf = malloc(4 * RS_CRAFT_MAX + RS_SEND_INJECT_BATCH * 14);
 	if (!bufs || (sd->fragment && !fragbuf)) {
 		snprintf(w->err, sizeof(w->err), "out of memory");
 		w->status = 2;
@@ -543,9 +543,9 @@ static void send_loop(struct worker *w)
 		unsigned k = nb;
 		if (cfg->count && (cfg->count - i + n - 1) / n < k)
 			k = (unsigned)((cfg->count - i + n - 1) / n);
-		uint8_t *pkts[RS_INJECT_BATCH];
-		size_t lens[RS_INJECT_BATCH];
-		struct fields f[RS_INJECT_BATCH];
+		uint8_t *pkts[RS_SEND_INJECT_BATCH];
+		size_t lens[RS_SEND_INJECT_BATCH];
+		struct fields f[RS_SEND_INJECT_BATCH];
 		for (unsigned b = 0; b < k; b++) {
 			pkts[b] = bufs + b * len;
 			lens[b] = len;
@@ -555,9 +555,9 @@ static void send_loop(struct worker *w)
 		unsigned nsend = k;
 		bool fragbuf_frames_used = false;
 		if (sd->fragment) {
-			size_t flens[RS_INJECT_BATCH];
+			size_t flens[RS_SEND_INJECT_BATCH];
 			nsend = (unsigned)rs_craft_fragment4(pkts[0] + c->l3_off, len - c->l3_off, cfg->mtu,
-							     fragbuf, 2 * RS_CRAFT_MAX, flens, RS_INJECT_BATCH);
+							     fragbuf, 2 * RS_CRAFT_MAX, flens, RS_SEND_INJECT_BATCH);
 			if (nsend == 0) {
 				snprintf(w->err, sizeof(w->err), "--frag: cannot fragment for an MTU of %u",
 					 cfg->mtu);
@@ -590,7 +590,7 @@ static void send_loop(struct worker *w)
 		unsigned done = nsend;
 		int e = 0;
 		if (!cfg->dry_run)
-			done = rs_inject_send(w->inj, pkts, lens, nsend, &e);
+			done = rs_send_inject_send(w->inj, pkts, lens, nsend, &e);
 		/* Fragments count as one packet sent when all went out. */
 		unsigned pk_done = sd->fragment ? (done == nsend ? 1 : 0) : done;
 		for (unsigned b = 0; b < pk_done && sd->ring; b++) {
@@ -601,7 +601,7 @@ static void send_loop(struct worker *w)
 			rec.echo_id = s->echo_id;
 			rec.echo_seq = f[b].echo_seq;
 			rec.frame = r->view->frames + 1 + (sd->fragment ? 0 : b);
-			rs_sent_add(sd->ring, &rec);
+			rs_send_replies_add(sd->ring, &rec);
 		}
 		bool file_ok = true;
 		for (unsigned b = 0; b < done && (!cfg->quiet || sd->writing); b++) {

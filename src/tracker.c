@@ -1,15 +1,15 @@
 /*
  * tracker.c: the TCP connection tracker.  For each segment: find or make
- * the connection (bounded table, conn_table.c), analyse sequence and
+ * the connection (bounded table, tracker_table.c), analyse sequence and
  * acknowledgment numbers as Wireshark's TCP analysis does, step both
- * endpoints through the state machine (tcp_fsm.c) and fill the scratch
+ * endpoints through the state machine (tracker_fsm.c) and fill the scratch
  * event that the notes, the JSON and the ladder print.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "rawshake/tracker.h"
-#include "tcp_fsm.h"
+#include "tracker_fsm.h"
 #include "tracker_int.h"
 
 struct rs_tracker {
@@ -48,7 +48,7 @@ struct rs_tracker *rs_tracker_new(const struct rs_tracker_config *cfg)
 		t->cfg = *cfg;
 	else
 		rs_tracker_config_default(&t->cfg);
-	if (!rs_ct_init(&t->ct, t->cfg.initial_conns, t->cfg.max_conns, t->cfg.hash_seed)) {
+	if (!rs_tracker_table_init(&t->ct, t->cfg.initial_conns, t->cfg.max_conns, t->cfg.hash_seed)) {
 		free(t);
 		return NULL;
 	}
@@ -59,7 +59,7 @@ void rs_tracker_free(struct rs_tracker *t)
 {
 	if (!t)
 		return;
-	rs_ct_destroy(&t->ct);
+	rs_tracker_table_destroy(&t->ct);
 	free(t);
 }
 
@@ -81,7 +81,7 @@ static void finalize(struct rs_tracker *t, uint32_t idx, enum rs_conn_end why)
 		rs_conn_make_record(c, why, &rec);
 		t->cfg.on_conn_done(t->cfg.ctx, &rec);
 	}
-	rs_ct_remove(&t->ct, idx);
+	rs_tracker_table_remove(&t->ct, idx);
 }
 
 static bool conn_closed(const struct rs_conn *c)
@@ -609,7 +609,7 @@ static void place(struct rs_tracker *t, uint32_t idx)
 			c->established = true;
 	enum rs_lru_list l = conn_closed(c) ? RS_LRU_CLOSED :
 			     c->established ? RS_LRU_OPEN : RS_LRU_HALFOPEN;
-	rs_ct_touch(&t->ct, idx, l);
+	rs_tracker_table_touch(&t->ct, idx, l);
 }
 
 static uint32_t find_or_make(struct rs_tracker *t, const struct rs_packet *pkt, int64_t now,
@@ -617,8 +617,8 @@ static uint32_t find_or_make(struct rs_tracker *t, const struct rs_packet *pkt, 
 {
 	struct rs_conn_key key;
 	make_key(pkt, &key, side);
-	uint64_t h = rs_ct_hash(&t->ct, &key);
-	uint32_t idx = rs_ct_lookup(&t->ct, &key, h);
+	uint64_t h = rs_tracker_table_hash(&t->ct, &key);
+	uint32_t idx = rs_tracker_table_lookup(&t->ct, &key, h);
 
 	if (idx != RS_NIL) {
 		struct rs_conn *c = &t->ct.slots[idx];
@@ -629,11 +629,11 @@ static uint32_t find_or_make(struct rs_tracker *t, const struct rs_packet *pkt, 
 		t->st.reused++;
 		t->ev.analysis |= RS_AN_PORT_REUSE;
 	}
-	idx = rs_ct_insert(&t->ct, &key, h);
+	idx = rs_tracker_table_insert(&t->ct, &key, h);
 	if (idx == RS_NIL) {
-		finalize(t, rs_ct_victim(&t->ct), RS_END_EVICTED);
+		finalize(t, rs_tracker_table_victim(&t->ct), RS_END_EVICTED);
 		t->st.evicted++;
-		idx = rs_ct_insert(&t->ct, &key, h);
+		idx = rs_tracker_table_insert(&t->ct, &key, h);
 	}
 	conn_init(t, &t->ct.slots[idx], pkt, *side, now);
 	t->ev.new_conn = true;
@@ -678,7 +678,7 @@ const struct rs_tcp_event *rs_tracker_update(struct rs_tracker *t, const struct 
 		ev->analysis |= RS_AN_BAD_CHECKSUM;
 
 	bool peer_isn = p->syn_seen || p->isn_inferred;
-	struct rs_fsm_seg seg = {
+	struct rs_tracker_fsm_seg seg = {
 		.flags = tcp->flags,
 		.len = tcp->payload_len,
 		.acks_peer_syn = (tcp->flags & RS_TH_ACK) && peer_isn &&
@@ -697,8 +697,8 @@ const struct rs_tcp_event *rs_tracker_update(struct rs_tracker *t, const struct 
 		.new_isn = (ev->analysis & RS_AN_NEW_ISN) != 0,
 		.peer_fin_acked_before = fin_acked_before,
 	};
-	struct rs_fsm_result r;
-	rs_tcp_fsm_step((enum rs_tcp_state)e->state, (enum rs_tcp_state)p->state, &seg, &r);
+	struct rs_tracker_fsm_result r;
+	rs_tracker_fsm_step((enum rs_tcp_state)e->state, (enum rs_tcp_state)p->state, &seg, &r);
 	e->state = (uint8_t)r.snd;
 	p->state = (uint8_t)r.rcv;
 	if (r.rcv_inferred)
@@ -766,7 +766,7 @@ const struct rs_tcp_event *rs_tracker_update(struct rs_tracker *t, const struct 
 	ev->wscale_known = c->ws_both || (e->syn_seen && p->syn_seen);
 	ev->win_scaled = (tcp->flags & RS_TH_SYN) ? tcp->win : (uint32_t)tcp->win << e->wscale;
 	handshake_times(c, ev, now);
-	rs_zeek_segment(c, d, pkt, rel_seq, rxmit, gap);
+	rs_tracker_zeek_segment(c, d, pkt, rel_seq, rxmit, gap);
 	ev->client_state = (enum rs_tcp_state)c->end[RS_DIR_C2S].state;
 	ev->server_state = (enum rs_tcp_state)c->end[RS_DIR_S2C].state;
 	ev->client_state_guessed = rs_end_state_guessed(c, RS_DIR_C2S);

@@ -1,6 +1,6 @@
 /*
  * tracker_int.h: the tracker's connection entry and its bounded table
- * (internal to tracker.c, conn_table.c and summary.c).
+ * (internal to tracker.c, tracker_table.c and print_summary.c).
  */
 #ifndef RAWSHAKE_TRACKER_INT_H
 #define RAWSHAKE_TRACKER_INT_H
@@ -107,17 +107,17 @@ struct rs_conn_table {
 	uint64_t alloc_failed;
 };
 
-bool rs_ct_init(struct rs_conn_table *ct, uint32_t initial, uint32_t max, uint64_t seed);
-void rs_ct_destroy(struct rs_conn_table *ct);
-uint64_t rs_ct_hash(const struct rs_conn_table *ct, const struct rs_conn_key *k);
-uint32_t rs_ct_lookup(const struct rs_conn_table *ct, const struct rs_conn_key *k, uint64_t h);
+bool rs_tracker_table_init(struct rs_conn_table *ct, uint32_t initial, uint32_t max, uint64_t seed);
+void rs_tracker_table_destroy(struct rs_conn_table *ct);
+uint64_t rs_tracker_table_hash(const struct rs_conn_table *ct, const struct rs_conn_key *k);
+uint32_t rs_tracker_table_lookup(const struct rs_conn_table *ct, const struct rs_conn_key *k, uint64_t h);
 /* A zeroed slot linked under k, or RS_NIL when the table is full. */
-uint32_t rs_ct_insert(struct rs_conn_table *ct, const struct rs_conn_key *k, uint64_t h);
-void rs_ct_remove(struct rs_conn_table *ct, uint32_t idx);
+uint32_t rs_tracker_table_insert(struct rs_conn_table *ct, const struct rs_conn_key *k, uint64_t h);
+void rs_tracker_table_remove(struct rs_conn_table *ct, uint32_t idx);
 /* Moves idx to the most recent end of list l. */
-void rs_ct_touch(struct rs_conn_table *ct, uint32_t idx, enum rs_lru_list l);
+void rs_tracker_table_touch(struct rs_conn_table *ct, uint32_t idx, enum rs_lru_list l);
 /* The slot to evict: oldest closed or half-open, else oldest open. */
-uint32_t rs_ct_victim(const struct rs_conn_table *ct);
+uint32_t rs_tracker_table_victim(const struct rs_conn_table *ct);
 
 /* An end with no segment in the capture whose state was inferred, or
  * once the capture seems to hold the other direction only. */
@@ -126,8 +126,8 @@ static inline bool rs_end_state_guessed(const struct rs_conn *c, int d)
 	return c->end[d].pkts == 0 && (c->end[d].inferred || c->one_way);
 }
 
-/* summary.c: Zeek bookkeeping and the record. */
-void rs_zeek_segment(struct rs_conn *c, int d, const struct rs_packet *pkt,
+/* print_summary.c: Zeek bookkeeping and the record. */
+void rs_tracker_zeek_segment(struct rs_conn *c, int d, const struct rs_packet *pkt,
 		     uint32_t rel_seq, bool rxmit, bool gap);
 void rs_conn_make_record(const struct rs_conn *c, enum rs_conn_end why, struct rs_conn_record *r);
 

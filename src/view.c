@@ -1,8 +1,8 @@
 /* view.c: decode → track → print for every packet, and the file-reading loop. */
 #include "rawshake/view.h"
 #include "rawshake/capfile.h"
-#include "rawshake/ladder.h"
-#include "rawshake/summary.h"
+#include "rawshake/print_ladder.h"
+#include "rawshake/print_summary.h"
 #include "rawshake/tracker.h"
 
 #include <stdio.h>
@@ -29,11 +29,11 @@ const char *rs_format_str(enum rs_format f)
 static void print_record(struct rs_view *v, struct rs_out *o, const struct rs_conn_record *r)
 {
 	if (v->opts.format == RS_FORMAT_JSON) {
-		rs_summary_json(o, r);
+		rs_print_summary_json(o, r);
 	} else {
 		if (v->summary_rows == 0)
-			rs_summary_text_header(o);
-		rs_summary_text_row(o, r);
+			rs_print_summary_text_header(o);
+		rs_print_summary_text_row(o, r);
 	}
 	v->summary_rows++;
 }
@@ -77,7 +77,7 @@ bool rs_view_init(struct rs_view *v, const struct rs_view_opts *opts, struct rs_
 	}
 	if (opts->format == RS_FORMAT_LADDER ||
 	    (opts->ladder_after && opts->format == RS_FORMAT_TEXT)) {
-		v->ladder = rs_ladder_new(opts->max_ladder_rows ? opts->max_ladder_rows
+		v->ladder = rs_print_ladder_new(opts->max_ladder_rows ? opts->max_ladder_rows
 								: DEFAULT_LADDER_ROWS);
 		if (!v->ladder) {
 			snprintf(err, errlen, "cannot allocate the ladder diagram");
@@ -130,7 +130,7 @@ bool rs_view_packet_meta(struct rs_view *v, int dlt, uint8_t ts_digits,
 
 	bool show = !v->opts.only_conn || (ev && ev->conn_id == v->opts.only_conn);
 	if (show && v->ladder && ev)
-		rs_ladder_add(v->ladder, pkt, ev);
+		rs_print_ladder_add(v->ladder, pkt, ev);
 	if (show && !v->opts.quiet) {
 		const struct rs_tcp_event *pev = v->opts.no_track ? NULL : ev;
 		if (v->opts.format == RS_FORMAT_JSON)
@@ -159,7 +159,7 @@ static void flush_pending(struct rs_view *v)
 void rs_view_finish(struct rs_view *v)
 {
 	if (v->ladder && !v->opts.quiet)
-		rs_ladder_print(v->ladder, v->out, v->opts.ascii, v->opts.only_conn);
+		rs_print_ladder_print(v->ladder, v->out, v->opts.ascii, v->opts.only_conn);
 	if (v->tracker) {
 		rs_tracker_finish(v->tracker);
 		if (v->opts.summary) {
@@ -167,9 +167,9 @@ void rs_view_finish(struct rs_view *v)
 			flush_pending(v);
 			rs_tracker_get_stats(v->tracker, &st);
 			if (v->opts.format == RS_FORMAT_JSON)
-				rs_summary_stats_json(v->out, &st);
+				rs_print_summary_stats_json(v->out, &st);
 			else
-				rs_summary_stats_text(v->out, &st);
+				rs_print_summary_stats_text(v->out, &st);
 		}
 	}
 	if (v->opts.quiet) {
@@ -198,7 +198,7 @@ void rs_view_free(struct rs_view *v)
 	if (v->tracker)
 		rs_tracker_free(v->tracker);
 	if (v->ladder)
-		rs_ladder_free(v->ladder);
+		rs_print_ladder_free(v->ladder);
 	if (v->pending_fd >= 0)
 		close(v->pending_fd);
 	free(v->pending);

@@ -1,6 +1,6 @@
-/* test_decode_names.c: the name tables of names.h. */
+/* test_decode_names.c: the name tables of print_names.h. */
 #include "packets.h"
-#include "rawshake/names.h"
+#include "rawshake/print_names.h"
 
 static void icmp_types(void **state)
 {

@@ -8,7 +8,7 @@
  */
 #include "packets.h"
 
-#include "rawshake/names.h"
+#include "rawshake/print_names.h"
 
 #define MAX_ROWS 10
 

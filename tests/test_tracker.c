@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "rawshake/note.h"
+#include "rawshake/print_note.h"
 #include "rawshake/tracker.h"
 #include "tracker_pkt.h"
 
@@ -262,7 +262,7 @@ static void test_synack_new_isn(void **state)
 	seg(&f->v, &f->p, 0, S | A, SI + 9000, CI + 1, 0, 1000, 10);
 	e = rs_tracker_update(f->t, &f->p);
 	assert_true(e->analysis & RS_AN_NEW_ISN);
-	rs_note_format(note, sizeof(note), &f->p, e, 0);
+	rs_print_note_format(note, sizeof(note), &f->p, e, 0);
 	assert_non_null(strstr(note, "new ISN"));
 	assert_null(strstr(note, "same ISN"));
 }
@@ -859,7 +859,7 @@ static void test_zero_window_ack_not_dup(void **state)
 	assert_false(e->analysis & RS_AN_WINDOW_UPDATE);
 	assert_true(e->zero_window_ack);
 	char buf[1024];
-	rs_note_format(buf, sizeof(buf), &f->p, e, 0);
+	rs_print_note_format(buf, sizeof(buf), &f->p, e, 0);
 	assert_non_null(strstr(buf, "a zero-window ACK, not a duplicate ACK"));
 	assert_null(strstr(buf, "still waits for byte"));
 }

@@ -9,9 +9,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "rawshake/ladder.h"
-#include "rawshake/note.h"
-#include "rawshake/summary.h"
+#include "rawshake/print_ladder.h"
+#include "rawshake/print_note.h"
+#include "rawshake/print_summary.h"
 #include "rawshake/tracker.h"
 #include "tracker_pkt.h"
 
@@ -75,7 +75,7 @@ static void test_notes(void **state)
 {
 	(void)state;
 	struct rs_tracker *t = rs_tracker_new(NULL);
-	struct rs_ladder *lad = rs_ladder_new(4);
+	struct rs_print_ladder *lad = rs_print_ladder_new(4);
 	struct conv v;
 	struct rs_packet p;
 	conv_init(&v);
@@ -84,12 +84,12 @@ static void test_notes(void **state)
 		const struct step *s = &conv1[i];
 		seg(&v, &p, s->from_client, s->fl, s->seq, s->ack, s->len, 1000, s->dt);
 		const struct rs_tcp_event *ev = rs_tracker_update(t, &p);
-		rs_note_text(&out, &p, ev, 0);
-		rs_ladder_add(lad, &p, ev);
+		rs_print_note_text(&out, &p, ev, 0);
+		rs_print_ladder_add(lad, &p, ev);
 		if (i == 2 || i == 6) {
-			rs_note_json(&out, &p, ev);
+			rs_print_note_json(&out, &p, ev);
 			rs_out_char(&out, '\n');
-			rs_note_text(&out, &p, ev, RS_NOTE_ABSOLUTE | RS_NOTE_VERBOSE);
+			rs_print_note_text(&out, &p, ev, RS_PRINT_NOTE_ABSOLUTE | RS_PRINT_NOTE_VERBOSE);
 		}
 	}
 	char *s = out_text();
@@ -112,17 +112,17 @@ static void test_notes(void **state)
 
 	/* FIN_WAIT_2 on a row of its own above the FIN that ends in TIME_WAIT. */
 	out_open();
-	struct rs_ladder *all = rs_ladder_new(16);
+	struct rs_print_ladder *all = rs_print_ladder_new(16);
 	rs_tracker_free(t);
 	t = rs_tracker_new(NULL);
 	conv_init(&v);
 	for (size_t i = 0; i < sizeof(conv1) / sizeof(conv1[0]); i++) {
 		const struct step *st = &conv1[i];
 		seg(&v, &p, st->from_client, st->fl, st->seq, st->ack, st->len, 1000, st->dt);
-		rs_ladder_add(all, &p, rs_tracker_update(t, &p));
+		rs_print_ladder_add(all, &p, rs_tracker_update(t, &p));
 	}
-	rs_ladder_print(all, &out, true, 0);
-	rs_ladder_free(all);
+	rs_print_ladder_print(all, &out, true, 0);
+	rs_print_ladder_free(all);
 	s = out_text();
 	if (getenv("SHOW_NOTES"))
 		fputs(s, stderr);
@@ -132,7 +132,7 @@ static void test_notes(void **state)
 
 	/* The ladder keeps 4 rows and says how many it dropped. */
 	out_open();
-	rs_ladder_print(lad, &out, true, 0);
+	rs_print_ladder_print(lad, &out, true, 0);
 	s = out_text();
 	assert_non_null(strstr(s, "SYN seq=0 "));
 	assert_non_null(strstr(s, "SYN,ACK seq=0 ack=1"));
@@ -142,17 +142,17 @@ static void test_notes(void **state)
 		assert_true(strlen(line) <= 80);
 	free(s);
 	out_open();
-	rs_ladder_print(lad, &out, false, 0);
+	rs_print_ladder_print(lad, &out, false, 0);
 	s = out_text();
 	assert_non_null(strstr(s, "▶│"));
 	assert_non_null(strstr(s, "│◀─ SYN,ACK"));
 	free(s);
 	out_open();
-	rs_ladder_print(lad, &out, false, 2);
+	rs_print_ladder_print(lad, &out, false, 2);
 	s = out_text();
 	assert_string_equal(s, "");
 	free(s);
-	rs_ladder_free(lad);
+	rs_print_ladder_free(lad);
 	rs_tracker_free(t);
 }
 
@@ -183,7 +183,7 @@ static void test_notes_analysis(void **state)
 {
 	(void)state;
 	struct rs_tracker *t = rs_tracker_new(NULL);
-	struct rs_ladder *lad = rs_ladder_new(64);
+	struct rs_print_ladder *lad = rs_print_ladder_new(64);
 	struct conv v;
 	struct rs_packet p;
 	conv_init(&v);
@@ -192,8 +192,8 @@ static void test_notes_analysis(void **state)
 		const struct step *s = &conv2[i];
 		seg(&v, &p, s->from_client, s->fl, s->seq, s->ack, s->len, 1000, s->dt);
 		const struct rs_tcp_event *ev = rs_tracker_update(t, &p);
-		rs_note_text(&out, &p, ev, 0);
-		rs_ladder_add(lad, &p, ev);
+		rs_print_note_text(&out, &p, ev, 0);
+		rs_print_ladder_add(lad, &p, ev);
 	}
 	char *s = out_text();
 	if (getenv("SHOW_NOTES"))
@@ -205,7 +205,7 @@ static void test_notes_analysis(void **state)
 	assert_non_null(strstr(s, "server FIN: 35 bytes (seq 1 → 36), then FIN: no more data, the server closes its side too (→ next 37); client → TIME_WAIT, server → LAST_ACK\n"));
 	assert_non_null(strstr(s, "server ACK: ack 3202 = client FIN seq + 1, acknowledges the FIN; client → FIN_WAIT_2 (server CLOSE_WAIT)\n"));
 	free(s);
-	rs_ladder_free(lad);
+	rs_print_ladder_free(lad);
 	rs_tracker_free(t);
 }
 
@@ -227,12 +227,12 @@ static void test_summary(void **state)
 	rs_tracker_finish(t);
 	assert_int_equal(nrec, 1);
 	out_open();
-	rs_summary_json(&out, &last);
-	rs_summary_text_header(&out);
-	rs_summary_text_row(&out, &last);
+	rs_print_summary_json(&out, &last);
+	rs_print_summary_text_header(&out);
+	rs_print_summary_text_row(&out, &last);
 	struct rs_tracker_stats st;
 	rs_tracker_get_stats(t, &st);
-	rs_summary_stats_text(&out, &st);
+	rs_print_summary_stats_text(&out, &st);
 	char *s = out_text();
 	assert_non_null(strstr(s, "{\"type\":\"conn\",\"id\":1,\"client\":\"10.0.0.1\",\"cport\":40000,"
 				  "\"server\":\"10.0.0.2\",\"sport\":80,\"first_ts\":\"1700000000.000000\","
@@ -265,7 +265,7 @@ static void test_one_way_output(void **state)
 	rs_tracker_config_default(&cfg);
 	cfg.on_conn_done = on_done;
 	struct rs_tracker *t = rs_tracker_new(&cfg);
-	struct rs_ladder *lad = rs_ladder_new(16);
+	struct rs_print_ladder *lad = rs_print_ladder_new(16);
 	struct conv v;
 	struct rs_packet p;
 	conv_init(&v);
@@ -279,13 +279,13 @@ static void test_one_way_output(void **state)
 			p.tcp.sack[0][1] = CI + (i == 3 ? 919 : 1219);
 		}
 		const struct rs_tcp_event *ev = rs_tracker_update(t, &p);
-		rs_note_text(&out, &p, ev, 0);
-		rs_ladder_add(lad, &p, ev);
+		rs_print_note_text(&out, &p, ev, 0);
+		rs_print_ladder_add(lad, &p, ev);
 		if (i == 4) {
-			rs_note_json(&out, &p, ev);
-			rs_note_json_tcp_rel(&out, ev);
+			rs_print_note_json(&out, &p, ev);
+			rs_print_note_json_tcp_rel(&out, ev);
 			rs_out_char(&out, '\n');
-			rs_note_text(&out, &p, ev, RS_NOTE_ABSOLUTE);
+			rs_print_note_text(&out, &p, ev, RS_PRINT_NOTE_ABSOLUTE);
 		}
 	}
 	char *s = out_text();
@@ -308,19 +308,19 @@ static void test_one_way_output(void **state)
 	free(s);
 
 	out_open();
-	rs_ladder_print(lad, &out, true, 0);
+	rs_print_ladder_print(lad, &out, true, 0);
 	s = out_text();
 	assert_non_null(strstr(s, "(no client segment in the capture: the client's states are guessed)\n"));
 	assert_non_null(strstr(s, "SYN,ACK seq=0 ack=1 "));
 	assert_non_null(strstr(s, "ACK seq=301 ack=319 [dup-ack]"));
 	free(s);
-	rs_ladder_free(lad);
+	rs_print_ladder_free(lad);
 
 	nrec = 0;
 	rs_tracker_finish(t);
 	assert_int_equal(nrec, 1);
 	out_open();
-	rs_summary_json(&out, &last);
+	rs_print_summary_json(&out, &last);
 	s = out_text();
 	assert_non_null(strstr(s, "\"client_state\":\"ESTABLISHED\",\"server_state\":\"ESTABLISHED\","
 				  "\"client_state_guessed\":true,\"server_state_guessed\":false"));

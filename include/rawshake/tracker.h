@@ -12,7 +12,7 @@
  * and doubles them (with the bucket array) as connections arrive, never
  * beyond config.max_conns.  Each connection costs one struct rs_conn slot
  * plus one 4-byte bucket head, RS_TRACKER_CONN_BYTES at most (checked at
- * compile time in conn_table.c), so the table never exceeds
+ * compile time in tracker_table.c), so the table never exceeds
  *     max_conns * RS_TRACKER_CONN_BYTES  (+ the doubling slack: under 2x)
  * e.g. 65536 connections (the default) need about 64 MiB at the very most.
  * Nothing is allocated per packet.  When the table is full the oldest

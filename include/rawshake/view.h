@@ -25,7 +25,7 @@ enum rs_format {
 const char *rs_format_str(enum rs_format f);
 
 struct rs_tracker;
-struct rs_ladder;
+struct rs_print_ladder;
 struct rs_conn_record;
 
 struct rs_view_opts {
@@ -50,7 +50,7 @@ struct rs_view {
 	uint64_t frames;          /* packets seen (after the filter) */
 	uint64_t decode_errors;   /* packets with a truncated or invalid layer */
 	struct rs_tracker *tracker;
-	struct rs_ladder *ladder;
+	struct rs_print_ladder *ladder;
 	/* Summary rows of connections finished while packets are still being
 	 * printed wait in a temporary file (bounded memory) until the end. */
 	struct rs_out *pending;

@@ -1,11 +1,11 @@
 /* cmd_connect.c: "rawshake connect": a TCP connection made by hand, shown as it happens. */
 #include "cli.h"
 #include "rawshake/craft_opts.h"
-#include "rawshake/handshake.h"
-#include "rawshake/inject.h"
+#include "rawshake/connect.h"
+#include "rawshake/send_inject.h"
 #include "rawshake/out.h"
 #include "rawshake/privdrop.h"
-#include "rawshake/rstguard.h"
+#include "rawshake/connect_rstguard.h"
 #include "rawshake/view.h"
 
 #include <arpa/inet.h>
@@ -93,12 +93,12 @@ struct connect_ctx {
 };
 
 /* A line of our end's: JSON with the drop reason when there is one. */
-static void put_note(struct connect_ctx *c, enum rs_hs_state st, const char *drop,
+static void put_note(struct connect_ctx *c, enum rs_connect_state st, const char *drop,
 		     const char *text)
 {
 	if (c->vo->format == RS_FORMAT_JSON) {
 		rs_out_str(c->out, "{\"type\":\"connect\",\"state\":");
-		rs_out_json_cstr(c->out, rs_hs_state_str(st));
+		rs_out_json_cstr(c->out, rs_connect_state_str(st));
 		if (drop) {
 			rs_out_str(c->out, ",\"drop\":");
 			rs_out_json_cstr(c->out, drop);
@@ -107,12 +107,12 @@ static void put_note(struct connect_ctx *c, enum rs_hs_state st, const char *dro
 		rs_out_json_cstr(c->out, text);
 		rs_out_str(c->out, "}\n");
 	} else {
-		rs_out_printf(c->out, "  connect [%s]: %s\n", rs_hs_state_str(st), text);
+		rs_out_printf(c->out, "  connect [%s]: %s\n", rs_connect_state_str(st), text);
 	}
 	rs_out_flush(c->out);
 }
 
-static void on_note(void *ctx, enum rs_hs_state st, const char *text)
+static void on_note(void *ctx, enum rs_connect_state st, const char *text)
 {
 	struct connect_ctx *c = ctx;
 
@@ -125,14 +125,14 @@ static void on_note(void *ctx, enum rs_hs_state st, const char *text)
 /* Drops are notes, but one for a bad checksum is shown whatever the
  * options (-q, --brief, --format ladder): the kernel drops that segment
  * too, and without this line the run would only show retransmissions. */
-static void on_drop(void *ctx, enum rs_hs_state st, enum rs_hs_drop why, const char *text)
+static void on_drop(void *ctx, enum rs_connect_state st, enum rs_connect_drop why, const char *text)
 {
 	struct connect_ctx *c = ctx;
 
-	if (why != RS_HS_DROP_BAD_CSUM && (c->vo->quiet || (c->vo->print_flags & RS_PRINT_BRIEF) ||
+	if (why != RS_CONNECT_DROP_BAD_CSUM && (c->vo->quiet || (c->vo->print_flags & RS_PRINT_BRIEF) ||
 					  c->vo->format == RS_FORMAT_LADDER))
 		return;
-	put_note(c, st, rs_hs_drop_str(why), text);
+	put_note(c, st, rs_connect_drop_str(why), text);
 }
 
 /* The peer's data, one line of text per line received, bytes that are
@@ -299,12 +299,12 @@ static void on_stop(int sig)
  * (the supervisor prints it after the guard's count, so that it stays
  * the last line), else to stderr.  supervisor: the guard's owner, whose
  * end ends the worker too (0 without a guard: no supervisor). */
-static int worker(struct rs_hs_config *cfg, const char *ifname, bool guard, const char *user,
+static int worker(struct rs_connect_config *cfg, const char *ifname, bool guard, const char *user,
 		  struct rs_view_opts *vo, bool show_data, char *last, size_t lastlen,
 		  pid_t supervisor)
 {
 	char err[PCAP_ERRBUF_SIZE + 256];
-	static struct rs_connect conn;
+	static struct rs_connect_io conn;
 	static struct rs_out out;
 	struct rs_view view;
 
@@ -317,32 +317,32 @@ static int worker(struct rs_hs_config *cfg, const char *ifname, bool guard, cons
 	sigaction(SIGHUP, &sa, NULL);
 	/* A signal that reached this process between the fork and the lines
 	 * above went to the RST guard's handler: it stops us all the same. */
-	if (rs_rstguard_signalled())
+	if (rs_connect_rstguard_signalled())
 		stop = 1;
 
 	/* Everything privileged first: the raw socket and the capture. */
-	if (!rs_connect_open(&conn, cfg, ifname, guard ? RS_RSTGUARD_MARK : 0, err, sizeof(err))) {
+	if (!rs_connect_io_open(&conn, cfg, ifname, guard ? RS_CONNECT_RSTGUARD_MARK : 0, err, sizeof(err))) {
 		fprintf(stderr, "rawshake connect: %s\n", err);
 		return RS_EXIT_USAGE;
 	}
 	/* Then none at all before the first reply is parsed. */
 	if (!rs_drop_privileges(user, err, sizeof(err))) {
 		fprintf(stderr, "rawshake connect: %s\n", err);
-		rs_connect_close(&conn);
+		rs_connect_io_close(&conn);
 		return RS_EXIT_USAGE;
 	}
 	/* The change of user cleared the parent-death signal: again. */
-	if (supervisor && !rs_rstguard_tie_worker(supervisor)) {
+	if (supervisor && !rs_connect_rstguard_tie_worker(supervisor)) {
 		fprintf(stderr, "rawshake connect: the supervisor (process %ld) has ended\n",
 			(long)supervisor);
-		rs_connect_close(&conn);
+		rs_connect_io_close(&conn);
 		return 1;
 	}
 	rs_out_init(&out, STDOUT_FILENO);
 	if (!rs_view_init(&view, vo, &out, err, sizeof(err))) {
 		fprintf(stderr, "rawshake connect: %s\n", err);
 		rs_view_free(&view);
-		rs_connect_close(&conn);
+		rs_connect_io_close(&conn);
 		return RS_EXIT_USAGE;
 	}
 	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
@@ -350,7 +350,7 @@ static int worker(struct rs_hs_config *cfg, const char *ifname, bool guard, cons
 	inet_ntop(cfg->v == 4 ? AF_INET : AF_INET6, cfg->dst, d, sizeof(d));
 	if (guard)
 		fprintf(stderr, "rawshake connect: %s port %u → %s port %u on %s; the local kernel's "
-				"RSTs on this 4-tuple are dropped by nft table inet " RS_RSTGUARD_PREFIX
+				"RSTs on this 4-tuple are dropped by nft table inet " RS_CONNECT_RSTGUARD_PREFIX
 				"%ld\n", s, cfg->sport, d, cfg->dport, ifname, (long)getppid());
 	else
 		fprintf(stderr, "rawshake connect: %s port %u → %s port %u on %s; no RST guard: the "
@@ -358,10 +358,10 @@ static int worker(struct rs_hs_config *cfg, const char *ifname, bool guard, cons
 			ifname);
 
 	struct connect_ctx ctx = { &out, vo, show_data };
-	struct rs_hs_callbacks cb = { .note = on_note, .data = on_data, .drop = on_drop, .ctx = &ctx };
+	struct rs_connect_callbacks cb = { .note = on_note, .data = on_data, .drop = on_drop, .ctx = &ctx };
 	/* Then nothing but the connection's socket, capture and output. */
 	rs_cli_sandbox("connect", RS_SANDBOX_SEND, -1);
-	enum rs_hs_result r = rs_connect_run(&conn, &cb, &view, &stop, err, sizeof(err));
+	enum rs_connect_result r = rs_connect_run(&conn, &cb, &view, &stop, err, sizeof(err));
 	if (!rs_out_closed(&out)) {
 		if (vo->format == RS_FORMAT_TEXT && !vo->quiet)
 			rs_out_char(&out, '\n');
@@ -369,19 +369,19 @@ static int worker(struct rs_hs_config *cfg, const char *ifname, bool guard, cons
 	}
 	int out_status = rs_cli_out_finish("connect", &out, RS_EXIT_OK);
 
-	if (r == RS_HS_SEND_FAILED)
+	if (r == RS_CONNECT_SEND_FAILED)
 		fprintf(stderr, "rawshake connect: %s\n", err);
 	char line[768];
-	rs_hs_result_describe(&conn.hs, guard, line, sizeof(line));
+	rs_connect_result_describe(&conn.hs, guard, line, sizeof(line));
 	if (last)
 		snprintf(last, lastlen, "rawshake connect: %s\n", line);
 	else
 		fprintf(stderr, "rawshake connect: %s\n", line);
 	rs_view_free(&view);
-	rs_connect_close(&conn);
+	rs_connect_io_close(&conn);
 	if (out_status != RS_EXIT_OK)
 		return out_status;
-	return r == RS_HS_OK ? RS_EXIT_OK : 1;
+	return r == RS_CONNECT_OK ? RS_EXIT_OK : 1;
 }
 
 static bool parse_opt_u(const char *opt, const char *s, uint64_t max, uint64_t *v)
@@ -431,7 +431,7 @@ static int connect_run(int argc, char **argv)
 	const char *mss_s = NULL, *wscale_s = NULL, *data_hex = NULL;
 	bool show_data = false, guard = true, cleanup = false, no_sack = false, no_ts = false;
 	bool have_isn = false;
-	enum rs_hs_close close_how = RS_HS_CLOSE_FIN;
+	enum rs_connect_close close_how = RS_CONNECT_CLOSE_FIN;
 	uint64_t hold = 0, fin_wait = 0, retries = 3, sport = 0, isn = 0, window = 64240, ttl = 64;
 	uint64_t v64;
 	int c;
@@ -449,9 +449,9 @@ static int connect_run(int argc, char **argv)
 		case OPT_SHOW_DATA: show_data = true; break;
 		case OPT_CLOSE:
 			if (strcmp(optarg, "fin") == 0) {
-				close_how = RS_HS_CLOSE_FIN;
+				close_how = RS_CONNECT_CLOSE_FIN;
 			} else if (strcmp(optarg, "rst") == 0) {
-				close_how = RS_HS_CLOSE_RST;
+				close_how = RS_CONNECT_CLOSE_RST;
 			} else {
 				fprintf(stderr, "rawshake connect: --close: '%s' is not fin or rst\n", optarg);
 				return RS_EXIT_USAGE;
@@ -517,12 +517,12 @@ static int connect_run(int argc, char **argv)
 
 	if (cleanup) {
 		char err[256];
-		if (!rs_rstguard_available(err, sizeof(err)) ||
+		if (!rs_connect_rstguard_available(err, sizeof(err)) ||
 		    !rs_need_caps(RS_CAP_NET_ADMIN, true, err, sizeof(err))) {
 			fprintf(stderr, "rawshake connect: %s\n", err);
 			return RS_EXIT_USAGE;
 		}
-		int n = rs_rstguard_cleanup_stale(stderr);
+		int n = rs_connect_rstguard_cleanup_stale(stderr);
 		if (n < 0) {
 			fprintf(stderr, "rawshake connect: nft could not list the tables\n");
 			return 1;
@@ -540,7 +540,7 @@ static int connect_run(int argc, char **argv)
 		return RS_EXIT_USAGE;
 	}
 
-	struct rs_hs_config cfg;
+	struct rs_connect_config cfg;
 	char err[PCAP_ERRBUF_SIZE + 256];
 	uint8_t v, dst[16];
 	if (!rs_parse_addr(argv[optind], &v, dst, err, sizeof(err))) {
@@ -553,7 +553,7 @@ static int connect_run(int argc, char **argv)
 		fprintf(stderr, "rawshake connect: PORT: 0 is not a port\n");
 		return RS_EXIT_USAGE;
 	}
-	rs_hs_config_init(&cfg, v);
+	rs_connect_config_init(&cfg, v);
 	memcpy(cfg.dst, dst, 16);
 	cfg.dport = (uint16_t)v64;
 	cfg.retries = (unsigned)retries;
@@ -636,7 +636,7 @@ static int connect_run(int argc, char **argv)
 
 	/* Our port, reserved so that no kernel connection takes it meanwhile. */
 	uint16_t port = (uint16_t)sport;
-	int portfd = rs_connect_reserve_port(v, src, &port, err, sizeof(err));
+	int portfd = rs_connect_io_reserve_port(v, src, &port, err, sizeof(err));
 	if (portfd < 0 && !source) {
 		fprintf(stderr, "rawshake connect: %s\n", err);
 		free(data);
@@ -659,20 +659,20 @@ static int connect_run(int argc, char **argv)
 
 	/* The privilege split: this process keeps root only to install the
 	 * guard, wait and remove it; the worker drops to USER. */
-	if (!rs_rstguard_available(err, sizeof(err))) {
+	if (!rs_connect_rstguard_available(err, sizeof(err))) {
 		fprintf(stderr, "rawshake connect: %s\n", err);
 		free(data);
 		return RS_EXIT_USAGE;
 	}
-	rs_rstguard_cleanup_stale(stderr);
-	static struct rs_rstguard g;
-	if (!rs_rstguard_install(&g, v, src, port, dst, cfg.dport, err, sizeof(err))) {
+	rs_connect_rstguard_cleanup_stale(stderr);
+	static struct rs_connect_rstguard g;
+	if (!rs_connect_rstguard_install(&g, v, src, port, dst, cfg.dport, err, sizeof(err))) {
 		fprintf(stderr, "rawshake connect: %s\n", err);
 		free(data);
 		return RS_EXIT_USAGE;
 	}
-	if (rs_rstguard_signalled()) {
-		rs_rstguard_remove(&g, err, sizeof(err));
+	if (rs_connect_rstguard_signalled()) {
+		rs_connect_rstguard_remove(&g, err, sizeof(err));
 		free(data);
 		return 1;
 	}
@@ -687,7 +687,7 @@ static int connect_run(int argc, char **argv)
 	pid_t pid = fork();
 	if (pid < 0) {
 		fprintf(stderr, "rawshake connect: fork: %s\n", strerror(errno));
-		rs_rstguard_remove(&g, err, sizeof(err));
+		rs_connect_rstguard_remove(&g, err, sizeof(err));
 		free(data);
 		return RS_EXIT_USAGE;
 	}
@@ -695,14 +695,14 @@ static int connect_run(int argc, char **argv)
 		/* Killed with SIGKILL, the supervisor removes nothing and a
 		 * later run's sweep takes its table away: the worker must not
 		 * outlive it, or the kernel would reset its connection then. */
-		if (!rs_rstguard_tie_worker(supervisor))
+		if (!rs_connect_rstguard_tie_worker(supervisor))
 			_exit(1);
 		int st = worker(&cfg, ifname, true, user, &vo, show_data, last, last ? LAST_LINE : 0,
 				supervisor);
 		fflush(NULL);
 		_exit(st);
 	}
-	int st = rs_rstguard_supervise(&g, pid);
+	int st = rs_connect_rstguard_supervise(&g, pid);
 	if (last) {
 		last[LAST_LINE - 1] = '\0';
 		fputs(last, stderr);

@@ -4,7 +4,7 @@
 #include "rawshake/live.h"
 #include "rawshake/out.h"
 #include "rawshake/privdrop.h"
-#include "rawshake/synflood.h"
+#include "rawshake/detect.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -99,7 +99,7 @@ static bool parse_double(const char *opt, const char *s, double min, double max,
 	return true;
 }
 
-static int detect_file(struct rs_synflood *d, struct rs_input *in, const char *filter,
+static int detect_file(struct rs_detect *d, struct rs_input *in, const char *filter,
 		       struct rs_packet *pkt, uint64_t *frame)
 {
 	struct rs_capfile cf;
@@ -156,7 +156,7 @@ static int detect_file(struct rs_synflood *d, struct rs_input *in, const char *f
 		pkt->caplen = h->caplen;
 		pkt->len = h->len;
 		rs_decode_meta(cf.cur.dlt, data, h->caplen, h->len, cf.cur.meta, pkt);
-		rs_synflood_packet(d, pkt);
+		rs_detect_packet(d, pkt);
 	}
 	rs_capfile_close(&cf);
 	return status;
@@ -171,7 +171,7 @@ static void on_signal(int sig)
 }
 
 struct live_ctx {
-	struct rs_synflood *d;
+	struct rs_detect *d;
 	struct rs_packet pkt;
 };
 
@@ -185,7 +185,7 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 	c->pkt.caplen = h->caplen;
 	c->pkt.len = h->len;
 	rs_decode(live.dlt, bytes, h->caplen, h->len, &c->pkt);
-	rs_synflood_packet(c->d, &c->pkt);
+	rs_detect_packet(c->d, &c->pkt);
 }
 
 /*
@@ -193,7 +193,7 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *b
  * clock is moved on with the capture clock (CLOCK_REALTIME, which the kernel
  * stamps packets with), so alerts end on a silent link as well.
  */
-static int detect_live(struct rs_synflood *d, struct rs_out *out)
+static int detect_live(struct rs_detect *d, struct rs_out *out)
 {
 	static struct live_ctx c;
 	char ebuf[PCAP_ERRBUF_SIZE];
@@ -211,7 +211,7 @@ static int detect_live(struct rs_synflood *d, struct rs_out *out)
 			if (pr == 0) {
 				struct timespec ts;
 				clock_gettime(CLOCK_REALTIME, &ts);
-				rs_synflood_tick(d, ts.tv_sec,
+				rs_detect_tick(d, ts.tv_sec,
 						 (uint32_t)(live.ts_digits == 9 ? ts.tv_nsec : ts.tv_nsec / 1000),
 						 live.ts_digits);
 				rs_out_flush(out);
@@ -262,7 +262,7 @@ static int detect_run(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct rs_synflood_opts so;
+	struct rs_detect_opts so;
 	struct rs_live_opts lo = { .promisc = true, .snaplen = 128 };
 	const char *user = NULL;
 	bool quiet = false, stats = true;
@@ -272,7 +272,7 @@ static int detect_run(int argc, char **argv)
 
 	if (!files)
 		return RS_EXIT_USAGE;
-	rs_synflood_opts_default(&so);
+	rs_detect_opts_default(&so);
 #define U32(name, lo_, hi_, field)                                         \
 	do {                                                               \
 		if (!rs_cli_parse_u64(name, optarg, lo_, hi_, &n))        \
@@ -404,7 +404,7 @@ static int detect_run(int argc, char **argv)
 		rs_capfile_precompile(filter);
 		rs_cli_sandbox("detect", RS_SANDBOX_FILES, -1);
 	}
-	struct rs_synflood *d = rs_synflood_new(&so, err, sizeof(err));
+	struct rs_detect *d = rs_detect_new(&so, err, sizeof(err));
 	if (!d) {
 		fprintf(stderr, "rawshake detect: %s\n", err);
 		rs_live_close(&live);
@@ -437,9 +437,9 @@ static int detect_run(int argc, char **argv)
 		rs_inputs_close(inputs, nfiles);
 		free(inputs);
 	}
-	rs_synflood_finish(d);
+	rs_detect_finish(d);
 	if (stats && !quiet)
-		rs_synflood_print_stats(d);
+		rs_detect_print_stats(d);
 	int out_status = rs_cli_out_finish("detect", &out, RS_EXIT_OK);
 
 	if (lo.ifname) {
@@ -452,14 +452,14 @@ static int detect_run(int argc, char **argv)
 					"%u packets dropped by interface\n",
 				st.ps_recv, st.ps_drop, st.ps_ifdrop);
 	}
-	struct rs_synflood_stats ds;
-	rs_synflood_get_stats(d, &ds);
+	struct rs_detect_stats ds;
+	rs_detect_get_stats(d, &ds);
 	if (status != RS_EXIT_USAGE && ds.alerts)
 		status = RS_EXIT_ALERT;
 	/* Alerts nobody could read are not a result: the write error wins. */
 	if (out_status != RS_EXIT_OK && status != RS_EXIT_USAGE)
 		status = out_status;
-	rs_synflood_free(d);
+	rs_detect_free(d);
 	free(filter);
 	free(files);
 	return status;

@@ -3,7 +3,7 @@
 #include "rawshake/craft.h"
 #include "rawshake/craft_opts.h"
 #include "rawshake/flood.h"
-#include "rawshake/inject.h"
+#include "rawshake/send_inject.h"
 #include "rawshake/out.h"
 #include "rawshake/send.h"
 

@@ -2,7 +2,7 @@
 #include "cli.h"
 #include "rawshake/craft.h"
 #include "rawshake/craft_opts.h"
-#include "rawshake/inject.h"
+#include "rawshake/send_inject.h"
 #include "rawshake/out.h"
 #include "rawshake/privdrop.h"
 #include "rawshake/guard.h"

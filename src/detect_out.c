@@ -1,0 +1,281 @@
+/* detect_out.c: the detector's alert and statistics lines, text or JSON Lines. */
+#include "detect_int.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+/* "SECONDS.FRACTION" with the capture's precision. */
+static void out_ts(struct rs_out *o, int64_t ns, uint8_t digits)
+{
+	int64_t sec = ns / SF_NS, frac = ns % SF_NS;
+	if (frac < 0) {
+		sec--;
+		frac += SF_NS;
+	}
+	rs_out_i64(o, sec);
+	rs_out_char(o, '.');
+	if (digits == 9)
+		rs_out_u64_zpad(o, (uint64_t)frac, 9);
+	else
+		rs_out_u64_zpad(o, (uint64_t)frac / 1000, 6);
+}
+
+static void json_ip(struct rs_out *o, uint8_t v, const uint8_t *a)
+{
+	char buf[INET6_ADDRSTRLEN];
+	if (!inet_ntop(v == 6 ? AF_INET6 : AF_INET, a, buf, sizeof(buf)))
+		buf[0] = '\0';
+	rs_out_json_cstr(o, buf);
+}
+
+static void text_endpoint(struct rs_out *o, uint8_t v, const uint8_t *a, uint16_t port)
+{
+	if (v == 6)
+		rs_out_char(o, '[');
+	rs_out_ip(o, v, a);
+	if (v == 6)
+		rs_out_char(o, ']');
+	rs_out_char(o, ':');
+	rs_out_u64(o, port);
+}
+
+static void text_flood(struct rs_out *o, const struct rs_detect_alert *a)
+{
+	if (a->host_wide) {
+		rs_out_ip(o, a->v, a->victim);
+		rs_out_str(o, " (all ports: ");
+		rs_out_u64(o, a->ports);
+		rs_out_str(o, a->ports == 1 ? " port)" : " ports)");
+	} else {
+		text_endpoint(o, a->v, a->victim, a->port);
+	}
+	if (a->phase == RS_DETECT_ALERT_END) {
+		rs_out_str(o, ": lasted ");
+		rs_out_double(o, a->duration, 1);
+		rs_out_str(o, " s, peak ");
+		rs_out_double(o, a->peak_rate, 0);
+		rs_out_str(o, " SYN/s, ");
+		rs_out_u64(o, a->total_syns);
+		rs_out_str(o, " SYNs\n");
+		return;
+	}
+	rs_out_str(o, ": ");
+	rs_out_double(o, a->syn_rate, 0);
+	rs_out_str(o, " SYN/s, ");
+	rs_out_u64(o, a->half_open);
+	rs_out_str(o, " half-open, ");
+	rs_out_double(o, a->completion * 100, 0);
+	rs_out_str(o, "% of handshakes complete, ");
+	rs_out_u64(o, a->sources);
+	rs_out_str(o, a->sources == 1 ? " source" : " sources");
+	if (a->never_completed) {
+		rs_out_str(o, " (");
+		rs_out_u64(o, a->never_completed);
+		rs_out_str(o, " never completing)");
+	}
+	rs_out_str(o, a->spoofed ? ", look spoofed" : ", do not look spoofed");
+	if (a->synack_retrans || a->victim_rsts || a->backscatter) {
+		rs_out_str(o, "; victim: ");
+		rs_out_u64(o, a->synack_retrans);
+		rs_out_str(o, " SYN-ACK retransmissions, ");
+		rs_out_u64(o, a->victim_rsts);
+		rs_out_str(o, " RSTs, ");
+		rs_out_u64(o, a->backscatter);
+		rs_out_str(o, " backscatter");
+	}
+	rs_out_char(o, '\n');
+}
+
+static void text_scan(struct rs_out *o, const struct rs_detect_alert *a)
+{
+	rs_out_ip(o, a->v, a->source);
+	rs_out_str(o, " -> ");
+	rs_out_ip(o, a->v, a->victim);
+	rs_out_str(o, ": ");
+	rs_out_u64(o, a->ports);
+	rs_out_str(o, " ports, ");
+	rs_out_u64(o, a->total_syns);
+	rs_out_str(o, " SYNs");
+	if (a->phase == RS_DETECT_ALERT_END) {
+		rs_out_str(o, ", lasted ");
+		rs_out_double(o, a->duration, 1);
+		rs_out_str(o, " s");
+	}
+	rs_out_char(o, '\n');
+}
+
+static void text_exhausted(struct rs_out *o, const struct rs_detect_alert *a)
+{
+	rs_out_str(o, a->table);
+	rs_out_str(o, " table (bound ");
+	rs_out_u64(o, a->capacity);
+	rs_out_str(o, ")");
+	if (a->phase == RS_DETECT_ALERT_END) {
+		rs_out_str(o, ": lasted ");
+		rs_out_double(o, a->duration, 1);
+		rs_out_str(o, " s, peak ");
+		rs_out_double(o, a->peak_rate, 0);
+		rs_out_str(o, " evictions/s, ");
+		rs_out_u64(o, a->evictions);
+		rs_out_str(o, " evictions\n");
+		return;
+	}
+	rs_out_str(o, " full: ");
+	rs_out_double(o, a->evict_rate, 0);
+	rs_out_str(o, " evictions/s from full tables; evidence is being lost, floods and "
+		      "scans may go unseen\n");
+}
+
+static void json_flood(struct rs_out *o, const struct rs_detect_alert *a)
+{
+	rs_out_str(o, ",\"scope\":");
+	rs_out_str(o, a->host_wide ? "\"host\"" : "\"port\"");
+	if (a->host_wide) {
+		rs_out_str(o, ",\"ports\":");
+		rs_out_u64(o, a->ports);
+	}
+	rs_out_str(o, ",\"syn_rate\":");
+	rs_out_double(o, a->syn_rate, 1);
+	rs_out_str(o, ",\"half_open\":");
+	rs_out_u64(o, a->half_open);
+	rs_out_str(o, ",\"completion\":");
+	rs_out_double(o, a->completion, 3);
+	rs_out_str(o, ",\"sources\":");
+	rs_out_u64(o, a->sources);
+	rs_out_str(o, ",\"spoofed\":");
+	rs_out_str(o, a->spoofed ? "true" : "false");
+	rs_out_str(o, ",\"never_completed\":");
+	rs_out_u64(o, a->never_completed);
+	rs_out_str(o, ",\"synack_retrans\":");
+	rs_out_u64(o, a->synack_retrans);
+	rs_out_str(o, ",\"victim_rsts\":");
+	rs_out_u64(o, a->victim_rsts);
+	rs_out_str(o, ",\"backscatter\":");
+	rs_out_u64(o, a->backscatter);
+}
+
+void rs_detect_alert_print(struct rs_out *o, enum rs_detect_format f, const struct rs_detect_alert *a)
+{
+	if (f == RS_DETECT_TEXT) {
+		out_ts(o, a->ts_ns, a->ts_digits);
+		rs_out_str(o, " ALERT ");
+		rs_out_str(o, rs_detect_alert_kind_str(a->kind));
+		rs_out_char(o, ' ');
+		rs_out_str(o, rs_detect_alert_phase_str(a->phase));
+		rs_out_char(o, ' ');
+		if (a->kind == RS_DETECT_ALERT_SYN_FLOOD)
+			text_flood(o, a);
+		else if (a->kind == RS_DETECT_ALERT_STATE_EXHAUSTED)
+			text_exhausted(o, a);
+		else
+			text_scan(o, a);
+		return;
+	}
+	rs_out_str(o, "{\"type\":\"alert\",\"kind\":");
+	rs_out_json_cstr(o, rs_detect_alert_kind_str(a->kind));
+	rs_out_str(o, ",\"phase\":");
+	rs_out_json_cstr(o, rs_detect_alert_phase_str(a->phase));
+	rs_out_str(o, ",\"victim\":");
+	if (a->kind == RS_DETECT_ALERT_STATE_EXHAUSTED)
+		rs_out_str(o, "null");
+	else
+		json_ip(o, a->v, a->victim);
+	rs_out_str(o, ",\"port\":");
+	if (a->kind == RS_DETECT_ALERT_STATE_EXHAUSTED)
+		rs_out_str(o, "null");
+	else
+		rs_out_u64(o, a->port);
+	rs_out_str(o, ",\"ts\":\"");
+	out_ts(o, a->ts_ns, a->ts_digits);
+	rs_out_char(o, '"');
+	if (a->kind == RS_DETECT_ALERT_SYN_FLOOD) {
+		json_flood(o, a);
+	} else if (a->kind == RS_DETECT_ALERT_STATE_EXHAUSTED) {
+		rs_out_str(o, ",\"table\":");
+		rs_out_json_cstr(o, a->table);
+		rs_out_str(o, ",\"capacity\":");
+		rs_out_u64(o, a->capacity);
+		rs_out_str(o, ",\"evict_rate\":");
+		rs_out_double(o, a->evict_rate, 1);
+		rs_out_str(o, ",\"evictions\":");
+		rs_out_u64(o, a->evictions);
+	} else {
+		rs_out_str(o, ",\"source\":");
+		json_ip(o, a->v, a->source);
+		rs_out_str(o, ",\"ports\":");
+		rs_out_u64(o, a->ports);
+		rs_out_str(o, ",\"completion\":");
+		rs_out_double(o, a->completion, 3);
+	}
+	rs_out_str(o, ",\"duration\":");
+	rs_out_double(o, a->duration, 3);
+	if (a->kind != RS_DETECT_ALERT_PORT_SCAN) {
+		rs_out_str(o, ",\"peak_rate\":");
+		rs_out_double(o, a->peak_rate, 1);
+	}
+	if (a->kind != RS_DETECT_ALERT_STATE_EXHAUSTED) {
+		rs_out_str(o, ",\"total_syns\":");
+		rs_out_u64(o, a->total_syns);
+	}
+	rs_out_str(o, "}\n");
+}
+
+void rs_detect_print_stats(const struct rs_detect *d)
+{
+	struct rs_out *o = d->o.out;
+	struct rs_detect_stats st;
+	if (!o)
+		return;
+	rs_detect_get_stats(d, &st);
+	size_t mem = rs_detect_mem_bound(&d->o);
+	if (d->o.format == RS_DETECT_JSON) {
+		rs_out_printf(o,
+			      "{\"type\":\"stats\",\"packets\":%llu,\"tcp\":%llu,\"syns\":%llu,"
+			      "\"completed\":%llu,\"given_up\":%llu,\"backscatter\":%llu,"
+			      "\"victims\":%u,\"victims_peak\":%u,\"max_victims\":%u,"
+			      "\"victim_evictions\":%llu,\"half_open_peak\":%u,\"max_half_open\":%u,"
+			      "\"max_half_open_per_victim\":%u,\"half_open_evictions\":%llu,"
+			      "\"max_scanners\":%u,\"scanner_evictions\":%llu,\"hosts\":%u,"
+			      "\"max_hosts\":%u,\"host_evictions\":%llu,\"flood_alerts\":%llu,"
+			      "\"host_flood_alerts\":%llu,\"scan_alerts\":%llu,\"scans_in_floods\":%llu,"
+			      "\"exhausted_alerts\":%llu,\"memory_bound\":%zu}\n",
+			      (unsigned long long)st.packets, (unsigned long long)st.tcp,
+			      (unsigned long long)st.syns, (unsigned long long)st.completed,
+			      (unsigned long long)st.given_up, (unsigned long long)st.backscatter,
+			      st.victims, st.victims_peak, d->o.max_victims,
+			      (unsigned long long)st.victim_evictions, st.half_open_peak,
+			      d->o.max_half_open, d->o.max_half_open_per_victim,
+			      (unsigned long long)st.half_open_evictions, d->o.max_scanners,
+			      (unsigned long long)st.scanner_evictions, st.hosts, d->o.max_hosts,
+			      (unsigned long long)st.host_evictions,
+			      (unsigned long long)st.flood_alerts,
+			      (unsigned long long)st.host_flood_alerts, (unsigned long long)st.scan_alerts,
+			      (unsigned long long)st.scans_in_floods,
+			      (unsigned long long)st.exhausted_alerts, mem);
+		return;
+	}
+	char exhausted[48] = "";
+	if (st.exhausted_alerts)
+		snprintf(exhausted, sizeof(exhausted), ", %llu state-exhausted",
+			 (unsigned long long)st.exhausted_alerts);
+	rs_out_printf(o,
+		      "detect: %llu packets (%llu TCP), %llu SYNs, %llu handshakes completed, "
+		      "%llu given up, %llu backscatter; %llu flood and %llu scan alerts%s\n"
+		      "detect: victims %u tracked (peak %u, bound %u, %llu evicted); hosts bound %u "
+		      "(%llu evicted, %llu host-wide floods); half-open peak %u (bound %u, %u per "
+		      "victim, %llu evicted); scanners bound %u (%llu evicted, %llu scans taken for "
+		      "flood sources); memory bound %.1f MiB\n",
+		      (unsigned long long)st.packets, (unsigned long long)st.tcp,
+		      (unsigned long long)st.syns, (unsigned long long)st.completed,
+		      (unsigned long long)st.given_up, (unsigned long long)st.backscatter,
+		      (unsigned long long)st.flood_alerts, (unsigned long long)st.scan_alerts, exhausted,
+		      st.victims, st.victims_peak, d->o.max_victims,
+		      (unsigned long long)st.victim_evictions, d->o.max_hosts,
+		      (unsigned long long)st.host_evictions, (unsigned long long)st.host_flood_alerts,
+		      st.half_open_peak, d->o.max_half_open,
+		      d->o.max_half_open_per_victim, (unsigned long long)st.half_open_evictions,
+		      d->o.max_scanners, (unsigned long long)st.scanner_evictions,
+		      (unsigned long long)st.scans_in_floods, (double)mem / (1024.0 * 1024.0));
+}
