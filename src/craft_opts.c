@@ -138,7 +138,8 @@ void rs_cidr_pick(const struct rs_cidr *c, uint64_t r, uint64_t r2, uint8_t out[
 	}
 }
 
-bool rs_parse_uint(const char *s, uint64_t max, uint64_t *out, char *err, size_t errlen)
+bool rs_parse_uint_range(const char *s, uint64_t min, uint64_t max, uint64_t *out,
+			 char *err, size_t errlen)
 {
 	char *end;
 	int base = 10;
@@ -154,10 +155,16 @@ bool rs_parse_uint(const char *s, uint64_t max, uint64_t *out, char *err, size_t
 	unsigned long long v = strtoull(s, &end, base);
 	if (*end != '\0')
 		return fail(err, errlen, "'%.64s' is not a number", s);
-	if (errno == ERANGE || v > max)
-		return fail(err, errlen, "%.64s is out of range (0 to %llu)", s, (unsigned long long)max);
+	if (errno == ERANGE || v < min || v > max)
+		return fail(err, errlen, "%.64s is out of range (%llu to %llu)", s,
+			    (unsigned long long)min, (unsigned long long)max);
 	*out = v;
 	return true;
+}
+
+bool rs_parse_uint(const char *s, uint64_t max, uint64_t *out, char *err, size_t errlen)
+{
+	return rs_parse_uint_range(s, 0, max, out, err, errlen);
 }
 
 bool rs_parse_sack(const char *s, uint32_t (*blocks)[2], unsigned max, unsigned *n,

@@ -32,7 +32,11 @@ bool rs_parse_cidr(const char *s, struct rs_cidr *c, char *err, size_t errlen);
 /* A random address inside c from the 64 random bits r (and r2 for IPv6). */
 void rs_cidr_pick(const struct rs_cidr *c, uint64_t r, uint64_t r2, uint8_t out[16]);
 
-/* An unsigned integer: decimal or 0x hex, at most max. */
+/* An unsigned integer: decimal or 0x hex, from min to max.  The one
+ * number parser of the tool: every option's number goes through it. */
+bool rs_parse_uint_range(const char *s, uint64_t min, uint64_t max, uint64_t *out,
+			 char *err, size_t errlen);
+/* The same from 0. */
 bool rs_parse_uint(const char *s, uint64_t max, uint64_t *out, char *err, size_t errlen);
 
 /* "L-R[,L-R]...": at most max blocks of 32-bit edges. */

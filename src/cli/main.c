@@ -1,5 +1,6 @@
 /* main.c: rawshake's entry point: pick the subcommand, print help and version. */
 #include "config.h"
+#include "rawshake/craft_opts.h"
 #include "cli.h"
 
 #include <errno.h>
@@ -21,19 +22,11 @@ static const struct rs_command *const commands[] = {
 int rs_cli_parse_u64(const char *opt, const char *s, unsigned long long min,
 		     unsigned long long max, unsigned long long *out)
 {
-	char *end;
-	errno = 0;
-	if (!s || !*s || *s == '-' || *s == '+') {
-		fprintf(stderr, "rawshake: %s: '%s' is not a number\n", opt, s ? s : "");
-		return 0;
-	}
-	unsigned long long v = strtoull(s, &end, 10);
-	if (*end != '\0') {
-		fprintf(stderr, "rawshake: %s: '%s' is not a number\n", opt, s);
-		return 0;
-	}
-	if (errno == ERANGE || v < min || v > max) {
-		fprintf(stderr, "rawshake: %s: %s is out of range (%llu to %llu)\n", opt, s, min, max);
+	char why[160];
+	uint64_t v;
+
+	if (!rs_parse_uint_range(s ? s : "", min, max, &v, why, sizeof(why))) {
+		fprintf(stderr, "rawshake: %s: %s\n", opt, why);
 		return 0;
 	}
 	*out = v;

@@ -1,4 +1,4 @@
-/* reader.c: the Internet checksum over bounds-checked windows (RFC 1071). */
+/* csum.c: the Internet checksum over bounds-checked windows (RFC 1071). */
 #include "rawshake/reader.h"
 
 #include <string.h>
