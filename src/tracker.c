@@ -809,3 +809,30 @@ void rs_tracker_finish(struct rs_tracker *t)
 		finalize(t, v[i].idx, RS_END_FINISHED);
 	free(v);
 }
+
+const char *rs_dir_str(enum rs_dir d)
+{
+	return d == RS_DIR_C2S ? "c2s" : "s2c";
+}
+
+const char *rs_conn_end_str(enum rs_conn_end e)
+{
+	switch (e) {
+	case RS_END_FINISHED: return "finished";
+	case RS_END_EXPIRED: return "expired";
+	case RS_END_EVICTED: return "evicted";
+	case RS_END_REUSED: return "reused";
+	}
+	return "?";
+}
+
+const char *rs_close_kind_str(enum rs_close_kind c)
+{
+	switch (c) {
+	case RS_CLOSE_OPEN: return "open";
+	case RS_CLOSE_FIN: return "fin";
+	case RS_CLOSE_RST: return "rst";
+	case RS_CLOSE_REFUSED: return "refused";
+	}
+	return "?";
+}

@@ -22,13 +22,13 @@
  * steps are flagged (rcv_inferred) so that the state can be shown as a
  * guess.
  */
-#ifndef RAWSHAKE_TCP_FSM_H
-#define RAWSHAKE_TCP_FSM_H
+#ifndef RAWSHAKE_TRACKER_FSM_H
+#define RAWSHAKE_TRACKER_FSM_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "rawshake/tracker.h"
+#include "rawshake/tcp_state.h"
 
 /* The facts about one segment that the tracker derives from sequence numbers. */
 struct rs_tracker_fsm_seg {

@@ -8,6 +8,7 @@
 
 #include "rawshake/packet.h"
 #include "tracker_fsm.h"
+#include "rawshake/tracker.h"
 
 #define S RS_TH_SYN
 #define A RS_TH_ACK
