@@ -78,7 +78,7 @@ static void finalize(struct rs_tracker *t, uint32_t idx, enum rs_conn_end why)
 		t->st.history_truncated++;
 	if (t->cfg.on_conn_done) {
 		struct rs_conn_record rec;
-		rs_conn_make_record(c, why, &rec);
+		rs_tracker_zeek_record(c, why, &rec);
 		t->cfg.on_conn_done(t->cfg.ctx, &rec);
 	}
 	rs_tracker_table_remove(&t->ct, idx);

@@ -126,9 +126,9 @@ static inline bool rs_end_state_guessed(const struct rs_conn *c, int d)
 	return c->end[d].pkts == 0 && (c->end[d].inferred || c->one_way);
 }
 
-/* print_summary.c: Zeek bookkeeping and the record. */
+/* tracker_zeek.c: Zeek bookkeeping and the record. */
 void rs_tracker_zeek_segment(struct rs_conn *c, int d, const struct rs_packet *pkt,
 		     uint32_t rel_seq, bool rxmit, bool gap);
-void rs_conn_make_record(const struct rs_conn *c, enum rs_conn_end why, struct rs_conn_record *r);
+void rs_tracker_zeek_record(const struct rs_conn *c, enum rs_conn_end why, struct rs_conn_record *r);
 
 #endif
