@@ -108,7 +108,7 @@ static void expire(struct rs_tracker *t, int64_t now)
 	};
 	for (int l = 0; l < RS_LRU_COUNT; l++) {
 		uint32_t i;
-		while ((i = t->ct.head[l]) != RS_NIL && now - t->ct.slots[i].last_ns > limit[l]) {
+		while ((i = t->ct.lru[l].tail) != RS_NIL && now - t->ct.slots[i].last_ns > limit[l]) {
 			if (why[l] == RS_END_EXPIRED)
 				t->st.expired++;
 			finalize(t, i, why[l]);

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "rawshake/lru.h"
 #include "rawshake/tracker.h"
 
 #define RS_NIL UINT32_MAX
@@ -81,7 +82,8 @@ enum rs_lru_list { RS_LRU_HALFOPEN = 0, RS_LRU_CLOSED, RS_LRU_OPEN, RS_LRU_COUNT
 struct rs_conn {
 	struct rs_conn_key key;
 	uint64_t id;
-	uint32_t hnext, prev, next;   /* hash chain and LRU links (slot indices) */
+	uint32_t hnext;               /* hash chain (slot index) */
+	struct rs_lru_link lru_link;  /* on the list named by lru */
 	uint8_t lru;                  /* enum rs_lru_list; RS_LRU_COUNT when free */
 	uint8_t client_side;          /* 0: key.a is the client, 1: key.b */
 	uint8_t ts_digits;
@@ -102,7 +104,7 @@ struct rs_conn_table {
 	uint32_t *buckets;
 	uint32_t cap, max, used, mask;
 	uint32_t free_head;
-	uint32_t head[RS_LRU_COUNT], tail[RS_LRU_COUNT];
+	struct rs_lru lru[RS_LRU_COUNT];   /* over slots: tail is the oldest */
 	uint64_t seed;
 	uint64_t alloc_failed;
 };

@@ -9,6 +9,7 @@
  * octets).  Three LRU lists (half-open, closed, open) give O(1) eviction
  * and idle expiry in packet-time order.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,32 +53,25 @@ static void lru_unlink(struct rs_conn_table *ct, uint32_t i)
 	struct rs_conn *c = &ct->slots[i];
 	if (c->lru >= RS_LRU_COUNT)
 		return;
-	if (c->prev != RS_NIL)
-		ct->slots[c->prev].next = c->next;
-	else
-		ct->head[c->lru] = c->next;
-	if (c->next != RS_NIL)
-		ct->slots[c->next].prev = c->prev;
-	else
-		ct->tail[c->lru] = c->prev;
-	c->prev = c->next = RS_NIL;
+	rs_lru_unlink(&ct->lru[c->lru], i);
 	c->lru = RS_LRU_COUNT;
 }
 
 void rs_tracker_table_touch(struct rs_conn_table *ct, uint32_t i, enum rs_lru_list l)
 {
 	struct rs_conn *c = &ct->slots[i];
-	if (c->lru == l && ct->tail[l] == i)
+	if (c->lru == l && ct->lru[l].head == i)
 		return;
 	lru_unlink(ct, i);
 	c->lru = (uint8_t)l;
-	c->prev = ct->tail[l];
-	c->next = RS_NIL;
-	if (ct->tail[l] != RS_NIL)
-		ct->slots[ct->tail[l]].next = i;
-	else
-		ct->head[l] = i;
-	ct->tail[l] = i;
+	rs_lru_push(&ct->lru[l], i);
+}
+
+/* The lists know where the slots are: after they move, tell them. */
+static void lru_rebase(struct rs_conn_table *ct)
+{
+	for (int l = 0; l < RS_LRU_COUNT; l++)
+		ct->lru[l].base = (char *)ct->slots;
 }
 
 /* Adds slots [from, to) to the free list. */
@@ -125,9 +119,10 @@ bool rs_tracker_table_init(struct rs_conn_table *ct, uint32_t initial, uint32_t 
 	ct->cap = initial;
 	ct->mask = pow2_at_least(initial) - 1;
 	ct->free_head = RS_NIL;
-	for (int l = 0; l < RS_LRU_COUNT; l++)
-		ct->head[l] = ct->tail[l] = RS_NIL;
 	ct->slots = calloc(ct->cap, sizeof(*ct->slots));
+	for (int l = 0; l < RS_LRU_COUNT; l++)
+		rs_lru_init(&ct->lru[l], ct->slots, sizeof(*ct->slots),
+			    offsetof(struct rs_conn, lru_link));
 	ct->buckets = malloc(((size_t)ct->mask + 1) * sizeof(*ct->buckets));
 	if (!ct->slots || !ct->buckets) {
 		rs_tracker_table_destroy(ct);
@@ -160,6 +155,7 @@ static bool grow(struct rs_conn_table *ct)
 		return false;
 	}
 	ct->slots = s;
+	lru_rebase(ct);
 	memset(s + ct->cap, 0, (size_t)(ncap - ct->cap) * sizeof(*s));
 	if (nmask != ct->mask) {
 		uint32_t *b = realloc(ct->buckets, ((size_t)nmask + 1) * sizeof(*b));
@@ -196,7 +192,7 @@ uint32_t rs_tracker_table_insert(struct rs_conn_table *ct, const struct rs_conn_
 	ct->free_head = c->hnext;
 	memset(c, 0, sizeof(*c));
 	c->key = *k;
-	c->prev = c->next = RS_NIL;
+	c->lru_link.prev = c->lru_link.next = RS_LRU_NIL;
 	c->lru = RS_LRU_COUNT;
 	uint32_t b = (uint32_t)(h & ct->mask);
 	c->hnext = ct->buckets[b];
@@ -223,12 +219,12 @@ void rs_tracker_table_remove(struct rs_conn_table *ct, uint32_t i)
 
 uint32_t rs_tracker_table_victim(const struct rs_conn_table *ct)
 {
-	uint32_t a = ct->head[RS_LRU_CLOSED], b = ct->head[RS_LRU_HALFOPEN];
+	uint32_t a = ct->lru[RS_LRU_CLOSED].tail, b = ct->lru[RS_LRU_HALFOPEN].tail;
 	if (a != RS_NIL && b != RS_NIL)
 		return ct->slots[a].last_ns <= ct->slots[b].last_ns ? a : b;
 	if (a != RS_NIL)
 		return a;
 	if (b != RS_NIL)
 		return b;
-	return ct->head[RS_LRU_OPEN];
+	return ct->lru[RS_LRU_OPEN].tail;
 }
