@@ -45,4 +45,19 @@ enum rs_cap_result rs_pcapng_next(struct rs_capfile *cf, const struct pcap_pkthd
 bool rs_pcapng_set_filter(struct rs_capfile *cf, const char *expr, char *err, size_t errlen);
 void rs_pcapng_free(struct rs_capfile *cf);
 
+/* What is peeked at to choose a reader (and replayed to libpcap from a
+ * pipe), and the buffer step of the own readers when not mapped. */
+#define RS_CAPFILE_PEEK_MAX 65536
+#define RS_CAPFILE_OWN_CHUNK (1u << 20)
+
+/* capfile_mmap.c: the own classic pcap reader. */
+bool rs_capfile_mmap_probe(struct rs_capfile *cf, const uint8_t *head, size_t n);
+bool rs_capfile_mmap_open(struct rs_capfile_own *o, FILE *fp);
+enum rs_cap_result rs_capfile_mmap_next(struct rs_capfile *cf, const struct pcap_pkthdr **hdr,
+					const uint8_t **data);
+void rs_capfile_mmap_unwatch(void);
+/* A record's time fraction is out of range: said once, the record kept. */
+void rs_capfile_ts_fraction_invalid(struct rs_capfile *cf, struct pcap_pkthdr *h, uint64_t frac,
+				    bool nano);
+
 #endif
