@@ -63,11 +63,9 @@ static void kb(struct rs_out *o, const char *k, bool v)
 	json_bool(o, v);
 }
 
-/* One outer layer: {"type":..., the fields printers show}. */
-static void print_outer(struct rs_out *o, const struct rs_outer *e)
+/* The fields of IP, UDP and the tunnel headers; false for another kind. */
+static bool outer_ip_tunnel_fields(struct rs_out *o, const struct rs_outer *e)
 {
-	rs_out_str(o, "{\"type\":");
-	rs_out_json_cstr(o, rs_outer_kind_str((enum rs_outer_kind)e->kind));
 	switch ((enum rs_outer_kind)e->kind) {
 	case RS_OUTER_IP:
 		kv(o, "v", e->u.ip.v);
@@ -81,19 +79,6 @@ static void print_outer(struct rs_out *o, const struct rs_outer *e)
 	case RS_OUTER_UDP:
 		kv(o, "sport", e->u.udp.sport);
 		kv(o, "dport", e->u.udp.dport);
-		break;
-	case RS_OUTER_ETH:
-		key(o, "src");
-		json_mac(o, e->u.eth.src);
-		key(o, "dst");
-		json_mac(o, e->u.eth.dst);
-		if (e->u.eth.ethertype)
-			kv(o, "ethertype", e->u.eth.ethertype);
-		break;
-	case RS_OUTER_VLAN:
-		kv(o, "id", e->u.vlan.tci & 0x0fff);
-		kv(o, "pcp", e->u.vlan.tci >> 13);
-		kv(o, "tpid", e->u.vlan.tpid);
 		break;
 	case RS_OUTER_GRE:
 		kv(o, "version", e->u.gre.ver);
@@ -171,6 +156,29 @@ static void print_outer(struct rs_out *o, const struct rs_outer *e)
 		kv(o, "epoch", e->u.ayiya.epoch);
 		break;
 	}
+	default:
+		return false;
+	}
+	return true;
+}
+
+/* The fields of the link-layer kinds; false for another kind. */
+static bool outer_link_fields(struct rs_out *o, const struct rs_outer *e)
+{
+	switch ((enum rs_outer_kind)e->kind) {
+	case RS_OUTER_ETH:
+		key(o, "src");
+		json_mac(o, e->u.eth.src);
+		key(o, "dst");
+		json_mac(o, e->u.eth.dst);
+		if (e->u.eth.ethertype)
+			kv(o, "ethertype", e->u.eth.ethertype);
+		break;
+	case RS_OUTER_VLAN:
+		kv(o, "id", e->u.vlan.tci & 0x0fff);
+		kv(o, "pcp", e->u.vlan.tci >> 13);
+		kv(o, "tpid", e->u.vlan.tpid);
+		break;
 	case RS_OUTER_MPLS: {
 		unsigned n = e->u.mpls.n < RS_MAX_MPLS ? e->u.mpls.n : RS_MAX_MPLS;
 		key(o, "labels");
@@ -235,7 +243,19 @@ static void print_outer(struct rs_out *o, const struct rs_outer *e)
 		kv(o, "ftag", e->u.fp.ftag);
 		kv(o, "ttl", e->u.fp.ttl);
 		break;
+	default:
+		return false;
 	}
+	return true;
+}
+
+/* One outer layer: {"type":..., the fields printers show}. */
+static void print_outer(struct rs_out *o, const struct rs_outer *e)
+{
+	rs_out_str(o, "{\"type\":");
+	rs_out_json_cstr(o, rs_outer_kind_str((enum rs_outer_kind)e->kind));
+	if (!outer_ip_tunnel_fields(o, e))
+		outer_link_fields(o, e);
 	rs_out_char(o, '}');
 }
 

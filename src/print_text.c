@@ -342,13 +342,11 @@ static void print_icmp(struct rs_printer *pr, struct rs_out *o, const struct rs_
 	print_csum(pr, o, ic->csum, ic->csum_status);
 }
 
-/*
- * One outer layer, tshark's protocol names, kept short (outer_shown says
- * which are shown); `last`, nothing decoded after it, adds what it
- * carries (an Ethernet header's ethertype, GRE's protocol).
- */
-static void print_outer(struct rs_out *o, const struct rs_outer *e, bool verbose, bool last)
+/* IP, UDP and the tunnel headers; false for another kind. */
+static bool print_outer_ip_tunnel(struct rs_out *o, const struct rs_outer *e, bool verbose, bool last)
 {
+	(void)verbose;
+	(void)last;
 	switch ((enum rs_outer_kind)e->kind) {
 	case RS_OUTER_IP:
 		rs_out_str(o, e->u.ip.v == 4 ? "IP " : "IP6 ");
@@ -359,50 +357,13 @@ static void print_outer(struct rs_out *o, const struct rs_outer *e, bool verbose
 			rs_out_str(o, e->u.ip.v == 4 ? " ttl " : " hlim ");
 			rs_out_u64(o, e->u.ip.ttl);
 		}
-		return;
+		return true;
 	case RS_OUTER_UDP:
 		rs_out_str(o, "UDP ");
 		rs_out_u64(o, e->u.udp.sport);
 		rs_out_str(o, " > ");
 		rs_out_u64(o, e->u.udp.dport);
-		return;
-	case RS_OUTER_ETH:
-		rs_out_str(o, "ether ");
-		rs_out_mac(o, e->u.eth.src);
-		rs_out_str(o, " > ");
-		rs_out_mac(o, e->u.eth.dst);
-		if (last && e->u.eth.ethertype) {
-			const char *n = rs_ethertype_name(e->u.eth.ethertype);
-			rs_out_str(o, " ethertype ");
-			if (n) {
-				rs_out_str(o, n);
-				rs_out_char(o, ' ');
-			}
-			rs_out_str(o, "(0x");
-			rs_out_hex(o, e->u.eth.ethertype, 4);
-			rs_out_char(o, ')');
-		}
-		return;
-	case RS_OUTER_VLAN:
-		rs_out_str(o, "vlan ");
-		rs_out_u64(o, e->u.vlan.tci & 0x0fff);
-		return;
-	case RS_OUTER_LLC:
-		rs_out_str(o, "LLC dsap 0x");
-		rs_out_hex(o, e->u.llc.dsap, 2);
-		rs_out_str(o, " ssap 0x");
-		rs_out_hex(o, e->u.llc.ssap, 2);
-		if (e->u.llc.snap) {
-			rs_out_str(o, " snap 0x");
-			rs_out_hex(o, e->u.llc.oui, 6);
-			rs_out_str(o, "/0x");
-			rs_out_hex(o, e->u.llc.pid, 4);
-		}
-		return;
-	case RS_OUTER_PPP:
-		rs_out_str(o, "PPP 0x");
-		rs_out_hex(o, e->u.ppp.proto, 4);
-		return;
+		return true;
 	case RS_OUTER_GRE:
 		rs_out_str(o, e->u.gre.ver ? "GREv1" : "GRE");
 		if (e->u.gre.ver == 1) {
@@ -425,7 +386,7 @@ static void print_outer(struct rs_out *o, const struct rs_outer *e, bool verbose
 			rs_out_str(o, " proto 0x");
 			rs_out_hex(o, e->u.gre.proto, 4);
 		}
-		return;
+		return true;
 	case RS_OUTER_ERSPAN:
 		rs_out_str(o, e->u.erspan.type == 1 ? "ERSPAN I" : e->u.erspan.type == 2 ? "ERSPAN II"
 											: "ERSPAN III");
@@ -433,11 +394,11 @@ static void print_outer(struct rs_out *o, const struct rs_outer *e, bool verbose
 			rs_out_str(o, " session ");
 			rs_out_u64(o, e->u.erspan.session);
 		}
-		return;
+		return true;
 	case RS_OUTER_VXLAN:
 		rs_out_str(o, "VXLAN vni ");
 		rs_out_u64(o, e->u.vxlan.vni);
-		return;
+		return true;
 	case RS_OUTER_GENEVE:
 		rs_out_str(o, "Geneve vni ");
 		rs_out_u64(o, e->u.geneve.vni);
@@ -447,7 +408,7 @@ static void print_outer(struct rs_out *o, const struct rs_outer *e, bool verbose
 		}
 		if (e->u.geneve.oam)
 			rs_out_str(o, " oam");
-		return;
+		return true;
 	case RS_OUTER_GTP: {
 		const char *n = rs_gtp_msg_name(e->u.gtp.msg_type);
 		rs_out_str(o, "GTP-U teid ");
@@ -463,7 +424,7 @@ static void print_outer(struct rs_out *o, const struct rs_outer *e, bool verbose
 			rs_out_str(o, " ext ");
 			rs_out_u64(o, e->u.gtp.n_ext);
 		}
-		return;
+		return true;
 	}
 	case RS_OUTER_TEREDO:
 		rs_out_str(o, "Teredo");
@@ -475,14 +436,62 @@ static void print_outer(struct rs_out *o, const struct rs_outer *e, bool verbose
 			rs_out_char(o, '.');
 			rs_out_u64(o, e->u.teredo.port);
 		}
-		return;
+		return true;
 	case RS_OUTER_AYIYA:
 		rs_out_str(o, "AYIYA");
 		if (e->u.ayiya.id_len == 16) {
 			rs_out_str(o, " id ");
 			rs_out_ip(o, 6, e->u.ayiya.id);
 		}
-		return;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The link-layer kinds (Ethernet, VLAN, LLC, PPP, MPLS, PPPoE, ...); false for another kind. */
+static bool print_outer_link(struct rs_out *o, const struct rs_outer *e, bool verbose, bool last)
+{
+	(void)verbose;
+	(void)last;
+	switch ((enum rs_outer_kind)e->kind) {
+	case RS_OUTER_ETH:
+		rs_out_str(o, "ether ");
+		rs_out_mac(o, e->u.eth.src);
+		rs_out_str(o, " > ");
+		rs_out_mac(o, e->u.eth.dst);
+		if (last && e->u.eth.ethertype) {
+			const char *n = rs_ethertype_name(e->u.eth.ethertype);
+			rs_out_str(o, " ethertype ");
+			if (n) {
+				rs_out_str(o, n);
+				rs_out_char(o, ' ');
+			}
+			rs_out_str(o, "(0x");
+			rs_out_hex(o, e->u.eth.ethertype, 4);
+			rs_out_char(o, ')');
+		}
+		return true;
+	case RS_OUTER_VLAN:
+		rs_out_str(o, "vlan ");
+		rs_out_u64(o, e->u.vlan.tci & 0x0fff);
+		return true;
+	case RS_OUTER_LLC:
+		rs_out_str(o, "LLC dsap 0x");
+		rs_out_hex(o, e->u.llc.dsap, 2);
+		rs_out_str(o, " ssap 0x");
+		rs_out_hex(o, e->u.llc.ssap, 2);
+		if (e->u.llc.snap) {
+			rs_out_str(o, " snap 0x");
+			rs_out_hex(o, e->u.llc.oui, 6);
+			rs_out_str(o, "/0x");
+			rs_out_hex(o, e->u.llc.pid, 4);
+		}
+		return true;
+	case RS_OUTER_PPP:
+		rs_out_str(o, "PPP 0x");
+		rs_out_hex(o, e->u.ppp.proto, 4);
+		return true;
 	case RS_OUTER_MPLS: {
 		unsigned n = e->u.mpls.n < RS_MAX_MPLS ? e->u.mpls.n : RS_MAX_MPLS;
 		rs_out_str(o, "MPLS ");
@@ -497,7 +506,7 @@ static void print_outer(struct rs_out *o, const struct rs_outer *e, bool verbose
 			rs_out_str(o, ",...");
 		if (e->u.mpls.cw)
 			rs_out_str(o, " cw");
-		return;
+		return true;
 	}
 	case RS_OUTER_PPPOE:
 		rs_out_str(o, "PPPoE ");
@@ -512,17 +521,17 @@ static void print_outer(struct rs_out *o, const struct rs_outer *e, bool verbose
 			rs_out_str(o, " ppp 0x");
 			rs_out_hex(o, e->u.pppoe.ppp_proto, 4);
 		}
-		return;
+		return true;
 	case RS_OUTER_PBB:
 		rs_out_str(o, "PBB isid ");
 		rs_out_u64(o, e->u.pbb.isid);
-		return;
+		return true;
 	case RS_OUTER_VNTAG:
 		rs_out_str(o, "VN-Tag dvif ");
 		rs_out_u64(o, e->u.vntag.dvif);
 		rs_out_str(o, " svif ");
 		rs_out_u64(o, e->u.vntag.svif);
-		return;
+		return true;
 	case RS_OUTER_FABRICPATH:
 		rs_out_str(o, "FabricPath ");
 		rs_out_u64(o, e->u.fp.src_sw);
@@ -530,8 +539,21 @@ static void print_outer(struct rs_out *o, const struct rs_outer *e, bool verbose
 		rs_out_u64(o, e->u.fp.dst_sw);
 		rs_out_str(o, " ftag ");
 		rs_out_u64(o, e->u.fp.ftag);
-		return;
+		return true;
+	default:
+		return false;
 	}
+}
+
+/*
+ * One outer layer, tshark's protocol names, kept short (outer_shown says
+ * which are shown); `last`, nothing decoded after it, adds what it
+ * carries (an Ethernet header's ethertype, GRE's protocol).
+ */
+static void print_outer(struct rs_out *o, const struct rs_outer *e, bool verbose, bool last)
+{
+	if (!print_outer_ip_tunnel(o, e, verbose, last))
+		print_outer_link(o, e, verbose, last);
 }
 
 /* Whether print_outer shows e: the carrier layers only with -v (IP in
