@@ -182,229 +182,307 @@ static void dur(struct nb *b, int64_t ns)
 		add(b, "%.3f s", (double)ns / 1e9);
 }
 
+/* What every part of a note needs to know about its segment. */
+struct note_ctx {
+	struct nb *b;
+	const struct rs_packet *pkt;
+	const struct rs_tcp *t;
+	const struct rs_tcp_event *ev;
+	const char *me, *you;
+	uint32_t seq, next, ack, an;
+	bool abs;
+};
+
+/* The opening kinds (SYN, SYN-ACK, the handshake ACK, simultaneous open,
+ * refused); false for another kind. */
+static bool note_opening(const struct note_ctx *c)
+{
+	struct nb *b = c->b;
+	const struct rs_tcp *t = c->t;
+	const struct rs_tcp_event *ev = c->ev;
+	const char *me = c->me, *you = c->you;
+	uint32_t seq = c->seq, next = c->next, ack = c->ack, an = c->an;
+	bool abs = c->abs;
+
+	switch (ev->kind) {
+	case RS_EV_SYN:
+		if (an & RS_AN_NEW_ISN)
+			add(b, "%s SYN again with a new ISN %u (the earlier one had %u): a new "
+			    "attempt, not a retransmission", me, t->seq, ev->prev_isn);
+		else if ((an & RS_AN_SYN_RETRANS) && ev->peer_isn_known)
+			add(b, "%s SYN again (same ISN %u): retransmission although the %s's SYN-ACK "
+			    "went out, so the %s did not get it or did not accept it", me, t->seq, you, me);
+		else if (an & RS_AN_SYN_RETRANS)
+			add(b, "%s SYN again (same ISN %u): retransmission, no answer yet", me, t->seq);
+		else if (ev->late_syn)
+			add(b, "%s SYN, captured after the %s's SYN-ACK that answers it (reordered, not "
+			    "a retransmission): %s ISN %u%s", me, you, me, t->seq, abs ? "" : " (relative 0)");
+		else
+			add(b, "%s SYN: opens the connection, %s ISN %u%s", me, me, t->seq,
+			    abs ? "" : " (relative 0)");
+		return true;
+	case RS_EV_SYN_ACK:
+		if (an & RS_AN_NEW_ISN)
+			add(b, "%s SYN-ACK again with a new ISN %u (the earlier one had %u): the %s "
+			    "started the handshake over, its first half-open connection was reset or "
+			    "dropped; ack %u = %s ISN + 1", me, t->seq, ev->prev_isn, me, ack, you);
+		else if (an & RS_AN_SYNACK_RETRANS)
+			add(b, "%s SYN-ACK again (same ISN %u): retransmission, the %s's ACK has not arrived",
+			    me, t->seq, you);
+		else
+			add(b, "%s SYN-ACK: ack %u = %s ISN + 1, acknowledges the SYN; %s ISN %u",
+			    me, ack, you, me, t->seq);
+		if (ev->peer_isn_inferred)
+			add(b, "; the %s's SYN was not captured: its ISN %u is ack - 1", you, ev->peer_isn);
+		return true;
+	case RS_EV_HANDSHAKE_ACK:
+		add(b, "%s ACK: ack %u = %s ISN + 1", me, ack, you);
+		if (ev->peer_isn_inferred)
+			add(b, " (the %s's SYN-ACK was not captured: its ISN %u is ack - 1)", you,
+			    ev->peer_isn);
+		if (ev->len)
+			add(b, ", carries %u bytes (seq %u → next %u)", ev->len, seq, next);
+		if (ev->has_rtt) {
+			add(b, "; handshake complete in ");
+			dur(b, ev->rtt_ns);
+			add(b, " (SYN→SYN-ACK ");
+			dur(b, ev->rtt_server_ns);
+			add(b, ", SYN-ACK→ACK ");
+			dur(b, ev->rtt_client_ns);
+			add(b, ")");
+		} else {
+			add(b, "; handshake complete");
+		}
+		return true;
+	case RS_EV_SIMOPEN_SYN:
+		add(b, "%s SYN while the %s's SYN is unanswered: simultaneous open, %s ISN %u",
+		    me, you, me, t->seq);
+		return true;
+	case RS_EV_SIMOPEN_SYN_ACK:
+		add(b, "%s SYN-ACK: simultaneous open, repeats its SYN (seq = its ISN) and acks the %s's "
+		    "(ack %u = %s ISN + 1); not a retransmission", me, you, ack, you);
+		if (ev->peer_isn_inferred)
+			add(b, "; the %s's SYN was not captured: its ISN %u is ack - 1", you, ev->peer_isn);
+		return true;
+	case RS_EV_REFUSED:
+		add(b, "%s RST/ACK: connection refused (ack %u = %s ISN + 1 answers the SYN; nothing listens on port %u)",
+		    me, ack, you, t->sport);
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Data, ACKs, the close, resets: every kind after the opening. */
+static void note_flow(const struct note_ctx *c)
+{
+	struct nb *b = c->b;
+	const struct rs_tcp_event *ev = c->ev;
+	const char *me = c->me, *you = c->you;
+	uint32_t seq = c->seq, next = c->next, ack = c->ack, an = c->an;
+
+	switch (ev->kind) {
+	case RS_EV_DATA:
+		add(b, "%s data: %u bytes, seq %u → next %u", me, ev->len, seq, next);
+		if (ev->acked_new)
+			add(b, "; acks %u byte%s of the %s", ev->acked_new, plural(ev->acked_new), you);
+		break;
+	case RS_EV_ACK:
+		if (ev->acked_new)
+			add(b, "%s ACK: ack %u acknowledges %u new byte%s of the %s", me, ack, ev->acked_new,
+			    plural(ev->acked_new), you);
+		else
+			add(b, "%s ACK: ack %u, nothing new acknowledged", me, ack);
+		break;
+	case RS_EV_FIN:
+		if (an & RS_AN_RETRANSMISSION)
+			add(b, "%s FIN again: retransmission of the FIN at seq %u", me, seq + ev->len);
+		else if (ev->len)
+			add(b, "%s FIN: %u bytes (seq %u → %u), then FIN: no more data from the %s; "
+			    "FIN uses one sequence number (→ next %u)", me, ev->len, seq, seq + ev->len, me, next);
+		else
+			add(b, "%s FIN: no more data from the %s; FIN uses one sequence number (seq %u → next %u)",
+			    me, me, seq + ev->len, next);
+		break;
+	case RS_EV_FIN_ACK:
+		add(b, "%s ACK: ack %u = %s FIN seq + 1, acknowledges the FIN", me, ack, you);
+		break;
+	case RS_EV_SECOND_FIN:
+		if (ev->len)
+			add(b, "%s FIN: %u bytes (seq %u → %u), then FIN: no more data, the %s closes its "
+			    "side too (→ next %u)", me, ev->len, seq, seq + ev->len, me, next);
+		else
+			add(b, "%s FIN: the %s closes its side too (seq %u → next %u)", me, me,
+			    seq + ev->len, next);
+		break;
+	case RS_EV_THREE_WAY_CLOSE:
+		if (ev->len)
+			add(b, "%s FIN+ACK: acks the %s's FIN (ack %u); %u bytes (seq %u → %u), then FIN: "
+			    "no more data, its own side closes in the same segment (three-way close; → next %u)",
+			    me, you, ack, ev->len, seq, seq + ev->len, next);
+		else
+			add(b, "%s FIN+ACK: acks the %s's FIN (ack %u) and closes its own side in the same "
+			    "segment (three-way close; seq %u → next %u)", me, you, ack, seq + ev->len, next);
+		break;
+	case RS_EV_SIMCLOSE:
+		if (ev->len)
+			add(b, "%s FIN: %u bytes (seq %u → %u), then FIN; it crosses the %s's FIN (its ack %u "
+			    "does not cover it): simultaneous close", me, ev->len, seq, seq + ev->len, you, ack);
+		else
+			add(b, "%s FIN crosses the %s's FIN (its ack %u does not cover it): simultaneous close",
+			    me, you, ack);
+		if ((ev->dir == RS_DIR_C2S ? ev->client_via_set : ev->server_via_set))
+			add(b, "; the %s's FIN reached the %s only after this one left, so the %s was still "
+			    "ESTABLISHED, not CLOSE_WAIT: FIN_WAIT_1, then CLOSING as that FIN arrives",
+			    you, me, me);
+		break;
+	case RS_EV_FINAL_ACK:
+		add(b, "%s ACK: ack %u = %s FIN seq + 1, acknowledges the last FIN", me, ack, you);
+		break;
+	case RS_EV_HALF_CLOSE_DATA:
+		add(b, "%s data after the %s's FIN: half-close, %u bytes still flow %s → %s (seq %u → next %u)",
+		    me, you, ev->len, me, you, seq, next);
+		break;
+	case RS_EV_RST:
+		add(b, "%s RST: aborts the connection (seq %u)", me, seq);
+		break;
+	case RS_EV_RST_OOW:
+		add(b, "%s RST with seq %u outside the %s's window: ignored (RFC 9293), not a close",
+		    me, seq, you);
+		break;
+	case RS_EV_AFTER_CLOSE:
+		add(b, "%s segment after its side closed", me);
+		break;
+	default:
+		add(b, "%s segment", me);
+		break;
+	}
+}
+
+/* Resent, reordered or missing bytes, and duplicate ACKs. */
+static void note_resent_or_missing(const struct note_ctx *c)
+{
+	struct nb *b = c->b;
+	const struct rs_tcp *t = c->t;
+	const struct rs_tcp_event *ev = c->ev;
+	const char *me = c->me, *you = c->you;
+	uint32_t seq = c->seq, ack = c->ack, an = c->an;
+	bool abs = c->abs;
+
+	if (an & RS_AN_RETRANSMISSION && ev->kind != RS_EV_FIN && ev->len) {
+		add(b, "; %sretransmission of bytes %u..%u",
+		    an & RS_AN_FAST_RETRANS ? "fast " : an & RS_AN_SPURIOUS_RETRANS ? "spurious " : "",
+		    seq, seq + ev->len - 1);
+		if (ev->ref_frame)
+			add(b, " first sent in frame %llu", (unsigned long long)ev->ref_frame);
+		if (an & RS_AN_FAST_RETRANS)
+			add(b, " (after %s duplicate ACKs, before a timeout)", you);
+		else if (an & RS_AN_SPURIOUS_RETRANS)
+			add(b, " (the %s had acknowledged them all already)", you);
+	}
+	if (ev->late_hi != ev->late_lo) {
+		uint32_t lo = abs ? ev->late_lo + (t->seq - ev->rel_seq) : ev->late_lo;
+		add(b, "; bytes %u..%u captured after the ACK that covers them", lo,
+		    lo + (ev->late_hi - ev->late_lo) - 1);
+		if (ev->late_frame)
+			add(b, " (frame %llu)", (unsigned long long)ev->late_frame);
+		add(b, ": the capture reordered them, not a retransmission");
+	}
+	if (an & RS_AN_OUT_OF_ORDER)
+		add(b, "; out of order: fills a hole below data already seen");
+	if (an & RS_AN_LOST_SEGMENT)
+		add(b, "; bytes before seq %u were not captured", seq);
+	if (an & RS_AN_DUP_ACK) {
+		add(b, "; duplicate ACK #%u of frame %llu: the %s still waits for byte %u",
+		    ev->dup_ack_n, (unsigned long long)ev->ref_frame, me, ack);
+		sack_held(b, t, ev, abs);
+	}
+}
+
+/* The window: zero window, probes, updates, keep-alives. */
+static void note_window(const struct note_ctx *c)
+{
+	struct nb *b = c->b;
+	const struct rs_packet *pkt = c->pkt;
+	const struct rs_tcp_event *ev = c->ev;
+	const char *me = c->me, *you = c->you;
+	uint32_t an = c->an;
+
+	if (ev->zero_window_ack)
+		add(b, "; the same ACK with the window still 0: the %s's buffer is still full (a "
+		    "zero-window ACK, not a duplicate ACK: no segment is missing)", me);
+	else if (an & RS_AN_ZERO_WINDOW)
+		add(b, "; window 0: the %s's receive buffer is full, the %s must stop", me, you);
+	if (an & RS_AN_ZERO_WINDOW_PROBE)
+		add(b, ev->len ? "; zero-window probe: one byte to see whether the %s reopened its window"
+				: "; zero-window probe: seq = next - 1 makes the %s answer with its window",
+		    you);
+	if (an & RS_AN_WINDOW_UPDATE)
+		add(b, "; window update to %u: same ack, only the window changed", ev->win_scaled);
+	if ((an & RS_AN_KEEP_ALIVE) && ev->peer_unseen)
+		add(b, "; keep-alive or zero-window probe (the %s's window is not in the capture): "
+		    "seq = next - 1, asks the %s to answer", you, you);
+	else if (an & RS_AN_KEEP_ALIVE)
+		add(b, "; keep-alive: seq = next - 1, asks the %s to answer", you);
+	if (an & RS_AN_KEEP_ALIVE_ACK)
+		add(b, pkt->tcp.win ? "; answers the probe" : "; answers the probe: window still 0");
+}
+
+/* What the capture itself leaves unsure (one direction, unseen data, guessed
+ * arrival states) and the bases of relative numbers. */
+static void note_capture(const struct note_ctx *c)
+{
+	struct nb *b = c->b;
+	const struct rs_tcp *t = c->t;
+	const struct rs_tcp_event *ev = c->ev;
+	const char *me = c->me, *you = c->you;
+	uint32_t an = c->an;
+
+	if (ev->one_way)
+		add(b, "; no %s segment is in the capture, yet the %s acknowledges %s data: the "
+		    "capture seems to hold one direction only (asymmetric routing, or a filter such as "
+		    "'%s port %u'), the %s's states are guessed", you, me, you,
+		    ev->dir == RS_DIR_S2C ? "src" : "dst", ev->dir == RS_DIR_S2C ? t->sport : t->dport,
+		    you);
+	else if ((an & RS_AN_ACKED_UNSEEN) && !ev->peer_unseen)
+		add(b, "; acknowledges %s data the capture never saw", you);
+	if (ev->arrival_guessed) {
+		if (ev->capture_near_known)
+			add(b, "; the %s's state is for when this segment reaches it, which a capture "
+			    "near the %s does not see: a guess", you, who(ev->capture_near));
+		else
+			add(b, "; the %s's state is for when this segment reaches it, which the capture "
+			    "does not show: a guess", you);
+	}
+	if (an & RS_AN_BAD_CHECKSUM)
+		add(b, "; bad checksum");
+	if (ev->new_conn && ev->client_guessed)
+		add(b, "; capture starts mid-stream: client guessed from the ports");
+	bases(b, t, ev, me, you);
+}
+
 size_t rs_print_note_format(char *buf, size_t n, const struct rs_packet *pkt,
 		      const struct rs_tcp_event *ev, unsigned flags)
 {
 	struct nb b = { buf, n, 0 };
 	bool abs = flags & RS_PRINT_NOTE_ABSOLUTE;
 	const struct rs_tcp *t = &pkt->tcp;
-	const char *me = who(ev->dir), *you = peer(ev->dir);
 	uint32_t seq = abs ? t->seq : ev->rel_seq;
-	uint32_t next = seq + (ev->rel_next_seq - ev->rel_seq);
-	uint32_t ack = abs ? t->ack : ev->rel_ack;
-	uint32_t an = ev->analysis;
+	struct note_ctx c = {
+		&b, pkt, t, ev, who(ev->dir), peer(ev->dir), seq,
+		seq + (ev->rel_next_seq - ev->rel_seq), abs ? t->ack : ev->rel_ack, ev->analysis, abs,
+	};
 
 	if (n == 0)
 		return 0;
 	buf[0] = '\0';
-	if (an & RS_AN_PORT_REUSE)
+	if (ev->analysis & RS_AN_PORT_REUSE)
 		add(&b, "port reuse: a new connection on the tuple of a finished one; ");
-	switch (ev->kind) {
-	case RS_EV_SYN:
-		if (an & RS_AN_NEW_ISN)
-			add(&b, "%s SYN again with a new ISN %u (the earlier one had %u): a new "
-			    "attempt, not a retransmission", me, t->seq, ev->prev_isn);
-		else if ((an & RS_AN_SYN_RETRANS) && ev->peer_isn_known)
-			add(&b, "%s SYN again (same ISN %u): retransmission although the %s's SYN-ACK "
-			    "went out, so the %s did not get it or did not accept it", me, t->seq, you, me);
-		else if (an & RS_AN_SYN_RETRANS)
-			add(&b, "%s SYN again (same ISN %u): retransmission, no answer yet", me, t->seq);
-		else if (ev->late_syn)
-			add(&b, "%s SYN, captured after the %s's SYN-ACK that answers it (reordered, not "
-			    "a retransmission): %s ISN %u%s", me, you, me, t->seq, abs ? "" : " (relative 0)");
-		else
-			add(&b, "%s SYN: opens the connection, %s ISN %u%s", me, me, t->seq,
-			    abs ? "" : " (relative 0)");
-		break;
-	case RS_EV_SYN_ACK:
-		if (an & RS_AN_NEW_ISN)
-			add(&b, "%s SYN-ACK again with a new ISN %u (the earlier one had %u): the %s "
-			    "started the handshake over, its first half-open connection was reset or "
-			    "dropped; ack %u = %s ISN + 1", me, t->seq, ev->prev_isn, me, ack, you);
-		else if (an & RS_AN_SYNACK_RETRANS)
-			add(&b, "%s SYN-ACK again (same ISN %u): retransmission, the %s's ACK has not arrived",
-			    me, t->seq, you);
-		else
-			add(&b, "%s SYN-ACK: ack %u = %s ISN + 1, acknowledges the SYN; %s ISN %u",
-			    me, ack, you, me, t->seq);
-		if (ev->peer_isn_inferred)
-			add(&b, "; the %s's SYN was not captured: its ISN %u is ack - 1", you, ev->peer_isn);
-		break;
-	case RS_EV_HANDSHAKE_ACK:
-		add(&b, "%s ACK: ack %u = %s ISN + 1", me, ack, you);
-		if (ev->peer_isn_inferred)
-			add(&b, " (the %s's SYN-ACK was not captured: its ISN %u is ack - 1)", you,
-			    ev->peer_isn);
-		if (ev->len)
-			add(&b, ", carries %u bytes (seq %u → next %u)", ev->len, seq, next);
-		if (ev->has_rtt) {
-			add(&b, "; handshake complete in ");
-			dur(&b, ev->rtt_ns);
-			add(&b, " (SYN→SYN-ACK ");
-			dur(&b, ev->rtt_server_ns);
-			add(&b, ", SYN-ACK→ACK ");
-			dur(&b, ev->rtt_client_ns);
-			add(&b, ")");
-		} else {
-			add(&b, "; handshake complete");
-		}
-		break;
-	case RS_EV_SIMOPEN_SYN:
-		add(&b, "%s SYN while the %s's SYN is unanswered: simultaneous open, %s ISN %u",
-		    me, you, me, t->seq);
-		break;
-	case RS_EV_SIMOPEN_SYN_ACK:
-		add(&b, "%s SYN-ACK: simultaneous open, repeats its SYN (seq = its ISN) and acks the %s's "
-		    "(ack %u = %s ISN + 1); not a retransmission", me, you, ack, you);
-		if (ev->peer_isn_inferred)
-			add(&b, "; the %s's SYN was not captured: its ISN %u is ack - 1", you, ev->peer_isn);
-		break;
-	case RS_EV_REFUSED:
-		add(&b, "%s RST/ACK: connection refused (ack %u = %s ISN + 1 answers the SYN; nothing listens on port %u)",
-		    me, ack, you, t->sport);
-		break;
-	case RS_EV_DATA:
-		add(&b, "%s data: %u bytes, seq %u → next %u", me, ev->len, seq, next);
-		if (ev->acked_new)
-			add(&b, "; acks %u byte%s of the %s", ev->acked_new, plural(ev->acked_new), you);
-		break;
-	case RS_EV_ACK:
-		if (ev->acked_new)
-			add(&b, "%s ACK: ack %u acknowledges %u new byte%s of the %s", me, ack, ev->acked_new,
-			    plural(ev->acked_new), you);
-		else
-			add(&b, "%s ACK: ack %u, nothing new acknowledged", me, ack);
-		break;
-	case RS_EV_FIN:
-		if (an & RS_AN_RETRANSMISSION)
-			add(&b, "%s FIN again: retransmission of the FIN at seq %u", me, seq + ev->len);
-		else if (ev->len)
-			add(&b, "%s FIN: %u bytes (seq %u → %u), then FIN: no more data from the %s; "
-			    "FIN uses one sequence number (→ next %u)", me, ev->len, seq, seq + ev->len, me, next);
-		else
-			add(&b, "%s FIN: no more data from the %s; FIN uses one sequence number (seq %u → next %u)",
-			    me, me, seq + ev->len, next);
-		break;
-	case RS_EV_FIN_ACK:
-		add(&b, "%s ACK: ack %u = %s FIN seq + 1, acknowledges the FIN", me, ack, you);
-		break;
-	case RS_EV_SECOND_FIN:
-		if (ev->len)
-			add(&b, "%s FIN: %u bytes (seq %u → %u), then FIN: no more data, the %s closes its "
-			    "side too (→ next %u)", me, ev->len, seq, seq + ev->len, me, next);
-		else
-			add(&b, "%s FIN: the %s closes its side too (seq %u → next %u)", me, me,
-			    seq + ev->len, next);
-		break;
-	case RS_EV_THREE_WAY_CLOSE:
-		if (ev->len)
-			add(&b, "%s FIN+ACK: acks the %s's FIN (ack %u); %u bytes (seq %u → %u), then FIN: "
-			    "no more data, its own side closes in the same segment (three-way close; → next %u)",
-			    me, you, ack, ev->len, seq, seq + ev->len, next);
-		else
-			add(&b, "%s FIN+ACK: acks the %s's FIN (ack %u) and closes its own side in the same "
-			    "segment (three-way close; seq %u → next %u)", me, you, ack, seq + ev->len, next);
-		break;
-	case RS_EV_SIMCLOSE:
-		if (ev->len)
-			add(&b, "%s FIN: %u bytes (seq %u → %u), then FIN; it crosses the %s's FIN (its ack %u "
-			    "does not cover it): simultaneous close", me, ev->len, seq, seq + ev->len, you, ack);
-		else
-			add(&b, "%s FIN crosses the %s's FIN (its ack %u does not cover it): simultaneous close",
-			    me, you, ack);
-		if ((ev->dir == RS_DIR_C2S ? ev->client_via_set : ev->server_via_set))
-			add(&b, "; the %s's FIN reached the %s only after this one left, so the %s was still "
-			    "ESTABLISHED, not CLOSE_WAIT: FIN_WAIT_1, then CLOSING as that FIN arrives",
-			    you, me, me);
-		break;
-	case RS_EV_FINAL_ACK:
-		add(&b, "%s ACK: ack %u = %s FIN seq + 1, acknowledges the last FIN", me, ack, you);
-		break;
-	case RS_EV_HALF_CLOSE_DATA:
-		add(&b, "%s data after the %s's FIN: half-close, %u bytes still flow %s → %s (seq %u → next %u)",
-		    me, you, ev->len, me, you, seq, next);
-		break;
-	case RS_EV_RST:
-		add(&b, "%s RST: aborts the connection (seq %u)", me, seq);
-		break;
-	case RS_EV_RST_OOW:
-		add(&b, "%s RST with seq %u outside the %s's window: ignored (RFC 9293), not a close",
-		    me, seq, you);
-		break;
-	case RS_EV_AFTER_CLOSE:
-		add(&b, "%s segment after its side closed", me);
-		break;
-	default:
-		add(&b, "%s segment", me);
-		break;
-	}
-	if (an & RS_AN_RETRANSMISSION && ev->kind != RS_EV_FIN && ev->len) {
-		add(&b, "; %sretransmission of bytes %u..%u",
-		    an & RS_AN_FAST_RETRANS ? "fast " : an & RS_AN_SPURIOUS_RETRANS ? "spurious " : "",
-		    seq, seq + ev->len - 1);
-		if (ev->ref_frame)
-			add(&b, " first sent in frame %llu", (unsigned long long)ev->ref_frame);
-		if (an & RS_AN_FAST_RETRANS)
-			add(&b, " (after %s duplicate ACKs, before a timeout)", you);
-		else if (an & RS_AN_SPURIOUS_RETRANS)
-			add(&b, " (the %s had acknowledged them all already)", you);
-	}
-	if (ev->late_hi != ev->late_lo) {
-		uint32_t lo = abs ? ev->late_lo + (t->seq - ev->rel_seq) : ev->late_lo;
-		add(&b, "; bytes %u..%u captured after the ACK that covers them", lo,
-		    lo + (ev->late_hi - ev->late_lo) - 1);
-		if (ev->late_frame)
-			add(&b, " (frame %llu)", (unsigned long long)ev->late_frame);
-		add(&b, ": the capture reordered them, not a retransmission");
-	}
-	if (an & RS_AN_OUT_OF_ORDER)
-		add(&b, "; out of order: fills a hole below data already seen");
-	if (an & RS_AN_LOST_SEGMENT)
-		add(&b, "; bytes before seq %u were not captured", seq);
-	if (an & RS_AN_DUP_ACK) {
-		add(&b, "; duplicate ACK #%u of frame %llu: the %s still waits for byte %u",
-		    ev->dup_ack_n, (unsigned long long)ev->ref_frame, me, ack);
-		sack_held(&b, t, ev, abs);
-	}
-	if (ev->zero_window_ack)
-		add(&b, "; the same ACK with the window still 0: the %s's buffer is still full (a "
-		    "zero-window ACK, not a duplicate ACK: no segment is missing)", me);
-	else if (an & RS_AN_ZERO_WINDOW)
-		add(&b, "; window 0: the %s's receive buffer is full, the %s must stop", me, you);
-	if (an & RS_AN_ZERO_WINDOW_PROBE)
-		add(&b, ev->len ? "; zero-window probe: one byte to see whether the %s reopened its window"
-				: "; zero-window probe: seq = next - 1 makes the %s answer with its window",
-		    you);
-	if (an & RS_AN_WINDOW_UPDATE)
-		add(&b, "; window update to %u: same ack, only the window changed", ev->win_scaled);
-	if ((an & RS_AN_KEEP_ALIVE) && ev->peer_unseen)
-		add(&b, "; keep-alive or zero-window probe (the %s's window is not in the capture): "
-		    "seq = next - 1, asks the %s to answer", you, you);
-	else if (an & RS_AN_KEEP_ALIVE)
-		add(&b, "; keep-alive: seq = next - 1, asks the %s to answer", you);
-	if (an & RS_AN_KEEP_ALIVE_ACK)
-		add(&b, pkt->tcp.win ? "; answers the probe" : "; answers the probe: window still 0");
-	if (ev->one_way)
-		add(&b, "; no %s segment is in the capture, yet the %s acknowledges %s data: the "
-		    "capture seems to hold one direction only (asymmetric routing, or a filter such as "
-		    "'%s port %u'), the %s's states are guessed", you, me, you,
-		    ev->dir == RS_DIR_S2C ? "src" : "dst", ev->dir == RS_DIR_S2C ? t->sport : t->dport,
-		    you);
-	else if ((an & RS_AN_ACKED_UNSEEN) && !ev->peer_unseen)
-		add(&b, "; acknowledges %s data the capture never saw", you);
-	if (ev->arrival_guessed) {
-		if (ev->capture_near_known)
-			add(&b, "; the %s's state is for when this segment reaches it, which a capture "
-			    "near the %s does not see: a guess", you, who(ev->capture_near));
-		else
-			add(&b, "; the %s's state is for when this segment reaches it, which the capture "
-			    "does not show: a guess", you);
-	}
-	if (an & RS_AN_BAD_CHECKSUM)
-		add(&b, "; bad checksum");
-	if (ev->new_conn && ev->client_guessed)
-		add(&b, "; capture starts mid-stream: client guessed from the ports");
-	bases(&b, t, ev, me, you);
+	if (!note_opening(&c))
+		note_flow(&c);
+	note_resent_or_missing(&c);
+	note_window(&c);
+	note_capture(&c);
 	return b.len;
 }
 
