@@ -52,7 +52,7 @@ sniff_as() {
 	shift
 	b=$1
 	shift
-	timeout 20 ip netns exec "$ns" "$@" "$b" sniff -i lo -p -c 4 $sargs icmp \
+	timeout 60 ip netns exec "$ns" "$@" "$b" sniff -i lo -p -c 4 $sargs icmp \
 		>"$work/$name.out" 2>"$work/$name.err" &
 	pid=$!
 	i=0
@@ -61,10 +61,13 @@ sniff_as() {
 		[ $i -lt 200 ] || break
 		sleep 0.05
 	done
+	# Pings until sniff has its four packets, with a budget of its own: a
+	# slow start (a loaded machine) must not leave the capture short.
+	j=0
 	while kill -0 "$pid" 2>/dev/null; do
 		ip netns exec "$ns" ping -c 2 -i 0.1 -q 127.0.0.1 >/dev/null 2>&1 || true
-		i=$((i + 1))
-		[ $i -lt 220 ] || break
+		j=$((j + 1))
+		[ $j -lt 200 ] || break
 	done
 	rc=0
 	wait "$pid" || rc=$?
