@@ -268,6 +268,91 @@ static void late_bytes(struct rs_tcp_event *ev, const struct rs_end *e, uint32_t
 	ev->late_frame = e->acked_hi_frame;
 }
 
+/* The sender's SYN (or SYN-ACK): its ISN is the base, another ISN than its
+ * first a new start; window scaling is agreed when both SYNs are seen. */
+static uint32_t seq_syn(struct rs_tcp_event *ev, struct rs_conn *c, struct rs_end *e,
+			struct rs_end *p, const struct rs_tcp *tcp, uint32_t end)
+{
+	uint8_t fl = tcp->flags;
+	uint32_t an = 0;
+
+	if (!e->syn_seen || tcp->seq != e->isn) {
+		/* The same end sends its SYN again with another ISN: not
+		 * a copy of the first but a new start (a server whose
+		 * first half-open connection was reset or dropped
+		 * answers a retransmitted SYN with a fresh SYN-ACK).
+		 * Numbers are relative to the new ISN from here on. */
+		bool was_set = e->base_set;
+		if (e->syn_seen) {
+			an |= RS_AN_NEW_ISN;
+			ev->prev_isn = e->isn;
+			was_set = false;
+		} else {
+			e->passive = (fl & RS_TH_ACK) != 0;
+			/* The SYN-ACK came first and named this ISN. */
+			ev->late_syn = e->isn_inferred && tcp->seq == e->isn && !(fl & RS_TH_ACK);
+		}
+		e->isn = e->base = tcp->seq;
+		e->syn_seen = e->base_set = true;
+		/* A late SYN keeps what the peer has acknowledged since. */
+		if (!was_set || !ev->late_syn || sdiff(end, e->next_seq) > 0)
+			e->next_seq = end;
+		e->hole = false;
+	}
+	if (tcp->has_wscale) {
+		e->ws_offered = true;
+		e->wscale = tcp->wscale > 14 ? 14 : tcp->wscale;
+	}
+	if ((fl & RS_TH_ACK) || p->syn_seen) {
+		c->ws_both = e->ws_offered && p->ws_offered;
+		if (!c->ws_both)
+			e->wscale = p->wscale = 0;
+	}
+	return an;
+}
+
+/* A segment that starts below the sender's next byte: what fills a hole
+ * the capture saw (reordered, captured late, or resent: told apart by
+ * the ACKs and by time), or a resend of what was seen (fast, spurious). */
+static uint32_t seq_behind(struct rs_tracker *t, struct rs_conn *c, struct rs_end *e,
+			   struct rs_end *p, const struct rs_tcp *tcp, uint32_t end, int64_t now)
+{
+	struct rs_tcp_event *ev = &t->ev;
+	uint32_t len = tcp->payload_len;
+	uint32_t an = 0;
+
+	if (e->hole && sdiff(tcp->seq, e->hole_lo) >= 0 && sdiff(tcp->seq, e->hole_hi) < 0) {
+		/* Bytes the capture never held: acknowledged already,
+		 * they were captured after their ACK; otherwise
+		 * reordering or a resend of what was lost before the
+		 * capture point, told apart by time. */
+		late_bytes(ev, e, tcp->seq, end);
+		bool asked = p->dup_acks >= 2 && p->last_ack == tcp->seq &&
+			     now - p->last_ack_ns < FAST_RETRANS_NS;
+		if (ev->late_hi != ev->late_lo)
+			;
+		else if (asked)   /* lost before the capture point, resent on dup acks */
+			an |= RS_AN_RETRANSMISSION | RS_AN_FAST_RETRANS;
+		else if (now - e->hole_ns < ooo_limit_ns(t, c))
+			an |= RS_AN_OUT_OF_ORDER;
+		else
+			an |= RS_AN_RETRANSMISSION;
+		if (tcp->seq == e->hole_lo)
+			e->hole_lo = end;
+		if (sdiff(e->hole_lo, e->hole_hi) >= 0)
+			e->hole = false;
+	} else {
+		an |= RS_AN_RETRANSMISSION;
+		ev->ref_frame = ring_find(e, tcp->seq);
+		if (len && p->ack_seen && sdiff(tcp->seq + len, p->max_ack) <= 0)
+			an |= RS_AN_SPURIOUS_RETRANS;
+		else if (p->dup_acks >= 2 && p->last_ack == tcp->seq &&
+			 now - p->last_ack_ns < FAST_RETRANS_NS)
+			an |= RS_AN_FAST_RETRANS;
+	}
+	return an;
+}
+
 /* Sequence analysis of the sender's side; returns the analysis bits.
  * *rxmit is Zeek's retransmission ('t'): payload that ends at or below
  * the highest sequence number this end was seen to send. */
@@ -296,41 +381,8 @@ static uint32_t seq_analysis(struct rs_tracker *t, struct rs_conn *c, struct rs_
 	}
 	uint32_t seglen = len + !!(fl & RS_TH_SYN) + !!(fl & RS_TH_FIN);
 	uint32_t end = tcp->seq + seglen;
-	if (fl & RS_TH_SYN) {
-		if (!e->syn_seen || tcp->seq != e->isn) {
-			/* The same end sends its SYN again with another ISN: not
-			 * a copy of the first but a new start (a server whose
-			 * first half-open connection was reset or dropped
-			 * answers a retransmitted SYN with a fresh SYN-ACK).
-			 * Numbers are relative to the new ISN from here on. */
-			bool was_set = e->base_set;
-			if (e->syn_seen) {
-				an |= RS_AN_NEW_ISN;
-				ev->prev_isn = e->isn;
-				was_set = false;
-			} else {
-				e->passive = (fl & RS_TH_ACK) != 0;
-				/* The SYN-ACK came first and named this ISN. */
-				ev->late_syn = e->isn_inferred && tcp->seq == e->isn && !(fl & RS_TH_ACK);
-			}
-			e->isn = e->base = tcp->seq;
-			e->syn_seen = e->base_set = true;
-			/* A late SYN keeps what the peer has acknowledged since. */
-			if (!was_set || !ev->late_syn || sdiff(end, e->next_seq) > 0)
-				e->next_seq = end;
-			e->hole = false;
-		}
-		if (tcp->has_wscale) {
-			e->ws_offered = true;
-			e->wscale = tcp->wscale > 14 ? 14 : tcp->wscale;
-		}
-		if ((fl & RS_TH_ACK) || p->syn_seen) {
-			c->ws_both = e->ws_offered && p->ws_offered;
-			if (!c->ws_both)
-				e->wscale = p->wscale = 0;
-		}
-		return an;
-	}
+	if (fl & RS_TH_SYN)
+		return seq_syn(ev, c, e, p, tcp, end);
 	if (!e->base_set) {
 		/* Wireshark's rule for a direction whose SYN was not captured:
 		 * number it as if the SYN came just before the first byte seen
@@ -368,35 +420,7 @@ static uint32_t seq_analysis(struct rs_tracker *t, struct rs_conn *c, struct rs_
 		e->hole_ns = now;
 		late_bytes(ev, e, tcp->seq, end);
 	} else if (d < 0 && seglen > 0) {
-		if (e->hole && sdiff(tcp->seq, e->hole_lo) >= 0 && sdiff(tcp->seq, e->hole_hi) < 0) {
-			/* Bytes the capture never held: acknowledged already,
-			 * they were captured after their ACK; otherwise
-			 * reordering or a resend of what was lost before the
-			 * capture point, told apart by time. */
-			late_bytes(ev, e, tcp->seq, end);
-			bool asked = p->dup_acks >= 2 && p->last_ack == tcp->seq &&
-				     now - p->last_ack_ns < FAST_RETRANS_NS;
-			if (ev->late_hi != ev->late_lo)
-				;
-			else if (asked)   /* lost before the capture point, resent on dup acks */
-				an |= RS_AN_RETRANSMISSION | RS_AN_FAST_RETRANS;
-			else if (now - e->hole_ns < ooo_limit_ns(t, c))
-				an |= RS_AN_OUT_OF_ORDER;
-			else
-				an |= RS_AN_RETRANSMISSION;
-			if (tcp->seq == e->hole_lo)
-				e->hole_lo = end;
-			if (sdiff(e->hole_lo, e->hole_hi) >= 0)
-				e->hole = false;
-		} else {
-			an |= RS_AN_RETRANSMISSION;
-			ev->ref_frame = ring_find(e, tcp->seq);
-			if (len && p->ack_seen && sdiff(tcp->seq + len, p->max_ack) <= 0)
-				an |= RS_AN_SPURIOUS_RETRANS;
-			else if (p->dup_acks >= 2 && p->last_ack == tcp->seq &&
-				 now - p->last_ack_ns < FAST_RETRANS_NS)
-				an |= RS_AN_FAST_RETRANS;
-		}
+		an |= seq_behind(t, c, e, p, tcp, end, now);
 	} else if (len) {
 		late_bytes(ev, e, tcp->seq, end);
 	}
