@@ -666,41 +666,14 @@ static uint32_t find_or_make(struct rs_tracker *t, const struct rs_packet *pkt, 
 	return idx;
 }
 
-const struct rs_tcp_event *rs_tracker_update(struct rs_tracker *t, const struct rs_packet *pkt)
+/* The state machine's step for this segment (what sending it proves of
+ * the sender, what its arrival does to the receiver), from the facts the
+ * sequence numbers give; the states passed through and the guessed
+ * arrival states go into the event. */
+static void step_states(struct rs_conn *c, struct rs_tcp_event *ev, int d, const struct rs_tcp *tcp,
+			bool rst_ok, bool fin_acked_before)
 {
-	struct rs_tcp_event *ev = &t->ev;
-	const struct rs_tcp *tcp = &pkt->tcp;
-	int64_t now = rs_packet_time_ns(pkt);
-	int side;
-
-	memset(ev, 0, sizeof(*ev));
-	t->st.packets++;
-	expire(t, now);
-	uint32_t idx = find_or_make(t, pkt, now, &side);
-	struct rs_conn *c = &t->ct.slots[idx];
-	int d = side == c->client_side ? RS_DIR_C2S : RS_DIR_S2C;
 	struct rs_end *e = &c->end[d], *p = &c->end[!d];
-	bool keepalive, gap, unseen, rxmit;
-
-	c->last_ns = now;
-	ev->conn_id = c->id;
-	ev->dir = (enum rs_dir)d;
-	ev->client_guessed = c->client_guessed;
-	ev->flags = tcp->flags;
-	ev->len = tcp->payload_len;
-	ev->prev_client_state = (enum rs_tcp_state)c->end[RS_DIR_C2S].state;
-	ev->prev_server_state = (enum rs_tcp_state)c->end[RS_DIR_S2C].state;
-
-	bool rst_ok = (tcp->flags & RS_TH_RST) ? rst_acceptable(e, p, tcp) : false;
-	bool fin_acked_before = e->ack_seen && p->fin_seen && sdiff(e->max_ack, p->fin_seq + 1) >= 0;
-	ev->analysis |= seq_analysis(t, c, e, p, pkt, now, &keepalive, &rxmit);
-	peer_base_from_ack(ev, e, p, tcp);
-	ev->analysis |= ack_analysis(t, e, p, pkt, now, &gap, &unseen);
-	if (tcp->win == 0 && !(tcp->flags & (RS_TH_SYN | RS_TH_FIN | RS_TH_RST)))
-		ev->analysis |= RS_AN_ZERO_WINDOW;
-	if (tcp->csum_status == RS_CSUM_BAD)
-		ev->analysis |= RS_AN_BAD_CHECKSUM;
-
 	bool peer_isn = p->syn_seen || p->isn_inferred;
 	struct rs_tracker_fsm_seg seg = {
 		.flags = tcp->flags,
@@ -739,14 +712,76 @@ const struct rs_tcp_event *rs_tracker_update(struct rs_tracker *t, const struct 
 	}
 	arrival(c, ev, d, (enum rs_tcp_state)ev->prev_client_state,
 		(enum rs_tcp_state)ev->prev_server_state, r.rcv);
+}
+
+/* Seq, ack and SACK blocks relative to each end's base (Wireshark's). */
+static void relative_numbers(struct rs_tcp_event *ev, const struct rs_end *e, const struct rs_end *p,
+			     const struct rs_tcp *tcp)
+{
+	uint32_t rel_seq = tcp->seq - e->base;
+
+	ev->rel_seq = rel_seq;
+	ev->rel_next_seq = (tcp->flags & RS_TH_RST) ? rel_seq :
+		rel_seq + tcp->payload_len + !!(tcp->flags & RS_TH_SYN) + !!(tcp->flags & RS_TH_FIN);
+	if ((tcp->flags & RS_TH_ACK) && p->base_set) {
+		ev->rel_ack = tcp->ack - p->base;
+		ev->rel_ack_valid = true;
+	}
+	/* SACK blocks name the peer's bytes: relative to its base, like the
+	 * ack (Wireshark's tcp.options.sack_le/re). */
+	if (p->base_set) {
+		for (unsigned i = 0; i < tcp->n_sack && i < RS_MAX_SACK; i++) {
+			ev->rel_sack[i][0] = tcp->sack[i][0] - p->base;
+			ev->rel_sack[i][1] = tcp->sack[i][1] - p->base;
+		}
+		ev->n_rel_sack = tcp->n_sack < RS_MAX_SACK ? tcp->n_sack : RS_MAX_SACK;
+	}
+}
+
+const struct rs_tcp_event *rs_tracker_update(struct rs_tracker *t, const struct rs_packet *pkt)
+{
+	struct rs_tcp_event *ev = &t->ev;
+	const struct rs_tcp *tcp = &pkt->tcp;
+	int64_t now = rs_packet_time_ns(pkt);
+	int side;
+
+	memset(ev, 0, sizeof(*ev));
+	t->st.packets++;
+	expire(t, now);
+	uint32_t idx = find_or_make(t, pkt, now, &side);
+	struct rs_conn *c = &t->ct.slots[idx];
+	int d = side == c->client_side ? RS_DIR_C2S : RS_DIR_S2C;
+	struct rs_end *e = &c->end[d], *p = &c->end[!d];
+	bool keepalive, gap, unseen, rxmit;
+
+	c->last_ns = now;
+	ev->conn_id = c->id;
+	ev->dir = (enum rs_dir)d;
+	ev->client_guessed = c->client_guessed;
+	ev->flags = tcp->flags;
+	ev->len = tcp->payload_len;
+	ev->prev_client_state = (enum rs_tcp_state)c->end[RS_DIR_C2S].state;
+	ev->prev_server_state = (enum rs_tcp_state)c->end[RS_DIR_S2C].state;
+
+	bool rst_ok = (tcp->flags & RS_TH_RST) ? rst_acceptable(e, p, tcp) : false;
+	bool fin_acked_before = e->ack_seen && p->fin_seen && sdiff(e->max_ack, p->fin_seq + 1) >= 0;
+	ev->analysis |= seq_analysis(t, c, e, p, pkt, now, &keepalive, &rxmit);
+	peer_base_from_ack(ev, e, p, tcp);
+	ev->analysis |= ack_analysis(t, e, p, pkt, now, &gap, &unseen);
+	if (tcp->win == 0 && !(tcp->flags & (RS_TH_SYN | RS_TH_FIN | RS_TH_RST)))
+		ev->analysis |= RS_AN_ZERO_WINDOW;
+	if (tcp->csum_status == RS_CSUM_BAD)
+		ev->analysis |= RS_AN_BAD_CHECKSUM;
+
+	step_states(c, ev, d, tcp, rst_ok, fin_acked_before);
 
 	if ((tcp->flags & RS_TH_FIN) && !(tcp->flags & RS_TH_RST) && !e->fin_seen) {
 		e->fin_seen = true;
 		e->fin_seq = tcp->seq + tcp->payload_len;
 	}
-	if (r.kind == RS_EV_REFUSED)
+	if (ev->kind == RS_EV_REFUSED)
 		c->close = RS_CLOSE_REFUSED;
-	else if (r.kind == RS_EV_RST && c->close == RS_CLOSE_OPEN)
+	else if (ev->kind == RS_EV_RST && c->close == RS_CLOSE_OPEN)
 		c->close = RS_CLOSE_RST;
 	else if (c->end[0].fin_seen && c->end[1].fin_seen && c->close == RS_CLOSE_OPEN)
 		c->close = RS_CLOSE_FIN;
@@ -766,31 +801,15 @@ const struct rs_tcp_event *rs_tracker_update(struct rs_tracker *t, const struct 
 	if (ev->analysis & RS_AN_RETRANSMISSION)
 		e->retrans++;
 
-	uint32_t rel_seq = tcp->seq - e->base;
-	ev->rel_seq = rel_seq;
-	ev->rel_next_seq = (tcp->flags & RS_TH_RST) ? rel_seq :
-		rel_seq + tcp->payload_len + !!(tcp->flags & RS_TH_SYN) + !!(tcp->flags & RS_TH_FIN);
-	if ((tcp->flags & RS_TH_ACK) && p->base_set) {
-		ev->rel_ack = tcp->ack - p->base;
-		ev->rel_ack_valid = true;
-	}
-	/* SACK blocks name the peer's bytes: relative to its base, like the
-	 * ack (Wireshark's tcp.options.sack_le/re). */
-	if (p->base_set) {
-		for (unsigned i = 0; i < tcp->n_sack && i < RS_MAX_SACK; i++) {
-			ev->rel_sack[i][0] = tcp->sack[i][0] - p->base;
-			ev->rel_sack[i][1] = tcp->sack[i][1] - p->base;
-		}
-		ev->n_rel_sack = tcp->n_sack < RS_MAX_SACK ? tcp->n_sack : RS_MAX_SACK;
-	}
+	relative_numbers(ev, e, p, tcp);
 	ev->isn = e->isn;
 	ev->isn_known = e->syn_seen;
 	ev->peer_isn = p->isn;
-	ev->peer_isn_known = peer_isn;
+	ev->peer_isn_known = p->syn_seen || p->isn_inferred;
 	ev->wscale_known = c->ws_both || (e->syn_seen && p->syn_seen);
 	ev->win_scaled = (tcp->flags & RS_TH_SYN) ? tcp->win : (uint32_t)tcp->win << e->wscale;
 	handshake_times(c, ev, now);
-	rs_tracker_zeek_segment(c, d, pkt, rel_seq, rxmit, gap);
+	rs_tracker_zeek_segment(c, d, pkt, ev->rel_seq, rxmit, gap);
 	ev->client_state = (enum rs_tcp_state)c->end[RS_DIR_C2S].state;
 	ev->server_state = (enum rs_tcp_state)c->end[RS_DIR_S2C].state;
 	ev->client_state_guessed = rs_end_state_guessed(c, RS_DIR_C2S);
