@@ -342,3 +342,32 @@ void rs_out_mac(struct rs_out *o, const uint8_t *mac)
 		rs_out_hex(o, mac[i], 2);
 	}
 }
+
+void rs_out_json_ip(struct rs_out *o, uint8_t v, const uint8_t *a)
+{
+	rs_out_char(o, '"');
+	rs_out_ip(o, v, a);
+	rs_out_char(o, '"');
+}
+
+void rs_out_ts_epoch(struct rs_out *o, int64_t sec, uint32_t frac, uint8_t digits)
+{
+	rs_out_i64(o, sec);
+	rs_out_char(o, '.');
+	rs_out_u64_zpad(o, frac, digits);
+}
+
+void rs_out_ts_ns(struct rs_out *o, int64_t ns, unsigned digits)
+{
+	if (ns < 0) {
+		rs_out_char(o, '-');
+		ns = -ns;
+	}
+	uint64_t u = (uint64_t)ns;
+	rs_out_u64(o, u / 1000000000u);
+	rs_out_char(o, '.');
+	if (digits == 9)
+		rs_out_u64_zpad(o, u % 1000000000u, 9);
+	else
+		rs_out_u64_zpad(o, (u % 1000000000u) / 1000u, 6);
+}

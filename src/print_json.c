@@ -25,13 +25,6 @@ static void json_bool(struct rs_out *o, bool b)
 	rs_out_str(o, b ? "true" : "false");
 }
 
-static void json_ip(struct rs_out *o, uint8_t v, const uint8_t *a)
-{
-	rs_out_char(o, '"');
-	rs_out_ip(o, v, a);
-	rs_out_char(o, '"');
-}
-
 /* "csum_ok" (true only when verified good) whenever the sum was
  * computed, as before; "csum" says what it means. */
 static void print_csum(struct rs_out *o, enum rs_csum st)
@@ -70,9 +63,9 @@ static bool outer_ip_tunnel_fields(struct rs_out *o, const struct rs_outer *e)
 	case RS_OUTER_IP:
 		kv(o, "v", e->u.ip.v);
 		key(o, "src");
-		json_ip(o, e->u.ip.v, e->u.ip.src);
+		rs_out_json_ip(o, e->u.ip.v, e->u.ip.src);
 		key(o, "dst");
-		json_ip(o, e->u.ip.v, e->u.ip.dst);
+		rs_out_json_ip(o, e->u.ip.v, e->u.ip.dst);
 		kv(o, "proto", e->u.ip.proto);
 		kv(o, "ttl", e->u.ip.ttl);
 		break;
@@ -135,7 +128,7 @@ static bool outer_ip_tunnel_fields(struct rs_out *o, const struct rs_outer *e)
 		}
 		if (e->u.teredo.has_origin) {
 			key(o, "origin");
-			json_ip(o, 4, e->u.teredo.addr);
+			rs_out_json_ip(o, 4, e->u.teredo.addr);
 			kv(o, "origin_port", e->u.teredo.port);
 		}
 		break;
@@ -347,9 +340,9 @@ static void print_ip(struct rs_out *o, const struct rs_ip *ip)
 	rs_out_str(o, "{\"v\":");
 	rs_out_u64(o, ip->v);
 	key(o, "src");
-	json_ip(o, ip->v, ip->src);
+	rs_out_json_ip(o, ip->v, ip->src);
 	key(o, "dst");
-	json_ip(o, ip->v, ip->dst);
+	rs_out_json_ip(o, ip->v, ip->dst);
 	key(o, "ttl");
 	rs_out_u64(o, ip->ttl);
 	if (ip->has_id) {
@@ -401,7 +394,7 @@ static void print_ip(struct rs_out *o, const struct rs_ip *ip)
 		}
 		if (ip->has_home) {
 			key(o, "home");
-			json_ip(o, 6, ip->home);
+			rs_out_json_ip(o, 6, ip->home);
 		}
 	}
 	if (ip->is_later_fragment) {
@@ -561,9 +554,9 @@ static void print_icmp(struct rs_out *o, const struct rs_icmp *ic)
 		rs_out_str(o, "{\"v\":");
 		rs_out_u64(o, ic->quote.v);
 		key(o, "src");
-		json_ip(o, ic->quote.v, ic->quote.src);
+		rs_out_json_ip(o, ic->quote.v, ic->quote.src);
 		key(o, "dst");
-		json_ip(o, ic->quote.v, ic->quote.dst);
+		rs_out_json_ip(o, ic->quote.v, ic->quote.dst);
 		key(o, "proto");
 		rs_out_u64(o, ic->quote.proto);
 		if (ic->quote.has_ports) {
@@ -586,7 +579,7 @@ void rs_print_json(struct rs_printer *pr, struct rs_out *o, const struct rs_pack
 	rs_out_u64(o, pkt->frame);
 	key(o, "ts");
 	rs_out_char(o, '"');
-	rs_print_ts_epoch(o, pkt->ts_sec, pkt->ts_frac, pkt->ts_digits);
+	rs_out_ts_epoch(o, pkt->ts_sec, pkt->ts_frac, pkt->ts_digits);
 	rs_out_char(o, '"');
 	if (pkt->meta.ts_problem) {
 		key(o, "ts_error");

@@ -8,21 +8,6 @@
 
 #include "rawshake/print_summary.h"
 
-void rs_print_summary_ts(struct rs_out *o, int64_t ns, unsigned digits)
-{
-	if (ns < 0) {
-		rs_out_char(o, '-');
-		ns = -ns;
-	}
-	uint64_t u = (uint64_t)ns;
-	rs_out_u64(o, u / 1000000000u);
-	rs_out_char(o, '.');
-	if (digits == 9)
-		rs_out_u64_zpad(o, u % 1000000000u, 9);
-	else
-		rs_out_u64_zpad(o, (u % 1000000000u) / 1000u, 6);
-}
-
 /* "ip:port" or "[ip6]:port" into buf; returns its length. */
 static size_t endpoint_str(char *buf, size_t n, uint8_t v, const uint8_t *a, uint16_t port)
 {
@@ -141,41 +126,29 @@ static void jkey(struct rs_out *o, const char *k)
 	rs_out_char(o, ':');
 }
 
-static void jseconds(struct rs_out *o, int64_t ns, unsigned digits)
-{
-	rs_print_summary_ts(o, ns, digits);
-}
-
-static void jip(struct rs_out *o, uint8_t v, const uint8_t *a)
-{
-	rs_out_char(o, '"');
-	rs_out_ip(o, v, a);
-	rs_out_char(o, '"');
-}
-
 void rs_print_summary_json(struct rs_out *o, const struct rs_conn_record *r)
 {
 	unsigned dg = r->ts_digits == 9 ? 9 : 6;
 	rs_out_str(o, "{\"type\":\"conn\",\"id\":");
 	rs_out_u64(o, r->id);
 	jkey(o, "client");
-	jip(o, r->v, r->client);
+	rs_out_json_ip(o, r->v, r->client);
 	jkey(o, "cport");
 	rs_out_u64(o, r->cport);
 	jkey(o, "server");
-	jip(o, r->v, r->server);
+	rs_out_json_ip(o, r->v, r->server);
 	jkey(o, "sport");
 	rs_out_u64(o, r->sport);
 	jkey(o, "first_ts");
 	rs_out_char(o, '"');
-	rs_print_summary_ts(o, r->first_ns, dg);
+	rs_out_ts_ns(o, r->first_ns, dg);
 	rs_out_char(o, '"');
 	jkey(o, "last_ts");
 	rs_out_char(o, '"');
-	rs_print_summary_ts(o, r->last_ns, dg);
+	rs_out_ts_ns(o, r->last_ns, dg);
 	rs_out_char(o, '"');
 	jkey(o, "duration");
-	jseconds(o, r->last_ns - r->first_ns, dg);
+	rs_out_ts_ns(o, r->last_ns - r->first_ns, dg);
 	jkey(o, "c2s_pkts");
 	rs_out_u64(o, r->c2s_pkts);
 	jkey(o, "c2s_bytes");
@@ -186,7 +159,7 @@ void rs_print_summary_json(struct rs_out *o, const struct rs_conn_record *r)
 	rs_out_u64(o, r->s2c_bytes);
 	jkey(o, "handshake_rtt");
 	if (r->has_rtt)
-		jseconds(o, r->rtt_ns, dg);
+		rs_out_ts_ns(o, r->rtt_ns, dg);
 	else
 		rs_out_str(o, "null");
 	jkey(o, "conn_state");
@@ -198,9 +171,9 @@ void rs_print_summary_json(struct rs_out *o, const struct rs_conn_record *r)
 	/* Extra members, after the documented ones. */
 	if (r->has_rtt) {
 		jkey(o, "rtt_server");
-		jseconds(o, r->rtt_server_ns, dg);
+		rs_out_ts_ns(o, r->rtt_server_ns, dg);
 		jkey(o, "rtt_client");
-		jseconds(o, r->rtt_client_ns, dg);
+		rs_out_ts_ns(o, r->rtt_client_ns, dg);
 	}
 	jkey(o, "client_guessed");
 	rs_out_str(o, r->client_guessed ? "true" : "false");

@@ -29,13 +29,6 @@ void rs_print_tcp_flags(struct rs_out *o, uint8_t flags)
 		rs_out_str(o, "none");
 }
 
-void rs_print_ts_epoch(struct rs_out *o, int64_t sec, uint32_t frac, uint8_t digits)
-{
-	rs_out_i64(o, sec);
-	rs_out_char(o, '.');
-	rs_out_u64_zpad(o, frac, digits);
-}
-
 static void print_clock(struct rs_printer *pr, struct rs_out *o, const struct rs_packet *pkt)
 {
 	if (!pr->cache_valid || pr->cached_sec != pkt->ts_sec) {

@@ -60,6 +60,14 @@ void rs_out_ip(struct rs_out *o, uint8_t v, const uint8_t *addr);
 #define RS_IP_STRLEN 46
 size_t rs_ip_format(char buf[RS_IP_STRLEN], uint8_t v, const uint8_t *addr);
 void rs_out_mac(struct rs_out *o, const uint8_t *mac);
+/* An address as a JSON string: "192.0.2.1", "2001:db8::1". */
+void rs_out_json_ip(struct rs_out *o, uint8_t v, const uint8_t *addr);
+
+/* Times, the one formatter of each shape: seconds.fraction of the epoch
+ * from a record's fields (digits 6 or 9: the file's resolution), and
+ * from nanoseconds (a time or a duration; a negative one as "-S.F"). */
+void rs_out_ts_epoch(struct rs_out *o, int64_t sec, uint32_t frac, uint8_t digits);
+void rs_out_ts_ns(struct rs_out *o, int64_t ns, unsigned digits);
 
 #include <string.h>
 static inline void rs_out_json_cstr(struct rs_out *o, const char *s)

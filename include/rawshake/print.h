@@ -43,9 +43,6 @@ void rs_print_text(struct rs_printer *pr, struct rs_out *o, const struct rs_pack
 void rs_print_json(struct rs_printer *pr, struct rs_out *o, const struct rs_packet *pkt,
 		   const struct rs_tcp_event *ev);
 
-/* "SECONDS.FRACTION" with the packet's precision (no quotes). */
-void rs_print_ts_epoch(struct rs_out *o, int64_t sec, uint32_t frac, uint8_t digits);
-
 /* TCP flags in the fixed order FIN SYN RST PSH ACK URG ECE CWR, comma-separated. */
 void rs_print_tcp_flags(struct rs_out *o, uint8_t flags);
 

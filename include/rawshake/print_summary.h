@@ -20,8 +20,4 @@ void rs_print_summary_json(struct rs_out *o, const struct rs_conn_record *r);
 /* The tracker's counters, e.g. "# 12 connections, 0 evicted, 3 expired ...\n". */
 void rs_print_summary_stats_text(struct rs_out *o, const struct rs_tracker_stats *st);
 void rs_print_summary_stats_json(struct rs_out *o, const struct rs_tracker_stats *st);
-
-/* Writes ns as "SECONDS.FRACTION" with digits (6 or 9) after the point. */
-void rs_print_summary_ts(struct rs_out *o, int64_t ns, unsigned digits);
-
 #endif
