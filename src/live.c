@@ -1,5 +1,6 @@
 /* live.c: live capture through libpcap, feeding the shared view. */
 #include "config.h"
+#include "rawshake/clock.h"
 #include "rawshake/live.h"
 #include "rawshake/reader.h"
 
@@ -16,13 +17,6 @@
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
-
-static int64_t mono_ns(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
-}
 
 /* Adds one RTM_NEWLINK message's index and name to t (n of cap). */
 static void add_link(struct rs_live_ifname *t, size_t *n, size_t cap, const struct nlmsghdr *h)
@@ -63,7 +57,7 @@ static void load_ifnames(struct rs_live *lv)
 	size_t cap = 256, n = 0;
 	bool done = false;
 
-	lv->ifnames_at_ns = mono_ns();
+	lv->ifnames_at_ns = rs_clock_mono_ns();
 	if (!lv->has_nl)
 		return;
 	memset(&req, 0, sizeof(req));
@@ -119,7 +113,7 @@ const char *rs_live_ifname_of(void *ctx, uint32_t ifindex)
 	/* An interface made after the capture started: read the table again,
 	 * at most once a second (an index that stays unknown, such as one
 	 * already deleted, must not cost a query per packet). */
-	if (!name && mono_ns() - lv->ifnames_at_ns >= 1000000000) {
+	if (!name && rs_clock_mono_ns() - lv->ifnames_at_ns >= 1000000000) {
 		load_ifnames(lv);
 		name = find_ifname(lv, ifindex);
 	}
