@@ -101,13 +101,6 @@ enum rs_connect_kind rs_connect_kind_of(uint8_t flags, uint32_t payload_len)
 	return RS_CONNECT_KIND_OTHER;
 }
 
-int64_t rs_mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec;
-}
-
 void rs_connect_config_init(struct rs_connect_config *c, uint8_t v)
 {
 	memset(c, 0, sizeof(*c));

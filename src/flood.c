@@ -1,5 +1,6 @@
 /* flood.c: a bounded SYN flood on the send loop, run in slices (where it may go: guard.c). */
 #include "config.h"
+#include "rawshake/clock.h"
 #include "rawshake/flood.h"
 #include "rawshake/packet.h"
 
@@ -35,26 +36,10 @@ void rs_flood_stop(void)
 	rs_send_stop();
 }
 
-static int64_t mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-/* splitmix64, as send.c uses. */
-static uint64_t rnd(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
 /* Sleeps until the monotonic time t, or a signal. */
 static void sleep_until(int64_t t)
 {
-	struct timespec ts = { (time_t)(t / 1000000000), (long)(t % 1000000000) };
+	struct timespec ts = rs_ns_timespec(t);
 	while (!flood_stop && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
 		;
 }
@@ -67,7 +52,7 @@ static void sleep_until(int64_t t)
  */
 static void port_walk(uint64_t *rng, uint64_t k, uint16_t *base, uint16_t *stride)
 {
-	uint64_t r = rnd(rng);
+	uint64_t r = rs_prng_next(rng);
 	uint16_t st = (uint16_t)(r | 1);
 	uint32_t j = (uint32_t)((r >> 16) % (65536 - k));
 	*stride = st;
@@ -86,8 +71,8 @@ int rs_flood_run(const struct rs_flood *f, rs_flood_progress_fn fn, void *arg,
 	memset(st, 0, sizeof(*st));
 	flood_stop = 0;
 	if (!rng && getrandom(&rng, sizeof(rng), 0) != sizeof(rng))
-		rng = (uint64_t)mono_ns();
-	int64_t start = mono_ns(), last_report = start;
+		rng = (uint64_t)rs_clock_mono_ns();
+	int64_t start = rs_clock_mono_ns(), last_report = start;
 	int64_t end = f->duration_ns ? start + (int64_t)f->duration_ns : INT64_MAX;
 	double interval = f->rate > 0 ? 1e9 / f->rate : 0;
 	uint64_t per_slice = f->rate > 0 ? (uint64_t)(f->rate * (double)slice / 1e9) : 65535;
@@ -102,7 +87,7 @@ int rs_flood_run(const struct rs_flood *f, rs_flood_progress_fn fn, void *arg,
 		/* Paced: this slice's first packet is due at start + done / rate. */
 		if (interval > 0 && done > 0)
 			sleep_until(start + (int64_t)((double)done * interval));
-		int64_t now = mono_ns();
+		int64_t now = rs_clock_mono_ns();
 		if (flood_stop || now >= end)
 			break;
 		uint64_t k = per_slice;
@@ -117,7 +102,7 @@ int rs_flood_run(const struct rs_flood *f, rs_flood_progress_fn fn, void *arg,
 		cfg.count = k;
 		cfg.flood = interval == 0;
 		cfg.interval_ns = (uint64_t)interval;
-		cfg.seed = rnd(&rng);
+		cfg.seed = rs_prng_next(&rng);
 		cfg.rand_seq = cfg.spec.proto == RS_CRAFT_TCP;
 		/* A flood slice ends with its 200 ms; a paced one with its count
 		 * (its packets take about 200 ms), or the flood's end. */
@@ -129,9 +114,9 @@ int rs_flood_run(const struct rs_flood *f, rs_flood_progress_fn fn, void *arg,
 		if (f->rand_sport)
 			port_walk(&rng, k, &cfg.spec.sport, &cfg.sport_step);
 		if (cfg.vary_id)
-			cfg.spec.id = (uint16_t)rnd(&rng);
+			cfg.spec.id = (uint16_t)rs_prng_next(&rng);
 		if (f->syn_like_linux)
-			rs_flood_syn_like_linux(&cfg, (uint32_t)rnd(&rng));
+			rs_flood_syn_like_linux(&cfg, (uint32_t)rs_prng_next(&rng));
 
 		/* Each slice opens its own sender: the packet is built anew with
 		 * this slice's options (quiet and not listening: no view needed). */
@@ -144,7 +129,7 @@ int rs_flood_run(const struct rs_flood *f, rs_flood_progress_fn fn, void *arg,
 		}
 		rs_send_close(sd);
 		done += ss.sent;   /* a flood slice may end on its time first */
-		now = mono_ns();
+		now = rs_clock_mono_ns();
 		st->elapsed_ns = now - start;
 		st->pps = st->elapsed_ns > 0 ? (double)st->sent * 1e9 / (double)st->elapsed_ns : 0;
 		if (status != 0)
@@ -155,7 +140,7 @@ int rs_flood_run(const struct rs_flood *f, rs_flood_progress_fn fn, void *arg,
 			fn(st, false, arg);
 		}
 	}
-	st->elapsed_ns = mono_ns() - start;
+	st->elapsed_ns = rs_clock_mono_ns() - start;
 	st->pps = st->elapsed_ns > 0 ? (double)st->sent * 1e9 / (double)st->elapsed_ns : 0;
 	if (fn)
 		fn(st, true, arg);

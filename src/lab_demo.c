@@ -5,6 +5,7 @@
 #include "rawshake/live.h"
 #include "rawshake/out.h"
 #include "rawshake/privdrop.h"
+#include "rawshake/signals.h"
 #include "rawshake/view.h"
 
 #include <errno.h>
@@ -34,17 +35,6 @@ static void on_capture_signal(int sig)
 	rs_live_stop(&demo_live);
 }
 
-static void set_handlers(void (*fn)(int))
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = fn;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-}
-
 static void pause_ms(long ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
@@ -72,7 +62,7 @@ static pid_t start_capture(const char *path, int *ready_fd)
 	char err[PCAP_ERRBUF_SIZE + 256];
 	struct rs_live_opts o = { .ifname = RS_LAB_IF, .filter = DEMO_FILTER, .nano = true };
 	close(p[0]);
-	set_handlers(on_capture_signal);
+	rs_signals_catch(on_capture_signal, true);
 	if (demo_stop)   /* caught before the line above, by the parent's handler */
 		_exit(1);
 	if (!rs_lab_enter(RS_LAB_SERVER_NS, err, sizeof(err)) ||
@@ -194,7 +184,7 @@ int rs_lab_demo(const char *self, FILE *log)
 	int status = 1, ready = -1;
 	pid_t cap = -1;
 
-	set_handlers(on_demo_signal);
+	rs_signals_catch(on_demo_signal, true);
 	bool was_up = rs_lab_exists();
 	if (!rs_lab_up(self, RS_LAB_OFFLOAD_KEEP, &demo_stop, log, err, sizeof(err))) {
 		fprintf(stderr, "rawshake lab demo: %s\n", err);

@@ -1,8 +1,10 @@
 /* lab_synflood.c: "rawshake lab synflood": flood the lab server while a legitimate client connects; our view next to the kernel's. */
 #define _GNU_SOURCE 1
 #include "config.h"
+#include "rawshake/clock.h"
 #include "rawshake/flood.h"
 #include "rawshake/lab.h"
+#include "rawshake/signals.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -28,24 +30,6 @@ static volatile sig_atomic_t sf_stop;
 static void on_sf_signal(int sig)
 {
 	sf_stop = sig;
-}
-
-static void set_handlers(void (*fn)(int))
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = fn;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-}
-
-static int64_t mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 /* Sleeps ms, cut short by a signal. */
@@ -193,7 +177,7 @@ static void on_client_signal(int sig)
 static void one_connect(int out)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(RS_LAB_HTTP_PORT) };
-	struct attempt a = { .t = mono_ns() };
+	struct attempt a = { .t = rs_clock_mono_ns() };
 	inet_pton(AF_INET, RS_LAB_SERVER4, &sa.sin_addr);
 	int s = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (s < 0)
@@ -204,7 +188,7 @@ static void one_connect(int out)
 		struct pollfd pfd = { s, POLLOUT, 0 };
 		int64_t until = a.t + (int64_t)SF_CONNECT_TIMEOUT_MS * 1000000;
 		for (;;) {
-			int64_t left = until - mono_ns();
+			int64_t left = until - rs_clock_mono_ns();
 			if (left <= 0 || client_stop)
 				break;
 			int rc = poll(&pfd, 1, (int)(left / 1000000) + 1);
@@ -216,7 +200,7 @@ static void one_connect(int out)
 			}
 		}
 	}
-	a.lat = mono_ns() - a.t;
+	a.lat = rs_clock_mono_ns() - a.t;
 	close(s);
 	if (client_stop && !a.ok)
 		return;   /* cut short by the end, not a failure */
@@ -239,16 +223,16 @@ static pid_t start_client(int *rfd)
 	}
 	char err[256];
 	close(p[0]);
-	set_handlers(on_client_signal);
+	rs_signals_catch(on_client_signal, true);
 	if (sf_stop)   /* taken by the parent's handler before the line above */
 		_exit(0);
 	if (!rs_lab_enter(RS_LAB_CLIENT_NS, err, sizeof(err)))
 		_exit(1);
-	int64_t next = mono_ns();
+	int64_t next = rs_clock_mono_ns();
 	for (int i = 0; i < SF_CLIENT_MAX && !client_stop; i++) {
 		one_connect(p[1]);
 		next += (int64_t)SF_CLIENT_EVERY_MS * 1000000;
-		int64_t left = next - mono_ns();
+		int64_t left = next - rs_clock_mono_ns();
 		if (left > 0)
 			pause_ms((long)(left / 1000000));
 	}
@@ -470,7 +454,7 @@ int rs_lab_synflood(const char *self, double rate, uint64_t duration_ns, FILE *l
 	int64_t t0 = 0, t1 = 0;
 
 	sf_stop = 0;
-	set_handlers(on_sf_signal);
+	rs_signals_catch(on_sf_signal, true);
 	bool was_up = rs_lab_exists();
 	if (!rs_lab_up(self, RS_LAB_OFFLOAD_KEEP, &sf_stop, log, err, sizeof(err))) {
 		fprintf(stderr, "rawshake lab synflood: %s\n", err);
@@ -535,11 +519,11 @@ int rs_lab_synflood(const char *self, double rate, uint64_t duration_ns, FILE *l
 		goto out;
 	char *fargv[] = { (char *)self, "flood", RS_LAB_SERVER4, "80", "--rand-source", SF_CIDR,
 			  "--rand-sport", "--rate", rate_s, "--duration", dur_s, "--format", "json", NULL };
-	t0 = mono_ns();
+	t0 = rs_clock_mono_ns();
 	flood = start_in(RS_LAB_CLIENT_NS, fargv, p_flood, NULL);
 	int frc = flood > 0 ? wait_child(flood) : -1;
 	flood = -1;
-	t1 = mono_ns();
+	t1 = rs_clock_mono_ns();
 	if (sf_stop)
 		goto out;
 	if (frc != 0) {

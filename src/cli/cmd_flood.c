@@ -6,6 +6,7 @@
 #include "rawshake/send_inject.h"
 #include "rawshake/out.h"
 #include "rawshake/send.h"
+#include "rawshake/signals.h"
 
 #include <getopt.h>
 #include <signal.h>
@@ -270,11 +271,7 @@ static int flood_run(int argc, char **argv)
 	 * standard output keeps the summary alone (text or JSON). */
 	struct rs_flood_tty tty = { &f, STDERR_FILENO };
 	bool show = !cfg->quiet && isatty(STDERR_FILENO);
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	rs_signals_catch(on_signal, false);
 
 	int status = rs_flood_run(&f, show ? rs_flood_progress_tty : NULL, &tty, &st, why, sizeof(why));
 	if (status != 0)

@@ -4,6 +4,7 @@
 #include "rawshake/flood.h"
 #include "rawshake/lab.h"
 #include "rawshake/privdrop.h"
+#include "rawshake/signals.h"
 
 #include <limits.h>
 #include <signal.h>
@@ -153,13 +154,7 @@ static int lab_run(int argc, char **argv)
 	}
 	/* From here on a signal is a request to stop: each subcommand looks
 	 * at the flag and removes what it made before it exits. */
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	rs_signals_catch(on_signal, true);
 	if (strcmp(sub, "status") == 0)
 		return rs_lab_status(stdout) ? RS_EXIT_OK : 1;
 	if (strcmp(sub, "up") == 0) {
