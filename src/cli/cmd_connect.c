@@ -586,10 +586,12 @@ static bool find_route(const struct connect_opts *o, struct rs_connect_config *c
 		return false;
 	}
 	if (o->source) {
-		uint8_t sv;
-		if (!rs_parse_addr(o->source, &sv, src, err, sizeof(err)) || sv != cfg->v) {
+		uint8_t sv = 0;
+		/* The parser's reason when it fails (sv is not set then). */
+		bool parsed = rs_parse_addr(o->source, &sv, src, err, sizeof(err));
+		if (!parsed || sv != cfg->v) {
 			fprintf(stderr, "rawshake connect: --src %s: %s\n", o->source,
-				sv != cfg->v ? "not the destination's family" : err);
+				parsed ? "not the destination's family" : err);
 			return false;
 		}
 	}
