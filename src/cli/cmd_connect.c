@@ -225,24 +225,24 @@ static uint8_t *unescape(const char *s, size_t *len)
 	return b;
 }
 
+/* A parser's verdict on opt's value: false after "OPT: REASON". */
+static bool opt_ok(const char *opt, bool ok, const char *why)
+{
+	if (!ok)
+		fprintf(stderr, "rawshake connect: %s: %s\n", opt, why);
+	return ok;
+}
+
 static bool parse_seconds(const char *opt, const char *s, uint64_t *ns)
 {
 	char e[128];
-	if (!rs_parse_interval(s, ns, e, sizeof(e))) {
-		fprintf(stderr, "rawshake connect: %s: %s\n", opt, e);
-		return false;
-	}
-	return true;
+	return opt_ok(opt, rs_parse_interval(s, ns, e, sizeof(e)), e);
 }
 
 static bool parse_opt_u(const char *opt, const char *s, uint64_t max, uint64_t *v)
 {
 	char e[128];
-	if (!rs_parse_uint(s, max, v, e, sizeof(e))) {
-		fprintf(stderr, "rawshake connect: %s: %s\n", opt, e);
-		return false;
-	}
-	return true;
+	return opt_ok(opt, rs_parse_uint(s, max, v, e, sizeof(e)), e);
 }
 
 /* The command line as given, before it becomes a configuration. */
