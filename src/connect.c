@@ -101,13 +101,6 @@ enum rs_connect_kind rs_connect_kind_of(uint8_t flags, uint32_t payload_len)
 	return RS_CONNECT_KIND_OTHER;
 }
 
-int64_t rs_mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * NS_PER_S + ts.tv_nsec;
-}
-
 void rs_connect_config_init(struct rs_connect_config *c, uint8_t v)
 {
 	memset(c, 0, sizeof(*c));
@@ -536,75 +529,55 @@ void rs_connect_input(struct rs_connect *h, const struct rs_packet *p, int64_t n
 	rs_connect_flush(h, now);
 }
 
-void rs_connect_input_batch(struct rs_connect *h, const struct rs_packet *p, int64_t now)
+/* A TCP segment of this connection, from the peer to us. */
+static bool of_ours(const struct rs_connect *h, const struct rs_packet *p)
+{
+	const struct rs_tcp *t = &p->tcp;
+	return p->l4 == RS_LAYER_TCP && p->has_ip && p->ip.v == h->cfg.v &&
+	       t->sport == h->cfg.dport && t->dport == h->cfg.sport &&
+	       memcmp(p->ip.src, h->cfg.dst, h->cfg.v == 4 ? 4 : 16) == 0 &&
+	       memcmp(p->ip.dst, h->cfg.src, h->cfg.v == 4 ? 4 : 16) == 0;
+}
+
+/* SYN_SENT: only the SYN-ACK of our SYN moves it on. */
+static void in_syn_sent(struct rs_connect *h, const struct rs_packet *p, int64_t now)
 {
 	const struct rs_tcp *t = &p->tcp;
 
-	if (p->l4 != RS_LAYER_TCP || !p->has_ip || p->ip.v != h->cfg.v ||
-	    t->sport != h->cfg.dport || t->dport != h->cfg.sport ||
-	    memcmp(p->ip.src, h->cfg.dst, h->cfg.v == 4 ? 4 : 16) != 0 ||
-	    memcmp(p->ip.dst, h->cfg.src, h->cfg.v == 4 ? 4 : 16) != 0)
-		return;
-	/* Only a checksum that is wrong: one the sender left for the NIC
-	 * (RS_CSUM_OFFLOAD: loopback, a veth, a bridge) is accepted by the
-	 * kernel that receives it, so it is by us. */
-	if (t->csum_status == RS_CSUM_BAD) {
-		drop(h, t, RS_CONNECT_DROP_BAD_CSUM, "%s with a bad TCP checksum (0x%04x, and not the "
-			"pseudo-header sum an offloading sender leaves): dropped, as the kernel drops it",
-		     rs_connect_kind_str(rs_connect_kind_of(t->flags, t->payload_len)), t->csum);
-		return;
-	}
-	if (h->st == RS_CONNECT_CLOSED) {
-		if (!(t->flags & RS_TH_RST) && h->result == RS_CONNECT_OK &&
-		    h->cfg.close == RS_CONNECT_CLOSE_RST)
-			note(h, "the peer still sends after our RST");
-		return;
-	}
-	if (t->flags & RS_TH_RST) {
-		on_rst(h, p, now);
-		return;
-	}
-	if (h->st == RS_CONNECT_SYN_SENT) {
-		if ((t->flags & (RS_TH_SYN | RS_TH_ACK)) == (RS_TH_SYN | RS_TH_ACK)) {
-			if (t->ack == h->iss + 1)
-				on_syn_ack(h, p, now);
-			else
-				drop(h, t, RS_CONNECT_DROP_WRONG_ACK, "SYN-ACK acknowledging %u, not our SYN "
-				     "(%u): dropped", t->ack, h->iss + 1);
-		} else if (t->flags & RS_TH_SYN) {
-			drop(h, t, RS_CONNECT_DROP_SIMULTANEOUS, "a SYN without ACK (simultaneous open) is "
-			     "not supported: dropped");
-		} else {
-			drop(h, t, RS_CONNECT_DROP_NO_SYN, "%s while waiting for the SYN-ACK: dropped",
-			     rs_connect_kind_str(rs_connect_kind_of(t->flags, t->payload_len)));
-		}
-		return;
-	}
-	if (t->flags & RS_TH_SYN) {
-		/* Our ACK of the SYN-ACK was lost: the peer retransmits it. */
-		if (t->seq + 1 == h->rcv_nxt) {
-			note(h, "retransmitted SYN-ACK: our ACK was lost, sending it again");
-			send_ack(h, now);
-		} else {
-			drop(h, t, RS_CONNECT_DROP_UNEXPECTED_SYN, "%s with sequence number %u on the open "
-			     "connection (not the SYN-ACK again): dropped",
-			     rs_connect_kind_str(rs_connect_kind_of(t->flags, t->payload_len)), t->seq);
-		}
-		return;
-	}
-	if (!(t->flags & RS_TH_ACK)) {
-		/* RFC 9293 3.10.7.4: a segment without ACK is dropped once synchronized. */
-		drop(h, t, RS_CONNECT_DROP_NO_ACK, "%s without the ACK flag: dropped (RFC 9293 3.10.7.4)",
+	if ((t->flags & (RS_TH_SYN | RS_TH_ACK)) == (RS_TH_SYN | RS_TH_ACK)) {
+		if (t->ack == h->iss + 1)
+			on_syn_ack(h, p, now);
+		else
+			drop(h, t, RS_CONNECT_DROP_WRONG_ACK, "SYN-ACK acknowledging %u, not our SYN "
+			     "(%u): dropped", t->ack, h->iss + 1);
+	} else if (t->flags & RS_TH_SYN) {
+		drop(h, t, RS_CONNECT_DROP_SIMULTANEOUS, "a SYN without ACK (simultaneous open) is "
+		     "not supported: dropped");
+	} else {
+		drop(h, t, RS_CONNECT_DROP_NO_SYN, "%s while waiting for the SYN-ACK: dropped",
 		     rs_connect_kind_str(rs_connect_kind_of(t->flags, t->payload_len)));
-		return;
 	}
-	if (h->ts_ok && t->has_ts && SEQ_LEQ(t->seq, h->rcv_nxt))
-		h->ts_recent = t->ts_val;
+}
 
-	bool fin_acked = on_ack(h, t, now);
-	bool fin_now;
-	bool need_ack = on_data(h, p, &fin_now);
+/* A SYN once synchronized: the SYN-ACK again, or nothing of ours. */
+static void in_syn_open(struct rs_connect *h, const struct rs_tcp *t, int64_t now)
+{
+	/* Our ACK of the SYN-ACK was lost: the peer retransmits it. */
+	if (t->seq + 1 == h->rcv_nxt) {
+		note(h, "retransmitted SYN-ACK: our ACK was lost, sending it again");
+		send_ack(h, now);
+	} else {
+		drop(h, t, RS_CONNECT_DROP_UNEXPECTED_SYN, "%s with sequence number %u on the open "
+		     "connection (not the SYN-ACK again): dropped",
+		     rs_connect_kind_str(rs_connect_kind_of(t->flags, t->payload_len)), t->seq);
+	}
+}
 
+/* What the ACK of our FIN and the peer's FIN do to the state: the
+ * peer's close (CLOSE_WAIT), ours, or both at once. */
+static void in_close(struct rs_connect *h, const struct rs_tcp *t, bool fin_acked, bool fin_now,
+		     int64_t now)
+{
 	switch (h->st) {
 	case RS_CONNECT_ESTABLISHED:
 		if (fin_now)
@@ -650,6 +623,55 @@ void rs_connect_input_batch(struct rs_connect *h, const struct rs_packet *p, int
 	default:
 		break;
 	}
+}
+
+void rs_connect_input_batch(struct rs_connect *h, const struct rs_packet *p, int64_t now)
+{
+	const struct rs_tcp *t = &p->tcp;
+
+	if (!of_ours(h, p))
+		return;
+	/* Only a checksum that is wrong: one the sender left for the NIC
+	 * (RS_CSUM_OFFLOAD: loopback, a veth, a bridge) is accepted by the
+	 * kernel that receives it, so it is by us. */
+	if (t->csum_status == RS_CSUM_BAD) {
+		drop(h, t, RS_CONNECT_DROP_BAD_CSUM, "%s with a bad TCP checksum (0x%04x, and not the "
+			"pseudo-header sum an offloading sender leaves): dropped, as the kernel drops it",
+		     rs_connect_kind_str(rs_connect_kind_of(t->flags, t->payload_len)), t->csum);
+		return;
+	}
+	if (h->st == RS_CONNECT_CLOSED) {
+		if (!(t->flags & RS_TH_RST) && h->result == RS_CONNECT_OK &&
+		    h->cfg.close == RS_CONNECT_CLOSE_RST)
+			note(h, "the peer still sends after our RST");
+		return;
+	}
+	if (t->flags & RS_TH_RST) {
+		on_rst(h, p, now);
+		return;
+	}
+	if (h->st == RS_CONNECT_SYN_SENT) {
+		in_syn_sent(h, p, now);
+		return;
+	}
+	if (t->flags & RS_TH_SYN) {
+		in_syn_open(h, t, now);
+		return;
+	}
+	if (!(t->flags & RS_TH_ACK)) {
+		/* RFC 9293 3.10.7.4: a segment without ACK is dropped once synchronized. */
+		drop(h, t, RS_CONNECT_DROP_NO_ACK, "%s without the ACK flag: dropped (RFC 9293 3.10.7.4)",
+		     rs_connect_kind_str(rs_connect_kind_of(t->flags, t->payload_len)));
+		return;
+	}
+	if (h->ts_ok && t->has_ts && SEQ_LEQ(t->seq, h->rcv_nxt))
+		h->ts_recent = t->ts_val;
+
+	bool fin_acked = on_ack(h, t, now);
+	bool fin_now;
+	bool need_ack = on_data(h, p, &fin_now);
+
+	in_close(h, t, fin_acked, fin_now, now);
 	if (need_ack)
 		h->ack_pending = true;
 	h->respond_pending = true;

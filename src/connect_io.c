@@ -1,5 +1,6 @@
 /* connect_io.c: the raw socket, the 4-tuple capture and the poll loop around the handshake engine. */
 #include "config.h"
+#include "rawshake/clock.h"
 #include "rawshake/connect.h"
 
 #include <arpa/inet.h>
@@ -89,8 +90,7 @@ static bool io_send(void *ctx, const struct rs_craft_spec *s)
 	}
 	uint8_t *pkt = c->crafter.pkt;
 	size_t len = c->crafter.len;
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
+	struct timespec ts = rs_ns_timespec(rs_clock_real_ns());
 	if (rs_send_inject_send(&c->inj, &pkt, &len, 1, &e) != 1) {
 		c->send_errno = e ? e : EIO;
 		return false;
@@ -132,7 +132,7 @@ static void on_capture(u_char *user, const struct pcap_pkthdr *h, const u_char *
 	c->rx.caplen = h->caplen;
 	c->rx.len = h->len;
 	rs_decode(c->ls.dlt, bytes, h->caplen, h->len, &c->rx);
-	rs_connect_input_batch(&c->hs, &c->rx, rs_mono_ns());
+	rs_connect_input_batch(&c->hs, &c->rx, rs_clock_mono_ns());
 }
 
 /* Reads what the capture holds; false on a capture error. */
@@ -146,7 +146,7 @@ static bool drain(struct rs_connect_io *c, char *err, size_t errlen)
 		}
 		if (n == 0) {
 			/* Everything that had arrived is in: answer it once. */
-			rs_connect_flush(&c->hs, rs_mono_ns());
+			rs_connect_flush(&c->hs, rs_clock_mono_ns());
 			return true;
 		}
 	}
@@ -164,11 +164,11 @@ enum rs_connect_result rs_connect_run(struct rs_connect_io *c, const struct rs_c
 	c->user = *cb;
 	c->view = view;
 	rs_connect_init(&c->hs, &cfg, &io);
-	int64_t now = rs_mono_ns();
+	int64_t now = rs_clock_mono_ns();
 	rs_connect_start(&c->hs, now);
 	while (!rs_connect_finished(&c->hs, now)) {
 		if (stop && *stop) {
-			rs_connect_abort(&c->hs, rs_mono_ns());
+			rs_connect_abort(&c->hs, rs_clock_mono_ns());
 			break;
 		}
 		int64_t deadline = rs_connect_deadline(&c->hs);
@@ -182,14 +182,14 @@ enum rs_connect_result rs_connect_run(struct rs_connect_io *c, const struct rs_c
 		int r = poll(&pfd, 1, timeout);
 		if (r < 0 && errno != EINTR) {
 			snprintf(err, errlen, "poll: %s", strerror(errno));
-			rs_connect_abort(&c->hs, rs_mono_ns());
+			rs_connect_abort(&c->hs, rs_clock_mono_ns());
 			break;
 		}
 		if (!drain(c, err, errlen)) {
-			rs_connect_abort(&c->hs, rs_mono_ns());
+			rs_connect_abort(&c->hs, rs_clock_mono_ns());
 			break;
 		}
-		now = rs_mono_ns();
+		now = rs_clock_mono_ns();
 		rs_connect_tick(&c->hs, now);
 	}
 	if (c->hs.result == RS_CONNECT_SEND_FAILED)

@@ -3,6 +3,7 @@
 #include "config.h"
 #include "rawshake/connect_rstguard.h"
 #include "rawshake/procid.h"
+#include "rawshake/signals.h"
 #include "rawshake/toolpath.h"
 
 #include <arpa/inet.h>
@@ -41,13 +42,7 @@ static void remove_at_exit(void)
 
 static void catch_signals(void)
 {
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	rs_signals_catch(on_signal, true);
 }
 
 /*

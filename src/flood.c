@@ -1,5 +1,6 @@
 /* flood.c: a bounded SYN flood on the send loop, run in slices (where it may go: guard.c). */
 #include "config.h"
+#include "rawshake/clock.h"
 #include "rawshake/flood.h"
 #include "rawshake/packet.h"
 
@@ -35,26 +36,10 @@ void rs_flood_stop(void)
 	rs_send_stop();
 }
 
-static int64_t mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-/* splitmix64, as send.c uses. */
-static uint64_t rnd(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
 /* Sleeps until the monotonic time t, or a signal. */
 static void sleep_until(int64_t t)
 {
-	struct timespec ts = { (time_t)(t / 1000000000), (long)(t % 1000000000) };
+	struct timespec ts = rs_ns_timespec(t);
 	while (!flood_stop && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
 		;
 }
@@ -67,86 +52,123 @@ static void sleep_until(int64_t t)
  */
 static void port_walk(uint64_t *rng, uint64_t k, uint16_t *base, uint16_t *stride)
 {
-	uint64_t r = rnd(rng);
+	uint64_t r = rs_prng_next(rng);
 	uint16_t st = (uint16_t)(r | 1);
 	uint32_t j = (uint32_t)((r >> 16) % (65536 - k));
 	*stride = st;
 	*base = (uint16_t)(st * (1 + j));
 }
 
+/* The pace of a run: when it started and ends, how far apart packets go
+ * and how many one slice sends. */
+struct pace {
+	int64_t start, end, slice;
+	double interval;      /* ns between packets; 0: as fast as possible */
+	uint64_t per_slice;
+};
+
+static void pace_init(struct pace *p, const struct rs_flood *f)
+{
+	p->slice = f->slice_ns ? (int64_t)f->slice_ns : 200000000;
+	p->start = rs_clock_mono_ns();
+	p->end = f->duration_ns ? p->start + (int64_t)f->duration_ns : INT64_MAX;
+	p->interval = f->rate > 0 ? 1e9 / f->rate : 0;
+	p->per_slice = f->rate > 0 ? (uint64_t)(f->rate * (double)p->slice / 1e9) : 65535;
+	if (p->per_slice < 1)
+		p->per_slice = 1;
+	if (p->per_slice > 65535)
+		p->per_slice = 65535;
+}
+
+/* The send configuration of one slice of k packets, from the flood's,
+ * with this slice's random seed, ports, IP ID and timestamp. */
+static void slice_cfg(struct rs_send_cfg *cfg, const struct rs_flood *f, const struct pace *p,
+		      uint64_t *rng, uint64_t k, int64_t now)
+{
+	*cfg = f->send;
+	cfg->quiet = true;
+	cfg->listen = false;
+	cfg->wait_ns = 0;
+	cfg->write_path = NULL;
+	cfg->count = k;
+	cfg->flood = p->interval == 0;
+	cfg->interval_ns = (uint64_t)p->interval;
+	cfg->seed = rs_prng_next(rng);
+	cfg->rand_seq = cfg->spec.proto == RS_CRAFT_TCP;
+	/* A flood slice ends with its 200 ms; a paced one with its count
+	 * (its packets take about 200 ms), or the flood's end. */
+	int64_t left = p->end - now;
+	if (cfg->flood)
+		cfg->duration_ns = (uint64_t)(left < p->slice ? left : p->slice);
+	else
+		cfg->duration_ns = p->end == INT64_MAX ? 0 : (uint64_t)left;
+	if (f->rand_sport)
+		port_walk(rng, k, &cfg->spec.sport, &cfg->sport_step);
+	if (cfg->vary_id)
+		cfg->spec.id = (uint16_t)rs_prng_next(rng);
+	if (f->syn_like_linux)
+		rs_flood_syn_like_linux(cfg, (uint32_t)rs_prng_next(rng));
+}
+
+/* Sends one slice with a sender of its own: the packet is built anew
+ * with this slice's options (quiet and not listening: no view needed).
+ * Adds to st; the slice's own count of sent packets in *sent. */
+static int slice_send(const struct rs_send_cfg *cfg, struct rs_flood_stats *st, uint64_t *sent,
+		      char *err, size_t errlen)
+{
+	struct rs_send_stats ss;
+	struct rs_sender *sd = NULL;
+	int status = rs_send_open(&sd, cfg, err, errlen);
+
+	memset(&ss, 0, sizeof(ss));
+	if (status == 0) {
+		status = rs_send_run(sd, NULL, NULL, &ss, err, errlen);
+		st->sent += ss.sent;
+		st->errors += ss.errors;
+	}
+	rs_send_close(sd);
+	*sent = ss.sent;
+	return status;
+}
+
+static void stats_at(struct rs_flood_stats *st, int64_t start, int64_t now)
+{
+	st->elapsed_ns = now - start;
+	st->pps = st->elapsed_ns > 0 ? (double)st->sent * 1e9 / (double)st->elapsed_ns : 0;
+}
+
 int rs_flood_run(const struct rs_flood *f, rs_flood_progress_fn fn, void *arg,
 		 struct rs_flood_stats *st, char *err, size_t errlen)
 {
 	static struct rs_send_cfg cfg;   /* about a page: not on the stack */
-	struct rs_send_stats ss;
 	uint64_t rng = f->seed;
-	int64_t slice = f->slice_ns ? (int64_t)f->slice_ns : 200000000;
+	struct pace p;
 	int status = 0;
 
 	memset(st, 0, sizeof(*st));
 	flood_stop = 0;
 	if (!rng && getrandom(&rng, sizeof(rng), 0) != sizeof(rng))
-		rng = (uint64_t)mono_ns();
-	int64_t start = mono_ns(), last_report = start;
-	int64_t end = f->duration_ns ? start + (int64_t)f->duration_ns : INT64_MAX;
-	double interval = f->rate > 0 ? 1e9 / f->rate : 0;
-	uint64_t per_slice = f->rate > 0 ? (uint64_t)(f->rate * (double)slice / 1e9) : 65535;
-	if (per_slice < 1)
-		per_slice = 1;
-	if (per_slice > 65535)
-		per_slice = 65535;
+		rng = (uint64_t)rs_clock_mono_ns();
+	pace_init(&p, f);
+	int64_t last_report = p.start;
 
 	for (uint64_t done = 0; !flood_stop;) {
 		if (f->count && done >= f->count)
 			break;
 		/* Paced: this slice's first packet is due at start + done / rate. */
-		if (interval > 0 && done > 0)
-			sleep_until(start + (int64_t)((double)done * interval));
-		int64_t now = mono_ns();
-		if (flood_stop || now >= end)
+		if (p.interval > 0 && done > 0)
+			sleep_until(p.start + (int64_t)((double)done * p.interval));
+		int64_t now = rs_clock_mono_ns();
+		if (flood_stop || now >= p.end)
 			break;
-		uint64_t k = per_slice;
+		uint64_t k = p.per_slice, sent;
 		if (f->count && f->count - done < k)
 			k = f->count - done;
-
-		cfg = f->send;
-		cfg.quiet = true;
-		cfg.listen = false;
-		cfg.wait_ns = 0;
-		cfg.write_path = NULL;
-		cfg.count = k;
-		cfg.flood = interval == 0;
-		cfg.interval_ns = (uint64_t)interval;
-		cfg.seed = rnd(&rng);
-		cfg.rand_seq = cfg.spec.proto == RS_CRAFT_TCP;
-		/* A flood slice ends with its 200 ms; a paced one with its count
-		 * (its packets take about 200 ms), or the flood's end. */
-		int64_t left = end - now;
-		if (cfg.flood)
-			cfg.duration_ns = (uint64_t)(left < slice ? left : slice);
-		else
-			cfg.duration_ns = end == INT64_MAX ? 0 : (uint64_t)left;
-		if (f->rand_sport)
-			port_walk(&rng, k, &cfg.spec.sport, &cfg.sport_step);
-		if (cfg.vary_id)
-			cfg.spec.id = (uint16_t)rnd(&rng);
-		if (f->syn_like_linux)
-			rs_flood_syn_like_linux(&cfg, (uint32_t)rnd(&rng));
-
-		/* Each slice opens its own sender: the packet is built anew with
-		 * this slice's options (quiet and not listening: no view needed). */
-		struct rs_sender *sd = NULL;
-		status = rs_send_open(&sd, &cfg, err, errlen);
-		if (status == 0) {
-			status = rs_send_run(sd, NULL, NULL, &ss, err, errlen);
-			st->sent += ss.sent;
-			st->errors += ss.errors;
-		}
-		rs_send_close(sd);
-		done += ss.sent;   /* a flood slice may end on its time first */
-		now = mono_ns();
-		st->elapsed_ns = now - start;
-		st->pps = st->elapsed_ns > 0 ? (double)st->sent * 1e9 / (double)st->elapsed_ns : 0;
+		slice_cfg(&cfg, f, &p, &rng, k, now);
+		status = slice_send(&cfg, st, &sent, err, errlen);
+		done += sent;   /* a flood slice may end on its time first */
+		now = rs_clock_mono_ns();
+		stats_at(st, p.start, now);
 		if (status != 0)
 			break;
 		/* Once a second: enough to see it run, few enough to read. */
@@ -155,8 +177,7 @@ int rs_flood_run(const struct rs_flood *f, rs_flood_progress_fn fn, void *arg,
 			fn(st, false, arg);
 		}
 	}
-	st->elapsed_ns = mono_ns() - start;
-	st->pps = st->elapsed_ns > 0 ? (double)st->sent * 1e9 / (double)st->elapsed_ns : 0;
+	stats_at(st, p.start, rs_clock_mono_ns());
 	if (fn)
 		fn(st, true, arg);
 	return status;

@@ -5,6 +5,7 @@
 #include "rawshake/live.h"
 #include "rawshake/out.h"
 #include "rawshake/privdrop.h"
+#include "rawshake/signals.h"
 #include "rawshake/view.h"
 
 #include <errno.h>
@@ -34,45 +35,19 @@ static void on_capture_signal(int sig)
 	rs_live_stop(&demo_live);
 }
 
-static void set_handlers(void (*fn)(int))
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = fn;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-}
-
-static void pause_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-	nanosleep(&ts, NULL);
-}
-
 /* The capture in the server's namespace, written to path; says "ready" on
  * the pipe once the handle is open and privileges are gone. */
 static pid_t start_capture(const char *path, int *ready_fd)
 {
-	int p[2];
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return -1;
-	pid_t pid = fork();
-	if (pid < 0) {
-		close(p[0]);
-		close(p[1]);
-		return -1;
-	}
-	if (pid > 0) {
-		close(p[1]);
-		*ready_fd = p[0];
+	int w;
+	pid_t pid = rs_lab_fork_pipe(&w);
+	if (pid != 0) {
+		*ready_fd = w;
 		return pid;
 	}
 	char err[PCAP_ERRBUF_SIZE + 256];
 	struct rs_live_opts o = { .ifname = RS_LAB_IF, .filter = DEMO_FILTER, .nano = true };
-	close(p[0]);
-	set_handlers(on_capture_signal);
+	rs_signals_catch(on_capture_signal, true);
 	if (demo_stop)   /* caught before the line above, by the parent's handler */
 		_exit(1);
 	if (!rs_lab_enter(RS_LAB_SERVER_NS, err, sizeof(err)) ||
@@ -82,9 +57,9 @@ static pid_t start_capture(const char *path, int *ready_fd)
 		fprintf(stderr, "rawshake lab demo: capture: %s\n", err);
 		_exit(1);
 	}
-	if (write(p[1], "r", 1) != 1)
+	if (write(w, "r", 1) != 1)
 		_exit(1);
-	close(p[1]);
+	close(w);
 	bool ok = rs_live_loop(&demo_live, NULL, 0, err, sizeof(err));
 	rs_live_close(&demo_live);
 	_exit(ok ? 0 : 1);
@@ -103,47 +78,20 @@ static bool wait_ready(int fd)
 	return false;
 }
 
-/* Waits for pid, passing a caught signal on as SIGTERM.  It polls: a signal
- * caught just before a blocking wait would not interrupt it. */
+/* Waits for pid, passing a caught signal on; 1 when it cannot. */
 static int wait_child(pid_t pid)
 {
-	int st;
-	for (unsigned n = 0;; n++) {
-		/* Again every half second: a child may have taken the first
-		 * one with our handler, before it set its own. */
-		if (demo_stop && n % 25 == 0)
-			kill(pid, SIGTERM);
-		pid_t r = waitpid(pid, &st, WNOHANG);
-		if (r == pid)
-			break;
-		if (r < 0 && errno != EINTR)
-			return 1;
-		pause_ms(20);
-	}
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	int st = rs_lab_wait_child(pid, &demo_stop);
+	return st < 0 ? 1 : st;
 }
 
-static pid_t start_connect(const char *self)
+/* connect in the client's namespace.  Its own packet lines would repeat
+ * what the server saw: only its messages (standard error) are shown. */
+static pid_t start_connect(const struct rs_lab_session *s, const char *self)
 {
-	pid_t pid = fork();
-	if (pid != 0)
-		return pid;
-	char err[256];
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGHUP, SIG_DFL);
-	if (demo_stop)   /* taken by our handler before the lines above */
-		_exit(1);
-	/* Its own packet lines would repeat what the server saw: only its
-	 * messages (standard error) are shown. */
-	int devnull = open("/dev/null", O_WRONLY);
-	if (devnull >= 0)
-		dup2(devnull, 1);
 	char *argv[] = { (char *)self, "connect", "--hold", "0.3", "--data", DEMO_REQUEST,
 			 RS_LAB_SERVER4, "80", NULL };
-	rs_lab_exec_in(RS_LAB_CLIENT_NS, argv, err, sizeof(err));
-	fprintf(stderr, "rawshake lab demo: %s\n", err);
-	_exit(2);
+	return rs_lab_session_spawn(s, RS_LAB_CLIENT_NS, argv, "/dev/null", NULL, 2);
 }
 
 /* Prints the capture as `read` would, with the ladder after it.  The
@@ -166,9 +114,7 @@ static void show(const char *path)
 	struct rs_view view;
 	char err[256];
 	char *files[] = { "-" };
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGHUP, SIG_DFL);
+	rs_lab_child_signals();
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || dup2(fd, STDIN_FILENO) < 0 || !rs_drop_privileges(NULL, err, sizeof(err))) {
 		fprintf(stderr, "rawshake lab demo: %s: %s\n", path,
@@ -188,24 +134,18 @@ static void show(const char *path)
 	_exit(0);
 }
 
+/* The capture starts (and says it is ready) before connect does: the
+ * handshake's first segment must be in it. */
 int rs_lab_demo(const char *self, FILE *log)
 {
-	char err[512], dir[] = "/tmp/rawshake-demo.XXXXXX", path[sizeof(dir) + 16] = "";
+	static struct rs_lab_session s;
 	int status = 1, ready = -1;
 	pid_t cap = -1;
 
-	set_handlers(on_demo_signal);
-	bool was_up = rs_lab_exists();
-	if (!rs_lab_up(self, RS_LAB_OFFLOAD_KEEP, &demo_stop, log, err, sizeof(err))) {
-		fprintf(stderr, "rawshake lab demo: %s\n", err);
+	if (!rs_lab_session_begin(&s, "demo", self, &demo_stop, on_demo_signal, log))
 		return 1;
-	}
-	if (!mkdtemp(dir)) {
-		fprintf(stderr, "rawshake lab demo: temporary directory: %s\n", strerror(errno));
-		goto out;
-	}
-	snprintf(path, sizeof(path), "%s/server.pcap", dir);
-	if (demo_stop)
+	const char *path = rs_lab_session_file(&s, "server.pcap");
+	if (!path || demo_stop)
 		goto out;
 	fprintf(log, "capturing on %s %s (%s) while rawshake connect, in %s, sends\n"
 		     "  \"%s\" to %s port 80\n\n", RS_LAB_SERVER_NS, RS_LAB_IF, DEMO_FILTER,
@@ -217,7 +157,7 @@ int rs_lab_demo(const char *self, FILE *log)
 			fprintf(stderr, "rawshake lab demo: the capture did not start\n");
 		goto out;
 	}
-	pid_t con = start_connect(self);
+	pid_t con = start_connect(&s, self);
 	if (con < 0) {
 		fprintf(stderr, "rawshake lab demo: fork: %s\n", strerror(errno));
 		goto out;
@@ -225,10 +165,8 @@ int rs_lab_demo(const char *self, FILE *log)
 	status = wait_child(con);
 	if (status > 2)
 		status = 1;
-	pause_ms(200);   /* the last segments reach the capture */
-	kill(cap, SIGTERM);
-	wait_child(cap);
-	cap = -1;
+	rs_lab_pause_ms(200);   /* the last segments reach the capture */
+	rs_lab_end_child(&cap, SIGTERM, &demo_stop);
 	if (demo_stop) {
 		status = 1;
 		goto out;
@@ -237,20 +175,9 @@ int rs_lab_demo(const char *self, FILE *log)
 	show(path);
 	fflush(log);
 out:
-	if (cap > 0) {
-		kill(cap, SIGTERM);
-		wait_child(cap);
-	}
+	rs_lab_end_child(&cap, SIGTERM, &demo_stop);
 	if (ready >= 0)
 		close(ready);
-	if (path[0] && strncmp(path, dir, strlen(dir)) == 0)
-		unlink(path);
-	rmdir(dir);
-	if (was_up)
-		fprintf(log, "the lab was up before the demo: leaving it up\n");
-	else
-		rs_lab_down(log);
-	if (demo_stop)
-		fprintf(stderr, "rawshake lab demo: interrupted; everything it made is removed\n");
+	rs_lab_session_end(&s, log, "the lab was up before the demo: leaving it up");
 	return status;
 }

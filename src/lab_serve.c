@@ -110,43 +110,36 @@ static void serve_echo(int fd)
 	}
 }
 
-int rs_lab_serve(bool daemonize)
+/* Into the background, away from the terminal, with nothing of the
+ * caller's but our two sockets: an inherited descriptor (a test's lock
+ * file, anything opened as root) would stay held by the service until
+ * 'lab down'.  Called in the first child (the caller's parent has
+ * returned); returns only in the service's process. */
+static void detach(int http, int echo)
 {
-	int http = listen_on(RS_LAB_HTTP_PORT), echo = listen_on(RS_LAB_ECHO_PORT);
-	if (http < 0 || echo < 0)
-		return 1;
-	if (daemonize) {
-		pid_t pid = fork();
-		if (pid < 0)
-			return 1;
-		if (pid > 0)
-			_exit(0);
-		setsid();
-		pid = fork();
-		if (pid < 0)
-			_exit(1);
-		if (pid > 0)
-			_exit(0);
-		if (chdir("/") < 0)
-			_exit(1);
-		int devnull = open("/dev/null", O_RDWR);
-		if (devnull >= 0) {
-			dup2(devnull, 0);
-			dup2(devnull, 1);
-			dup2(devnull, 2);
-			if (devnull > 2)
-				close(devnull);
-		}
-		/* Nothing of the caller's but our two sockets: an inherited
-		 * descriptor (a test's lock file, anything opened as root)
-		 * would stay held by the service until 'lab down'. */
-		for (int fd = 3; fd < 1024; fd++)
-			if (fd != http && fd != echo)
-				close(fd);
+	setsid();
+	pid_t pid = fork();
+	if (pid < 0)
+		_exit(1);
+	if (pid > 0)
+		_exit(0);
+	if (chdir("/") < 0)
+		_exit(1);
+	int devnull = open("/dev/null", O_RDWR);
+	if (devnull >= 0) {
+		dup2(devnull, 0);
+		dup2(devnull, 1);
+		dup2(devnull, 2);
+		if (devnull > 2)
+			close(devnull);
 	}
-	/* Children are reaped by the kernel. */
-	signal(SIGCHLD, SIG_IGN);
-	signal(SIGPIPE, SIG_IGN);
+	for (int fd = 3; fd < 1024; fd++)
+		if (fd != http && fd != echo)
+			close(fd);
+}
+
+static void write_pidfile(void)
+{
 	mkdir(RS_LAB_RUNDIR, 0755);
 	FILE *pf = fopen(SERVE_PIDFILE ".tmp", "w");
 	if (pf) {
@@ -154,14 +147,12 @@ int rs_lab_serve(bool daemonize)
 		fclose(pf);
 		rename(SERVE_PIDFILE ".tmp", SERVE_PIDFILE);
 	}
-	/* The ports are bound and the pid file written: what the lab's
-	 * clients send is read without root (lab down, as root, still ends
-	 * us with SIGTERM). */
-	char err[256];
-	if (!rs_drop_privileges(NULL, err, sizeof(err))) {
-		unlink(SERVE_PIDFILE);
-		return 1;
-	}
+}
+
+/* One child per connection, which the kernel reaps; never returns but
+ * on a poll error. */
+static int serve_loop(int http, int echo)
+{
 	struct pollfd fds[2] = { { http, POLLIN, 0 }, { echo, POLLIN, 0 } };
 	for (;;) {
 		if (poll(fds, 2, -1) < 0) {
@@ -192,4 +183,32 @@ int rs_lab_serve(bool daemonize)
 			close(c);
 		}
 	}
+}
+
+int rs_lab_serve(bool daemonize)
+{
+	int http = listen_on(RS_LAB_HTTP_PORT), echo = listen_on(RS_LAB_ECHO_PORT);
+	if (http < 0 || echo < 0)
+		return 1;
+	if (daemonize) {
+		pid_t pid = fork();
+		if (pid < 0)
+			return 1;
+		if (pid > 0)
+			_exit(0);
+		detach(http, echo);
+	}
+	/* Children are reaped by the kernel. */
+	signal(SIGCHLD, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	write_pidfile();
+	/* The ports are bound and the pid file written: what the lab's
+	 * clients send is read without root (lab down, as root, still ends
+	 * us with SIGTERM). */
+	char err[256];
+	if (!rs_drop_privileges(NULL, err, sizeof(err))) {
+		unlink(SERVE_PIDFILE);
+		return 1;
+	}
+	return serve_loop(http, echo);
 }

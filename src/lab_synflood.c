@@ -1,8 +1,10 @@
 /* lab_synflood.c: "rawshake lab synflood": flood the lab server while a legitimate client connects; our view next to the kernel's. */
 #define _GNU_SOURCE 1
 #include "config.h"
+#include "rawshake/clock.h"
 #include "rawshake/flood.h"
 #include "rawshake/lab.h"
+#include "rawshake/signals.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -30,55 +32,10 @@ static void on_sf_signal(int sig)
 	sf_stop = sig;
 }
 
-static void set_handlers(void (*fn)(int))
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = fn;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-}
-
-static int64_t mono_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-/* Sleeps ms, cut short by a signal. */
-static void pause_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-	nanosleep(&ts, NULL);
-}
-
-/* Waits for pid, passing a caught signal on as SIGTERM when `pass_on`
- * (not to a cleanup step).  It polls: a signal caught just before a blocking wait
- * would not interrupt it. */
-static int wait_child_as(pid_t pid, bool pass_on)
-{
-	int st;
-	for (unsigned n = 0;; n++) {
-		/* Again every half second: a child may have taken the first
-		 * one with our handler, before it set its own. */
-		if (pass_on && sf_stop && n % 25 == 0)
-			kill(pid, SIGTERM);
-		pid_t r = waitpid(pid, &st, WNOHANG);
-		if (r == pid)
-			break;
-		if (r < 0 && errno != EINTR)
-			return -1;
-		pause_ms(20);
-	}
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
+/* Waits for pid, passing a caught signal on as SIGTERM. */
 static int wait_child(pid_t pid)
 {
-	return wait_child_as(pid, true);
+	return rs_lab_wait_child(pid, &sf_stop);
 }
 
 /* Runs ip with argv quietly (rs_lab_run_tool: /usr/sbin/ip or the like,
@@ -135,37 +92,30 @@ static void sysctl_word(const char *text, const char *name, char *out, size_t ou
 static bool read_kernel(struct kview *kv)
 {
 	static char buf[65536];
-	int p[2];
+	int fd;
 	memset(kv, 0, sizeof(*kv));
-	if (pipe2(p, O_CLOEXEC) < 0)
+	pid_t pid = rs_lab_fork_pipe(&fd);
+	if (pid < 0)
 		return false;
-	pid_t pid = fork();
-	if (pid < 0) {
-		close(p[0]);
-		close(p[1]);
-		return false;
-	}
 	if (pid == 0) {
 		char err[256];
-		close(p[0]);
 		if (!rs_lab_enter(RS_LAB_SERVER_NS, err, sizeof(err)))
 			_exit(1);
-		slurp_to(p[1], "/proc/sys/net/ipv4/tcp_syncookies", "\n=syncookies ");
-		slurp_to(p[1], "/proc/sys/net/ipv4/tcp_max_syn_backlog", "\n=max_syn_backlog ");
-		slurp_to(p[1], "/proc/sys/net/core/somaxconn", "\n=somaxconn ");
-		slurp_to(p[1], "/proc/sys/net/ipv4/tcp_synack_retries", "\n=synack_retries ");
-		slurp_to(p[1], "/proc/net/netstat", "\n");
-		slurp_to(p[1], "/proc/net/snmp", NULL);
+		slurp_to(fd, "/proc/sys/net/ipv4/tcp_syncookies", "\n=syncookies ");
+		slurp_to(fd, "/proc/sys/net/ipv4/tcp_max_syn_backlog", "\n=max_syn_backlog ");
+		slurp_to(fd, "/proc/sys/net/core/somaxconn", "\n=somaxconn ");
+		slurp_to(fd, "/proc/sys/net/ipv4/tcp_synack_retries", "\n=synack_retries ");
+		slurp_to(fd, "/proc/net/netstat", "\n");
+		slurp_to(fd, "/proc/net/snmp", NULL);
 		_exit(0);
 	}
-	close(p[1]);
 	size_t n = 0;
 	ssize_t r;
-	while ((r = read(p[0], buf + n, sizeof(buf) - 1 - n)) > 0 || (r < 0 && errno == EINTR))
+	while ((r = read(fd, buf + n, sizeof(buf) - 1 - n)) > 0 || (r < 0 && errno == EINTR))
 		if (r > 0)
 			n += (size_t)r;
 	buf[n] = '\0';
-	close(p[0]);
+	close(fd);
 	int st = wait_child(pid);
 	sysctl_word(buf, "\n=syncookies ", kv->syncookies, sizeof(kv->syncookies));
 	sysctl_word(buf, "\n=max_syn_backlog ", kv->max_syn_backlog, sizeof(kv->max_syn_backlog));
@@ -193,7 +143,7 @@ static void on_client_signal(int sig)
 static void one_connect(int out)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(RS_LAB_HTTP_PORT) };
-	struct attempt a = { .t = mono_ns() };
+	struct attempt a = { .t = rs_clock_mono_ns() };
 	inet_pton(AF_INET, RS_LAB_SERVER4, &sa.sin_addr);
 	int s = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (s < 0)
@@ -204,7 +154,7 @@ static void one_connect(int out)
 		struct pollfd pfd = { s, POLLOUT, 0 };
 		int64_t until = a.t + (int64_t)SF_CONNECT_TIMEOUT_MS * 1000000;
 		for (;;) {
-			int64_t left = until - mono_ns();
+			int64_t left = until - rs_clock_mono_ns();
 			if (left <= 0 || client_stop)
 				break;
 			int rc = poll(&pfd, 1, (int)(left / 1000000) + 1);
@@ -216,7 +166,7 @@ static void one_connect(int out)
 			}
 		}
 	}
-	a.lat = mono_ns() - a.t;
+	a.lat = rs_clock_mono_ns() - a.t;
 	close(s);
 	if (client_stop && !a.ok)
 		return;   /* cut short by the end, not a failure */
@@ -226,62 +176,30 @@ static void one_connect(int out)
 
 static pid_t start_client(int *rfd)
 {
-	int p[2];
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return -1;
-	pid_t pid = fork();
+	int fd;
+	pid_t pid = rs_lab_fork_pipe(&fd);
 	if (pid != 0) {
-		close(p[1]);
-		if (pid < 0)
-			close(p[0]);
-		*rfd = p[0];
+		*rfd = fd;
 		return pid;
 	}
 	char err[256];
-	close(p[0]);
-	set_handlers(on_client_signal);
+	rs_signals_catch(on_client_signal, true);
 	if (sf_stop)   /* taken by the parent's handler before the line above */
 		_exit(0);
 	if (!rs_lab_enter(RS_LAB_CLIENT_NS, err, sizeof(err)))
 		_exit(1);
-	int64_t next = mono_ns();
+	int64_t next = rs_clock_mono_ns();
 	for (int i = 0; i < SF_CLIENT_MAX && !client_stop; i++) {
-		one_connect(p[1]);
+		one_connect(fd);
 		next += (int64_t)SF_CLIENT_EVERY_MS * 1000000;
-		int64_t left = next - mono_ns();
+		int64_t left = next - rs_clock_mono_ns();
 		if (left > 0)
-			pause_ms((long)(left / 1000000));
+			rs_lab_pause_ms((long)(left / 1000000));
 	}
 	_exit(0);
 }
 
 /* ---- The detector and the flood, as this program's own commands. ---- */
-
-static pid_t start_in(const char *ns, char *const argv[], const char *out_path, const char *err_path)
-{
-	pid_t pid = fork();
-	if (pid != 0)
-		return pid;
-	char err[256];
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGHUP, SIG_DFL);
-	if (sf_stop)   /* taken by our handler before the lines above */
-		_exit(1);
-	if (out_path) {
-		int fd = open(out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-		if (fd >= 0)
-			dup2(fd, 1);
-	}
-	if (err_path) {
-		int fd = open(err_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-		if (fd >= 0)
-			dup2(fd, 2);
-	}
-	rs_lab_exec_in(ns, argv, err, sizeof(err));
-	fprintf(stderr, "rawshake lab synflood: %s\n", err);
-	_exit(127);
-}
 
 /* Reads a small file (NUL-terminated, cut at cap - 1 bytes). */
 static size_t read_file(const char *path, char *buf, size_t cap)
@@ -306,7 +224,7 @@ static bool wait_for_text(const char *path, const char *text, int ms)
 		read_file(path, buf, sizeof(buf));
 		if (strstr(buf, text))
 			return true;
-		pause_ms(50);
+		rs_lab_pause_ms(50);
 	}
 	return false;
 }
@@ -457,70 +375,71 @@ static void tally(int fd, int64_t t0, int64_t t1, struct phase_stats ph[3])
 	}
 }
 
-int rs_lab_synflood(const char *self, double rate, uint64_t duration_ns, FILE *log)
-{
-	static struct phase_stats ph[3];
-	static char flood_out[4096], detect_out[65536], detect_err[4096];
-	char err[512], dir[] = "/tmp/rawshake-synflood.XXXXXX", rate_s[32], dur_s[32];
-	char p_out[64], p_err[64], p_flood[64];
-	int status = 1, client_fd = -1, detect_rc = -1;
-	pid_t detect = -1, client = -1, flood = -1;
-	bool route_tried = false, route_added = false, dir_made = false;
+/* One run: the lab, its children and what they reported. */
+struct sf_run {
+	struct rs_lab_session s;
+	const char *self;
+	const char *p_out, *p_err, *p_flood;   /* detect's output and errors, flood's JSON */
+	pid_t detect, client, flood;
+	int client_fd, detect_rc;
+	bool route_tried, route_added;
 	struct kview before, after;
-	int64_t t0 = 0, t1 = 0;
+	int64_t t0, t1;                        /* the flood's start and end */
+	struct phase_stats ph[3];
+	char flood_out[4096], detect_out[65536], detect_err[4096];
+};
 
-	sf_stop = 0;
-	set_handlers(on_sf_signal);
-	bool was_up = rs_lab_exists();
-	if (!rs_lab_up(self, RS_LAB_OFFLOAD_KEEP, &sf_stop, log, err, sizeof(err))) {
-		fprintf(stderr, "rawshake lab synflood: %s\n", err);
-		return 1;
-	}
-	if (!mkdtemp(dir)) {
-		fprintf(stderr, "rawshake lab synflood: temporary directory: %s\n", strerror(errno));
-		goto out;
-	}
-	dir_made = true;
-	snprintf(p_out, sizeof(p_out), "%s/detect.out", dir);
-	snprintf(p_err, sizeof(p_err), "%s/detect.err", dir);
-	snprintf(p_flood, sizeof(p_flood), "%s/flood.json", dir);
-
+/* The route for the spoofed sources and the kernel's settings and
+ * counters before the flood, said in the log. */
+static bool sf_prepare(struct sf_run *r, FILE *log)
+{
 	/* SYN-ACKs to the spoofed sources go back to the client, whose kernel
 	 * drops them (backscatter, as on the Internet; nothing leaves the lab). */
-	route_tried = true;
-	route_added = ip_quiet((char *const[]){ "ip", "-n", RS_LAB_SERVER_NS, "route", "add", SF_CIDR,
-						"via", RS_LAB_CLIENT4, "dev", RS_LAB_IF, NULL }) == 0;
-	if (sf_stop || !read_kernel(&before)) {
+	r->route_tried = true;
+	r->route_added = ip_quiet((char *const[]){ "ip", "-n", RS_LAB_SERVER_NS, "route", "add", SF_CIDR,
+						   "via", RS_LAB_CLIENT4, "dev", RS_LAB_IF, NULL }) == 0;
+	if (sf_stop || !read_kernel(&r->before)) {
 		if (!sf_stop)
 			fprintf(stderr, "rawshake lab synflood: cannot read the server's TCP counters\n");
-		goto out;
+		return false;
 	}
 	fprintf(log, "\nserver %s: net.ipv4.tcp_syncookies=%s  net.ipv4.tcp_max_syn_backlog=%s\n"
 		     "  net.core.somaxconn=%s  net.ipv4.tcp_synack_retries=%s\n",
-		RS_LAB_SERVER_NS, before.syncookies, before.max_syn_backlog, before.somaxconn,
-		before.synack_retries);
+		RS_LAB_SERVER_NS, r->before.syncookies, r->before.max_syn_backlog, r->before.somaxconn,
+		r->before.synack_retries);
 	fprintf(log, "  (syncookies 1: cookies once a listener's SYN queue is full; the queue holds\n"
 		     "  the listen() backlog, capped by somaxconn, and tcp_max_syn_backlog)\n");
-	if (route_added)
+	if (r->route_added)
 		fprintf(log, "route %s via %s added in %s: SYN-ACKs to the spoofed sources go\n"
 			     "  back to the client, which drops them (backscatter)\n",
 			SF_CIDR, RS_LAB_CLIENT4, RS_LAB_SERVER_NS);
+	return true;
+}
 
-	/* Our detector on the server's interface. */
-	char *dargv[] = { (char *)self, "detect", "-i", RS_LAB_IF, "--format", "text", NULL };
+/* Our detector on the server's interface, running before the first SYN. */
+static bool sf_start_detect(struct sf_run *r, FILE *log)
+{
+	char *dargv[] = { (char *)r->self, "detect", "-i", RS_LAB_IF, "--format", "text", NULL };
 	fflush(log);
-	detect = start_in(RS_LAB_SERVER_NS, dargv, p_out, p_err);
-	if (detect < 0 || !wait_for_text(p_err, "listening", 5000)) {
+	r->detect = rs_lab_session_spawn(&r->s, RS_LAB_SERVER_NS, dargv, r->p_out, r->p_err, 127);
+	if (r->detect < 0 || !wait_for_text(r->p_err, "listening", 5000)) {
 		if (!sf_stop)
 			fprintf(stderr, "rawshake lab synflood: rawshake detect did not start\n");
-		goto out;
+		return false;
 	}
+	return true;
+}
 
-	/* The legitimate client: a second of normal service first. */
-	client = start_client(&client_fd);
-	if (client < 0) {
+/* The legitimate client, a second of normal service, the flood, and one
+ * more second of the client. */
+static bool sf_flood(struct sf_run *r, double rate, uint64_t duration_ns, FILE *log)
+{
+	char rate_s[32], dur_s[32];
+
+	r->client = start_client(&r->client_fd);
+	if (r->client < 0) {
 		fprintf(stderr, "rawshake lab synflood: fork: %s\n", strerror(errno));
-		goto out;
+		return false;
 	}
 	snprintf(rate_s, sizeof(rate_s), "%.0f", rate);
 	snprintf(dur_s, sizeof(dur_s), "%.3f", (double)duration_ns / 1e9);
@@ -530,79 +449,82 @@ int rs_lab_synflood(const char *self, double rate, uint64_t duration_ns, FILE *l
 		     "--rate %s --duration %s\n", RS_LAB_CLIENT_NS, RS_LAB_SERVER4, RS_LAB_HTTP_PORT,
 		SF_CIDR, rate_s, dur_s);
 	fflush(log);
-	pause_ms(1000);
+	rs_lab_pause_ms(1000);
 	if (sf_stop)
-		goto out;
-	char *fargv[] = { (char *)self, "flood", RS_LAB_SERVER4, "80", "--rand-source", SF_CIDR,
+		return false;
+	char *fargv[] = { (char *)r->self, "flood", RS_LAB_SERVER4, "80", "--rand-source", SF_CIDR,
 			  "--rand-sport", "--rate", rate_s, "--duration", dur_s, "--format", "json", NULL };
-	t0 = mono_ns();
-	flood = start_in(RS_LAB_CLIENT_NS, fargv, p_flood, NULL);
-	int frc = flood > 0 ? wait_child(flood) : -1;
-	flood = -1;
-	t1 = mono_ns();
+	r->t0 = rs_clock_mono_ns();
+	r->flood = rs_lab_session_spawn(&r->s, RS_LAB_CLIENT_NS, fargv, r->p_flood, NULL, 127);
+	int frc = r->flood > 0 ? wait_child(r->flood) : -1;
+	r->flood = -1;
+	r->t1 = rs_clock_mono_ns();
 	if (sf_stop)
-		goto out;
+		return false;
 	if (frc != 0) {
 		fprintf(stderr, "rawshake lab synflood: the flood failed (status %d)\n", frc);
-		goto out;
+		return false;
 	}
-	read_file(p_flood, flood_out, sizeof(flood_out));
+	read_file(r->p_flood, r->flood_out, sizeof(r->flood_out));
 	fprintf(log, "flood done: %.0f SYNs in %.2f s; one more second of the client\n",
-		json_num(flood_out, "sent"), json_num(flood_out, "elapsed_s"));
+		json_num(r->flood_out, "sent"), json_num(r->flood_out, "elapsed_s"));
 	fflush(log);
-	pause_ms(1000);
-	if (sf_stop)
-		goto out;
+	rs_lab_pause_ms(1000);
+	return !sf_stop;
+}
 
-	kill(client, SIGTERM);
-	wait_child(client);
-	client = -1;
-	tally(client_fd, t0, t1, ph);
-	if (!read_kernel(&after))
+/* The client's attempts, the counters after, detect's lines: the report. */
+static void sf_collect(struct sf_run *r, FILE *log)
+{
+	rs_lab_end_child(&r->client, SIGTERM, &sf_stop);
+	tally(r->client_fd, r->t0, r->t1, r->ph);
+	if (!read_kernel(&r->after))
 		fprintf(stderr, "rawshake lab synflood: cannot read the server's TCP counters\n");
-	kill(detect, SIGINT);
-	detect_rc = wait_child(detect);
-	detect = -1;
-	read_file(p_out, detect_out, sizeof(detect_out));
-	read_file(p_err, detect_err, sizeof(detect_err));
-	report(log, &before, &after, flood_out, detect_out, detect_err, detect_rc, ph, t0);
-	status = 0;
-out:
+	r->detect_rc = rs_lab_end_child(&r->detect, SIGINT, &sf_stop);
+	read_file(r->p_out, r->detect_out, sizeof(r->detect_out));
+	read_file(r->p_err, r->detect_err, sizeof(r->detect_err));
+	report(log, &r->before, &r->after, r->flood_out, r->detect_out, r->detect_err, r->detect_rc,
+	       r->ph, r->t0);
+}
+
+/* Everything the run made goes, whatever step it stopped at. */
+static void sf_end(struct sf_run *r, FILE *log)
+{
 	fflush(log);
-	if (flood > 0) {
-		kill(flood, SIGTERM);
-		wait_child(flood);
+	rs_lab_end_child(&r->flood, SIGTERM, &sf_stop);
+	rs_lab_end_child(&r->client, SIGTERM, &sf_stop);
+	rs_lab_end_child(&r->detect, SIGTERM, &sf_stop);
+	if (r->client_fd >= 0)
+		close(r->client_fd);
+	/* Even when its "add" did not say so: a signal may have come between
+	 * the change and ip's exit. */
+	if (r->s.was_up && r->route_tried)
+		ip_quiet((char *const[]){ "ip", "-n", RS_LAB_SERVER_NS, "route", "del", SF_CIDR,
+					  "via", RS_LAB_CLIENT4, NULL });
+	rs_lab_session_end(&r->s, log, r->route_added ?
+			   "the lab was up before: leaving it up (the route for the spoofed sources is removed)" :
+			   "the lab was up before: leaving it up");
+}
+
+int rs_lab_synflood(const char *self, double rate, uint64_t duration_ns, FILE *log)
+{
+	static struct sf_run r;
+	int status = 1;
+
+	memset(&r, 0, sizeof(r));
+	r.self = self;
+	r.detect = r.client = r.flood = -1;
+	r.client_fd = r.detect_rc = -1;
+	if (!rs_lab_session_begin(&r.s, "synflood", self, &sf_stop, on_sf_signal, log))
+		return 1;
+	r.p_out = rs_lab_session_file(&r.s, "detect.out");
+	r.p_err = rs_lab_session_file(&r.s, "detect.err");
+	r.p_flood = rs_lab_session_file(&r.s, "flood.json");
+	if (r.p_out && sf_prepare(&r, log) && sf_start_detect(&r, log) &&
+	    sf_flood(&r, rate, duration_ns, log)) {
+		sf_collect(&r, log);
+		status = 0;
 	}
-	if (client > 0) {
-		kill(client, SIGTERM);
-		wait_child(client);
-	}
-	if (detect > 0) {
-		kill(detect, SIGTERM);
-		wait_child(detect);
-	}
-	if (client_fd >= 0)
-		close(client_fd);
-	if (dir_made) {
-		unlink(p_out);
-		unlink(p_err);
-		unlink(p_flood);
-		rmdir(dir);
-	}
-	if (was_up) {
-		/* Even when its "add" did not say so: a signal may have come
-		 * between the change and ip's exit. */
-		if (route_tried)
-			ip_quiet((char *const[]){ "ip", "-n", RS_LAB_SERVER_NS, "route", "del", SF_CIDR,
-						  "via", RS_LAB_CLIENT4, NULL });
-		fprintf(log, "the lab was up before: leaving it up%s\n",
-			route_added ? " (the route for the spoofed sources is removed)" : "");
-	} else {
-		rs_lab_down(log);
-	}
-	if (sf_stop) {
-		fprintf(stderr, "rawshake lab synflood: interrupted; everything it made is removed\n");
-		status = 1;
-	}
-	return status;
+	sf_end(&r, log);
+	return sf_stop ? 1 : status;
 }

@@ -227,9 +227,6 @@ int rs_connect_drops_describe(const struct rs_connect *h, char *buf, size_t n);
  */
 int rs_connect_result_describe(const struct rs_connect *h, bool guarded, char *buf, size_t n);
 
-/* Monotonic clock in nanoseconds. */
-int64_t rs_mono_ns(void);
-
 /*
  * The I/O: opened while privileged (raw socket marked with `mark`, a
  * capture on ifname of the exact 4-tuple, incoming only), run after the

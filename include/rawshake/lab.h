@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #define RS_LAB_CLIENT_NS "rslab-client"
 #define RS_LAB_SERVER_NS "rslab-server"
@@ -88,5 +89,50 @@ int rs_lab_serve(bool daemonize);
 /* "lab demo": up, a capture on the server, connect from the client, what the
  * server saw, down (unless it was up before).  Returns connect's status. */
 int rs_lab_demo(const char *self, FILE *log);
+
+/* ---- What the scenarios (demo, synflood) share: lab_session.c ---- */
+
+/* Sleeps ms, cut short by a signal. */
+void rs_lab_pause_ms(long ms);
+/* Waits for pid, passing a caught signal (*stop set) on to it as SIGTERM.
+ * It polls: a signal caught just before a blocking wait would not
+ * interrupt it.  The exit status (128 + the signal when killed), or -1. */
+int rs_lab_wait_child(pid_t pid, volatile sig_atomic_t *stop);
+/* When *pid > 0: sends it sig and waits (as above).  *pid becomes -1. */
+int rs_lab_end_child(pid_t *pid, int sig, volatile sig_atomic_t *stop);
+/* A child's SIGINT, SIGTERM and SIGHUP back to the defaults. */
+void rs_lab_child_signals(void);
+/* fork() with a pipe from the child to the parent: *fd is the read end in
+ * the parent, the write end in the child; -1 (and *fd -1) on failure. */
+pid_t rs_lab_fork_pipe(int *fd);
+
+#define RS_LAB_SESSION_FILES 4
+
+/* One run of a scenario. */
+struct rs_lab_session {
+	const char *name;               /* "demo", "synflood": in messages */
+	volatile sig_atomic_t *stop;    /* set by the scenario's signal handler */
+	bool was_up;                    /* the lab was up before: leave it up */
+	char dir[48];                   /* a private temporary directory; "" if none */
+	char files[RS_LAB_SESSION_FILES][64];   /* in dir, removed at the end */
+	unsigned nfiles;
+};
+
+/* Catches SIGINT, SIGTERM and SIGHUP with on_signal (which sets *stop),
+ * notes whether the lab is up and brings it up; false after a message
+ * when that fails (nothing to end then).  Then makes the directory: dir
+ * stays "" after a message when it cannot. */
+bool rs_lab_session_begin(struct rs_lab_session *s, const char *name, const char *self,
+			  volatile sig_atomic_t *stop, void (*on_signal)(int), FILE *log);
+/* A path "DIR/name", removed by rs_lab_session_end; NULL without a directory. */
+const char *rs_lab_session_file(struct rs_lab_session *s, const char *name);
+/* Starts argv in ns, standard output and error into out_path and err_path
+ * (NULL: the caller's), with the default signal handlers.  A child that
+ * cannot run it says "rawshake lab NAME: REASON" and exits fail_status. */
+pid_t rs_lab_session_spawn(const struct rs_lab_session *s, const char *ns, char *const argv[],
+			   const char *out_path, const char *err_path, int fail_status);
+/* Removes the files and the directory, then leaves the lab up when it
+ * was (saying left_up) or takes it down; says so when interrupted. */
+void rs_lab_session_end(struct rs_lab_session *s, FILE *log, const char *left_up);
 
 #endif

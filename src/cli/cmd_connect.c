@@ -1,23 +1,25 @@
 /* cmd_connect.c: "rawshake connect": a TCP connection made by hand, shown as it happens. */
 #include "cli.h"
+#include "rawshake/clock.h"
 #include "rawshake/craft_opts.h"
 #include "rawshake/connect.h"
+#include "rawshake/datafile.h"
 #include "rawshake/send_inject.h"
 #include "rawshake/out.h"
 #include "rawshake/privdrop.h"
 #include "rawshake/connect_rstguard.h"
+#include "rawshake/signals.h"
 #include "rawshake/view.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/random.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #define MAX_DATA (16u << 20)
@@ -223,68 +225,34 @@ static uint8_t *unescape(const char *s, size_t *len)
 	return b;
 }
 
-static uint8_t *read_file(const char *path, size_t *len)
+/* A parser's verdict on opt's value: false after "OPT: REASON". */
+static bool opt_ok(const char *opt, bool ok, const char *why)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	uint8_t *b = NULL;
-	size_t cap = 0, n = 0;
-
-	if (fd < 0) {
-		fprintf(stderr, "rawshake connect: --data-file %s: %s\n", path, strerror(errno));
-		return NULL;
-	}
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size > MAX_DATA) {
-		fprintf(stderr, "rawshake connect: --data-file %s: larger than %u bytes\n", path,
-			MAX_DATA);
-		close(fd);
-		return NULL;
-	}
-	for (;;) {
-		if (n == cap) {
-			if (cap >= MAX_DATA) {
-				fprintf(stderr, "rawshake connect: --data-file %s: larger than %u bytes\n",
-					path, MAX_DATA);
-				free(b);
-				close(fd);
-				return NULL;
-			}
-			cap = cap ? cap * 2 : 65536;
-			uint8_t *nb = realloc(b, cap);
-			if (!nb) {
-				free(b);
-				close(fd);
-				return NULL;
-			}
-			b = nb;
-		}
-		ssize_t r = read(fd, b + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			fprintf(stderr, "rawshake connect: --data-file %s: %s\n", path, strerror(errno));
-			free(b);
-			close(fd);
-			return NULL;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	close(fd);
-	*len = n;
-	return b ? b : malloc(1);
+	if (!ok)
+		fprintf(stderr, "rawshake connect: %s: %s\n", opt, why);
+	return ok;
 }
 
 static bool parse_seconds(const char *opt, const char *s, uint64_t *ns)
 {
 	char e[128];
-	if (!rs_parse_interval(s, ns, e, sizeof(e))) {
-		fprintf(stderr, "rawshake connect: %s: %s\n", opt, e);
-		return false;
-	}
-	return true;
+	return opt_ok(opt, rs_parse_interval(s, ns, e, sizeof(e)), e);
 }
+
+static bool parse_opt_u(const char *opt, const char *s, uint64_t max, uint64_t *v)
+{
+	char e[128];
+	return opt_ok(opt, rs_parse_uint(s, max, v, e, sizeof(e)), e);
+}
+
+/* The command line as given, before it becomes a configuration. */
+struct connect_opts {
+	struct rs_view_opts vo;
+	const char *data_str, *data_file, *data_hex, *source, *ifopt, *user, *mss_s, *wscale_s;
+	bool show_data, guard, cleanup, no_sack, no_ts, have_isn;
+	enum rs_connect_close close_how;
+	uint64_t hold, fin_wait, retries, sport, isn, window, ttl;
+};
 
 static volatile sig_atomic_t stop;
 
@@ -294,57 +262,9 @@ static void on_stop(int sig)
 	stop = 1;
 }
 
-/* The unprivileged worker: open, drop, run, show.  Returns the exit
- * status.  The line that says how it ended goes into last when given
- * (the supervisor prints it after the guard's count, so that it stays
- * the last line), else to stderr.  supervisor: the guard's owner, whose
- * end ends the worker too (0 without a guard: no supervisor). */
-static int worker(struct rs_connect_config *cfg, const char *ifname, bool guard, const char *user,
-		  struct rs_view_opts *vo, bool show_data, char *last, size_t lastlen,
-		  pid_t supervisor)
+/* Prints the 4-tuple and whether the kernel's RSTs are held back. */
+static void announce(const struct rs_connect_config *cfg, const char *ifname, bool guard)
 {
-	char err[PCAP_ERRBUF_SIZE + 256];
-	static struct rs_connect_io conn;
-	static struct rs_out out;
-	struct rs_view view;
-
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	/* A signal that reached this process between the fork and the lines
-	 * above went to the RST guard's handler: it stops us all the same. */
-	if (rs_connect_rstguard_signalled())
-		stop = 1;
-
-	/* Everything privileged first: the raw socket and the capture. */
-	if (!rs_connect_io_open(&conn, cfg, ifname, guard ? RS_CONNECT_RSTGUARD_MARK : 0, err, sizeof(err))) {
-		fprintf(stderr, "rawshake connect: %s\n", err);
-		return RS_EXIT_USAGE;
-	}
-	/* Then none at all before the first reply is parsed. */
-	if (!rs_drop_privileges(user, err, sizeof(err))) {
-		fprintf(stderr, "rawshake connect: %s\n", err);
-		rs_connect_io_close(&conn);
-		return RS_EXIT_USAGE;
-	}
-	/* The change of user cleared the parent-death signal: again. */
-	if (supervisor && !rs_connect_rstguard_tie_worker(supervisor)) {
-		fprintf(stderr, "rawshake connect: the supervisor (process %ld) has ended\n",
-			(long)supervisor);
-		rs_connect_io_close(&conn);
-		return 1;
-	}
-	rs_out_init(&out, STDOUT_FILENO);
-	if (!rs_view_init(&view, vo, &out, err, sizeof(err))) {
-		fprintf(stderr, "rawshake connect: %s\n", err);
-		rs_view_free(&view);
-		rs_connect_io_close(&conn);
-		return RS_EXIT_USAGE;
-	}
 	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
 	inet_ntop(cfg->v == 4 ? AF_INET : AF_INET6, cfg->src, s, sizeof(s));
 	inet_ntop(cfg->v == 4 ? AF_INET : AF_INET6, cfg->dst, d, sizeof(d));
@@ -356,8 +276,69 @@ static int worker(struct rs_connect_config *cfg, const char *ifname, bool guard,
 		fprintf(stderr, "rawshake connect: %s port %u → %s port %u on %s; no RST guard: the "
 				"local kernel will reset the connection\n", s, cfg->sport, d, cfg->dport,
 			ifname);
+}
 
-	struct connect_ctx ctx = { &out, vo, show_data };
+/* The worker's privileged part: the raw socket and the capture, then
+ * no privileges at all.  The order matters: everything that needs root is
+ * opened first, and the user is dropped before the first reply is parsed.
+ * Returns -1 when all is open, else the exit status. */
+static int worker_open(struct rs_connect_io *conn, const struct rs_connect_config *cfg,
+		       const char *ifname, const struct connect_opts *o, pid_t supervisor)
+{
+	char err[PCAP_ERRBUF_SIZE + 256];
+
+	if (!rs_connect_io_open(conn, cfg, ifname, o->guard ? RS_CONNECT_RSTGUARD_MARK : 0, err,
+				sizeof(err))) {
+		fprintf(stderr, "rawshake connect: %s\n", err);
+		return RS_EXIT_USAGE;
+	}
+	if (!rs_drop_privileges(o->user, err, sizeof(err))) {
+		fprintf(stderr, "rawshake connect: %s\n", err);
+		rs_connect_io_close(conn);
+		return RS_EXIT_USAGE;
+	}
+	/* The change of user cleared the parent-death signal: again. */
+	if (supervisor && !rs_connect_rstguard_tie_worker(supervisor)) {
+		fprintf(stderr, "rawshake connect: the supervisor (process %ld) has ended\n",
+			(long)supervisor);
+		rs_connect_io_close(conn);
+		return 1;
+	}
+	return -1;
+}
+
+/* The unprivileged worker: open, drop, run, show.  Returns the exit
+ * status.  The line that says how it ended goes into last when given
+ * (the supervisor prints it after the guard's count, so that it stays
+ * the last line), else to stderr.  supervisor: the guard's owner, whose
+ * end ends the worker too (0 without a guard: no supervisor). */
+static int worker(struct rs_connect_config *cfg, const char *ifname, const struct connect_opts *o,
+		  char *last, size_t lastlen, pid_t supervisor)
+{
+	char err[PCAP_ERRBUF_SIZE + 256];
+	static struct rs_connect_io conn;
+	static struct rs_out out;
+	struct rs_view view;
+	const struct rs_view_opts *vo = &o->vo;
+
+	rs_signals_catch(on_stop, true);
+	/* A signal that reached this process between the fork and the line
+	 * above went to the RST guard's handler: it stops us all the same. */
+	if (rs_connect_rstguard_signalled())
+		stop = 1;
+	int st = worker_open(&conn, cfg, ifname, o, supervisor);
+	if (st >= 0)
+		return st;
+	rs_out_init(&out, STDOUT_FILENO);
+	if (!rs_view_init(&view, vo, &out, err, sizeof(err))) {
+		fprintf(stderr, "rawshake connect: %s\n", err);
+		rs_view_free(&view);
+		rs_connect_io_close(&conn);
+		return RS_EXIT_USAGE;
+	}
+	announce(cfg, ifname, o->guard);
+
+	struct connect_ctx ctx = { &out, vo, o->show_data };
 	struct rs_connect_callbacks cb = { .note = on_note, .data = on_data, .drop = on_drop, .ctx = &ctx };
 	/* Then nothing but the connection's socket, capture and output. */
 	rs_cli_sandbox("connect", RS_SANDBOX_SEND, -1);
@@ -372,7 +353,7 @@ static int worker(struct rs_connect_config *cfg, const char *ifname, bool guard,
 	if (r == RS_CONNECT_SEND_FAILED)
 		fprintf(stderr, "rawshake connect: %s\n", err);
 	char line[768];
-	rs_connect_result_describe(&conn.hs, guard, line, sizeof(line));
+	rs_connect_result_describe(&conn.hs, o->guard, line, sizeof(line));
 	if (last)
 		snprintf(last, lastlen, "rawshake connect: %s\n", line);
 	else
@@ -384,17 +365,65 @@ static int worker(struct rs_connect_config *cfg, const char *ifname, bool guard,
 	return r == RS_CONNECT_OK ? RS_EXIT_OK : 1;
 }
 
-static bool parse_opt_u(const char *opt, const char *s, uint64_t max, uint64_t *v)
+/* One option of connect's own (the view's are taken before): -1 when it
+ * is taken, else the exit status. */
+static int parse_opt(int c, const char *arg, struct connect_opts *o)
 {
-	char e[128];
-	if (!rs_parse_uint(s, max, v, e, sizeof(e))) {
-		fprintf(stderr, "rawshake connect: %s: %s\n", opt, e);
-		return false;
+	switch (c) {
+	case 'd': o->data_str = arg; break;
+	case OPT_DATA_FILE: o->data_file = arg; break;
+	case OPT_SHOW_DATA: o->show_data = true; break;
+	case OPT_CLOSE:
+		if (strcmp(arg, "fin") == 0) {
+			o->close_how = RS_CONNECT_CLOSE_FIN;
+		} else if (strcmp(arg, "rst") == 0) {
+			o->close_how = RS_CONNECT_CLOSE_RST;
+		} else {
+			fprintf(stderr, "rawshake connect: --close: '%s' is not fin or rst\n", arg);
+			return RS_EXIT_USAGE;
+		}
+		break;
+	case OPT_HOLD: return parse_seconds("--hold", arg, &o->hold) ? -1 : RS_EXIT_USAGE;
+	case OPT_FIN_WAIT: return parse_seconds("--fin-wait", arg, &o->fin_wait) ? -1 : RS_EXIT_USAGE;
+	case 'r': return parse_opt_u("--retries", arg, 15, &o->retries) ? -1 : RS_EXIT_USAGE;
+	case 'p':
+		if (!parse_opt_u("--sport", arg, 65535, &o->sport))
+			return RS_EXIT_USAGE;
+		if (o->sport == 0) {
+			fprintf(stderr, "rawshake connect: --sport: 0 is not a port\n");
+			return RS_EXIT_USAGE;
+		}
+		break;
+	case OPT_SOURCE: o->source = arg; break;
+	case 'I': o->ifopt = arg; break;
+	case OPT_ISN:
+		o->have_isn = true;
+		return parse_opt_u("--isn", arg, UINT32_MAX, &o->isn) ? -1 : RS_EXIT_USAGE;
+	case OPT_MSS: o->mss_s = arg; break;
+	case OPT_NO_MSS: o->mss_s = "none"; break;
+	case OPT_WSCALE: o->wscale_s = arg; break;
+	case OPT_NO_WSCALE: o->wscale_s = "none"; break;
+	case OPT_SACK: o->no_sack = false; break;
+	case OPT_NO_SACK: o->no_sack = true; break;
+	case OPT_DATA_HEX: o->data_hex = arg; break;
+	case OPT_NO_TS: o->no_ts = true; break;
+	case OPT_WINDOW: return parse_opt_u("--window", arg, 65535, &o->window) ? -1 : RS_EXIT_USAGE;
+	case OPT_TTL: return parse_opt_u("--ttl", arg, 255, &o->ttl) ? -1 : RS_EXIT_USAGE;
+	case OPT_NO_GUARD: o->guard = false; break;
+	case OPT_CLEANUP: o->cleanup = true; break;
+	case 'Z': o->user = arg; break;
+	case 'h':
+		connect_usage(stdout);
+		return RS_EXIT_OK;
+	default:
+		connect_usage(stderr);
+		return RS_EXIT_USAGE;
 	}
-	return true;
+	return -1;
 }
 
-static int connect_run(int argc, char **argv)
+/* The options into o: -1 when the run goes on, else the exit status. */
+static int parse_opts(int argc, char **argv, struct connect_opts *o)
 {
 	static const struct option longopts[] = {
 		RS_CLI_VIEW_LONGOPTS,
@@ -426,254 +455,208 @@ static int connect_run(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct rs_view_opts vo = { .format = RS_FORMAT_TEXT, .summary = true, .ladder_after = true };
-	const char *data_str = NULL, *data_file = NULL, *source = NULL, *ifopt = NULL, *user = NULL;
-	const char *mss_s = NULL, *wscale_s = NULL, *data_hex = NULL;
-	bool show_data = false, guard = true, cleanup = false, no_sack = false, no_ts = false;
-	bool have_isn = false;
-	enum rs_connect_close close_how = RS_CONNECT_CLOSE_FIN;
-	uint64_t hold = 0, fin_wait = 0, retries = 3, sport = 0, isn = 0, window = 64240, ttl = 64;
-	uint64_t v64;
 	int c;
 
+	memset(o, 0, sizeof(*o));
+	o->vo = (struct rs_view_opts){ .format = RS_FORMAT_TEXT, .summary = true, .ladder_after = true };
+	o->guard = true;
+	o->close_how = RS_CONNECT_CLOSE_FIN;
+	o->retries = 3;
+	o->window = 64240;
+	o->ttl = 64;
 	while ((c = getopt_long(argc, argv, RS_CLI_VIEW_SHORTOPTS "d:r:p:I:Z:h", longopts,
 				NULL)) != -1) {
-		int r = rs_cli_view_opt(c, optarg, &vo);
+		int r = rs_cli_view_opt(c, optarg, &o->vo);
 		if (r < 0)
 			return RS_EXIT_USAGE;
-		if (r > 0)
-			continue;
-		switch (c) {
-		case 'd': data_str = optarg; break;
-		case OPT_DATA_FILE: data_file = optarg; break;
-		case OPT_SHOW_DATA: show_data = true; break;
-		case OPT_CLOSE:
-			if (strcmp(optarg, "fin") == 0) {
-				close_how = RS_CONNECT_CLOSE_FIN;
-			} else if (strcmp(optarg, "rst") == 0) {
-				close_how = RS_CONNECT_CLOSE_RST;
-			} else {
-				fprintf(stderr, "rawshake connect: --close: '%s' is not fin or rst\n", optarg);
-				return RS_EXIT_USAGE;
-			}
-			break;
-		case OPT_HOLD:
-			if (!parse_seconds("--hold", optarg, &hold))
-				return RS_EXIT_USAGE;
-			break;
-		case OPT_FIN_WAIT:
-			if (!parse_seconds("--fin-wait", optarg, &fin_wait))
-				return RS_EXIT_USAGE;
-			break;
-		case 'r':
-			if (!parse_opt_u("--retries", optarg, 15, &retries))
-				return RS_EXIT_USAGE;
-			break;
-		case 'p':
-			if (!parse_opt_u("--sport", optarg, 65535, &sport))
-				return RS_EXIT_USAGE;
-			if (sport == 0) {
-				fprintf(stderr, "rawshake connect: --sport: 0 is not a port\n");
-				return RS_EXIT_USAGE;
-			}
-			break;
-		case OPT_SOURCE: source = optarg; break;
-		case 'I': ifopt = optarg; break;
-		case OPT_ISN:
-			if (!parse_opt_u("--isn", optarg, UINT32_MAX, &isn))
-				return RS_EXIT_USAGE;
-			have_isn = true;
-			break;
-		case OPT_MSS: mss_s = optarg; break;
-		case OPT_NO_MSS: mss_s = "none"; break;
-		case OPT_WSCALE: wscale_s = optarg; break;
-		case OPT_NO_WSCALE: wscale_s = "none"; break;
-		case OPT_SACK: no_sack = false; break;
-		case OPT_NO_SACK: no_sack = true; break;
-		case OPT_DATA_HEX: data_hex = optarg; break;
-		case OPT_NO_TS: no_ts = true; break;
-		case OPT_WINDOW:
-			if (!parse_opt_u("--window", optarg, 65535, &window))
-				return RS_EXIT_USAGE;
-			break;
-		case OPT_TTL:
-			if (!parse_opt_u("--ttl", optarg, 255, &ttl))
-				return RS_EXIT_USAGE;
-			break;
-		case OPT_NO_GUARD: guard = false; break;
-		case OPT_CLEANUP: cleanup = true; break;
-		case 'Z': user = optarg; break;
-		case 'h':
-			connect_usage(stdout);
-			return RS_EXIT_OK;
-		default:
-			connect_usage(stderr);
-			return RS_EXIT_USAGE;
-		}
+		if (r == 0 && (r = parse_opt(c, optarg, o)) >= 0)
+			return r;
 	}
-	rs_cli_view_finalize(&vo);
-	if (vo.format != RS_FORMAT_TEXT)
-		vo.ladder_after = false;
+	rs_cli_view_finalize(&o->vo);
+	if (o->vo.format != RS_FORMAT_TEXT)
+		o->vo.ladder_after = false;
+	return -1;
+}
 
-	if (cleanup) {
-		char err[256];
-		if (!rs_connect_rstguard_available(err, sizeof(err)) ||
-		    !rs_need_caps(RS_CAP_NET_ADMIN, true, err, sizeof(err))) {
-			fprintf(stderr, "rawshake connect: %s\n", err);
-			return RS_EXIT_USAGE;
-		}
-		int n = rs_connect_rstguard_cleanup_stale(stderr);
-		if (n < 0) {
-			fprintf(stderr, "rawshake connect: nft could not list the tables\n");
-			return 1;
-		}
-		fprintf(stderr, "rawshake connect: %d stale RST guard%s removed\n", n, n == 1 ? "" : "s");
-		return RS_EXIT_OK;
-	}
-	if (argc - optind != 2) {
-		fprintf(stderr, "rawshake connect: needs DST and PORT\n");
-		connect_usage(stderr);
+/* --cleanup-guards: the tables of killed runs, and nothing else. */
+static int cleanup_guards(void)
+{
+	char err[256];
+	if (!rs_connect_rstguard_available(err, sizeof(err)) ||
+	    !rs_need_caps(RS_CAP_NET_ADMIN, true, err, sizeof(err))) {
+		fprintf(stderr, "rawshake connect: %s\n", err);
 		return RS_EXIT_USAGE;
 	}
-	if (!!data_str + !!data_file + !!data_hex > 1) {
-		fprintf(stderr, "rawshake connect: only one of --data, --data-hex, --data-file\n");
-		return RS_EXIT_USAGE;
+	int n = rs_connect_rstguard_cleanup_stale(stderr);
+	if (n < 0) {
+		fprintf(stderr, "rawshake connect: nft could not list the tables\n");
+		return 1;
 	}
+	fprintf(stderr, "rawshake connect: %d stale RST guard%s removed\n", n, n == 1 ? "" : "s");
+	return RS_EXIT_OK;
+}
 
-	struct rs_connect_config cfg;
-	char err[PCAP_ERRBUF_SIZE + 256];
+/* DST PORT and the segment's shape into cfg. */
+static bool make_config(const struct connect_opts *o, const char *dst_s, const char *port_s,
+			struct rs_connect_config *cfg)
+{
+	char err[256];
 	uint8_t v, dst[16];
-	if (!rs_parse_addr(argv[optind], &v, dst, err, sizeof(err))) {
-		fprintf(stderr, "rawshake connect: %s: %s\n", argv[optind], err);
-		return RS_EXIT_USAGE;
+	uint64_t v64;
+
+	if (!rs_parse_addr(dst_s, &v, dst, err, sizeof(err))) {
+		fprintf(stderr, "rawshake connect: %s: %s\n", dst_s, err);
+		return false;
 	}
-	if (!parse_opt_u("PORT", argv[optind + 1], 65535, &v64))
-		return RS_EXIT_USAGE;
+	if (!parse_opt_u("PORT", port_s, 65535, &v64))
+		return false;
 	if (v64 == 0) {
 		fprintf(stderr, "rawshake connect: PORT: 0 is not a port\n");
-		return RS_EXIT_USAGE;
+		return false;
 	}
-	rs_connect_config_init(&cfg, v);
-	memcpy(cfg.dst, dst, 16);
-	cfg.dport = (uint16_t)v64;
-	cfg.retries = (unsigned)retries;
-	cfg.hold_ns = hold;
-	cfg.fin_wait_ns = fin_wait;
-	cfg.close = close_how;
-	cfg.win = (uint16_t)window;
-	cfg.ttl = (uint8_t)ttl;
-	cfg.sack_perm = !no_sack;
-	cfg.timestamps = !no_ts;
-	if (mss_s) {
-		if (strcmp(mss_s, "none") == 0)
-			cfg.mss = 0;
-		else if (parse_opt_u("--mss", mss_s, 65535, &v64) && v64 >= 64)
-			cfg.mss = (uint16_t)v64;
+	rs_connect_config_init(cfg, v);
+	memcpy(cfg->dst, dst, 16);
+	cfg->dport = (uint16_t)v64;
+	cfg->retries = (unsigned)o->retries;
+	cfg->hold_ns = o->hold;
+	cfg->fin_wait_ns = o->fin_wait;
+	cfg->close = o->close_how;
+	cfg->win = (uint16_t)o->window;
+	cfg->ttl = (uint8_t)o->ttl;
+	cfg->sack_perm = !o->no_sack;
+	cfg->timestamps = !o->no_ts;
+	if (o->mss_s) {
+		if (strcmp(o->mss_s, "none") == 0)
+			cfg->mss = 0;
+		else if (parse_opt_u("--mss", o->mss_s, 65535, &v64) && v64 >= 64)
+			cfg->mss = (uint16_t)v64;
 		else {
 			fprintf(stderr, "rawshake connect: --mss: 64 to 65535 or none\n");
-			return RS_EXIT_USAGE;
+			return false;
 		}
 	}
-	if (wscale_s) {
-		if (strcmp(wscale_s, "none") == 0)
-			cfg.wscale = -1;
-		else if (parse_opt_u("--wscale", wscale_s, 14, &v64))
-			cfg.wscale = (int)v64;
+	if (o->wscale_s) {
+		if (strcmp(o->wscale_s, "none") == 0)
+			cfg->wscale = -1;
+		else if (parse_opt_u("--wscale", o->wscale_s, 14, &v64))
+			cfg->wscale = (int)v64;
 		else
-			return RS_EXIT_USAGE;
+			return false;
 	}
+	return true;
+}
+
+/* --data, --data-file or --data-hex into cfg->data (a buffer of our
+ * own, or NULL without data); false after a message. */
+static bool load_data(const struct connect_opts *o, struct rs_connect_config *cfg)
+{
+	char err[PATH_MAX + 256];
 	uint8_t *data = NULL;
-	if (data_str)
-		data = unescape(data_str, &cfg.data_len);
-	else if (data_file)
-		data = read_file(data_file, &cfg.data_len);
-	else if (data_hex && (data = malloc(strlen(data_hex) / 2 + 1)) != NULL &&
-		 !rs_parse_hex(data_hex, data, strlen(data_hex) / 2 + 1, &cfg.data_len, err,
-			       sizeof(err))) {
+
+	cfg->data = NULL;
+	if (o->data_str) {
+		data = unescape(o->data_str, &cfg->data_len);
+	} else if (o->data_file) {
+		data = rs_datafile_load(o->data_file, MAX_DATA, &cfg->data_len, err, sizeof(err));
+		if (!data)
+			fprintf(stderr, "rawshake connect: --data-file %s\n", err);
+	} else if (o->data_hex && (data = malloc(strlen(o->data_hex) / 2 + 1)) != NULL &&
+		   !rs_parse_hex(o->data_hex, data, strlen(o->data_hex) / 2 + 1, &cfg->data_len, err,
+				 sizeof(err))) {
 		fprintf(stderr, "rawshake connect: --data-hex: %s\n", err);
 		free(data);
-		return RS_EXIT_USAGE;
+		return false;
 	}
-	if ((data_str || data_file || data_hex) && !data)
-		return RS_EXIT_USAGE;
-	cfg.data = data;
+	if ((o->data_str || o->data_file || o->data_hex) && !data)
+		return false;
+	cfg->data = data;
+	return true;
+}
 
-	/* Where the route goes: our address and the interface to capture on. */
-	char ifname[IF_NAMESIZE] = "";
+/* Where the route goes: our address into cfg->src and the interface to
+ * capture on; then the capabilities all that needs. */
+static bool find_route(const struct connect_opts *o, struct rs_connect_config *cfg, char *ifname)
+{
+	char err[PCAP_ERRBUF_SIZE + 256];
 	uint8_t src[16] = { 0 }, nexthop[16];
 	unsigned mtu = 0;
-	if (!rs_route_lookup(v, dst, src, ifname, nexthop, &mtu, err, sizeof(err))) {
+
+	if (!rs_route_lookup(cfg->v, cfg->dst, src, ifname, nexthop, &mtu, err, sizeof(err))) {
 		fprintf(stderr, "rawshake connect: %s\n", err);
-		free(data);
-		return RS_EXIT_USAGE;
+		return false;
 	}
-	if (source) {
-		uint8_t sv;
-		if (!rs_parse_addr(source, &sv, src, err, sizeof(err)) || sv != v) {
-			fprintf(stderr, "rawshake connect: --src %s: %s\n", source,
-				sv != v ? "not the destination's family" : err);
-			free(data);
-			return RS_EXIT_USAGE;
+	if (o->source) {
+		uint8_t sv = 0;
+		/* The parser's reason when it fails (sv is not set then). */
+		bool parsed = rs_parse_addr(o->source, &sv, src, err, sizeof(err));
+		if (!parsed || sv != cfg->v) {
+			fprintf(stderr, "rawshake connect: --src %s: %s\n", o->source,
+				parsed ? "not the destination's family" : err);
+			return false;
 		}
 	}
-	memcpy(cfg.src, src, 16);
-	if (ifopt)
-		snprintf(ifname, sizeof(ifname), "%s", ifopt);
+	memcpy(cfg->src, src, 16);
+	if (o->ifopt)
+		snprintf(ifname, IF_NAMESIZE, "%s", o->ifopt);
 	if (!ifname[0]) {
 		fprintf(stderr, "rawshake connect: no interface for the route; name one with -i\n");
-		free(data);
-		return RS_EXIT_USAGE;
+		return false;
 	}
 	/* Capabilities, not uid 0: a binary given them with setcap works too.
 	 * The raw socket and the capture need CAP_NET_RAW; the guard's
 	 * SO_MARK and nft need CAP_NET_ADMIN. */
-	if (!rs_need_caps(RS_CAP_NET_RAW | (guard ? RS_CAP_NET_ADMIN : 0), true, err,
+	if (!rs_need_caps(RS_CAP_NET_RAW | (o->guard ? RS_CAP_NET_ADMIN : 0), true, err,
 			  sizeof(err))) {
 		fprintf(stderr, "rawshake connect: %s\n", err);
-		free(data);
-		return RS_EXIT_USAGE;
+		return false;
 	}
+	return true;
+}
 
-	/* Our port, reserved so that no kernel connection takes it meanwhile. */
-	uint16_t port = (uint16_t)sport;
-	int portfd = rs_connect_io_reserve_port(v, src, &port, err, sizeof(err));
-	if (portfd < 0 && !source) {
+/* Our port, reserved so that no kernel connection takes it meanwhile
+ * (its socket in *portfd, -1 when it could not be: a --src not ours),
+ * our initial sequence number and timestamp offset. */
+static bool pick_port(const struct connect_opts *o, struct rs_connect_config *cfg, int *portfd)
+{
+	char err[256];
+	uint16_t port = (uint16_t)o->sport;
+
+	*portfd = rs_connect_io_reserve_port(cfg->v, cfg->src, &port, err, sizeof(err));
+	if (*portfd < 0 && !o->source) {
 		fprintf(stderr, "rawshake connect: %s\n", err);
-		free(data);
-		return RS_EXIT_USAGE;
+		return false;
 	}
-	if (portfd < 0 && port == 0)
-		port = (uint16_t)(32768 + (rs_mono_ns() % 28232));   /* a source not ours */
-	cfg.sport = port;
+	if (*portfd < 0 && port == 0)
+		port = (uint16_t)(32768 + (rs_clock_mono_ns() % 28232));   /* a source not ours */
+	cfg->sport = port;
 	uint32_t rnd[2] = { 0, 0 };
 	if (getrandom(rnd, sizeof(rnd), 0) != sizeof(rnd))
-		rnd[0] = (uint32_t)rs_mono_ns(), rnd[1] = rnd[0] * 2654435761u;
-	cfg.isn = have_isn ? (uint32_t)isn : rnd[0];
-	cfg.ts_offset = rnd[1];
+		rnd[0] = (uint32_t)rs_clock_mono_ns(), rnd[1] = rnd[0] * 2654435761u;
+	cfg->isn = o->have_isn ? (uint32_t)o->isn : rnd[0];
+	cfg->ts_offset = rnd[1];
+	return true;
+}
 
-	if (!guard) {
-		int st = worker(&cfg, ifname, false, user, &vo, show_data, NULL, 0, 0);
-		free(data);
-		return st;
-	}
+/* The privilege split: this process keeps root only to install the
+ * guard, wait and remove it; the worker, forked after the guard is in
+ * place (so that no kernel RST can slip out before), drops to USER. */
+static int run_guarded(struct rs_connect_config *cfg, const char *ifname, const struct connect_opts *o)
+{
+	char err[PCAP_ERRBUF_SIZE + 256];
+	static struct rs_connect_rstguard g;
 
-	/* The privilege split: this process keeps root only to install the
-	 * guard, wait and remove it; the worker drops to USER. */
 	if (!rs_connect_rstguard_available(err, sizeof(err))) {
 		fprintf(stderr, "rawshake connect: %s\n", err);
-		free(data);
 		return RS_EXIT_USAGE;
 	}
 	rs_connect_rstguard_cleanup_stale(stderr);
-	static struct rs_connect_rstguard g;
-	if (!rs_connect_rstguard_install(&g, v, src, port, dst, cfg.dport, err, sizeof(err))) {
+	if (!rs_connect_rstguard_install(&g, cfg->v, cfg->src, cfg->sport, cfg->dst, cfg->dport, err,
+					 sizeof(err))) {
 		fprintf(stderr, "rawshake connect: %s\n", err);
-		free(data);
 		return RS_EXIT_USAGE;
 	}
 	if (rs_connect_rstguard_signalled()) {
 		rs_connect_rstguard_remove(&g, err, sizeof(err));
-		free(data);
 		return 1;
 	}
 	/* The worker's last line comes back through a shared page. */
@@ -688,7 +671,6 @@ static int connect_run(int argc, char **argv)
 	if (pid < 0) {
 		fprintf(stderr, "rawshake connect: fork: %s\n", strerror(errno));
 		rs_connect_rstguard_remove(&g, err, sizeof(err));
-		free(data);
 		return RS_EXIT_USAGE;
 	}
 	if (pid == 0) {
@@ -697,8 +679,7 @@ static int connect_run(int argc, char **argv)
 		 * outlive it, or the kernel would reset its connection then. */
 		if (!rs_connect_rstguard_tie_worker(supervisor))
 			_exit(1);
-		int st = worker(&cfg, ifname, true, user, &vo, show_data, last, last ? LAST_LINE : 0,
-				supervisor);
+		int st = worker(cfg, ifname, o, last, last ? LAST_LINE : 0, supervisor);
 		fflush(NULL);
 		_exit(st);
 	}
@@ -708,10 +689,43 @@ static int connect_run(int argc, char **argv)
 		fputs(last, stderr);
 		munmap(last, LAST_LINE);
 	}
-	free(data);
+	return st > 2 ? 1 : st;
+}
+
+/* Parse, check, configure, then run: without a guard in this process,
+ * with one in a worker under a supervisor. */
+static int connect_run(int argc, char **argv)
+{
+	static struct connect_opts o;
+	struct rs_connect_config cfg;
+	char ifname[IF_NAMESIZE] = "";
+	int st = parse_opts(argc, argv, &o), portfd = -1;
+
+	if (st >= 0)
+		return st;
+	if (o.cleanup)
+		return cleanup_guards();
+	if (argc - optind != 2) {
+		fprintf(stderr, "rawshake connect: needs DST and PORT\n");
+		connect_usage(stderr);
+		return RS_EXIT_USAGE;
+	}
+	if (!!o.data_str + !!o.data_file + !!o.data_hex > 1) {
+		fprintf(stderr, "rawshake connect: only one of --data, --data-hex, --data-file\n");
+		return RS_EXIT_USAGE;
+	}
+	if (!make_config(&o, argv[optind], argv[optind + 1], &cfg) || !load_data(&o, &cfg))
+		return RS_EXIT_USAGE;
+	if (!find_route(&o, &cfg, ifname) || !pick_port(&o, &cfg, &portfd))
+		st = RS_EXIT_USAGE;
+	else if (!o.guard)
+		st = worker(&cfg, ifname, &o, NULL, 0, 0);
+	else
+		st = run_guarded(&cfg, ifname, &o);
+	free((void *)cfg.data);
 	if (portfd >= 0)
 		close(portfd);
-	return st > 2 ? 1 : st;
+	return st;
 }
 
 const struct rs_command rs_cmd_connect = {

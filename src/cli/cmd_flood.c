@@ -6,6 +6,7 @@
 #include "rawshake/send_inject.h"
 #include "rawshake/out.h"
 #include "rawshake/send.h"
+#include "rawshake/signals.h"
 
 #include <getopt.h>
 #include <signal.h>
@@ -91,7 +92,86 @@ static void summary(struct rs_out *o, bool json, const struct rs_flood *f, const
 	}
 }
 
-static int flood_run(int argc, char **argv)
+/* What the command line says beyond the flood itself. */
+struct flood_opts {
+	bool flood_given, force, json, sport_given;
+	uint8_t srcv;            /* --src's family */
+	const char *rand_cidr;   /* --rand-source's CIDR, or NULL for the default */
+	const char *dst;         /* DST as given, for the summary */
+};
+
+/* One option into f or o: -1 when it is taken, else the exit status. */
+static int parse_opt(int c, int argc, char **argv, struct rs_flood *f, struct flood_opts *o)
+{
+	struct rs_send_cfg *cfg = &f->send;
+	struct rs_craft_spec *s = &cfg->spec;
+	char why[256];
+	uint64_t v;
+
+	switch (c) {
+	case 'c':
+		if (!rs_parse_uint(optarg, UINT64_MAX, &v, why, sizeof(why)))
+			return bad("--count", why);
+		if (v == 0)
+			return bad("--count", "must be at least 1");
+		f->count = v;
+		break;
+	case O_DURATION:
+		if (!rs_parse_interval(optarg, &f->duration_ns, why, sizeof(why)))
+			return bad("--duration", why);
+		if (f->duration_ns == 0)
+			return bad("--duration", "must be more than 0");
+		break;
+	case O_RATE:
+		if (!rs_parse_rate(optarg, &f->rate, why, sizeof(why)))
+			return bad("--rate", why);
+		break;
+	case O_FLOOD: o->flood_given = true; break;
+	case O_RAND_SOURCE:
+		cfg->rand_source = true;
+		o->rand_cidr = optarg;
+		/* "--rand-source CIDR" as well as "--rand-source=CIDR". */
+		if (!o->rand_cidr && optind < argc && strchr(argv[optind], '/'))
+			o->rand_cidr = argv[optind++];
+		break;
+	case O_SRC:
+		if (!rs_parse_addr(optarg, &o->srcv, s->src, why, sizeof(why)))
+			return bad("--src", why);
+		cfg->src_given = true;
+		break;
+	case O_RAND_SPORT: f->rand_sport = true; break;
+	case O_SPORT:
+		if (!rs_parse_uint(optarg, 65535, &v, why, sizeof(why)))
+			return bad("--sport", why);
+		s->sport = (uint16_t)v;
+		o->sport_given = true;
+		break;
+	case 'I':
+		if (strlen(optarg) >= sizeof(cfg->ifname))
+			return bad("--interface", "name too long");
+		memcpy(cfg->ifname, optarg, strlen(optarg) + 1);
+		break;
+	case O_LINK: s->link = true; break;
+	case 'q': cfg->quiet = true; break;
+	case O_FORMAT:
+		if (strcmp(optarg, "json") == 0)
+			o->json = true;
+		else if (strcmp(optarg, "text") != 0)
+			return bad("--format", "text or json");
+		break;
+	case O_FORCE: o->force = true; break;
+	case 'h':
+		flood_usage(stdout);
+		return RS_EXIT_OK;
+	default:
+		flood_usage(stderr);
+		return RS_EXIT_USAGE;
+	}
+	return -1;
+}
+
+/* The options and DST PORT: -1 when the run goes on, else the exit status. */
+static int parse_opts(int argc, char **argv, struct rs_flood *f, struct flood_opts *o)
 {
 	static const struct option longopts[] = {
 		{ "count", required_argument, NULL, 'c' },
@@ -110,149 +190,104 @@ static int flood_run(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static struct rs_flood f;
-	struct rs_send_cfg *cfg = &f.send;
-	struct rs_craft_spec *s = &cfg->spec;
+	struct rs_craft_spec *s = &f->send.spec;
 	char why[256];
 	uint64_t v;
-	int c;
-	bool flood_given = false, force = false, json = false, sport_given = false;
-	uint8_t srcv = 0;
-	const char *rand_cidr = NULL;
+	int c, r;
 
-	memset(&f, 0, sizeof(f));
-	rs_craft_spec_init(s);
-	cfg->vary_id = true;
-	while ((c = getopt_long(argc, argv, "c:I:qh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			if (!rs_parse_uint(optarg, UINT64_MAX, &v, why, sizeof(why)))
-				return bad("--count", why);
-			if (v == 0)
-				return bad("--count", "must be at least 1");
-			f.count = v;
-			break;
-		case O_DURATION:
-			if (!rs_parse_interval(optarg, &f.duration_ns, why, sizeof(why)))
-				return bad("--duration", why);
-			if (f.duration_ns == 0)
-				return bad("--duration", "must be more than 0");
-			break;
-		case O_RATE:
-			if (!rs_parse_rate(optarg, &f.rate, why, sizeof(why)))
-				return bad("--rate", why);
-			break;
-		case O_FLOOD:
-			flood_given = true;
-			break;
-		case O_RAND_SOURCE:
-			cfg->rand_source = true;
-			rand_cidr = optarg;
-			/* "--rand-source CIDR" as well as "--rand-source=CIDR". */
-			if (!rand_cidr && optind < argc && strchr(argv[optind], '/'))
-				rand_cidr = argv[optind++];
-			break;
-		case O_SRC:
-			if (!rs_parse_addr(optarg, &srcv, s->src, why, sizeof(why)))
-				return bad("--src", why);
-			cfg->src_given = true;
-			break;
-		case O_RAND_SPORT:
-			f.rand_sport = true;
-			break;
-		case O_SPORT:
-			if (!rs_parse_uint(optarg, 65535, &v, why, sizeof(why)))
-				return bad("--sport", why);
-			s->sport = (uint16_t)v;
-			sport_given = true;
-			break;
-		case 'I':
-			if (strlen(optarg) >= sizeof(cfg->ifname))
-				return bad("--interface", "name too long");
-			memcpy(cfg->ifname, optarg, strlen(optarg) + 1);
-			break;
-		case O_LINK:
-			s->link = true;
-			break;
-		case 'q':
-			cfg->quiet = true;
-			break;
-		case O_FORMAT:
-			if (strcmp(optarg, "json") == 0)
-				json = true;
-			else if (strcmp(optarg, "text") != 0)
-				return bad("--format", "text or json");
-			break;
-		case O_FORCE:
-			force = true;
-			break;
-		case 'h':
-			flood_usage(stdout);
-			return RS_EXIT_OK;
-		default:
-			flood_usage(stderr);
-			return RS_EXIT_USAGE;
-		}
-	}
+	while ((c = getopt_long(argc, argv, "c:I:qh", longopts, NULL)) != -1)
+		if ((r = parse_opt(c, argc, argv, f, o)) >= 0)
+			return r;
 	if (argc - optind != 2) {
 		fprintf(stderr, "rawshake flood: %s\n", argc - optind < 2 ?
 			"give a destination address and a port" : "too many arguments");
 		flood_usage(stderr);
 		return RS_EXIT_USAGE;
 	}
-	const char *dst = argv[optind];
-	if (!rs_parse_addr(dst, &s->v, s->dst, why, sizeof(why)))
+	o->dst = argv[optind];
+	if (!rs_parse_addr(o->dst, &s->v, s->dst, why, sizeof(why)))
 		return bad("DST", why);
 	if (!rs_parse_uint(argv[optind + 1], 65535, &v, why, sizeof(why)))
 		return bad("PORT", why);
 	if (v == 0)
 		return bad("PORT", "must be 1 to 65535");
 	s->dport = (uint16_t)v;
+	return -1;
+}
 
-	/* Combinations. */
-	if (!f.count && !f.duration_ns)
+/* The options that cannot go together, and --rand-source's CIDR (which
+ * needs DST's family): -1 when all is well, else the exit status. */
+static int check_combinations(struct rs_flood *f, struct flood_opts *o)
+{
+	struct rs_send_cfg *cfg = &f->send;
+	struct rs_craft_spec *s = &cfg->spec;
+	char why[256];
+
+	if (!f->count && !f->duration_ns)
 		return bad("--count/--duration", "give one (or both) so that the flood stops by itself");
-	if (flood_given && f.rate > 0)
+	if (o->flood_given && f->rate > 0)
 		return bad("--flood", "cannot go with --rate");
 	if (cfg->rand_source && cfg->src_given)
 		return bad("--rand-source", "cannot go with --src");
-	if (cfg->src_given && srcv != s->v)
+	if (cfg->src_given && o->srcv != s->v)
 		return bad("--src", "not the destination's address family");
-	if (f.rand_sport && sport_given)
+	if (f->rand_sport && o->sport_given)
 		return bad("--rand-sport", "cannot go with --sport");
 	if (cfg->rand_source) {
-		const char *cidr = rand_cidr ? rand_cidr : s->v == 4 ? RS_GUARD_DEFAULT_CIDR4 : RS_GUARD_DEFAULT_CIDR6;
+		const char *cidr = o->rand_cidr ? o->rand_cidr : s->v == 4 ? RS_GUARD_DEFAULT_CIDR4 : RS_GUARD_DEFAULT_CIDR6;
 		if (!rs_parse_cidr(cidr, &cfg->rand_cidr, why, sizeof(why)))
 			return bad("--rand-source", why);
 		if (cfg->rand_cidr.v != s->v)
 			return bad("--rand-source", "not the destination's address family");
-		rand_cidr = cidr;
+		o->rand_cidr = cidr;
 	}
+	return -1;
+}
 
-	/* The guard (address, random sources, route), before anything is
-	 * opened or sent. */
-	char refusal[640];
-	if (!force && !rs_guard_bulk("flood", s->v, s->dst, cfg->rand_source ? &cfg->rand_cidr : NULL,
-				     true, refusal, sizeof(refusal))) {
-		fprintf(stderr, "rawshake flood: %s\n", refusal);
-		return RS_EXIT_USAGE;
-	}
-
-	/* A SYN as Linux sends it, from one random ephemeral port unless asked. */
+/* A SYN as Linux sends it, from one random ephemeral port unless asked. */
+static void shape_syn(struct rs_flood *f, const struct flood_opts *o)
+{
+	struct rs_send_cfg *cfg = &f->send;
+	struct rs_craft_spec *s = &cfg->spec;
 	uint32_t r[2] = { 0, 0 };
+
 	if (getrandom(r, sizeof(r), 0) != sizeof(r)) {
 		r[0] = (uint32_t)getpid() * 2654435761u;
 		r[1] = r[0] ^ 0x5bd1e995u;
 	}
 	rs_flood_syn_like_linux(cfg, r[1]);
-	f.syn_like_linux = true;
-	if (!sport_given)
+	f->syn_like_linux = true;
+	if (!o->sport_given)
 		s->sport = (uint16_t)(32768 + r[0] % 28232);
 	s->seq = r[1];
-	cfg->flood = f.rate == 0;
-	cfg->count = f.count;
-	cfg->duration_ns = f.duration_ns;
+	cfg->flood = f->rate == 0;
+	cfg->count = f->count;
+	cfg->duration_ns = f->duration_ns;
+}
 
+/* Parse, check, the guard, then open and flood.  The guard (address,
+ * random sources, route) comes before anything is opened or sent. */
+static int flood_run(int argc, char **argv)
+{
+	static struct rs_flood f;
+	static struct rs_out out;
+	struct rs_send_cfg *cfg = &f.send;
+	struct flood_opts o = { 0 };
+	char why[256], refusal[640];
+	int st;
+
+	memset(&f, 0, sizeof(f));
+	rs_craft_spec_init(&cfg->spec);
+	cfg->vary_id = true;
+	if ((st = parse_opts(argc, argv, &f, &o)) >= 0 || (st = check_combinations(&f, &o)) >= 0)
+		return st;
+	if (!o.force && !rs_guard_bulk("flood", cfg->spec.v, cfg->spec.dst,
+				       cfg->rand_source ? &cfg->rand_cidr : NULL, true, refusal,
+				       sizeof(refusal))) {
+		fprintf(stderr, "rawshake flood: %s\n", refusal);
+		return RS_EXIT_USAGE;
+	}
+	shape_syn(&f, &o);
 	if (!rs_have_cap_net_raw()) {
 		fprintf(stderr, "rawshake flood: raw sockets need CAP_NET_RAW: run as root, or "
 			"'setcap cap_net_raw+ep' the rawshake binary\n");
@@ -263,26 +298,21 @@ static int flood_run(int argc, char **argv)
 		return RS_EXIT_USAGE;
 	}
 
-	static struct rs_out out;
-	struct rs_flood_stats st;
+	struct rs_flood_stats stats;
 	rs_out_init(&out, STDOUT_FILENO);
 	/* The status line goes to standard error, and only on a terminal:
 	 * standard output keeps the summary alone (text or JSON). */
 	struct rs_flood_tty tty = { &f, STDERR_FILENO };
 	bool show = !cfg->quiet && isatty(STDERR_FILENO);
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	rs_signals_catch(on_signal, false);
 
-	int status = rs_flood_run(&f, show ? rs_flood_progress_tty : NULL, &tty, &st, why, sizeof(why));
-	if (status != 0)
+	st = rs_flood_run(&f, show ? rs_flood_progress_tty : NULL, &tty, &stats, why, sizeof(why));
+	if (st != 0)
 		fprintf(stderr, "rawshake flood: %s\n", why);
-	if (json || !cfg->quiet)
-		summary(&out, json, &f, dst, cfg->rand_source ? rand_cidr : NULL, &st);
+	if (o.json || !cfg->quiet)
+		summary(&out, o.json, &f, o.dst, cfg->rand_source ? o.rand_cidr : NULL, &stats);
 	rs_out_flush(&out);
-	return status;
+	return st;
 }
 
 const struct rs_command rs_cmd_flood = {

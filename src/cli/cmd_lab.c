@@ -4,6 +4,7 @@
 #include "rawshake/flood.h"
 #include "rawshake/lab.h"
 #include "rawshake/privdrop.h"
+#include "rawshake/signals.h"
 
 #include <limits.h>
 #include <signal.h>
@@ -98,6 +99,78 @@ static void on_signal(int sig)
 	lab_stop = sig;
 }
 
+/* "up [--offload on|off]": the setting into *offload, the index of the
+ * first word that is not an option in *first_stray; -1 when all is well,
+ * else the exit status. */
+static int parse_up(int argc, char **argv, enum rs_lab_offload *offload, int *first_stray)
+{
+	while (*first_stray < argc && strncmp(argv[*first_stray], "--offload", 9) == 0) {
+		const char *a = argv[*first_stray], *v = NULL;
+		if (a[9] == '=')
+			v = a + 10;
+		else if (a[9] == '\0' && *first_stray + 1 < argc)
+			v = argv[++*first_stray];
+		else if (a[9] != '\0')
+			break;   /* --offloadX: a stray word */
+		if (!v || !rs_lab_offload_parse(v, offload)) {
+			fprintf(stderr, "rawshake lab up: --offload: %s\n",
+				v ? "is 'on' or 'off'" : "a value is missing (on or off)");
+			return RS_EXIT_USAGE;
+		}
+		(*first_stray)++;
+	}
+	return -1;
+}
+
+/* "exec HOST CMD [ARG...]": returns only when CMD cannot be run. */
+static int lab_exec(int argc, char **argv)
+{
+	char err[512];
+
+	if (argc < 4) {
+		fprintf(stderr, "rawshake lab exec: needs HOST and CMD\n");
+		return RS_EXIT_USAGE;
+	}
+	const char *ns = rs_lab_host_ns(argv[2]);
+	if (!ns) {
+		fprintf(stderr, "rawshake lab exec: HOST is 'client' or 'server', not '%s'\n", argv[2]);
+		return RS_EXIT_USAGE;
+	}
+	rs_lab_exec_in(ns, argv + 3, err, sizeof(err));
+	fprintf(stderr, "rawshake lab exec: %s\n", err);
+	return 127;
+}
+
+/* The subcommands that run as root, once the arguments are checked. */
+static int lab_sub(const char *sub, enum rs_lab_offload offload, int argc, char **argv)
+{
+	char err[512];
+
+	if (strcmp(sub, "status") == 0)
+		return rs_lab_status(stdout) ? RS_EXIT_OK : 1;
+	if (strcmp(sub, "up") == 0) {
+		if (!rs_lab_up(self_path(), offload, &lab_stop, stdout, err, sizeof(err))) {
+			fprintf(stderr, "rawshake lab: %s\n", err);
+			return 1;
+		}
+		return RS_EXIT_OK;
+	}
+	if (strcmp(sub, "demo") == 0)
+		return rs_lab_demo(self_path(), stdout);
+	if (strcmp(sub, "synflood") == 0)
+		return synflood(argc - 1, argv + 1);
+	if (strcmp(sub, "down") == 0)
+		return rs_lab_down(stdout) ? RS_EXIT_OK : 1;
+	if (strcmp(sub, "exec") == 0)
+		return lab_exec(argc, argv);
+	fprintf(stderr, "rawshake lab: no subcommand '%s'\n", sub);
+	lab_usage(stderr);
+	return RS_EXIT_USAGE;
+}
+
+/* The words are checked before root is (a typo needs no sudo), then
+ * root, then the signals; an unknown subcommand is reported by lab_sub,
+ * after the root check, as it always was. */
 static int lab_run(int argc, char **argv)
 {
 	char err[512];
@@ -116,24 +189,9 @@ static int lab_run(int argc, char **argv)
 	/* A stray word after "up" or "down" is a mistake to report, not to
 	 * ignore while the namespaces are made or removed. */
 	enum rs_lab_offload offload = RS_LAB_OFFLOAD_OFF;
-	int first_stray = 2;
-	if (strcmp(sub, "up") == 0) {
-		while (first_stray < argc && strncmp(argv[first_stray], "--offload", 9) == 0) {
-			const char *a = argv[first_stray], *v = NULL;
-			if (a[9] == '=')
-				v = a + 10;
-			else if (a[9] == '\0' && first_stray + 1 < argc)
-				v = argv[++first_stray];
-			else if (a[9] != '\0')
-				break;   /* --offloadX: a stray word */
-			if (!v || !rs_lab_offload_parse(v, &offload)) {
-				fprintf(stderr, "rawshake lab up: --offload: %s\n",
-					v ? "is 'on' or 'off'" : "a value is missing (on or off)");
-				return RS_EXIT_USAGE;
-			}
-			first_stray++;
-		}
-	}
+	int first_stray = 2, st;
+	if (strcmp(sub, "up") == 0 && (st = parse_up(argc, argv, &offload, &first_stray)) >= 0)
+		return st;
 	if ((strcmp(sub, "up") == 0 || strcmp(sub, "down") == 0 || strcmp(sub, "status") == 0 ||
 	     strcmp(sub, "demo") == 0) && argc > first_stray) {
 		fprintf(stderr, "rawshake lab %s: takes no %sarguments (got '%s')\n", sub,
@@ -153,45 +211,8 @@ static int lab_run(int argc, char **argv)
 	}
 	/* From here on a signal is a request to stop: each subcommand looks
 	 * at the flag and removes what it made before it exits. */
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	if (strcmp(sub, "status") == 0)
-		return rs_lab_status(stdout) ? RS_EXIT_OK : 1;
-	if (strcmp(sub, "up") == 0) {
-		if (!rs_lab_up(self_path(), offload, &lab_stop, stdout, err, sizeof(err))) {
-			fprintf(stderr, "rawshake lab: %s\n", err);
-			return 1;
-		}
-		return RS_EXIT_OK;
-	}
-	if (strcmp(sub, "demo") == 0)
-		return rs_lab_demo(self_path(), stdout);
-	if (strcmp(sub, "synflood") == 0)
-		return synflood(argc - 1, argv + 1);
-	if (strcmp(sub, "down") == 0)
-		return rs_lab_down(stdout) ? RS_EXIT_OK : 1;
-	if (strcmp(sub, "exec") == 0) {
-		if (argc < 4) {
-			fprintf(stderr, "rawshake lab exec: needs HOST and CMD\n");
-			return RS_EXIT_USAGE;
-		}
-		const char *ns = rs_lab_host_ns(argv[2]);
-		if (!ns) {
-			fprintf(stderr, "rawshake lab exec: HOST is 'client' or 'server', not '%s'\n", argv[2]);
-			return RS_EXIT_USAGE;
-		}
-		rs_lab_exec_in(ns, argv + 3, err, sizeof(err));
-		fprintf(stderr, "rawshake lab exec: %s\n", err);
-		return 127;
-	}
-	fprintf(stderr, "rawshake lab: no subcommand '%s'\n", sub);
-	lab_usage(stderr);
-	return RS_EXIT_USAGE;
+	rs_signals_catch(on_signal, true);
+	return lab_sub(sub, offload, argc, argv);
 }
 
 const struct rs_command rs_cmd_lab = {
