@@ -137,6 +137,12 @@ enum rs_status rs_decode_ipv6(struct rs_packet *pkt, struct rs_reader r, size_t 
 enum rs_status rs_decode_transport(struct rs_packet *pkt, uint8_t proto, struct rs_reader r,
 				   const struct rs_l3info *l3);
 
+/* decode_util.c: the IP datagram's length (tlen) against the frame:
+ * captured short of it, padded after it, or claiming more than the wire
+ * carried; returns the datagram bytes there are. */
+size_t rs_ip_length_check(struct rs_ip *ip, struct rs_l3info *l3, size_t captured, size_t wire,
+			  size_t tlen);
+
 /* decode_tcp.c, decode_udp.c, decode_icmp.c */
 enum rs_status rs_decode_tcp(struct rs_packet *pkt, struct rs_reader r,
 			     const struct rs_l3info *l3);

@@ -63,20 +63,7 @@ enum rs_status rs_decode_ipv4(struct rs_packet *pkt, struct rs_reader r, size_t 
 	hdr = rs_reader_sub(&r, 0, hlen);
 	ip->csum_ok = rs_csum_fold(rs_csum_add(0, &hdr)) == 0;
 	ip->csum_checked = true;
-	ip->len_short = r.len < tlen;
-	ip->pad = wire > tlen ? (uint32_t)(wire - tlen) : 0;
-	/*
-	 * A total length past the frame's own wire length is a lie (or the
-	 * frame was cut by something other than the snaplen): tcpdump says
-	 * "truncated-ip - N bytes missing!".  The payload is what is there,
-	 * and like a first fragment its checksum cannot be checked.
-	 */
-	have = tlen;
-	if (wire < tlen) {
-		ip->missing = (uint32_t)(tlen - wire);
-		have = wire;
-		l3.fragmented = true;
-	}
+	have = rs_ip_length_check(ip, &l3, r.len, wire, tlen);
 
 	if (ip->frag_off != 0) {
 		ip->is_later_fragment = true;

@@ -122,16 +122,7 @@ enum rs_status rs_decode_ipv6(struct rs_packet *pkt, struct rs_reader r, size_t 
 	 */
 	tlen = plen ? 40 + plen : wire;
 	ip->total_len = (uint32_t)tlen;
-	ip->len_short = r.len < tlen;
-	ip->pad = wire > tlen ? (uint32_t)(wire - tlen) : 0;
-	/* A payload length past the frame's wire length lies, as for IPv4:
-	 * the payload is what is there, its checksum not checkable. */
-	have = tlen;
-	if (wire < tlen) {
-		ip->missing = (uint32_t)(tlen - wire);
-		have = wire;
-		l3.fragmented = true;
-	}
+	have = rs_ip_length_check(ip, &l3, r.len, wire, tlen);
 	r = rs_reader_sub(&r, 0, tlen);
 
 	while (is_walked(nh)) {

@@ -186,3 +186,19 @@ int64_t rs_time_ns(int64_t sec, uint32_t frac, uint8_t digits)
 		sec = max_sec;
 	return sec * ns + (int64_t)frac * (digits == 9 ? 1 : 1000);
 }
+
+size_t rs_ip_length_check(struct rs_ip *ip, struct rs_l3info *l3, size_t captured, size_t wire,
+			  size_t tlen)
+{
+	ip->len_short = captured < tlen;
+	ip->pad = wire > tlen ? (uint32_t)(wire - tlen) : 0;
+	if (wire >= tlen)
+		return tlen;
+	/* A length past the frame's own wire length is a lie (or the frame
+	 * was cut by something other than the snaplen): tcpdump says
+	 * "truncated-ip - N bytes missing!".  The payload is what is there,
+	 * and like a first fragment's its checksum cannot be checked. */
+	ip->missing = (uint32_t)(tlen - wire);
+	l3->fragmented = true;
+	return wire;
+}

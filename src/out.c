@@ -102,24 +102,25 @@ void rs_out_i64(struct rs_out *o, int64_t v)
 	}
 }
 
-void rs_out_u64_w(struct rs_out *o, uint64_t v, unsigned width)
+/* v in decimal, padded on the left with pad to width characters. */
+static void u64_padded(struct rs_out *o, uint64_t v, unsigned width, char pad)
 {
 	char tmp[24];
 	char *p = fmt_u64(tmp, v);
 	size_t n = (size_t)(tmp + 24 - p);
 	for (size_t i = n; i < width; i++)
-		rs_out_char(o, ' ');
+		rs_out_char(o, pad);
 	rs_out_write(o, p, n);
+}
+
+void rs_out_u64_w(struct rs_out *o, uint64_t v, unsigned width)
+{
+	u64_padded(o, v, width, ' ');
 }
 
 void rs_out_u64_zpad(struct rs_out *o, uint64_t v, unsigned digits)
 {
-	char tmp[24];
-	char *p = fmt_u64(tmp, v);
-	size_t n = (size_t)(tmp + 24 - p);
-	for (size_t i = n; i < digits; i++)
-		rs_out_char(o, '0');
-	rs_out_write(o, p, n);
+	u64_padded(o, v, digits, '0');
 }
 
 void rs_out_hex(struct rs_out *o, uint64_t v, unsigned min_digits)
