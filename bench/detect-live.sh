@@ -1,6 +1,6 @@
 #!/bin/bash
 # detect-live.sh - does "rawshake detect -i" on the lab server keep up with
-# "rawshake flood"?  (issue 6, live speed)
+# "rawshake flood"? (live speed)
 #
 #   bench/detect-live.sh [DUR [RATES...]]     as root, from the build directory
 #

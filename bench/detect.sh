@@ -1,6 +1,6 @@
 #!/bin/bash
 # detect.sh - speed and memory of "rawshake detect -r" against
-# "tshark -r FILE -Y <SYN filter>" on the same files (issue 6).
+# "tshark -r FILE -Y <SYN filter>" on the same files.
 #
 #   bench/detect.sh [CAPTURE...]
 #

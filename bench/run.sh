@@ -1,7 +1,7 @@
 #!/bin/bash
 # run.sh - speed comparisons of rawshake with tcpdump, tshark and tcptrace.
 #
-#   bench/run.sh [--build] [CAPTURE]      issue 2 and issue 3 rows
+#   bench/run.sh [--build] [CAPTURE]      read and tracker rows
 #   bench/run.sh [--build] --flood [FLOOD_CAPTURE]
 #                                         random-source SYN flood rows
 #
@@ -202,22 +202,22 @@ main_rows() {
     done
     echo
     echo "== ratios (peer / rawshake; verdicts use wall time, cpu = user+sys ratio) =="
-    row "issue 2" "text" rs_text td_text "tcpdump -n -S -v -r" 2
-    row "issue 2" "text" rs_text ts_text "tshark -r" ""
+    row "read" "text" rs_text td_text "tcpdump -n -S -v -r" 2
+    row "read" "text" rs_text ts_text "tshark -r" ""
     echo "        JSON rows: $jnote"
-    row "issue 2" "json" rs_json ts_json "tshark -T json -r" 20
-    row "issue 2" "-q (count only)" rs_quiet td_quiet "tcpdump -n -r" 5
+    row "read" "json" rs_json ts_json "tshark -T json -r" 20
+    row "read" "-q (count only)" rs_quiet td_quiet "tcpdump -n -r" 5
     if [ $HAS_SUMMARY = yes ]; then
-        row "issue 3" "-q --summary" rs_summary tt_summary "tcptrace -n" 3
-        row "issue 3" "-q --summary" rs_summary ts_conv "tshark -q -z conv,tcp -r" 20
-        memrow "issue 3" "-q --summary peak RSS" rs_summary tt_summary "tcptrace -n" 0.25
-        memrow "issue 3" "-q --summary peak RSS" rs_summary ts_conv "tshark -q -z conv,tcp" ""
-        row "issue 3" "annotated text (= text)" rs_text td_text "tcpdump -n -S -v -r" 2
+        row "tracker" "-q --summary" rs_summary tt_summary "tcptrace -n" 3
+        row "tracker" "-q --summary" rs_summary ts_conv "tshark -q -z conv,tcp -r" 20
+        memrow "tracker" "-q --summary peak RSS" rs_summary tt_summary "tcptrace -n" 0.25
+        memrow "tracker" "-q --summary peak RSS" rs_summary ts_conv "tshark -q -z conv,tcp" ""
+        row "tracker" "annotated text (= text)" rs_text td_text "tcpdump -n -S -v -r" 2
     else
-        na "issue 3" "-q --summary" "tcptrace -n" "$SUMMARY_NA"
-        na "issue 3" "-q --summary" "tshark -q -z conv,tcp -r" "$SUMMARY_NA"
-        na "issue 3" "-q --summary peak RSS" "tcptrace -n" "$SUMMARY_NA"
-        na "issue 3" "annotated text" "tcpdump -n -S -v -r" "n/a: rawshake has no tracker annotations yet (--summary missing)"
+        na "tracker" "-q --summary" "tcptrace -n" "$SUMMARY_NA"
+        na "tracker" "-q --summary" "tshark -q -z conv,tcp -r" "$SUMMARY_NA"
+        na "tracker" "-q --summary peak RSS" "tcptrace -n" "$SUMMARY_NA"
+        na "tracker" "annotated text" "tcpdump -n -S -v -r" "n/a: rawshake has no tracker annotations yet (--summary missing)"
     fi
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """make-analysis-pcaps.py: crafted captures for the tracker's analysis
-(issue 15), written byte by byte with struct: Ethernet, IPv4 and TCP with
+(analysis without false alarms, RFC 9293 teardown states), written byte
+by byte with struct: Ethernet, IPv4 and TCP with
 correct checksums, 192.0.2.1:40000 (client) <-> 192.0.2.2:8080 (server).
 
 Each one holds a situation a kernel in the lab does not produce on

@@ -1,6 +1,6 @@
 #!/bin/sh
 # read-args.sh: which arguments of read and detect are files and which
-# the filter, and that opening them cannot hang (issue 14, input edges).
+# the filter, and that opening them cannot hang (input edges).
 set -eu
 srcdir=${srcdir:-.}
 bin=$(pwd)/rawshake

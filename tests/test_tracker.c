@@ -744,7 +744,7 @@ static void test_evicts_halfopen_first(void **state)
 }
 
 
-/* Issue 15: data captured after the ACK that covers it (capture
+/* Data captured after the ACK that covers it (capture
  * reordering, as with multi-queue NICs) is not a retransmission for the
  * bytes this capture never saw; Zeek's 't' is not set for them either. */
 static void test_captured_after_ack(void **state)

@@ -1,5 +1,5 @@
 /*
- * tracker.h: the TCP connection tracker (issue 3).
+ * tracker.h: the TCP connection tracker.
  *
  * The tracker follows every TCP connection in a capture: both directions
  * in one entry of a bounded hash table keyed on the canonical 5-tuple,

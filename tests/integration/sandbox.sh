@@ -1,6 +1,6 @@
 #!/bin/sh
 # sandbox.sh: what a command that parses packets can still do, read off
-# /proc/PID/status while it runs (issue 14, privilege drop as OpenBSD
+# /proc/PID/status while it runs (privilege drop as OpenBSD
 # does it): uid and gid 65534 (nobody), no capability in any set (the
 # bounding set too), no_new_privs, and a seccomp filter (mode 2), for
 # sniff (a live capture, also -i any), detect -i, read and detect -r
