@@ -54,11 +54,13 @@ enum rs_status rs_decode_ipv4(struct rs_packet *pkt, struct rs_reader r, size_t 
 	ip->total_len = (uint32_t)tlen;
 	pkt->has_ip = true;
 
-	if (!rs_reader_has(&r, 0, hlen))
-		return rs_fail_short(pkt, RS_LAYER_IPV4, hlen, r.len);
+	/* A total length below the header's own is a lie whatever was
+	 * captured (tcpdump's "bad-len"), not a header cut short. */
 	if (tlen < hlen)
 		return rs_fail(pkt, RS_LAYER_IPV4, RS_INVALID, "total length %zu < header length %zu",
 			       tlen, hlen);
+	if (!rs_reader_has(&r, 0, hlen))
+		return rs_fail_short(pkt, RS_LAYER_IPV4, hlen, r.len);
 
 	hdr = rs_reader_sub(&r, 0, hlen);
 	ip->csum_ok = rs_csum_fold(rs_csum_add(0, &hdr)) == 0;
