@@ -115,12 +115,14 @@ enum rs_status rs_decode_tcp(struct rs_packet *pkt, struct rs_reader r,
 	if (hlen > l3->len)
 		return rs_fail(pkt, RS_LAYER_TCP, RS_INVALID, "header length %zu > segment length %u",
 			       hlen, l3->len);
+	/* The segment's length is the IP length's, known even when the
+	 * options are cut by the snaplen (tcpdump still shows seq A:B). */
+	th->payload_len = (uint32_t)(l3->len - hlen);
 	if (!rs_reader_has(&r, 0, hlen))
 		return rs_fail_short(pkt, RS_LAYER_TCP, hlen, r.len);
 
 	opts = rs_reader_sub(&r, 20, hlen - 20);
 	tcp_options(th, &opts);
-	th->payload_len = (uint32_t)(l3->len - hlen);
 	pkt->payload_caplen = (uint32_t)(r.len - hlen);
 	if (pkt->payload_caplen)
 		pkt->payload = r.p + hlen;  /* a pointer for the caller, not a read */
