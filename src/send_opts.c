@@ -303,7 +303,7 @@ static bool h_mac(struct rs_send_args *a, const struct rs_send_opt_def *d, const
 #define NOARG(n, fn) .name = n, .label = "--" n, .has_arg = RS_SEND_ARG_NONE, .set = fn
 #define FLAG(n) NOARG(n, h_flag), .max = 1
 
-/* One row per option, in the order of the usage text. */
+/* One row per option. */
 const struct rs_send_opt_def rs_send_opts[] = {
 	{ REQ_AS("count", "-c", h_uint), .letter = 'c', AT(cfg.count), .max = UINT64_MAX,
 	  .zero = "the count must be at least 1", .mark = RS_SEND_GIVEN_COUNT },
@@ -353,32 +353,31 @@ const struct rs_send_opt_def rs_send_opts[] = {
 	{ REQ("data-file", h_data), .max = 2 },
 	{ FLAG("bad-checksum"), AT(cfg.spec.bad_csum) },
 	{ FLAG("bad-ip-checksum"), AT(cfg.spec.bad_ip_csum), .only = RS_SEND_V4 },
-	/* Pace */
+	/* Pace, show, file, link, safety, privileges: the order of the
+	 * getopt_long table it replaced (getopt lists an ambiguous
+	 * abbreviation's possibilities in it). */
 	{ REQ("interval", h_interval), .letter = 'i', AT(cfg.interval_ns),
 	  .mark = RS_SEND_GIVEN_INTERVAL },
 	{ REQ("rate", h_rate), .mark = RS_SEND_GIVEN_RATE },
 	{ FLAG("flood"), AT(cfg.flood) },
 	{ REQ("duration", h_interval), AT(cfg.duration_ns), .zero = "must be more than 0" },
-	{ REQ("threads", h_uint), AT(cfg.threads), .max = RS_SEND_THREADS_MAX,
-	  .zero = "at least 1" },
 	{ REQ("seq-step", h_uint), AT(cfg.seq_step), .max = UINT32_MAX, .only = RS_SEND_TCP },
 	{ REQ("sport-step", h_uint), AT(cfg.sport_step), .max = 65535,
 	  .mark = RS_SEND_GIVEN_SPORT_STEP },
-	/* Link */
+	{ FLAG("listen"), AT(listen) },
+	{ NOARG("no-listen", h_flag), AT(listen), .max = 0 },
+	{ REQ("wait", h_interval), AT(cfg.wait_ns) },
+	{ REQ("write", h_str), .letter = 'w', AT(cfg.write_path) },
+	{ FLAG("dry-run"), AT(cfg.dry_run) },
+	{ FLAG("force"), AT(force) },
 	{ FLAG("link"), AT(cfg.spec.link) },
 	{ REQ("interface", h_ifname), .letter = 'I' },
 	{ REQ("src-mac", h_mac), .max = 0 },
 	{ REQ("dst-mac", h_mac), .max = 1 },
-	{ FLAG("no-link"), AT(cfg.no_link) },
 	{ FLAG("frag"), AT(cfg.frag) },
-	/* Show */
-	{ FLAG("listen"), AT(listen) },
-	{ NOARG("no-listen", h_flag), AT(listen), .max = 0 },
-	{ REQ("wait", h_interval), AT(cfg.wait_ns) },
-	/* File, safety, privileges */
-	{ REQ("write", h_str), .letter = 'w', AT(cfg.write_path) },
-	{ FLAG("dry-run"), AT(cfg.dry_run) },
-	{ FLAG("force"), AT(force) },
+	{ REQ("threads", h_uint), AT(cfg.threads), .max = RS_SEND_THREADS_MAX,
+	  .zero = "at least 1" },
+	{ FLAG("no-link"), AT(cfg.no_link) },
 	{ REQ("user", h_str), .letter = 'Z', AT(user) },
 };
 const size_t rs_send_opts_count = sizeof(rs_send_opts) / sizeof(rs_send_opts[0]);
