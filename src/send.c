@@ -5,6 +5,7 @@
 #include "rawshake/send_inject.h"
 #include "rawshake/send_replies.h"
 #include "rawshake/outfile.h"
+#include "rawshake/clock.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -22,22 +23,6 @@ static volatile sig_atomic_t stop_requested;
 void rs_send_stop(void)
 {
 	stop_requested = 1;
-}
-
-static int64_t now_ns(clockid_t clk)
-{
-	struct timespec ts;
-	clock_gettime(clk, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-/* splitmix64: fast, good enough for ports, sequence numbers and addresses. */
-static uint64_t rnd(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
 }
 
 bool rs_send_prepare(struct rs_send_cfg *cfg, char *err, size_t errlen)
@@ -374,10 +359,10 @@ static void drain(struct run *r)
 static void wait_until(struct run *r, int64_t until)
 {
 	for (;;) {
-		int64_t left = until - now_ns(CLOCK_MONOTONIC);
+		int64_t left = until - rs_clock_mono_ns();
 		if (left <= 0 || stop_requested)
 			return;
-		struct timespec ts = { (time_t)(left / 1000000000), (long)(left % 1000000000) };
+		struct timespec ts = rs_ns_timespec(left);
 		if (r->sd->listening) {
 			struct pollfd pfd = { r->sd->ls.fd, POLLIN, 0 };
 			if (ppoll(&pfd, 1, &ts, NULL) > 0)
@@ -432,11 +417,11 @@ static void next_fields(const struct rs_send_cfg *cfg, uint64_t i, uint64_t *rng
 {
 	const struct rs_craft_spec *s = &cfg->spec;
 	if (cfg->rand_source)
-		rs_cidr_pick(&cfg->rand_cidr, rnd(rng), rnd(rng), f->src);
+		rs_cidr_pick(&cfg->rand_cidr, rs_prng_next(rng), rs_prng_next(rng), f->src);
 	else
 		memcpy(f->src, s->src, 16);
 	f->sport = (uint16_t)(s->sport + i * cfg->sport_step);
-	f->seq = cfg->rand_seq ? (uint32_t)rnd(rng) : (uint32_t)(s->seq + i * cfg->seq_step);
+	f->seq = cfg->rand_seq ? (uint32_t)rs_prng_next(rng) : (uint32_t)(s->seq + i * cfg->seq_step);
 	f->id = cfg->vary_id ? (uint16_t)(s->id + i) : s->id;
 	f->echo_seq = (uint16_t)(s->echo_seq + i);
 }
@@ -532,11 +517,11 @@ static void send_loop(struct worker *w)
 
 	uint64_t i = w->t;
 	while ((cfg->count == 0 || i < cfg->count) && !halted(r)) {
-		if (now_ns(CLOCK_MONOTONIC) >= r->end)
+		if (rs_clock_mono_ns() >= r->end)
 			break;
 		if (!cfg->flood && i > 0) {
 			wait_until(r, r->start + (int64_t)(i * cfg->interval_ns));
-			if (stop_requested || now_ns(CLOCK_MONOTONIC) >= r->end)
+			if (stop_requested || rs_clock_mono_ns() >= r->end)
 				break;
 		}
 
@@ -586,7 +571,7 @@ static void send_loop(struct worker *w)
 				off += flens[b];
 			}
 		}
-		int64_t real = w->n == 1 ? now_ns(CLOCK_REALTIME) : 0;
+		int64_t real = w->n == 1 ? rs_clock_real_ns() : 0;
 		unsigned done = nsend;
 		int e = 0;
 		if (!cfg->dry_run)
@@ -663,7 +648,7 @@ int rs_send_run(struct rs_sender *sd, struct rs_view *view, struct rs_out *out,
 	r.st = st;
 	stop_requested = 0;
 	if (!seed && getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
-		seed = (uint64_t)now_ns(CLOCK_REALTIME);
+		seed = (uint64_t)rs_clock_real_ns();
 	for (unsigned t = 0; t < nw; t++) {
 		w[t].r = &r;
 		w[t].inj = &sd->inj[t];
@@ -671,10 +656,10 @@ int rs_send_run(struct rs_sender *sd, struct rs_view *view, struct rs_out *out,
 		w[t].n = nw;
 		/* A lone sender draws from the seed itself, as it always did;
 		 * several draw from streams split off it (the same for a seed). */
-		w[t].rng = nw == 1 ? seed : rnd(&seed);
+		w[t].rng = nw == 1 ? seed : rs_prng_next(&seed);
 	}
 
-	r.start = now_ns(CLOCK_MONOTONIC);
+	r.start = rs_clock_mono_ns();
 	r.end = cfg->duration_ns ? r.start + (int64_t)cfg->duration_ns : INT64_MAX;
 	for (; started < nw; started++) {
 		if (pthread_create(&w[started].tid, NULL, send_thread, &w[started]) != 0) {
@@ -688,7 +673,7 @@ int rs_send_run(struct rs_sender *sd, struct rs_view *view, struct rs_out *out,
 		send_loop(&w[0]);
 	for (unsigned t = 1; t < started; t++)
 		pthread_join(w[t].tid, NULL);
-	int64_t last = now_ns(CLOCK_MONOTONIC);
+	int64_t last = rs_clock_mono_ns();
 	st->elapsed_ns = last - r.start;
 
 	/* What is still buffered for the file goes out now, checked. */
@@ -716,8 +701,8 @@ int rs_send_run(struct rs_sender *sd, struct rs_view *view, struct rs_out *out,
 	/* Replies to the last packets. */
 	if (sd->listening && status == 0 && !r.quiet_stop) {
 		int64_t until = last + (int64_t)cfg->wait_ns;
-		while (r.answered < st->sent && now_ns(CLOCK_MONOTONIC) < until && !stop_requested) {
-			int64_t step = now_ns(CLOCK_MONOTONIC) + 10000000;
+		while (r.answered < st->sent && rs_clock_mono_ns() < until && !stop_requested) {
+			int64_t step = rs_clock_mono_ns() + 10000000;
 			wait_until(&r, step < until ? step : until);
 		}
 		drain(&r);
