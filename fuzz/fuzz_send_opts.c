@@ -1,15 +1,20 @@
 /*
- * fuzz_send_opts.c: libFuzzer target for the parsers of `send` option
- * values (craft_opts.h), and for building what they describe.
+ * fuzz_send_opts.c: libFuzzer target for `send`'s options: the library's
+ * option table (send_opts.h, the one the command parses argv with), the
+ * parsers of its values (craft_opts.h), the rules and defaults, and
+ * building what they describe.
  *
  * Input: strings separated by NUL bytes, taken in pairs: an option name
- * and its value.  A known name sends the value to its parser and into a
- * packet spec; any other name sends it to every parser.  Each string is
- * copied to a buffer of exactly its size, so a parser that reads past
- * the terminator is caught.  Every result is checked against what the
- * header promises (bounds, host bits cleared, ...).  At the end the spec
- * is built with libnet (rs_craft_build), decoded back, fragmented and
- * patched, and the decoded fields must be the ones asked for.
+ * and its value.  A long name of the table ("ttl", "sport", ...) or a
+ * letter ("-c") goes to rs_send_opt() as the command would hand it;
+ * "proto" and "dst" are the command's two arguments, "mtu" stands for
+ * the route's MTU; any other name sends the value to every parser.  Each
+ * string is copied to a buffer of exactly its size, so a parser that
+ * reads past the terminator is caught.  Every parser's result is checked
+ * against what its header promises (bounds, host bits cleared, ...).  At
+ * the end, when every option was taken and the rules accept them, the
+ * spec is built with libnet (rs_craft_build), decoded back, fragmented
+ * and patched, and the decoded fields must be the ones asked for.
  */
 #include "fuzz.h"
 
@@ -20,63 +25,16 @@
 #include "rawshake/craft.h"
 #include "rawshake/craft_opts.h"
 #include "rawshake/packet.h"
+#include "rawshake/send_opts.h"
 
 #define CHECK(x) do { if (!(x)) __builtin_trap(); } while (0)
 
 struct state {
-	struct rs_craft_spec spec;
-	uint8_t payload[2048];
-	uint8_t src_v, dst_v;
+	struct rs_send_args args;
+	const char *proto, *dst;  /* the two arguments */
 	uint64_t mtu;
 	bool bad;                 /* an option was refused: do not build */
 };
-
-/* Integer options: name, bound, where the value goes. */
-enum field {
-	F_SPORT, F_DPORT, F_SEQ, F_ACK, F_WIN, F_URG, F_ID, F_TTL, F_TOS, F_FLOW,
-	F_FRAG, F_CODE, F_ECHO_ID, F_ECHO_SEQ, F_MSS, F_WSCALE, F_MTU, F_COUNT,
-};
-static const struct {
-	const char *name;
-	uint64_t max;
-	enum field f;
-} uints[] = {
-	{ "sport", 65535, F_SPORT }, { "dport", 65535, F_DPORT },
-	{ "seq", UINT32_MAX, F_SEQ }, { "ack", UINT32_MAX, F_ACK },
-	{ "win", 65535, F_WIN }, { "urg", 65535, F_URG },
-	{ "id", 65535, F_ID }, { "ttl", 255, F_TTL }, { "tos", 255, F_TOS },
-	{ "flow", 0xfffff, F_FLOW }, { "frag-offset", 8191, F_FRAG },
-	{ "icmp-code", 255, F_CODE }, { "echo-id", 65535, F_ECHO_ID },
-	{ "echo-seq", 65535, F_ECHO_SEQ }, { "mss", 65535, F_MSS },
-	{ "wscale", 14, F_WSCALE }, { "mtu", 65535, F_MTU },
-	{ "count", UINT64_MAX, F_COUNT },
-};
-
-static void set_uint(struct state *st, enum field f, uint64_t v)
-{
-	struct rs_craft_spec *s = &st->spec;
-
-	switch (f) {
-	case F_SPORT: s->sport = (uint16_t)v; break;
-	case F_DPORT: s->dport = (uint16_t)v; break;
-	case F_SEQ: s->seq = (uint32_t)v; break;
-	case F_ACK: s->ack = (uint32_t)v; break;
-	case F_WIN: s->win = (uint16_t)v; break;
-	case F_URG: s->urg = (uint16_t)v; break;
-	case F_ID: s->id = (uint16_t)v; break;
-	case F_TTL: s->ttl = (uint8_t)v; break;
-	case F_TOS: s->tos = (uint8_t)v; break;
-	case F_FLOW: s->flow = (uint32_t)v; break;
-	case F_FRAG: s->frag_off = (uint16_t)v; break;
-	case F_CODE: s->icmp_code = (uint8_t)v; break;
-	case F_ECHO_ID: s->echo_id = (uint16_t)v; break;
-	case F_ECHO_SEQ: s->echo_seq = (uint16_t)v; break;
-	case F_MSS: rs_tcpopts_mss(&s->opts, (uint16_t)v); break;
-	case F_WSCALE: rs_tcpopts_wscale(&s->opts, (uint8_t)v); break;
-	case F_MTU: st->mtu = v; break;
-	case F_COUNT: break;
-	}
-}
 
 static bool cidr_contains(const struct rs_cidr *c, const uint8_t *a)
 {
@@ -89,151 +47,91 @@ static bool cidr_contains(const struct rs_cidr *c, const uint8_t *a)
 }
 
 /* Every parser on one value, checking what each header promises. */
-static void all_parsers(const char *s, struct state *st, const char *name)
+static void all_parsers(const char *s)
 {
 	char err[128];
 	uint8_t fl, v, addr[16], mac[6], hex[64];
 	uint32_t blocks[RS_MAX_SACK][2], val, ecr;
 	unsigned n;
 	size_t hn;
-	uint64_t u, ns;
+	uint64_t u, ns, max = UINT64_MAX >> (strlen(s) % 64);
 	double pps;
 	struct rs_cidr c;
 	enum rs_icmp_kind k;
-	bool known = name != NULL;
 
 	err[0] = '\0';
-	if (!known || !strcmp(name, "flags")) {
-		if (rs_parse_tcp_flags(s, &fl, err, sizeof(err)))
-			st->spec.flags = fl;
-		else
-			CHECK(err[0] != '\0');
+	if (!rs_parse_tcp_flags(s, &fl, err, sizeof(err)))
+		CHECK(err[0] != '\0');
+	if (rs_parse_addr(s, &v, addr, err, sizeof(err)))
+		CHECK(v == 4 || v == 6);
+	if (rs_parse_cidr(s, &c, err, sizeof(err))) {
+		CHECK((c.v == 4 && c.prefix <= 32) || (c.v == 6 && c.prefix <= 128));
+		uint8_t zero[16] = { 0 }, pick[16];
+		struct rs_cidr host = c;
+		/* Host bits cleared: the network is its own pick with r = 0. */
+		rs_cidr_pick(&c, 0, 0, pick);
+		CHECK(memcmp(pick, c.addr, c.v == 4 ? 4 : 16) == 0);
+		rs_cidr_pick(&c, 0x0123456789abcdefull ^ (uint64_t)strlen(s), 0xfedcba9876543210ull, pick);
+		CHECK(cidr_contains(&host, pick));
+		CHECK(c.v == 6 || memcmp(c.addr + 4, zero, 12) == 0);
 	}
-	if (!known || !strcmp(name, "src") || !strcmp(name, "dst")) {
-		if (rs_parse_addr(s, &v, addr, err, sizeof(err))) {
-			CHECK(v == 4 || v == 6);
-			if (known && !strcmp(name, "src")) {
-				memcpy(st->spec.src, addr, 16);
-				st->src_v = v;
-			} else {
-				memcpy(st->spec.dst, addr, 16);
-				st->dst_v = v;
-			}
-		}
-	}
-	if (!known || !strcmp(name, "rand-source")) {
-		if (rs_parse_cidr(s, &c, err, sizeof(err))) {
-			CHECK((c.v == 4 && c.prefix <= 32) || (c.v == 6 && c.prefix <= 128));
-			uint8_t zero[16] = { 0 }, pick[16];
-			struct rs_cidr host = c;
-			/* Host bits cleared: the network is its own pick with r = 0. */
-			rs_cidr_pick(&c, 0, 0, pick);
-			CHECK(memcmp(pick, c.addr, c.v == 4 ? 4 : 16) == 0);
-			rs_cidr_pick(&c, 0x0123456789abcdefull ^ (uint64_t)strlen(s),
-				     0xfedcba9876543210ull, pick);
-			CHECK(cidr_contains(&host, pick));
-			CHECK(c.v == 6 || memcmp(c.addr + 4, zero, 12) == 0);
-		}
-	}
-	for (size_t i = 0; i < sizeof(uints) / sizeof(uints[0]); i++) {
-		if (known && strcmp(name, uints[i].name))
-			continue;
-		if (rs_parse_uint(s, uints[i].max, &u, err, sizeof(err))) {
-			CHECK(u <= uints[i].max);
-			if (known)
-				set_uint(st, uints[i].f, u);
-		} else if (known) {
-			st->bad = true;
-		}
-		if (!known)
-			break;   /* one bound is enough for an unknown name */
-	}
-	if (!known || !strcmp(name, "sack")) {
-		unsigned max = (unsigned)(strlen(s) % (RS_MAX_SACK + 1));
-		memset(blocks, 0, sizeof(blocks));
-		if (rs_parse_sack(s, blocks, max, &n, err, sizeof(err))) {
-			CHECK(n <= max);
-			if (known)
-				rs_tcpopts_sack(&st->spec.opts, (const uint32_t (*)[2])blocks, n);
-		}
-	}
-	if (!known || !strcmp(name, "ts")) {
-		if (rs_parse_ts(s, &val, &ecr, err, sizeof(err)) && known)
-			rs_tcpopts_ts(&st->spec.opts, val, ecr);
-	}
-	if (!known || !strcmp(name, "payload") || !strcmp(name, "tcp-option")) {
-		size_t cap = strlen(s) % sizeof(hex);
-		if (rs_parse_hex(s, hex, cap, &hn, err, sizeof(err))) {
-			CHECK(hn <= cap);
-			if (known && !strcmp(name, "tcp-option")) {
-				rs_tcpopts_raw(&st->spec.opts, hex, hn);
-			} else if (known) {
-				size_t have = st->spec.payload_len;
-				if (have + hn <= sizeof(st->payload)) {
-					memcpy(st->payload + have, hex, hn);
-					st->spec.payload = st->payload;
-					st->spec.payload_len = have + hn;
-				}
-			}
-		}
-	}
-	if (!known || !strcmp(name, "interval")) {
-		if (rs_parse_interval(s, &ns, err, sizeof(err)))
-			CHECK(ns <= 3600ull * 1000000000ull);
-	}
-	if (!known || !strcmp(name, "rate")) {
-		if (rs_parse_rate(s, &pps, err, sizeof(err)))
-			CHECK(pps > 0 && pps <= 100e6);
-	}
-	if (!known || !strcmp(name, "src-mac") || !strcmp(name, "dst-mac")) {
-		if (rs_parse_mac(s, mac, err, sizeof(err)) && known) {
-			memcpy(!strcmp(name, "src-mac") ? st->spec.src_mac : st->spec.dst_mac, mac, 6);
-			st->spec.link = true;
-		}
-	}
-	if (!known || !strcmp(name, "icmp")) {
-		if (rs_icmp_kind_parse(s, &k)) {
-			CHECK(rs_icmp_kind_str(k) != NULL);
-			if (known) {
-				st->spec.proto = RS_CRAFT_ICMP;
-				st->spec.icmp = k;
-			}
-		}
-	}
-	if (known && !strcmp(name, "proto")) {
-		if (!strcmp(s, "udp"))
-			st->spec.proto = RS_CRAFT_UDP;
-		else if (!strcmp(s, "icmp"))
-			st->spec.proto = RS_CRAFT_ICMP;
-		else
-			st->spec.proto = RS_CRAFT_TCP;
-	}
-	if (known && !strcmp(name, "options")) {
-		if (strchr(s, 'n'))
-			rs_tcpopts_nop(&st->spec.opts);
-		if (strchr(s, 's'))
-			rs_tcpopts_sack_perm(&st->spec.opts);
-		st->spec.bad_csum = strchr(s, 'c') != NULL;
-		st->spec.bad_ip_csum = strchr(s, 'i') != NULL;
-		st->spec.df = strchr(s, 'd') != NULL;
-		st->spec.mf = strchr(s, 'm') != NULL;
+	if (rs_parse_uint(s, max, &u, err, sizeof(err)))
+		CHECK(u <= max);
+	unsigned smax = (unsigned)(strlen(s) % (RS_MAX_SACK + 1));
+	memset(blocks, 0, sizeof(blocks));
+	if (rs_parse_sack(s, blocks, smax, &n, err, sizeof(err)))
+		CHECK(n <= smax);
+	(void)rs_parse_ts(s, &val, &ecr, err, sizeof(err));
+	size_t cap = strlen(s) % sizeof(hex);
+	if (rs_parse_hex(s, hex, cap, &hn, err, sizeof(err)))
+		CHECK(hn <= cap);
+	if (rs_parse_interval(s, &ns, err, sizeof(err)))
+		CHECK(ns <= 3600ull * 1000000000ull);
+	if (rs_parse_rate(s, &pps, err, sizeof(err)))
+		CHECK(pps > 0 && pps <= 100e6);
+	(void)rs_parse_mac(s, mac, err, sizeof(err));
+	if (rs_icmp_kind_parse(s, &k))
+		CHECK(rs_icmp_kind_str(k) != NULL);
+}
+
+/* One option of the table, as the command hands it over: a refusal is
+ * "OPTION: REASON" (the reason may quote the value). */
+static void table_opt(struct state *st, int idx, const char *arg)
+{
+	const struct rs_send_opt_def *d = &rs_send_opts[idx];
+	char err[512];
+
+	/* --data-file would read whatever file the input names (a FIFO,
+	 * a device): the fuzzer leaves it out. */
+	if (d->name && strcmp(d->name, "data-file") == 0)
+		return;
+	err[0] = '\0';
+	if (!rs_send_opt(&st->args, idx, d->has_arg == RS_SEND_ARG_NONE ? NULL : arg, err,
+			 sizeof(err))) {
+		CHECK(err[0] != '\0');
+		CHECK(strncmp(err, d->label, strlen(d->label)) == 0);
+		st->bad = true;
 	}
 }
 
-static const char *const names[] = {
-	"flags", "src", "dst", "rand-source", "sack", "ts", "payload", "tcp-option",
-	"interval", "rate", "src-mac", "dst-mac", "icmp", "proto", "options",
-};
-
-static const char *known_name(const char *s)
+/* A name from the input: a row of the table, a fuzzer-only one, or not. */
+static void take(struct state *st, const char *name, const char *arg)
 {
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (!strcmp(s, names[i]))
-			return names[i];
-	for (size_t i = 0; i < sizeof(uints) / sizeof(uints[0]); i++)
-		if (!strcmp(s, uints[i].name))
-			return uints[i].name;
-	return NULL;
+	int idx = name[0] == '-' && name[1] && !name[2] ? rs_send_opt_find(NULL, name[1])
+							  : rs_send_opt_find(name, 0);
+	uint64_t u;
+	char err[128];
+
+	if (idx >= 0)
+		table_opt(st, idx, arg);
+	else if (!strcmp(name, "proto"))
+		st->proto = arg;
+	else if (!strcmp(name, "dst"))
+		st->dst = arg;
+	else if (!strcmp(name, "mtu") && rs_parse_uint(arg, 65535, &u, err, sizeof(err)))
+		st->mtu = u;
+	else
+		all_parsers(arg);
 }
 
 /* Builds the spec, decodes it back and checks the fields asked for. */
@@ -242,13 +140,22 @@ static void build(struct state *st)
 	static struct rs_crafter c;
 	static struct rs_packet pkt;
 	static uint8_t frags[70000];
-	struct rs_craft_spec *s = &st->spec;
+	struct rs_craft_spec *s = &st->args.cfg.spec;
+	char err[512];
 
-	if (st->bad || st->src_v != st->dst_v)
+	if (st->bad)
 		return;
-	s->v = st->src_v ? st->src_v : 4;
-	if (s->proto == RS_CRAFT_ICMP && s->v == 6 && s->icmp == RS_ICMPK_TIMESTAMP)
-		return;   /* v4 only: the command refuses it */
+	/* The command's arguments and rules; a refusal names what it refuses. */
+	err[0] = '\0';
+	if (!rs_send_cfg_target(&st->args, st->proto ? st->proto : "tcp",
+				st->dst ? st->dst : "127.0.0.1", err, sizeof(err)) ||
+	    !rs_send_cfg_check(&st->args, err, sizeof(err))) {
+		CHECK(err[0] != '\0' && strstr(err, ": "));
+		return;
+	}
+	rs_send_cfg_finish(&st->args);
+	CHECK(s->v == 4 || s->v == 6);
+	CHECK(st->args.cfg.threads <= RS_SEND_THREADS_MAX);
 	if (!rs_crafter_init(&c))
 		__builtin_trap();
 	if (rs_craft_build(&c, s)) {
@@ -300,15 +207,19 @@ static void build(struct state *st)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct state st;
-	const char *name = NULL;
-	bool have_name = false;
+	static struct state st;
+	char *name = NULL;
+	/* Every string lives to the end: the table keeps some (-w, -Z,
+	 * --rand-source's range) as given, as argv would be. */
+	char **keep = calloc(size + 1, sizeof(*keep));
+	size_t nkeep = 0, start = 0;
 
-	rs_craft_spec_init(&st.spec);
-	st.src_v = st.dst_v = 0;
+	if (!keep)
+		abort();
+	rs_send_args_init(&st.args);
+	st.proto = st.dst = NULL;
 	st.mtu = 0;
 	st.bad = false;
-	size_t start = 0;
 	for (size_t i = 0; i <= size; i++) {
 		if (i < size && data[i] != '\0')
 			continue;
@@ -319,18 +230,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(s, data + start, len);
 		s[len] = '\0';
 		start = i + 1;
-		if (!have_name) {
-			name = known_name(s);
-			have_name = true;
+		keep[nkeep++] = s;
+		if (!name) {
+			name = s;
 			/* A lone last string is a value with no option name. */
 			if (i == size)
-				all_parsers(s, &st, NULL);
+				all_parsers(s);
 		} else {
-			all_parsers(s, &st, name);
-			have_name = false;
+			take(&st, name, s);
+			name = NULL;
 		}
-		free(s);
 	}
 	build(&st);
+	for (size_t i = 0; i < nkeep; i++)
+		free(keep[i]);
+	free(keep);
 	return 0;
 }

@@ -250,33 +250,83 @@ static bool lnfail(struct rs_crafter *c, const char *what)
 	return false;
 }
 
+/* TCP options, then the header; false when libnet refuses the options. */
+static bool build_tcp(struct rs_crafter *c, const struct rs_craft_spec *s, const uint8_t *pl,
+		      uint32_t pn, uint32_t *l4len)
+{
+	uint32_t on = (uint32_t)rs_tcpopts_padded_len(&s->opts);
+	if (on) {
+		uint8_t ob[RS_CRAFT_OPT_MAX] = { 0 };
+		memcpy(ob, s->opts.b, s->opts.len);
+		c->tag_opts = libnet_build_tcp_options(ob, on, c->l, c->tag_opts);
+		if (c->tag_opts == -1)
+			return false;
+	}
+	*l4len = LIBNET_TCP_H + on + pn;
+	c->tag_l4 = libnet_build_tcp(s->sport, s->dport, s->seq, s->ack, s->flags, s->win,
+				     0 /* checksum: computed */, s->urg,
+				     (uint16_t)*l4len, pl, pn, c->l, c->tag_l4);
+	return true;
+}
+
+/* The ICMP message of s->icmp (type already checked); sets *l4len. */
+static void build_icmp(struct rs_crafter *c, const struct rs_craft_spec *s, uint8_t type,
+		       const uint8_t *pl, uint32_t pn, uint32_t *l4len)
+{
+	libnet_t *l = c->l;
+	uint8_t *pl6 = (uint8_t *)(uintptr_t)pl;   /* libnet's v6 builders take no const */
+
+	*l4len = (s->icmp == RS_ICMPK_TIMESTAMP ? 20 : 8) + pn;
+	switch (s->icmp) {
+	case RS_ICMPK_ECHO:
+	case RS_ICMPK_ECHO_REPLY:
+		if (s->v == 4)
+			c->tag_l4 = libnet_build_icmpv4_echo(type, s->icmp_code, 0, s->echo_id,
+							     s->echo_seq, pl, pn, l, c->tag_l4);
+		else
+			c->tag_l4 = libnet_build_icmpv6_echo(type, s->icmp_code, 0, s->echo_id,
+							     s->echo_seq, pl6, pn, l, c->tag_l4);
+		break;
+	case RS_ICMPK_UNREACH:
+		if (s->v == 4)
+			c->tag_l4 = libnet_build_icmpv4_unreach(type, s->icmp_code, 0, pl, pn, l,
+								c->tag_l4);
+		else
+			c->tag_l4 = libnet_build_icmpv6_unreach(type, s->icmp_code, 0, pl6, pn, l,
+								c->tag_l4);
+		break;
+	case RS_ICMPK_TIME_EXCEEDED:
+		if (s->v == 4)
+			c->tag_l4 = libnet_build_icmpv4_timeexceed(type, s->icmp_code, 0, pl, pn,
+								   l, c->tag_l4);
+		else    /* same layout as unreachable: type, code, sum, unused */
+			c->tag_l4 = libnet_build_icmpv6_unreach(type, s->icmp_code, 0, pl6, pn, l,
+								c->tag_l4);
+		break;
+	case RS_ICMPK_TIMESTAMP:
+		c->tag_l4 = libnet_build_icmpv4_timestamp(type, s->icmp_code, 0, s->echo_id,
+							  s->echo_seq, s->ts_orig, s->ts_recv,
+							  s->ts_xmit, pl, pn, l, c->tag_l4);
+		break;
+	}
+}
+
 /* Builds the transport block; sets *l4len (header + payload). */
 static bool build_l4(struct rs_crafter *c, const struct rs_craft_spec *s, uint32_t *l4len)
 {
-	libnet_t *l = c->l;
 	const uint8_t *pl = s->payload;
 	uint32_t pn = (uint32_t)s->payload_len;
 	uint8_t quote[48];
 
 	switch (s->proto) {
-	case RS_CRAFT_TCP: {
-		uint32_t on = (uint32_t)rs_tcpopts_padded_len(&s->opts);
-		if (on) {
-			uint8_t ob[RS_CRAFT_OPT_MAX] = { 0 };
-			memcpy(ob, s->opts.b, s->opts.len);
-			c->tag_opts = libnet_build_tcp_options(ob, on, l, c->tag_opts);
-			if (c->tag_opts == -1)
-				return lnfail(c, "TCP options");
-		}
-		*l4len = LIBNET_TCP_H + on + pn;
-		c->tag_l4 = libnet_build_tcp(s->sport, s->dport, s->seq, s->ack, s->flags, s->win,
-					     0 /* checksum: computed */, s->urg,
-					     (uint16_t)*l4len, pl, pn, l, c->tag_l4);
+	case RS_CRAFT_TCP:
+		if (!build_tcp(c, s, pl, pn, l4len))
+			return lnfail(c, "TCP options");
 		break;
-	}
 	case RS_CRAFT_UDP:
 		*l4len = LIBNET_UDP_H + pn;
-		c->tag_l4 = libnet_build_udp(s->sport, s->dport, (uint16_t)*l4len, 0, pl, pn, l, c->tag_l4);
+		c->tag_l4 = libnet_build_udp(s->sport, s->dport, (uint16_t)*l4len, 0, pl, pn, c->l,
+					     c->tag_l4);
 		break;
 	case RS_CRAFT_ICMP: {
 		uint8_t type = icmp_type(s->icmp, s->v);
@@ -289,45 +339,7 @@ static bool build_l4(struct rs_crafter *c, const struct rs_craft_spec *s, uint32
 			pn = (uint32_t)build_quote(s, quote);
 			pl = quote;
 		}
-		switch (s->icmp) {
-		case RS_ICMPK_ECHO:
-		case RS_ICMPK_ECHO_REPLY:
-			*l4len = 8 + pn;
-			if (s->v == 4)
-				c->tag_l4 = libnet_build_icmpv4_echo(type, s->icmp_code, 0, s->echo_id,
-								     s->echo_seq, pl, pn, l, c->tag_l4);
-			else
-				c->tag_l4 = libnet_build_icmpv6_echo(type, s->icmp_code, 0, s->echo_id,
-								     s->echo_seq, (uint8_t *)(uintptr_t)pl,
-								     pn, l, c->tag_l4);
-			break;
-		case RS_ICMPK_UNREACH:
-			*l4len = 8 + pn;
-			if (s->v == 4)
-				c->tag_l4 = libnet_build_icmpv4_unreach(type, s->icmp_code, 0, pl, pn, l,
-									c->tag_l4);
-			else
-				c->tag_l4 = libnet_build_icmpv6_unreach(type, s->icmp_code, 0,
-									(uint8_t *)(uintptr_t)pl, pn, l,
-									c->tag_l4);
-			break;
-		case RS_ICMPK_TIME_EXCEEDED:
-			*l4len = 8 + pn;
-			if (s->v == 4)
-				c->tag_l4 = libnet_build_icmpv4_timeexceed(type, s->icmp_code, 0, pl, pn,
-									   l, c->tag_l4);
-			else    /* same layout as unreachable: type, code, sum, unused */
-				c->tag_l4 = libnet_build_icmpv6_unreach(type, s->icmp_code, 0,
-									(uint8_t *)(uintptr_t)pl, pn, l,
-									c->tag_l4);
-			break;
-		case RS_ICMPK_TIMESTAMP:
-			*l4len = 20 + pn;
-			c->tag_l4 = libnet_build_icmpv4_timestamp(type, s->icmp_code, 0, s->echo_id,
-								  s->echo_seq, s->ts_orig, s->ts_recv,
-								  s->ts_xmit, pl, pn, l, c->tag_l4);
-			break;
-		}
+		build_icmp(c, s, type, pl, pn, l4len);
 		break;
 	}
 	}
@@ -336,22 +348,11 @@ static bool build_l4(struct rs_crafter *c, const struct rs_craft_spec *s, uint32
 	return true;
 }
 
-bool rs_craft_build(struct rs_crafter *c, const struct rs_craft_spec *s)
+/* The IP header (IPv4 or IPv6) over l4len bytes of transport. */
+static bool build_ip(struct rs_crafter *c, const struct rs_craft_spec *s, uint8_t proto,
+		     uint32_t l4len)
 {
 	libnet_t *l = c->l;
-	uint32_t l4len = 0;   /* set by every branch below; gcc -O2 cannot see it */
-	uint8_t proto;
-
-	c->len = 0;
-	if (s->proto == RS_CRAFT_TCP && (s->opts.overflow || rs_tcpopts_padded_len(&s->opts) > 40)) {
-		snprintf(c->err, sizeof(c->err), "TCP options take more than the 40 bytes a header holds");
-		return false;
-	}
-	reshape(c, s);
-	if (!build_l4(c, s, &l4len))
-		return false;
-	proto = s->proto == RS_CRAFT_TCP ? IPPROTO_TCP : s->proto == RS_CRAFT_UDP ? IPPROTO_UDP :
-		s->v == 4 ? IPPROTO_ICMP : IPPROTO_ICMPV6;
 
 	if (s->v == 4) {
 		uint32_t tot = LIBNET_IPV4_H + l4len;
@@ -378,35 +379,17 @@ bool rs_craft_build(struct rs_crafter *c, const struct rs_craft_spec *s)
 	}
 	if (c->tag_ip == -1)
 		return lnfail(c, s->v == 4 ? "IPv4" : "IPv6");
-	if (s->link) {
-		c->tag_eth = libnet_build_ethernet(s->dst_mac, s->src_mac,
-						   s->v == 4 ? ETHERTYPE_IP : ETHERTYPE_IPV6, NULL, 0, l,
-						   c->tag_eth);
-		if (c->tag_eth == -1)
-			return lnfail(c, "Ethernet");
-	}
+	return true;
+}
 
-	uint8_t *buf = NULL;
-	uint32_t n = 0;
-	if (libnet_pblock_coalesce(l, &buf, &n) == -1)
-		return lnfail(c, "assembling the packet");
-	if (n > sizeof(c->pkt)) {
-		free(buf);
-		snprintf(c->err, sizeof(c->err), "the packet would be %u bytes", n);
-		return false;
-	}
-	memcpy(c->pkt, buf, n);
-	free(buf);
-	c->len = n;
-	c->l3_off = s->link ? LIBNET_ETH_H : 0;
-	c->l4_off = c->l3_off + (s->v == 4 ? LIBNET_IPV4_H : LIBNET_IPV6_H);
-	c->csum_off = c->l4_off + (s->proto == RS_CRAFT_TCP ? 16 : s->proto == RS_CRAFT_UDP ? 6 : 2);
-
-	/*
-	 * Transport checksums are computed here rather than by libnet, so
-	 * that --bad-checksum can spoil them and the bytes do not depend on
-	 * the checksum code of whichever libnet version is installed.
-	 */
+/*
+ * Transport checksums are computed here rather than by libnet, so that
+ * --bad-checksum can spoil them and the bytes do not depend on the
+ * checksum code of whichever libnet version is installed.
+ */
+static void fill_checksums(struct rs_crafter *c, const struct rs_craft_spec *s, uint8_t proto,
+			   uint32_t l4len)
+{
 	uint8_t *l3 = c->pkt + c->l3_off, *l4 = c->pkt + c->l4_off;
 	uint32_t sum = 0;
 	if (s->v == 6) {
@@ -447,5 +430,51 @@ bool rs_craft_build(struct rs_crafter *c, const struct rs_craft_spec *s)
 		l3[10] = (uint8_t)(ipck >> 8);
 		l3[11] = (uint8_t)ipck;
 	}
+}
+
+bool rs_craft_build(struct rs_crafter *c, const struct rs_craft_spec *s)
+{
+	libnet_t *l = c->l;
+	uint32_t l4len = 0;   /* set by every branch below; gcc -O2 cannot see it */
+	uint8_t proto;
+
+	c->len = 0;
+	if (s->proto == RS_CRAFT_TCP && (s->opts.overflow || rs_tcpopts_padded_len(&s->opts) > 40)) {
+		snprintf(c->err, sizeof(c->err), "TCP options take more than the 40 bytes a header holds");
+		return false;
+	}
+	reshape(c, s);
+	if (!build_l4(c, s, &l4len))
+		return false;
+	proto = s->proto == RS_CRAFT_TCP ? IPPROTO_TCP : s->proto == RS_CRAFT_UDP ? IPPROTO_UDP :
+		s->v == 4 ? IPPROTO_ICMP : IPPROTO_ICMPV6;
+
+	if (!build_ip(c, s, proto, l4len))
+		return false;
+	if (s->link) {
+		c->tag_eth = libnet_build_ethernet(s->dst_mac, s->src_mac,
+						   s->v == 4 ? ETHERTYPE_IP : ETHERTYPE_IPV6, NULL, 0, l,
+						   c->tag_eth);
+		if (c->tag_eth == -1)
+			return lnfail(c, "Ethernet");
+	}
+
+	uint8_t *buf = NULL;
+	uint32_t n = 0;
+	if (libnet_pblock_coalesce(l, &buf, &n) == -1)
+		return lnfail(c, "assembling the packet");
+	if (n > sizeof(c->pkt)) {
+		free(buf);
+		snprintf(c->err, sizeof(c->err), "the packet would be %u bytes", n);
+		return false;
+	}
+	memcpy(c->pkt, buf, n);
+	free(buf);
+	c->len = n;
+	c->l3_off = s->link ? LIBNET_ETH_H : 0;
+	c->l4_off = c->l3_off + (s->v == 4 ? LIBNET_IPV4_H : LIBNET_IPV6_H);
+	c->csum_off = c->l4_off + (s->proto == RS_CRAFT_TCP ? 16 : s->proto == RS_CRAFT_UDP ? 6 : 2);
+
+	fill_checksums(c, s, proto, l4len);
 	return true;
 }

@@ -5,6 +5,7 @@
 #include "rawshake/send_inject.h"
 #include "rawshake/send_replies.h"
 #include "rawshake/outfile.h"
+#include "rawshake/clock.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -24,89 +25,65 @@ void rs_send_stop(void)
 	stop_requested = 1;
 }
 
-static int64_t now_ns(clockid_t clk)
-{
-	struct timespec ts;
-	clock_gettime(clk, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-/* splitmix64: fast, good enough for ports, sequence numbers and addresses. */
-static uint64_t rnd(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-bool rs_send_prepare(struct rs_send_cfg *cfg, char *err, size_t errlen)
+/* A flood nobody watches goes out as Ethernet frames on an AF_PACKET
+ * socket when the route is on a directly attached Ethernet interface
+ * whose neighbour entry for the next hop is known: the same packets on
+ * the wire, without the per-packet route lookup, netfilter hooks and
+ * neighbour output of a raw IP socket (about half of its cost). */
+static void choose_link(struct rs_send_cfg *cfg, const char *rif, const uint8_t *nexthop)
 {
 	struct rs_craft_spec *s = &cfg->spec;
-	uint8_t src[16], nexthop[16];
-	char rif[IF_NAMESIZE] = "";
-	unsigned mtu = 0;
+	static const uint8_t zero[6];
+	uint8_t mac[6], nmac[6];
+	unsigned ifmtu = 0;
 	char why[160];
-	bool routed = rs_route_lookup(s->v, s->dst, src, rif, nexthop, &mtu, why, sizeof(why));
 
-	if (!routed) {
-		if (!cfg->dry_run || (!cfg->src_given && !cfg->rand_source)) {
-			snprintf(err, errlen, "%s%s", why,
-				 cfg->dry_run ? " (give --src for a dry run)" : "");
-			return false;
-		}
-		mtu = 1500;
-		memcpy(nexthop, s->dst, 16);
-	}
-	if (!cfg->src_given && !cfg->rand_source)
-		memcpy(s->src, src, 16);
-	if (!cfg->ifname[0])
-		memcpy(cfg->ifname, rif, sizeof(rif));
-	/* A flood nobody watches goes out as Ethernet frames on an AF_PACKET
-	 * socket when the route is on a directly attached Ethernet interface
-	 * whose neighbour entry for the next hop is known: the same packets on
-	 * the wire, without the per-packet route lookup, netfilter hooks and
-	 * neighbour output of a raw IP socket (about half of its cost). */
 	cfg->link_auto = false;
-	if (routed && !s->link && !cfg->no_link && cfg->flood && cfg->quiet && !cfg->listen &&
-	    !cfg->write_path && !cfg->dry_run && !cfg->frag && rif[0] &&
-	    strcmp(cfg->ifname, rif) == 0) {
-		static const uint8_t zero[6];
-		uint8_t mac[6], nmac[6];
-		unsigned ifmtu = 0;
-		if (rs_if_info(rif, mac, &ifmtu, why, sizeof(why)) && memcmp(mac, zero, 6) != 0 &&
-		    rs_neigh_lookup(rif, s->v, nexthop, nmac)) {
-			s->link = true;
-			cfg->link_auto = true;
-		}
+	if (s->link || cfg->no_link || !cfg->flood || !cfg->quiet || cfg->listen ||
+	    cfg->write_path || cfg->dry_run || cfg->frag || !rif[0] || strcmp(cfg->ifname, rif) != 0)
+		return;
+	if (rs_if_info(rif, mac, &ifmtu, why, sizeof(why)) && memcmp(mac, zero, 6) != 0 &&
+	    rs_neigh_lookup(rif, s->v, nexthop, nmac)) {
+		s->link = true;
+		cfg->link_auto = true;
 	}
-	if (s->link) {
-		uint8_t mac[6];
-		unsigned ifmtu = 0;
-		if (!cfg->ifname[0]) {
-			snprintf(err, errlen, "--link: no interface found for the destination; give --interface");
-			return false;
-		}
-		if (!rs_if_info(cfg->ifname, mac, &ifmtu, err, errlen))
-			return false;
-		if (ifmtu)
-			mtu = ifmtu;
-		if (!cfg->src_mac_given)
-			memcpy(s->src_mac, mac, 6);
-		static const uint8_t zero[6];
-		if (!cfg->dst_mac_given) {
-			if (memcmp(mac, zero, 6) == 0) {
-				memset(s->dst_mac, 0, 6);   /* loopback: no link addresses */
-			} else if (!rs_neigh_lookup(cfg->ifname, s->v, nexthop, s->dst_mac)) {
-				snprintf(err, errlen, "--link: no neighbour entry for the next hop on %s; "
-					 "give --dst-mac", cfg->ifname);
-				return false;
-			}
-		}
-	}
-	cfg->mtu = mtu ? mtu : 1500;
+}
 
-	/* Build once to check that libnet takes it and that it fits. */
+/* --link (asked or chosen): the interface's MAC and MTU, the next hop's MAC. */
+static bool link_addresses(struct rs_send_cfg *cfg, const uint8_t *nexthop, unsigned *mtu,
+			   char *err, size_t errlen)
+{
+	struct rs_craft_spec *s = &cfg->spec;
+	static const uint8_t zero[6];
+	uint8_t mac[6];
+	unsigned ifmtu = 0;
+
+	if (!cfg->ifname[0]) {
+		snprintf(err, errlen, "--link: no interface found for the destination; give --interface");
+		return false;
+	}
+	if (!rs_if_info(cfg->ifname, mac, &ifmtu, err, errlen))
+		return false;
+	if (ifmtu)
+		*mtu = ifmtu;
+	if (!cfg->src_mac_given)
+		memcpy(s->src_mac, mac, 6);
+	if (cfg->dst_mac_given)
+		return true;
+	if (memcmp(mac, zero, 6) == 0) {
+		memset(s->dst_mac, 0, 6);   /* loopback: no link addresses */
+	} else if (!rs_neigh_lookup(cfg->ifname, s->v, nexthop, s->dst_mac)) {
+		snprintf(err, errlen, "--link: no neighbour entry for the next hop on %s; "
+			 "give --dst-mac", cfg->ifname);
+		return false;
+	}
+	return true;
+}
+
+/* Builds once to check that libnet takes it and that it fits the MTU. */
+static bool check_build(const struct rs_send_cfg *cfg, char *err, size_t errlen)
+{
+	const struct rs_craft_spec *s = &cfg->spec;
 	struct rs_crafter *c = malloc(sizeof(*c));
 	if (!c || !rs_crafter_init(c)) {
 		snprintf(err, errlen, "%s", c ? c->err : "out of memory");
@@ -134,6 +111,38 @@ bool rs_send_prepare(struct rs_send_cfg *cfg, char *err, size_t errlen)
 	rs_crafter_free(c);
 	free(c);
 	return ok;
+}
+
+bool rs_send_prepare(struct rs_send_cfg *cfg, char *err, size_t errlen)
+{
+	struct rs_craft_spec *s = &cfg->spec;
+	uint8_t src[16], nexthop[16];
+	char rif[IF_NAMESIZE] = "";
+	unsigned mtu = 0;
+	char why[160];
+	bool routed = rs_route_lookup(s->v, s->dst, src, rif, nexthop, &mtu, why, sizeof(why));
+
+	if (!routed) {
+		if (!cfg->dry_run || (!cfg->src_given && !cfg->rand_source)) {
+			snprintf(err, errlen, "%s%s", why,
+				 cfg->dry_run ? " (give --src for a dry run)" : "");
+			return false;
+		}
+		mtu = 1500;
+		memcpy(nexthop, s->dst, 16);
+	}
+	if (!cfg->src_given && !cfg->rand_source)
+		memcpy(s->src, src, 16);
+	if (!cfg->ifname[0])
+		memcpy(cfg->ifname, rif, sizeof(rif));
+	if (routed)
+		choose_link(cfg, rif, nexthop);
+	else
+		cfg->link_auto = false;
+	if (s->link && !link_addresses(cfg, nexthop, &mtu, err, errlen))
+		return false;
+	cfg->mtu = mtu ? mtu : 1500;
+	return check_build(cfg, err, errlen);
 }
 
 struct rs_sender {
@@ -374,10 +383,10 @@ static void drain(struct run *r)
 static void wait_until(struct run *r, int64_t until)
 {
 	for (;;) {
-		int64_t left = until - now_ns(CLOCK_MONOTONIC);
+		int64_t left = until - rs_clock_mono_ns();
 		if (left <= 0 || stop_requested)
 			return;
-		struct timespec ts = { (time_t)(left / 1000000000), (long)(left % 1000000000) };
+		struct timespec ts = rs_ns_timespec(left);
 		if (r->sd->listening) {
 			struct pollfd pfd = { r->sd->ls.fd, POLLIN, 0 };
 			if (ppoll(&pfd, 1, &ts, NULL) > 0)
@@ -432,11 +441,11 @@ static void next_fields(const struct rs_send_cfg *cfg, uint64_t i, uint64_t *rng
 {
 	const struct rs_craft_spec *s = &cfg->spec;
 	if (cfg->rand_source)
-		rs_cidr_pick(&cfg->rand_cidr, rnd(rng), rnd(rng), f->src);
+		rs_cidr_pick(&cfg->rand_cidr, rs_prng_next(rng), rs_prng_next(rng), f->src);
 	else
 		memcpy(f->src, s->src, 16);
 	f->sport = (uint16_t)(s->sport + i * cfg->sport_step);
-	f->seq = cfg->rand_seq ? (uint32_t)rnd(rng) : (uint32_t)(s->seq + i * cfg->seq_step);
+	f->seq = cfg->rand_seq ? (uint32_t)rs_prng_next(rng) : (uint32_t)(s->seq + i * cfg->seq_step);
 	f->id = cfg->vary_id ? (uint16_t)(s->id + i) : s->id;
 	f->echo_seq = (uint16_t)(s->echo_seq + i);
 }
@@ -501,21 +510,139 @@ static bool output_ok(struct run *r, struct worker *w)
 	return false;
 }
 
+/* --frag: the batch's one packet as fragments into fragbuf, then (--link)
+ * the same fragments as Ethernet frames after them; pkts and lens point
+ * at what goes out.  The number of fragments, 0 when it cannot be done. */
+static unsigned fragment_batch(struct worker *w, uint8_t *fragbuf, uint8_t **pkts, size_t *lens)
+{
+	const struct rs_send_cfg *cfg = w->r->cfg;
+	const struct rs_crafter *c = w->r->sd->c;
+	size_t flens[RS_SEND_INJECT_BATCH], len = c->len;
+	unsigned nsend = (unsigned)rs_craft_fragment4(pkts[0] + c->l3_off, len - c->l3_off, cfg->mtu,
+						      fragbuf, 2 * RS_CRAFT_MAX, flens,
+						      RS_SEND_INJECT_BATCH);
+	uint8_t *frames = fragbuf + 2 * RS_CRAFT_MAX, *from = fragbuf;
+	size_t off = 0;
+
+	if (nsend == 0) {
+		snprintf(w->err, sizeof(w->err), "--frag: cannot fragment for an MTU of %u", cfg->mtu);
+		w->status = 2;
+		return 0;
+	}
+	if (c->l3_off) {
+		/* --link: each fragment is an IP packet; give each the frame's
+		 * Ethernet header again. */
+		size_t fo = 0;
+		for (unsigned b = 0; b < nsend; b++) {
+			memcpy(frames + off, pkts[0], c->l3_off);
+			memcpy(frames + off + c->l3_off, fragbuf + fo, flens[b]);
+			fo += flens[b];
+			flens[b] += c->l3_off;
+			off += flens[b];
+		}
+		from = frames;
+		off = 0;
+	}
+	for (unsigned b = 0; b < nsend; b++) {
+		pkts[b] = from + off;
+		lens[b] = flens[b];
+		off += flens[b];
+	}
+	return nsend;
+}
+
+/* After a batch went out: the probes recorded for their replies, the
+ * packets shown and written.  False when the -w file failed. */
+static bool record_batch(struct worker *w, uint8_t **pkts, const size_t *lens, unsigned done,
+			 unsigned pk_done, const struct fields *f, int64_t real)
+{
+	struct run *r = w->r;
+	struct rs_sender *sd = r->sd;
+	const struct rs_send_cfg *cfg = r->cfg;
+	const struct rs_craft_spec *s = &cfg->spec;
+	int dlt = s->link ? DLT_EN10MB : DLT_RAW;
+	bool file_ok = true;
+
+	for (unsigned b = 0; b < pk_done && sd->ring; b++) {
+		struct rs_sent rec = { 0 };
+		rec.ts_ns = real;
+		rec.sport = f[b].sport;
+		rec.seq_next = seq_next(s, f[b].seq);
+		rec.echo_id = s->echo_id;
+		rec.echo_seq = f[b].echo_seq;
+		rec.frame = r->view->frames + 1 + (sd->fragment ? 0 : b);
+		rs_send_replies_add(sd->ring, &rec);
+	}
+	for (unsigned b = 0; b < done && (!cfg->quiet || sd->writing); b++) {
+		if (sd->writing && file_ok)
+			file_ok = dump(&sd->file, pkts[b], lens[b], real);
+		if (!cfg->quiet)
+			show_sent(r, pkts[b], lens[b], real, dlt);
+	}
+	/* A paced run's file is written as it goes. */
+	if (sd->writing && file_ok && !cfg->flood)
+		file_ok = rs_outfile_flush(&sd->file);
+	return file_ok;
+}
+
+/* Sends packets i, i + n, ... (at most a batch) from bufs.  False when
+ * the loop must end (a failure, w->status says which). */
+static bool send_batch(struct worker *w, uint8_t *bufs, uint8_t *fragbuf,
+		       const struct rs_craft_layout *lay, uint64_t i, unsigned k)
+{
+	struct run *r = w->r;
+	struct rs_sender *sd = r->sd;
+	const struct rs_send_cfg *cfg = r->cfg;
+	size_t len = sd->c->len;
+	uint8_t *pkts[RS_SEND_INJECT_BATCH];
+	size_t lens[RS_SEND_INJECT_BATCH];
+	struct fields f[RS_SEND_INJECT_BATCH];
+	unsigned vary = varying(cfg), nsend = k;
+
+	for (unsigned b = 0; b < k; b++) {
+		pkts[b] = bufs + b * len;
+		lens[b] = len;
+		next_fields(cfg, i + b * w->n, &w->rng, &f[b]);
+		apply(lay, pkts[b], &f[b], vary);
+	}
+	if (sd->fragment && (nsend = fragment_batch(w, fragbuf, pkts, lens)) == 0)
+		return false;
+	int64_t real = w->n == 1 ? rs_clock_real_ns() : 0;
+	unsigned done = nsend;
+	int e = 0;
+	if (!cfg->dry_run)
+		done = rs_send_inject_send(w->inj, pkts, lens, nsend, &e);
+	/* Fragments count as one packet sent when all went out. */
+	unsigned pk_done = sd->fragment ? (done == nsend ? 1 : 0) : done;
+	bool file_ok = record_batch(w, pkts, lens, done, pk_done, f, real);
+	w->sent += pk_done;
+	if (done < nsend) {
+		w->errors++;
+		w->last_errno = e;
+		w->status = 1;
+		__atomic_store_n(&r->halt, 1, __ATOMIC_RELAXED);
+		return false;
+	}
+	if (!file_ok) {
+		file_failed(w);
+		__atomic_store_n(&r->halt, 1, __ATOMIC_RELAXED);
+		return false;
+	}
+	return true;
+}
+
 /* One sender's loop; only a lone sender shows, records or writes packets. */
 static void send_loop(struct worker *w)
 {
 	struct run *r = w->r;
 	struct rs_sender *sd = r->sd;
 	const struct rs_send_cfg *cfg = r->cfg;
-	const struct rs_craft_spec *s = &cfg->spec;
 	const struct rs_crafter *c = sd->c;
-	int dlt = s->link ? DLT_EN10MB : DLT_RAW;
 	struct rs_craft_layout lay;
 	uint8_t *bufs = NULL, *fragbuf = NULL;
 	size_t len = c->len;
 	unsigned nb = cfg->flood && !sd->fragment ? RS_SEND_INJECT_BATCH : 1;
 	uint64_t n = w->n;
-	unsigned vary = varying(cfg);
 
 	rs_craft_layout_of(c, &lay);
 	bufs = malloc(nb * len);
@@ -532,101 +659,19 @@ static void send_loop(struct worker *w)
 
 	uint64_t i = w->t;
 	while ((cfg->count == 0 || i < cfg->count) && !halted(r)) {
-		if (now_ns(CLOCK_MONOTONIC) >= r->end)
+		if (rs_clock_mono_ns() >= r->end)
 			break;
 		if (!cfg->flood && i > 0) {
 			wait_until(r, r->start + (int64_t)(i * cfg->interval_ns));
-			if (stop_requested || now_ns(CLOCK_MONOTONIC) >= r->end)
+			if (stop_requested || rs_clock_mono_ns() >= r->end)
 				break;
 		}
-
 		unsigned k = nb;
 		if (cfg->count && (cfg->count - i + n - 1) / n < k)
 			k = (unsigned)((cfg->count - i + n - 1) / n);
-		uint8_t *pkts[RS_SEND_INJECT_BATCH];
-		size_t lens[RS_SEND_INJECT_BATCH];
-		struct fields f[RS_SEND_INJECT_BATCH];
-		for (unsigned b = 0; b < k; b++) {
-			pkts[b] = bufs + b * len;
-			lens[b] = len;
-			next_fields(cfg, i + b * n, &w->rng, &f[b]);
-			apply(&lay, pkts[b], &f[b], vary);
-		}
-		unsigned nsend = k;
-		bool fragbuf_frames_used = false;
-		if (sd->fragment) {
-			size_t flens[RS_SEND_INJECT_BATCH];
-			nsend = (unsigned)rs_craft_fragment4(pkts[0] + c->l3_off, len - c->l3_off, cfg->mtu,
-							     fragbuf, 2 * RS_CRAFT_MAX, flens, RS_SEND_INJECT_BATCH);
-			if (nsend == 0) {
-				snprintf(w->err, sizeof(w->err), "--frag: cannot fragment for an MTU of %u",
-					 cfg->mtu);
-				w->status = 2;
-				break;
-			}
-			size_t off = 0;
-			if (c->l3_off) {
-				/* --link: each fragment is an IP packet; give each the
-				 * frame's Ethernet header again. */
-				size_t fo = 0;
-				uint8_t *frames = fragbuf + 2 * RS_CRAFT_MAX;
-				for (unsigned b = 0; b < nsend; b++) {
-					memcpy(frames + off, pkts[0], c->l3_off);
-					memcpy(frames + off + c->l3_off, fragbuf + fo, flens[b]);
-					fo += flens[b];
-					flens[b] += c->l3_off;
-					off += flens[b];
-				}
-				fragbuf_frames_used = true;
-				off = 0;
-			}
-			for (unsigned b = 0; b < nsend; b++) {
-				pkts[b] = (fragbuf_frames_used ? fragbuf + 2 * RS_CRAFT_MAX : fragbuf) + off;
-				lens[b] = flens[b];
-				off += flens[b];
-			}
-		}
-		int64_t real = w->n == 1 ? now_ns(CLOCK_REALTIME) : 0;
-		unsigned done = nsend;
-		int e = 0;
-		if (!cfg->dry_run)
-			done = rs_send_inject_send(w->inj, pkts, lens, nsend, &e);
-		/* Fragments count as one packet sent when all went out. */
-		unsigned pk_done = sd->fragment ? (done == nsend ? 1 : 0) : done;
-		for (unsigned b = 0; b < pk_done && sd->ring; b++) {
-			struct rs_sent rec = { 0 };
-			rec.ts_ns = real;
-			rec.sport = f[b].sport;
-			rec.seq_next = seq_next(s, f[b].seq);
-			rec.echo_id = s->echo_id;
-			rec.echo_seq = f[b].echo_seq;
-			rec.frame = r->view->frames + 1 + (sd->fragment ? 0 : b);
-			rs_send_replies_add(sd->ring, &rec);
-		}
-		bool file_ok = true;
-		for (unsigned b = 0; b < done && (!cfg->quiet || sd->writing); b++) {
-			if (sd->writing && file_ok)
-				file_ok = dump(&sd->file, pkts[b], lens[b], real);
-			if (!cfg->quiet)
-				show_sent(r, pkts[b], lens[b], real, dlt);
-		}
-		/* A paced run's file is written as it goes. */
-		if (sd->writing && file_ok && !cfg->flood)
-			file_ok = rs_outfile_flush(&sd->file);
-		w->sent += pk_done;
+		if (!send_batch(w, bufs, fragbuf, &lay, i, k))
+			break;
 		i += k * n;
-		if (done < nsend) {
-			w->errors++;
-			w->last_errno = e;
-			w->status = 1;
-			__atomic_store_n(&r->halt, 1, __ATOMIC_RELAXED);
-			break;
-		}
-		if (!file_ok) {
-			file_failed(w);
-			__atomic_store_n(&r->halt, 1, __ATOMIC_RELAXED);
-			break;
-		}
 		if (!cfg->flood)
 			drain(r);
 		if (!output_ok(r, w))
@@ -643,63 +688,18 @@ static void *send_thread(void *arg)
 	return NULL;
 }
 
-int rs_send_run(struct rs_sender *sd, struct rs_view *view, struct rs_out *out,
-		struct rs_send_stats *st, char *err, size_t errlen)
+/* The senders' counts into the stats; the worst status, err its reason. */
+static int collect(struct run *r, struct worker *w, unsigned nw, char *err, size_t errlen)
 {
-	const struct rs_send_cfg *cfg = sd->cfg;
-	struct run r;
-	struct worker w[RS_SEND_THREADS_MAX];
-	unsigned nw = sd->nthreads, started = 1;
-	uint64_t seed = cfg->seed;
+	struct rs_send_stats *st = r->st;
 	int status = 0;
 
-	memset(&r, 0, sizeof(r));
-	memset(st, 0, sizeof(*st));
-	memset(w, 0, sizeof(w));
-	r.cfg = cfg;
-	r.sd = sd;
-	r.view = view;
-	r.out = out;
-	r.st = st;
-	stop_requested = 0;
-	if (!seed && getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
-		seed = (uint64_t)now_ns(CLOCK_REALTIME);
-	for (unsigned t = 0; t < nw; t++) {
-		w[t].r = &r;
-		w[t].inj = &sd->inj[t];
-		w[t].t = t;
-		w[t].n = nw;
-		/* A lone sender draws from the seed itself, as it always did;
-		 * several draw from streams split off it (the same for a seed). */
-		w[t].rng = nw == 1 ? seed : rnd(&seed);
-	}
-
-	r.start = now_ns(CLOCK_MONOTONIC);
-	r.end = cfg->duration_ns ? r.start + (int64_t)cfg->duration_ns : INT64_MAX;
-	for (; started < nw; started++) {
-		if (pthread_create(&w[started].tid, NULL, send_thread, &w[started]) != 0) {
-			__atomic_store_n(&r.halt, 1, __ATOMIC_RELAXED);
-			snprintf(w[0].err, sizeof(w[0].err), "cannot start a sender thread");
-			w[0].status = 2;
-			break;
-		}
-	}
-	if (w[0].status == 0)
-		send_loop(&w[0]);
-	for (unsigned t = 1; t < started; t++)
-		pthread_join(w[t].tid, NULL);
-	int64_t last = now_ns(CLOCK_MONOTONIC);
-	st->elapsed_ns = last - r.start;
-
-	/* What is still buffered for the file goes out now, checked. */
-	if (sd->writing && w[0].status == 0 && !rs_outfile_flush(&sd->file))
-		file_failed(&w[0]);
 	for (unsigned t = 0; t < nw; t++) {
 		st->sent += w[t].sent;
 		st->errors += w[t].errors;
 		if (w[t].status == 3) {
 			w[t].status = 0;   /* stopped quietly: a reader went away */
-			r.quiet_stop = true;
+			r->quiet_stop = true;
 		}
 		if (w[t].status == 0)
 			continue;
@@ -713,11 +713,66 @@ int rs_send_run(struct rs_sender *sd, struct rs_view *view, struct rs_out *out,
 	if (status == 1 && st->errors)
 		snprintf(err, errlen, "send failed after %llu packet%s: %s", (unsigned long long)st->sent,
 			 st->sent == 1 ? "" : "s", strerror(st->last_errno));
+	return status;
+}
+
+int rs_send_run(struct rs_sender *sd, struct rs_view *view, struct rs_out *out,
+		struct rs_send_stats *st, char *err, size_t errlen)
+{
+	const struct rs_send_cfg *cfg = sd->cfg;
+	struct run r;
+	struct worker w[RS_SEND_THREADS_MAX];
+	unsigned nw = sd->nthreads, started = 1;
+	uint64_t seed = cfg->seed;
+	int status;
+
+	memset(&r, 0, sizeof(r));
+	memset(st, 0, sizeof(*st));
+	memset(w, 0, sizeof(w));
+	r.cfg = cfg;
+	r.sd = sd;
+	r.view = view;
+	r.out = out;
+	r.st = st;
+	stop_requested = 0;
+	if (!seed && getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
+		seed = (uint64_t)rs_clock_real_ns();
+	for (unsigned t = 0; t < nw; t++) {
+		w[t].r = &r;
+		w[t].inj = &sd->inj[t];
+		w[t].t = t;
+		w[t].n = nw;
+		/* A lone sender draws from the seed itself, as it always did;
+		 * several draw from streams split off it (the same for a seed). */
+		w[t].rng = nw == 1 ? seed : rs_prng_next(&seed);
+	}
+
+	r.start = rs_clock_mono_ns();
+	r.end = cfg->duration_ns ? r.start + (int64_t)cfg->duration_ns : INT64_MAX;
+	for (; started < nw; started++) {
+		if (pthread_create(&w[started].tid, NULL, send_thread, &w[started]) != 0) {
+			__atomic_store_n(&r.halt, 1, __ATOMIC_RELAXED);
+			snprintf(w[0].err, sizeof(w[0].err), "cannot start a sender thread");
+			w[0].status = 2;
+			break;
+		}
+	}
+	if (w[0].status == 0)
+		send_loop(&w[0]);
+	for (unsigned t = 1; t < started; t++)
+		pthread_join(w[t].tid, NULL);
+	int64_t last = rs_clock_mono_ns();
+	st->elapsed_ns = last - r.start;
+
+	/* What is still buffered for the file goes out now, checked. */
+	if (sd->writing && w[0].status == 0 && !rs_outfile_flush(&sd->file))
+		file_failed(&w[0]);
+	status = collect(&r, w, nw, err, errlen);
 	/* Replies to the last packets. */
 	if (sd->listening && status == 0 && !r.quiet_stop) {
 		int64_t until = last + (int64_t)cfg->wait_ns;
-		while (r.answered < st->sent && now_ns(CLOCK_MONOTONIC) < until && !stop_requested) {
-			int64_t step = now_ns(CLOCK_MONOTONIC) + 10000000;
+		while (r.answered < st->sent && rs_clock_mono_ns() < until && !stop_requested) {
+			int64_t step = rs_clock_mono_ns() + 10000000;
 			wait_until(&r, step < until ? step : until);
 		}
 		drain(&r);

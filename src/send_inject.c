@@ -130,6 +130,55 @@ void rs_send_inject_close(struct rs_injector *inj)
 	inj->fd = -1;
 }
 
+/* The outgoing interface and the gateway, if any, from the kernel's
+ * route (RTM_GETROUTE); left as none and dst when it does not answer. */
+static void route_oif_gateway(uint8_t v, const uint8_t *dst, char ifname[IF_NAMESIZE],
+			      uint8_t nexthop[16])
+{
+	ifname[0] = '\0';
+	memset(nexthop, 0, 16);
+	memcpy(nexthop, dst, v == 4 ? 4 : 16);
+	struct {
+		struct nlmsghdr nh;
+		struct rtmsg rt;
+		char attrs[64];
+	} req;
+	memset(&req, 0, sizeof(req));
+	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg));
+	req.nh.nlmsg_type = RTM_GETROUTE;
+	req.nh.nlmsg_flags = NLM_F_REQUEST;
+	req.rt.rtm_family = v == 4 ? AF_INET : AF_INET6;
+	req.rt.rtm_dst_len = v == 4 ? 32 : 128;
+	struct rtattr *rta = (struct rtattr *)((char *)&req + NLMSG_ALIGN(req.nh.nlmsg_len));
+	rta->rta_type = RTA_DST;
+	rta->rta_len = (unsigned short)RTA_LENGTH(v == 4 ? 4 : 16);
+	memcpy(RTA_DATA(rta), dst, v == 4 ? 4 : 16);
+	req.nh.nlmsg_len = NLMSG_ALIGN(req.nh.nlmsg_len) + RTA_ALIGN(rta->rta_len);
+	int nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	char buf[4096];
+	if (nl >= 0 && send(nl, &req, req.nh.nlmsg_len, 0) >= 0) {
+		ssize_t r = recv(nl, buf, sizeof(buf), 0);
+		struct nlmsghdr *nh = (struct nlmsghdr *)buf;
+		if (r > 0 && NLMSG_OK(nh, (size_t)r) && nh->nlmsg_type == RTM_NEWROUTE) {
+			struct rtmsg *rt = NLMSG_DATA(nh);
+			int alen = (int)RTM_PAYLOAD(nh);
+			for (struct rtattr *a = RTM_RTA(rt); RTA_OK(a, alen); a = RTA_NEXT(a, alen)) {
+				if (a->rta_type == RTA_OIF) {
+					int idx;
+					memcpy(&idx, RTA_DATA(a), sizeof(idx));
+					if (!if_indextoname((unsigned)idx, ifname))
+						ifname[0] = '\0';
+				} else if (a->rta_type == RTA_GATEWAY &&
+					   RTA_PAYLOAD(a) == (v == 4 ? 4u : 16u)) {
+					memcpy(nexthop, RTA_DATA(a), v == 4 ? 4 : 16);
+				}
+			}
+		}
+	}
+	if (nl >= 0)
+		close(nl);
+}
+
 bool rs_route_lookup(uint8_t v, const uint8_t *dst, uint8_t src[16], char ifname[IF_NAMESIZE],
 		     uint8_t nexthop[16], unsigned *mtu, char *err, size_t errlen)
 {
@@ -173,49 +222,7 @@ bool rs_route_lookup(uint8_t v, const uint8_t *dst, uint8_t src[16], char ifname
 	*mtu = (unsigned)m;
 	close(fd);
 
-	/* The outgoing interface and the gateway, if any, from the kernel's route. */
-	ifname[0] = '\0';
-	memset(nexthop, 0, 16);
-	memcpy(nexthop, dst, v == 4 ? 4 : 16);
-	struct {
-		struct nlmsghdr nh;
-		struct rtmsg rt;
-		char attrs[64];
-	} req;
-	memset(&req, 0, sizeof(req));
-	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg));
-	req.nh.nlmsg_type = RTM_GETROUTE;
-	req.nh.nlmsg_flags = NLM_F_REQUEST;
-	req.rt.rtm_family = v == 4 ? AF_INET : AF_INET6;
-	req.rt.rtm_dst_len = v == 4 ? 32 : 128;
-	struct rtattr *rta = (struct rtattr *)((char *)&req + NLMSG_ALIGN(req.nh.nlmsg_len));
-	rta->rta_type = RTA_DST;
-	rta->rta_len = (unsigned short)RTA_LENGTH(v == 4 ? 4 : 16);
-	memcpy(RTA_DATA(rta), dst, v == 4 ? 4 : 16);
-	req.nh.nlmsg_len = NLMSG_ALIGN(req.nh.nlmsg_len) + RTA_ALIGN(rta->rta_len);
-	int nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	char buf[4096];
-	if (nl >= 0 && send(nl, &req, req.nh.nlmsg_len, 0) >= 0) {
-		ssize_t r = recv(nl, buf, sizeof(buf), 0);
-		struct nlmsghdr *nh = (struct nlmsghdr *)buf;
-		if (r > 0 && NLMSG_OK(nh, (size_t)r) && nh->nlmsg_type == RTM_NEWROUTE) {
-			struct rtmsg *rt = NLMSG_DATA(nh);
-			int alen = (int)RTM_PAYLOAD(nh);
-			for (struct rtattr *a = RTM_RTA(rt); RTA_OK(a, alen); a = RTA_NEXT(a, alen)) {
-				if (a->rta_type == RTA_OIF) {
-					int idx;
-					memcpy(&idx, RTA_DATA(a), sizeof(idx));
-					if (!if_indextoname((unsigned)idx, ifname))
-						ifname[0] = '\0';
-				} else if (a->rta_type == RTA_GATEWAY &&
-					   RTA_PAYLOAD(a) == (v == 4 ? 4u : 16u)) {
-					memcpy(nexthop, RTA_DATA(a), v == 4 ? 4 : 16);
-				}
-			}
-		}
-	}
-	if (nl >= 0)
-		close(nl);
+	route_oif_gateway(v, dst, ifname, nexthop);
 	return true;
 }
 
