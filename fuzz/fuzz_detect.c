@@ -48,22 +48,22 @@ static void check_tables(const struct rs_detect *d)
 	CHECK(d->nvictims <= o->max_victims && d->vfree <= o->max_victims);
 	CHECK(d->nhosts <= o->max_hosts && d->hfree <= o->max_hosts);
 	CHECK(d->nscanners <= o->max_scanners);
-	for (uint32_t i = d->ho_ghead; i != SF_NIL; i = d->ho[i].gnext) {
+	for (uint32_t i = d->ho_ghead; i != DETECT_NIL; i = d->ho[i].gnext) {
 		CHECK(i < o->max_half_open);
 		CHECK(++global <= d->nho);
 		CHECK(d->victims[d->ho[i].victim].used);
 	}
 	CHECK(global == d->nho);
 	for (uint32_t vi = 0; vi < d->vfree; vi++) {
-		const struct sf_victim *v = &d->victims[vi];
+		const struct detect_victim *v = &d->victims[vi];
 		uint32_t n = 0, aged = 0;
 		if (!v->used)
 			continue;
 		CHECK(v->pending <= o->max_half_open_per_victim);
-		for (uint32_t i = v->ho_head; i != SF_NIL; i = d->ho[i].vnext) {
+		for (uint32_t i = v->ho_head; i != DETECT_NIL; i = d->ho[i].vnext) {
 			CHECK(d->ho[i].victim == vi);
 			CHECK(++n <= v->pending);
-			if (d->ho[i].flags & SF_HO_AGED)
+			if (d->ho[i].flags & DETECT_HO_AGED)
 				aged++;
 		}
 		CHECK(n == v->pending && aged == v->aged);
@@ -71,40 +71,46 @@ static void check_tables(const struct rs_detect *d)
 	}
 	CHECK(in_victims == d->nho);
 	for (uint32_t hi = 0; hi < d->hfree; hi++) {
-		const struct sf_host *h = &d->hosts[hi];
+		const struct detect_host *h = &d->hosts[hi];
 		uint32_t n = 0, aged = 0;
 		if (!h->used)
 			continue;
-		for (uint32_t i = d->ho_ghead; i != SF_NIL; i = d->ho[i].gnext) {
+		for (uint32_t i = d->ho_ghead; i != DETECT_NIL; i = d->ho[i].gnext) {
 			if (d->ho[i].host != hi || d->ho[i].host_gen != h->gen)
 				continue;
 			n++;
-			if (d->ho[i].flags & SF_HO_AGED)
+			if (d->ho[i].flags & DETECT_HO_AGED)
 				aged++;
 		}
 		CHECK(n == h->pending && aged == h->aged);
-		CHECK(h->port_bits_set <= SF_SCAN_BITS);
+		CHECK(h->port_bits_set <= DETECT_SCAN_BITS);
 	}
 	uint32_t lru = 0;
-	for (uint32_t hi = d->hlru.head; hi != SF_NIL; hi = d->hosts[hi].lru.next)
+	for (uint32_t hi = d->hlru.head; hi != DETECT_NIL; hi = d->hosts[hi].lru.next)
 		CHECK(d->hosts[hi].used && ++lru <= d->nhosts);
 	CHECK(lru == d->nhosts);
 	lru = 0;
-	for (uint32_t vi = d->vlru.head; vi != SF_NIL; vi = d->victims[vi].lru.next)
+	for (uint32_t vi = d->vlru.head; vi != DETECT_NIL; vi = d->victims[vi].lru.next)
 		CHECK(d->victims[vi].used && ++lru <= d->nvictims);
 	CHECK(lru == d->nvictims);
 	lru = 0;
-	for (uint32_t si = d->slru.head; si != SF_NIL; si = d->scanners[si].lru.next)
+	for (uint32_t si = d->slru.head; si != DETECT_NIL; si = d->scanners[si].lru.next)
 		CHECK(d->scanners[si].used && ++lru <= d->nscanners);
 	CHECK(lru == d->nscanners);
 }
 
+/* How the CLI prints. */
+struct printing {
+	enum rs_detect_format format;
+};
+
 static void alert_seen(void *ctx, const struct rs_detect_alert *a)
 {
-	(void)ctx;
+	const struct printing *pr = ctx;
 	CHECK(a->kind <= RS_DETECT_ALERT_STATE_EXHAUSTED && a->phase <= RS_DETECT_ALERT_END);
 	CHECK(a->completion >= 0 && a->completion <= 1);
 	CHECK(a->kind != RS_DETECT_ALERT_STATE_EXHAUSTED || a->table != NULL);
+	rs_detect_alert_print(fuzz_out(), pr->format, a);
 }
 
 static void addr(uint8_t *a, bool v6, uint8_t net, uint8_t host)
@@ -133,7 +139,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.max_victims = 1u + (data[0] & 3);
 	o.max_hosts = 1u + ((data[0] >> 2) & 3);
 	o.max_scanners = 1u + ((data[0] >> 4) & 3);
-	o.format = (data[0] & 0x40) ? RS_DETECT_JSON : RS_DETECT_TEXT;
+	struct printing pr = { (data[0] & 0x40) ? RS_DETECT_JSON : RS_DETECT_TEXT };
 	o.no_updates = (data[0] & 0x80) != 0;
 	o.max_half_open = 1u + (data[1] & 63);
 	static const uint32_t per[4] = { 1, 2, 4, 1u << 26 };
@@ -144,8 +150,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.spoof_sources = 1u + (data[3] >> 4);
 	o.exhaust_rate = 1;
 	o.seed = 7;
-	o.out = fuzz_out();
 	o.on_alert = alert_seen;
+	o.ctx = &pr;
 
 	struct rs_detect *d = rs_detect_new(&o, err, sizeof(err));
 	CHECK(d != NULL);
@@ -206,7 +212,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	rs_detect_finish(d);
 	check_tables(d);
-	rs_detect_print_stats(d);
+	struct rs_detect_stats st;
+	rs_detect_get_stats(d, &st);
+	rs_detect_print_stats(fuzz_out(), pr.format, &st, &o);
 	rs_detect_free(d);
 	return 0;
 }

@@ -18,25 +18,16 @@
 
 /* ---- HyperLogLog source counts ---------------------------------------- */
 
-void sf_hll_add(uint8_t *reg, uint32_t h)
-{
-	uint32_t idx = h & (SF_HLL_M - 1);
-	uint32_t w = h >> SF_HLL_BITS;
-	uint8_t rank = w ? (uint8_t)(__builtin_ctz(w) + 1) : (uint8_t)(32 - SF_HLL_BITS + 1);
-	if (reg[idx] < rank)
-		reg[idx] = rank;
-}
-
 static uint32_t hll_estimate(const uint8_t *reg)
 {
 	double sum = 0;
 	unsigned zeros = 0;
-	for (unsigned i = 0; i < SF_HLL_M; i++) {
+	for (unsigned i = 0; i < DETECT_HLL_M; i++) {
 		sum += ldexp(1.0, -(int)reg[i]);
 		if (!reg[i])
 			zeros++;
 	}
-	double m = SF_HLL_M;
+	double m = DETECT_HLL_M;
 	double e = 0.7213 / (1 + 1.079 / m) * m * m / sum;
 	if (e <= 2.5 * m && zeros)
 		e = m * log(m / zeros);
@@ -51,13 +42,13 @@ struct recent {
 
 /* The last second of a bucket ring (a victim's or a host's): this
  * second's bucket and the rest of the previous one. */
-static struct recent recent_of(const struct rs_detect *d, const struct sf_bucket *base)
+static struct recent recent_of(const struct rs_detect *d, const struct detect_bucket *base)
 {
 	struct recent r = { 0, 0, 0, 0 };
-	int64_t sec = d->now / SF_NS;
-	double w_prev = 1.0 - (double)(d->now % SF_NS) / (double)SF_NS;
-	const struct sf_bucket *cur = &base[(uint64_t)sec % d->o.window_s];
-	const struct sf_bucket *prev = &base[(uint64_t)(sec - 1) % d->o.window_s];
+	int64_t sec = d->now / DETECT_NS;
+	double w_prev = 1.0 - (double)(d->now % DETECT_NS) / (double)DETECT_NS;
+	const struct detect_bucket *cur = &base[(uint64_t)sec % d->o.window_s];
+	const struct detect_bucket *prev = &base[(uint64_t)(sec - 1) % d->o.window_s];
 	if (cur->sec == sec) {
 		r.syn += cur->syn;
 		r.completed += cur->completed;
@@ -79,24 +70,24 @@ static double completion_of(const struct recent *r)
 	return r->completed + fail > 0 ? r->completed / (r->completed + fail) : 1.0;
 }
 
-static const struct sf_bucket *victim_buckets(const struct rs_detect *d, uint32_t vi)
+static const struct detect_bucket *victim_buckets(const struct rs_detect *d, uint32_t vi)
 {
 	return &d->buckets[(size_t)vi * d->o.window_s];
 }
 
-static const struct sf_bucket *host_buckets(const struct rs_detect *d, uint32_t hi)
+static const struct detect_bucket *host_buckets(const struct rs_detect *d, uint32_t hi)
 {
 	return &d->hbuckets[(size_t)hi * d->o.window_s];
 }
 
 /* Evictions from full tables in the last second, per table. */
-static double evict_recent(const struct rs_detect *d, double per_table[SF_T_COUNT])
+static double evict_recent(const struct rs_detect *d, double per_table[DETECT_T_COUNT])
 {
-	int64_t sec = d->now / SF_NS;
-	double w_prev = 1.0 - (double)(d->now % SF_NS) / (double)SF_NS, all = 0;
-	const struct sf_evict_sec *cur = &d->evict[(uint64_t)sec % SF_MAX_WINDOW];
-	const struct sf_evict_sec *prev = &d->evict[(uint64_t)(sec - 1) % SF_MAX_WINDOW];
-	for (unsigned t = 0; t < SF_T_COUNT; t++) {
+	int64_t sec = d->now / DETECT_NS;
+	double w_prev = 1.0 - (double)(d->now % DETECT_NS) / (double)DETECT_NS, all = 0;
+	const struct detect_evict_sec *cur = &d->evict[(uint64_t)sec % DETECT_MAX_WINDOW];
+	const struct detect_evict_sec *prev = &d->evict[(uint64_t)(sec - 1) % DETECT_MAX_WINDOW];
+	for (unsigned t = 0; t < DETECT_T_COUNT; t++) {
 		double n = 0;
 		if (cur->sec == sec)
 			n += cur->n[t];
@@ -112,7 +103,7 @@ static double evict_recent(const struct rs_detect *d, double per_table[SF_T_COUN
 /* SYNs past the grace period; when the victim's share of the table is
  * full (a flood faster than the table holds SYNs for the grace period),
  * every pending SYN. */
-static uint32_t half_open_of(const struct rs_detect *d, const struct sf_victim *v)
+static uint32_t half_open_of(const struct rs_detect *d, const struct detect_victim *v)
 {
 	if (v->pending >= d->o.max_half_open_per_victim || d->nho >= d->o.max_half_open)
 		return v->pending > v->aged ? v->pending : v->aged;
@@ -122,23 +113,23 @@ static uint32_t half_open_of(const struct rs_detect *d, const struct sf_victim *
 /* The same for a host; its SYNs also leave early when the victim table
  * evicts (more ports flooded than it holds), so then every pending one
  * counts too. */
-static uint32_t host_half_open_of(const struct rs_detect *d, const struct sf_host *h)
+static uint32_t host_half_open_of(const struct rs_detect *d, const struct detect_host *h)
 {
-	double per[SF_T_COUNT];
+	double per[DETECT_T_COUNT];
 	evict_recent(d, per);
-	if (d->nho >= d->o.max_half_open || per[SF_T_VICTIMS] > 0 || per[SF_T_HALF_OPEN] > 0)
+	if (d->nho >= d->o.max_half_open || per[DETECT_T_VICTIMS] > 0 || per[DETECT_T_HALF_OPEN] > 0)
 		return h->pending > h->aged ? h->pending : h->aged;
 	return h->aged;
 }
 
 /* The evidence of a bucket ring into a (rates, sources, victim counters)
  * and the alert figures of as. */
-static void flood_evidence(struct rs_detect *d, const struct sf_bucket *base,
-			   const struct sf_alert_state *as, struct rs_detect_alert *a)
+static void flood_evidence(struct rs_detect *d, const struct detect_bucket *base,
+			   const struct detect_alert_state *as, struct rs_detect_alert *a)
 {
 	struct recent r = recent_of(d, base);
-	uint8_t all[SF_HLL_M], done[SF_HLL_M], fail[SF_HLL_M];
-	int64_t sec = d->now / SF_NS;
+	uint8_t all[DETECT_HLL_M], done[DETECT_HLL_M], fail[DETECT_HLL_M];
+	int64_t sec = d->now / DETECT_NS;
 
 	memset(all, 0, sizeof(all));
 	memset(done, 0, sizeof(done));
@@ -149,10 +140,10 @@ static void flood_evidence(struct rs_detect *d, const struct sf_bucket *base,
 	a->syn_rate = r.syn;
 	a->completion = completion_of(&r);
 	for (uint32_t k = 0; k < d->o.window_s; k++) {
-		const struct sf_bucket *b = &base[k];
+		const struct detect_bucket *b = &base[k];
 		if (b->sec <= sec - (int64_t)d->o.window_s || b->sec > sec)
 			continue;
-		for (unsigned j = 0; j < SF_HLL_M; j++) {
+		for (unsigned j = 0; j < DETECT_HLL_M; j++) {
 			if (all[j] < b->hll_all[j])
 				all[j] = b->hll_all[j];
 			if (done[j] < b->hll_done[j])
@@ -174,22 +165,21 @@ static void flood_evidence(struct rs_detect *d, const struct sf_bucket *base,
 	/* Many distinct sources that never complete a handshake: addresses
 	 * made up by the sender (or a large botnet that does not care). */
 	a->spoofed = a->never_completed >= d->o.spoof_sources;
-	a->duration = as->alert ? (double)(d->now - as->start_ns) / SF_NS : 0;
+	a->duration = as->alert ? (double)(d->now - as->start_ns) / DETECT_NS : 0;
 	a->peak_rate = as->peak;
 	a->total_syns = as->alert_syns;
 }
 
-void sf_emit(struct rs_detect *d, const struct rs_detect_alert *a)
+/* The engine prints nothing: every alert line goes to the caller. */
+static void detect_emit(struct rs_detect *d, const struct rs_detect_alert *a)
 {
-	if (d->o.on_alert)
+	if (d->o.on_alert && !(d->o.no_updates && a->phase == RS_DETECT_ALERT_UPDATE))
 		d->o.on_alert(d->o.ctx, a);
-	if (d->o.out && !(d->o.no_updates && a->phase == RS_DETECT_ALERT_UPDATE))
-		rs_detect_alert_print(d->o.out, d->o.format, a);
 }
 
 static void victim_emit(struct rs_detect *d, uint32_t vi, enum rs_detect_alert_phase ph)
 {
-	const struct sf_victim *v = &d->victims[vi];
+	const struct detect_victim *v = &d->victims[vi];
 	struct rs_detect_alert a;
 	memset(&a, 0, sizeof(a));
 	flood_evidence(d, victim_buckets(d, vi), &v->as, &a);
@@ -198,12 +188,12 @@ static void victim_emit(struct rs_detect *d, uint32_t vi, enum rs_detect_alert_p
 	memcpy(a.victim, v->addr, 16);
 	a.port = v->port;
 	a.half_open = half_open_of(d, v);
-	sf_emit(d, &a);
+	detect_emit(d, &a);
 }
 
 static void host_emit(struct rs_detect *d, uint32_t hi, enum rs_detect_alert_phase ph)
 {
-	const struct sf_host *h = &d->hosts[hi];
+	const struct detect_host *h = &d->hosts[hi];
 	struct rs_detect_alert a;
 	memset(&a, 0, sizeof(a));
 	flood_evidence(d, host_buckets(d, hi), &h->as, &a);
@@ -211,16 +201,16 @@ static void host_emit(struct rs_detect *d, uint32_t hi, enum rs_detect_alert_pha
 	a.v = h->v;
 	memcpy(a.victim, h->addr, 16);
 	a.host_wide = true;
-	a.ports = sf_ports_estimate(h->port_bits_set, UINT64_MAX);
+	a.ports = detect_ports_estimate(h->port_bits_set, UINT64_MAX);
 	a.half_open = host_half_open_of(d, h);
-	sf_emit(d, &a);
+	detect_emit(d, &a);
 }
 
 /* A port of the host starts or ends alerting: while one does, the flood
  * is reported per port, not again for the host. */
-static void host_port_alert(struct rs_detect *d, const struct sf_victim *v, bool on)
+static void host_port_alert(struct rs_detect *d, const struct detect_victim *v, bool on)
 {
-	struct sf_host *h = sf_host_of(d, v->host, v->host_gen);
+	struct detect_host *h = detect_host_of(d, v->host, v->host_gen);
 	if (!h)
 		return;
 	if (on)
@@ -229,16 +219,16 @@ static void host_port_alert(struct rs_detect *d, const struct sf_victim *v, bool
 		h->port_alerts--;
 }
 
-void sf_victim_end(struct rs_detect *d, uint32_t vi)
+void detect_victim_end(struct rs_detect *d, uint32_t vi)
 {
 	victim_emit(d, vi, RS_DETECT_ALERT_END);
 	d->victims[vi].as.alert = false;
 	host_port_alert(d, &d->victims[vi], false);
 }
 
-void sf_host_end(struct rs_detect *d, uint32_t hi)
+void detect_host_end(struct rs_detect *d, uint32_t hi)
 {
-	struct sf_host *h = &d->hosts[hi];
+	struct detect_host *h = &d->hosts[hi];
 	host_emit(d, hi, RS_DETECT_ALERT_END);
 	h->as.alert = false;
 	/* The next alert counts its own ports. */
@@ -246,12 +236,12 @@ void sf_host_end(struct rs_detect *d, uint32_t hi)
 	h->port_bits_set = 0;
 }
 
-static uint64_t window_syns(const struct rs_detect *d, const struct sf_bucket *base)
+static uint64_t window_syns(const struct rs_detect *d, const struct detect_bucket *base)
 {
 	uint64_t n = 0;
-	int64_t sec = d->now / SF_NS;
+	int64_t sec = d->now / DETECT_NS;
 	for (uint32_t k = 0; k < d->o.window_s; k++) {
-		const struct sf_bucket *b = &base[k];
+		const struct detect_bucket *b = &base[k];
 		if (b->sec > sec - (int64_t)d->o.window_s && b->sec <= sec)
 			n += b->syn;
 	}
@@ -265,7 +255,7 @@ enum step { STEP_NONE, STEP_START, STEP_UPDATE, STEP_END };
  * `may_start`), ends once it has not held for the hold time, updates at
  * most every update_ms.  `level` is the figure whose peak is kept.
  */
-static enum step alert_step(const struct rs_detect *d, struct sf_alert_state *as, bool over,
+static enum step alert_step(const struct rs_detect *d, struct detect_alert_state *as, bool over,
 			    bool may_start, double level)
 {
 	if (!as->alert) {
@@ -296,33 +286,33 @@ static enum step alert_step(const struct rs_detect *d, struct sf_alert_state *as
 /* Ages and expires vi's pending SYNs, then runs its alert state machine. */
 static void victim_tick(struct rs_detect *d, uint32_t vi)
 {
-	struct sf_victim *v = &d->victims[vi];
+	struct detect_victim *v = &d->victims[vi];
 	int64_t grace = (int64_t)d->o.grace_ms * 1000000, timeout = (int64_t)d->o.timeout_ms * 1000000;
 
-	while (v->ho_cursor != SF_NIL && d->ho[v->ho_cursor].ts <= d->now - grace) {
-		struct sf_ho *e = &d->ho[v->ho_cursor];
-		struct sf_bucket *b = sf_bucket_at(d, vi, d->now);
-		e->flags |= SF_HO_AGED;
+	while (v->ho_cursor != DETECT_NIL && d->ho[v->ho_cursor].ts <= d->now - grace) {
+		struct detect_ho *e = &d->ho[v->ho_cursor];
+		struct detect_bucket *b = detect_bucket_at(d, vi, d->now);
+		e->flags |= DETECT_HO_AGED;
 		v->aged++;
 		b->aged++;
-		sf_hll_add(b->hll_fail, e->src_hash);
-		struct sf_host *h = sf_host_of(d, e->host, e->host_gen);
+		detect_hll_add(b->hll_fail, e->src_hash);
+		struct detect_host *h = detect_host_of(d, e->host, e->host_gen);
 		if (h) {
-			b = sf_host_bucket_at(d, e->host, d->now);
+			b = detect_host_bucket_at(d, e->host, d->now);
 			h->aged++;
 			b->aged++;
-			sf_hll_add(b->hll_fail, e->src_hash);
+			detect_hll_add(b->hll_fail, e->src_hash);
 		}
 		v->ho_cursor = e->vnext;
 	}
-	while (v->ho_head != SF_NIL && d->ho[v->ho_head].ts <= d->now - timeout) {
-		const struct sf_ho *e = &d->ho[v->ho_head];
-		sf_bucket_at(d, vi, d->now)->given_up++;
-		if (sf_host_of(d, e->host, e->host_gen))
-			sf_host_bucket_at(d, e->host, d->now)->given_up++;
+	while (v->ho_head != DETECT_NIL && d->ho[v->ho_head].ts <= d->now - timeout) {
+		const struct detect_ho *e = &d->ho[v->ho_head];
+		detect_bucket_at(d, vi, d->now)->given_up++;
+		if (detect_host_of(d, e->host, e->host_gen))
+			detect_host_bucket_at(d, e->host, d->now)->given_up++;
 		d->st.given_up++;
-		sf_gone_add(d, d->ho[v->ho_head].fp);
-		sf_ho_remove(d, v->ho_head);
+		detect_gone_add(d, d->ho[v->ho_head].fp);
+		detect_ho_remove(d, v->ho_head);
 	}
 	if (!v->as.alert && half_open_of(d, v) < d->o.half_open)
 		return;
@@ -341,7 +331,7 @@ static void victim_tick(struct rs_detect *d, uint32_t vi)
 		victim_emit(d, vi, RS_DETECT_ALERT_UPDATE);
 		break;
 	case STEP_END:
-		sf_victim_end(d, vi);
+		detect_victim_end(d, vi);
 		break;
 	case STEP_NONE:
 		break;
@@ -351,7 +341,7 @@ static void victim_tick(struct rs_detect *d, uint32_t vi)
 /* The same decision for a whole host, after its ports had theirs. */
 static void host_tick(struct rs_detect *d, uint32_t hi)
 {
-	struct sf_host *h = &d->hosts[hi];
+	struct detect_host *h = &d->hosts[hi];
 
 	if (!h->as.alert && host_half_open_of(d, h) < d->o.half_open)
 		return;
@@ -369,7 +359,7 @@ static void host_tick(struct rs_detect *d, uint32_t hi)
 		host_emit(d, hi, RS_DETECT_ALERT_UPDATE);
 		break;
 	case STEP_END:
-		sf_host_end(d, hi);
+		detect_host_end(d, hi);
 		break;
 	case STEP_NONE:
 		break;
@@ -378,23 +368,23 @@ static void host_tick(struct rs_detect *d, uint32_t hi)
 
 /* ---- state exhaustion --------------------------------------------------- */
 
-static uint32_t table_bound(const struct rs_detect *d, enum sf_table t)
+static uint32_t table_bound(const struct rs_detect *d, enum detect_table t)
 {
 	switch (t) {
-	case SF_T_HALF_OPEN: return d->o.max_half_open;
-	case SF_T_VICTIMS: return d->o.max_victims;
-	case SF_T_HOSTS: return d->o.max_hosts;
-	case SF_T_SCANNERS: return d->o.max_scanners;
-	case SF_T_COUNT: break;
+	case DETECT_T_HALF_OPEN: return d->o.max_half_open;
+	case DETECT_T_VICTIMS: return d->o.max_victims;
+	case DETECT_T_HOSTS: return d->o.max_hosts;
+	case DETECT_T_SCANNERS: return d->o.max_scanners;
+	case DETECT_T_COUNT: break;
 	}
 	return 0;
 }
 
 static void exhaust_emit(struct rs_detect *d, enum rs_detect_alert_phase ph)
 {
-	double per[SF_T_COUNT];
+	double per[DETECT_T_COUNT];
 	struct rs_detect_alert a;
-	enum sf_table most = SF_T_HALF_OPEN;
+	enum detect_table most = DETECT_T_HALF_OPEN;
 
 	memset(&a, 0, sizeof(a));
 	a.kind = RS_DETECT_ALERT_STATE_EXHAUSTED;
@@ -402,15 +392,15 @@ static void exhaust_emit(struct rs_detect *d, enum rs_detect_alert_phase ph)
 	a.ts_ns = d->now;
 	a.ts_digits = d->ts_digits;
 	a.evict_rate = evict_recent(d, per);
-	for (unsigned t = 1; t < SF_T_COUNT; t++)
+	for (unsigned t = 1; t < DETECT_T_COUNT; t++)
 		if (per[t] > per[most])
-			most = (enum sf_table)t;
-	a.table = sf_table_str(most);
+			most = (enum detect_table)t;
+	a.table = detect_table_str(most);
 	a.capacity = table_bound(d, most);
 	a.evictions = d->exhaust.alert_syns;
-	a.duration = (double)(d->now - d->exhaust.start_ns) / SF_NS;
+	a.duration = (double)(d->now - d->exhaust.start_ns) / DETECT_NS;
 	a.peak_rate = d->exhaust.peak;
-	sf_emit(d, &a);
+	detect_emit(d, &a);
 }
 
 /* A full table that evicts fast is losing the evidence alerts are made
@@ -442,22 +432,22 @@ static void exhaust_tick(struct rs_detect *d)
 
 /* Distinct ports, estimated by linear counting over the bitmap; never
  * more than the SYNs that set it (the estimate can overshoot by a few). */
-uint32_t sf_ports_estimate(uint32_t set_bits, uint64_t most)
+uint32_t detect_ports_estimate(uint32_t set_bits, uint64_t most)
 {
 	uint32_t est;
-	if (set_bits >= SF_SCAN_BITS) {
+	if (set_bits >= DETECT_SCAN_BITS) {
 		est = 65536;
 	} else {
-		double m = SF_SCAN_BITS, z = SF_SCAN_BITS - set_bits;
+		double m = DETECT_SCAN_BITS, z = DETECT_SCAN_BITS - set_bits;
 		double n = -m * log(z / m);
 		est = n > 65536 ? 65536 : (uint32_t)(n + 0.5);
 	}
 	return most < est ? (uint32_t)most : est;
 }
 
-static uint32_t scanner_ports(const struct sf_scanner *s)
+static uint32_t scanner_ports(const struct detect_scanner *s)
 {
-	return sf_ports_estimate(s->set_bits, s->syns);
+	return detect_ports_estimate(s->set_bits, s->syns);
 }
 
 /*
@@ -465,10 +455,10 @@ static uint32_t scanner_ports(const struct sf_scanner *s)
  * at once (a random-source flood over many ports makes every source look
  * like a scanner of that host): then it is part of the flood, not a scan.
  */
-static bool target_crowded(struct rs_detect *d, const struct sf_scanner *s)
+static bool target_crowded(struct rs_detect *d, const struct detect_scanner *s)
 {
-	uint32_t hi = sf_host_find(d, s->v, s->dst);
-	if (hi == SF_NIL)
+	uint32_t hi = detect_host_find(d, s->v, s->dst);
+	if (hi == DETECT_NIL)
 		return false;
 	struct rs_detect_alert a;
 	memset(&a, 0, sizeof(a));
@@ -478,7 +468,7 @@ static bool target_crowded(struct rs_detect *d, const struct sf_scanner *s)
 
 static void scanner_emit(struct rs_detect *d, uint32_t si, enum rs_detect_alert_phase ph)
 {
-	const struct sf_scanner *s = &d->scanners[si];
+	const struct detect_scanner *s = &d->scanners[si];
 	struct rs_detect_alert a;
 	memset(&a, 0, sizeof(a));
 	a.kind = RS_DETECT_ALERT_PORT_SCAN;
@@ -491,17 +481,17 @@ static void scanner_emit(struct rs_detect *d, uint32_t si, enum rs_detect_alert_
 	a.sources = 1;
 	a.ports = scanner_ports(s);
 	a.total_syns = s->syns;
-	a.duration = (double)(d->now - s->start_ns) / SF_NS;
+	a.duration = (double)(d->now - s->start_ns) / DETECT_NS;
 	a.completion = s->syns ? (double)s->completed / (double)s->syns : 1.0;
 	if (a.completion > 1)
 		a.completion = 1;
-	sf_emit(d, &a);
+	detect_emit(d, &a);
 }
 
-void sf_scanner_syn(struct rs_detect *d, uint32_t si, uint16_t port)
+void detect_scanner_syn(struct rs_detect *d, uint32_t si, uint16_t port)
 {
-	struct sf_scanner *s = &d->scanners[si];
-	uint32_t bit = sf_port_bit(port);
+	struct detect_scanner *s = &d->scanners[si];
+	uint32_t bit = detect_port_bit(port);
 	s->syns++;
 	s->last_syn_ns = d->now;
 	if (!(s->bits[bit >> 3] & (1u << (bit & 7)))) {
@@ -513,7 +503,7 @@ void sf_scanner_syn(struct rs_detect *d, uint32_t si, uint16_t port)
 	uint32_t ports = scanner_ports(s);
 	if (ports >= d->o.scan_ports && s->completed * 2 <= s->syns) {
 		/* Asked again at most once a second of capture time. */
-		if (s->crowd_checked_ns != INT64_MIN && d->now - s->crowd_checked_ns < SF_NS)
+		if (s->crowd_checked_ns != INT64_MIN && d->now - s->crowd_checked_ns < DETECT_NS)
 			return;
 		if (target_crowded(d, s)) {
 			if (s->crowd_checked_ns == INT64_MIN)
@@ -530,10 +520,21 @@ void sf_scanner_syn(struct rs_detect *d, uint32_t si, uint16_t port)
 	}
 }
 
-void sf_scanner_end(struct rs_detect *d, uint32_t si)
+void detect_scanner_end(struct rs_detect *d, uint32_t si)
 {
 	scanner_emit(d, si, RS_DETECT_ALERT_END);
 	d->scanners[si].alert = false;
+}
+
+void detect_alert_end(struct rs_detect *d, enum detect_table t, uint32_t i)
+{
+	switch (t) {
+	case DETECT_T_VICTIMS: detect_victim_end(d, i); break;
+	case DETECT_T_HOSTS: detect_host_end(d, i); break;
+	case DETECT_T_SCANNERS: detect_scanner_end(d, i); break;
+	case DETECT_T_HALF_OPEN:
+	case DETECT_T_COUNT: break;
+	}
 }
 
 /* ---- the clock ---------------------------------------------------------- */
@@ -542,14 +543,14 @@ void sf_scanner_end(struct rs_detect *d, uint32_t si)
 static bool sweep(struct rs_detect *d)
 {
 	bool busy = false;
-	for (uint32_t vi = d->vlru.head; vi != SF_NIL;) {
+	for (uint32_t vi = d->vlru.head; vi != DETECT_NIL;) {
 		uint32_t next = d->victims[vi].lru.next;
 		victim_tick(d, vi);
 		if (d->victims[vi].pending || d->victims[vi].as.alert)
 			busy = true;
 		vi = next;
 	}
-	for (uint32_t hi = d->hlru.head; hi != SF_NIL; hi = d->hosts[hi].lru.next) {
+	for (uint32_t hi = d->hlru.head; hi != DETECT_NIL; hi = d->hosts[hi].lru.next) {
 		host_tick(d, hi);
 		if (d->hosts[hi].pending || d->hosts[hi].as.alert)
 			busy = true;
@@ -558,11 +559,11 @@ static bool sweep(struct rs_detect *d)
 	if (d->exhaust.alert)
 		busy = true;
 	int64_t idle = (int64_t)d->o.scan_idle_ms * 1000000;
-	while (d->slru.tail != SF_NIL && d->scanners[d->slru.tail].last_syn_ns <= d->now - idle)
-		sf_scanner_free(d, d->slru.tail);
+	while (d->slru.tail != DETECT_NIL && d->scanners[d->slru.tail].last_syn_ns <= d->now - idle)
+		detect_scanner_free(d, d->slru.tail);
 	if (d->st.scan_alerts) {
-		for (uint32_t si = d->slru.head; si != SF_NIL; si = d->scanners[si].lru.next) {
-			struct sf_scanner *s = &d->scanners[si];
+		for (uint32_t si = d->slru.head; si != DETECT_NIL; si = d->scanners[si].lru.next) {
+			struct detect_scanner *s = &d->scanners[si];
 			if (!s->alert ||
 			    d->now - s->last_update_ns < (int64_t)d->o.update_ms * 1000000)
 				continue;
@@ -577,12 +578,12 @@ static bool sweep(struct rs_detect *d)
 	return busy || d->nscanners;
 }
 
-void sf_advance(struct rs_detect *d, int64_t ts)
+void detect_advance(struct rs_detect *d, int64_t ts)
 {
 	if (!d->have_now) {
 		d->have_now = true;
 		d->now = ts;
-		d->next_tick = (ts / SF_TICK_NS + 1) * SF_TICK_NS;
+		d->next_tick = (ts / DETECT_TICK_NS + 1) * DETECT_TICK_NS;
 		return;
 	}
 	if (ts <= d->now)
@@ -591,9 +592,9 @@ void sf_advance(struct rs_detect *d, int64_t ts)
 	 * alert when it would have ended live; idle, jump straight over it. */
 	while (d->next_tick <= ts) {
 		d->now = d->next_tick;
-		d->next_tick += SF_TICK_NS;
+		d->next_tick += DETECT_TICK_NS;
 		if (!sweep(d))
-			d->next_tick = (ts / SF_TICK_NS + 1) * SF_TICK_NS;
+			d->next_tick = (ts / DETECT_TICK_NS + 1) * DETECT_TICK_NS;
 	}
 	d->now = ts;
 }
@@ -602,22 +603,22 @@ void rs_detect_tick(struct rs_detect *d, int64_t ts_sec, uint32_t ts_frac, uint8
 {
 	int64_t ts = rs_time_ns(ts_sec, ts_frac, ts_digits);
 	if (d->have_now)
-		sf_advance(d, ts);
+		detect_advance(d, ts);
 }
 
 void rs_detect_finish(struct rs_detect *d)
 {
-	for (uint32_t vi = d->vlru.head; vi != SF_NIL; vi = d->victims[vi].lru.next)
+	for (uint32_t vi = d->vlru.head; vi != DETECT_NIL; vi = d->victims[vi].lru.next)
 		if (d->victims[vi].as.alert)
-			sf_victim_end(d, vi);
-	for (uint32_t hi = d->hlru.head; hi != SF_NIL; hi = d->hosts[hi].lru.next)
+			detect_victim_end(d, vi);
+	for (uint32_t hi = d->hlru.head; hi != DETECT_NIL; hi = d->hosts[hi].lru.next)
 		if (d->hosts[hi].as.alert)
-			sf_host_end(d, hi);
+			detect_host_end(d, hi);
 	if (d->exhaust.alert) {
 		exhaust_emit(d, RS_DETECT_ALERT_END);
 		d->exhaust.alert = false;
 	}
-	for (uint32_t si = d->slru.head; si != SF_NIL; si = d->scanners[si].lru.next)
+	for (uint32_t si = d->slru.head; si != DETECT_NIL; si = d->scanners[si].lru.next)
 		if (d->scanners[si].alert)
-			sf_scanner_end(d, si);
+			detect_scanner_end(d, si);
 }

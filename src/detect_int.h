@@ -1,26 +1,28 @@
 /*
- * detect_int.h: the detector's tables, shared by detect.c (packets and
- * tables), detect_eval.c (the clock, the alert state machines) and
- * detect_out.c (printing).  Every table is an array allocated once;
- * links between entries are 32-bit indices, SF_NIL for none.
+ * detect_int.h: the detector's tables, shared by detect.c (the engine:
+ * set-up and packets), detect_table.c (the bounded tables) and
+ * detect_eval.c (the clock, the alert state machines).  detect_out.c
+ * (formatting) needs only the public detect.h.  Every table is an array allocated once;
+ * links between entries are 32-bit indices, DETECT_NIL for none.
  */
-#ifndef RAWSHAKE_SYNFLOOD_INT_H
-#define RAWSHAKE_SYNFLOOD_INT_H
+#ifndef RAWSHAKE_DETECT_INT_H
+#define RAWSHAKE_DETECT_INT_H
 
 #include "rawshake/detect.h"
+#include "rawshake/lru.h"
 
-#define SF_NIL UINT32_MAX
-#define SF_NS 1000000000LL
-#define SF_HLL_BITS 7
-#define SF_HLL_M (1u << SF_HLL_BITS)   /* 128 registers: about 9% error */
-#define SF_MAX_WINDOW 16
-#define SF_SCAN_BITS 2048               /* linear-counting port sketch */
-#define SF_GONE_BITS (1u << 21)         /* per generation: 256 KiB */
-#define SF_GONE_NS (32 * SF_NS)         /* a generation's span */
-#define SF_TICK_NS (100 * 1000000LL)    /* alert decisions every 100 ms of capture time */
+#define DETECT_NIL RS_LRU_NIL
+#define DETECT_NS 1000000000LL
+#define DETECT_HLL_BITS 7
+#define DETECT_HLL_M (1u << DETECT_HLL_BITS)   /* 128 registers: about 9% error */
+#define DETECT_MAX_WINDOW 16
+#define DETECT_SCAN_BITS 2048               /* linear-counting port sketch */
+#define DETECT_GONE_BITS (1u << 21)         /* per generation: 256 KiB */
+#define DETECT_GONE_NS (32 * DETECT_NS)         /* a generation's span */
+#define DETECT_TICK_NS (100 * 1000000LL)    /* alert decisions every 100 ms of capture time */
 
 /* One second of one victim's traffic. */
-struct sf_bucket {
+struct detect_bucket {
 	int64_t sec;                /* which second; buckets of older seconds are stale */
 	uint32_t syn;
 	uint32_t completed;         /* handshakes completed (final ACK seen) */
@@ -30,39 +32,34 @@ struct sf_bucket {
 	uint32_t synack_retrans;
 	uint32_t victim_rsts;
 	uint32_t backscatter;
-	uint8_t hll_all[SF_HLL_M];  /* sources of SYNs */
-	uint8_t hll_done[SF_HLL_M]; /* sources that completed a handshake */
-	uint8_t hll_fail[SF_HLL_M]; /* sources of SYNs that passed the grace period */
-};
-
-/* Links of an entry in its table's LRU list (most recent at the head). */
-struct sf_link {
-	uint32_t prev, next;
+	uint8_t hll_all[DETECT_HLL_M];  /* sources of SYNs */
+	uint8_t hll_done[DETECT_HLL_M]; /* sources that completed a handshake */
+	uint8_t hll_fail[DETECT_HLL_M]; /* sources of SYNs that passed the grace period */
 };
 
 /* The alert state of one thing that can be flooded (a victim port, a
  * host) or exhausted (the detector's tables). */
-struct sf_alert_state {
+struct detect_alert_state {
 	bool alert;
 	int64_t start_ns, last_update_ns, below_since_ns;
 	double peak;
 	uint64_t alert_syns;        /* floods: SYNs since the start; exhaustion: evictions */
 };
 
-struct sf_victim {
+struct detect_victim {
 	bool used;
 	uint8_t v;
 	uint16_t port;
 	uint8_t addr[16];
 	uint32_t hnext;             /* hash chain */
-	struct sf_link lru;
+	struct rs_lru_link lru;
 	uint32_t host, host_gen;    /* its host (valid while the generations agree) */
 	/* Half-open entries of this victim, oldest first. */
 	uint32_t ho_head, ho_tail;
 	uint32_t ho_cursor;         /* first entry not yet past the grace period */
 	uint32_t pending;           /* entries in the list */
 	uint32_t aged;              /* entries past the grace period */
-	struct sf_alert_state as;
+	struct detect_alert_state as;
 };
 
 /*
@@ -72,33 +69,39 @@ struct sf_victim {
  * and generation; a host evicted and reused gets a new generation, and
  * entries of the old one no longer count for it.
  */
-struct sf_host {
+struct detect_host {
 	bool used;
 	uint8_t v;
 	uint8_t addr[16];
 	uint32_t hnext;
-	struct sf_link lru;
+	struct rs_lru_link lru;
 	uint32_t gen;
 	uint32_t pending, aged;     /* half-open entries of all its ports */
 	uint32_t port_alerts;       /* its ports alerting now: the flood is reported per port */
-	struct sf_alert_state as;
+	struct detect_alert_state as;
 	uint32_t port_bits_set;     /* ports that got SYNs since the last alert (linear counting) */
-	uint8_t port_bits[SF_SCAN_BITS / 8];
+	uint8_t port_bits[DETECT_SCAN_BITS / 8];
 };
 
 /* The tables that can be full and evict. */
-enum sf_table { SF_T_HALF_OPEN, SF_T_VICTIMS, SF_T_HOSTS, SF_T_SCANNERS, SF_T_COUNT };
-
-/* Evictions from full tables in one second. */
-struct sf_evict_sec {
-	int64_t sec;
-	uint32_t n[SF_T_COUNT];
+enum detect_table {
+	DETECT_T_HALF_OPEN,
+	DETECT_T_VICTIMS,
+	DETECT_T_HOSTS,
+	DETECT_T_SCANNERS,
+	DETECT_T_COUNT,
 };
 
-enum { SF_HO_AGED = 1, SF_HO_SYNACK = 2 };
+/* Evictions from full tables in one second. */
+struct detect_evict_sec {
+	int64_t sec;
+	uint32_t n[DETECT_T_COUNT];
+};
+
+enum { DETECT_HO_AGED = 1, DETECT_HO_SYNACK = 2 };
 
 /* A SYN waiting for its handshake to complete. */
-struct sf_ho {
+struct detect_ho {
 	uint64_t fp;                /* keyed hash of the 4-tuple and the client ISN */
 	int64_t ts;
 	uint32_t victim;
@@ -111,27 +114,19 @@ struct sf_ho {
 };
 
 /* One source probing one target host. */
-struct sf_scanner {
+struct detect_scanner {
 	bool used;
 	bool alert;
 	uint8_t v;
 	uint8_t src[16], dst[16];
 	uint32_t hnext;
-	struct sf_link lru;
+	struct rs_lru_link lru;
 	int64_t last_syn_ns, start_ns, last_update_ns;
 	int64_t crowd_checked_ns;   /* when its host was last found flooded by many sources */
 	uint32_t ports_at_update;
 	uint64_t syns, completed;
 	uint32_t set_bits;
-	uint8_t bits[SF_SCAN_BITS / 8];
-};
-
-/* A doubly linked LRU list over one table (most recent at head): the
- * table's array, its element size and where the links sit in it. */
-struct sf_lru {
-	uint32_t head, tail;
-	char *base;
-	size_t stride, off;
+	uint8_t bits[DETECT_SCAN_BITS / 8];
 };
 
 struct rs_detect {
@@ -142,36 +137,36 @@ struct rs_detect {
 	uint8_t ts_digits;
 	int64_t next_tick;
 
-	struct sf_victim *victims;
-	struct sf_bucket *buckets;  /* window_s per victim */
+	struct detect_victim *victims;
+	struct detect_bucket *buckets;  /* window_s per victim */
 	uint32_t *vhash;
 	uint32_t vhash_mask;
-	struct sf_lru vlru;
+	struct rs_lru vlru;
 	uint32_t vfree;             /* next never-used slot */
 	uint32_t nvictims;
 
-	struct sf_ho *ho;
+	struct detect_ho *ho;
 	uint32_t *hohash;
 	uint32_t hohash_mask;
 	uint32_t ho_free;           /* free list through hnext */
 	uint32_t ho_ghead, ho_gtail;
 	uint32_t nho;
 
-	struct sf_host *hosts;
-	struct sf_bucket *hbuckets; /* window_s per host */
+	struct detect_host *hosts;
+	struct detect_bucket *hbuckets; /* window_s per host */
 	uint32_t *hhash;
 	uint32_t hhash_mask;
-	struct sf_lru hlru;
+	struct rs_lru hlru;
 	uint32_t hfree;             /* next never-used slot */
 	uint32_t nhosts;
 
-	struct sf_evict_sec evict[SF_MAX_WINDOW];
-	struct sf_alert_state exhaust;
+	struct detect_evict_sec evict[DETECT_MAX_WINDOW];
+	struct detect_alert_state exhaust;
 
-	struct sf_scanner *scanners;
+	struct detect_scanner *scanners;
 	uint32_t *shash;
 	uint32_t shash_mask;
-	struct sf_lru slru;
+	struct rs_lru slru;
 	uint32_t sfree;             /* next never-used slot */
 	uint32_t sfree_list;        /* freed slots, through hnext */
 	uint32_t nscanners;
@@ -184,33 +179,46 @@ struct rs_detect {
 	int64_t gone_since;
 
 	struct rs_detect_stats st;
+	/* Ends the alert of an entry the table is about to evict
+	 * (detect_alert_end): the tables do not call the verdicts. */
+	void (*alert_end)(struct rs_detect *d, enum detect_table t, uint32_t i);
 };
 
-/* detect.c */
-static inline struct sf_link *sf_lru_link(const struct sf_lru *l, uint32_t i)
-{
-	return (struct sf_link *)(void *)(l->base + l->stride * i + l->off);
-}
-void sf_lru_unlink(struct sf_lru *l, uint32_t i);
-void sf_lru_push(struct sf_lru *l, uint32_t i);
-/* Moves i to the head (most recent). */
-void sf_lru_touch(struct sf_lru *l, uint32_t i);
-void sf_gone_add(struct rs_detect *d, uint64_t fp);
+/* detect_table.c: the bounded tables (no alert decisions: an entry that
+ * is alerting when it is evicted has its alert ended through d->alert_end). */
+bool detect_tables_alloc(struct rs_detect *d);
+void detect_tables_free(struct rs_detect *d);
+void detect_hll_add(uint8_t *reg, uint32_t h);
+/* Victims, made (evicting the least recently used) when new, and found. */
+uint32_t detect_victim_get(struct rs_detect *d, uint8_t ver, const uint8_t *addr, uint16_t port);
+uint32_t detect_victim_find(struct rs_detect *d, uint8_t ver, const uint8_t *addr, uint16_t port);
+/* The half-open set: a SYN's fingerprint, lookup, insertion. */
+uint64_t detect_ho_fp(const struct rs_detect *d, uint8_t ver, const uint8_t *caddr,
+		      uint16_t cport, const uint8_t *saddr, uint16_t sport, uint32_t isn);
+uint32_t detect_ho_find(const struct rs_detect *d, uint64_t fp);
+void detect_ho_insert(struct rs_detect *d, uint32_t vi, uint64_t fp, uint32_t src_hash);
+/* Whether fp was given up lately (a SYN-ACK for it is a retransmission). */
+bool detect_gone_has(const struct rs_detect *d, uint64_t fp);
+uint32_t detect_scanner_find(struct rs_detect *d, uint8_t ver, const uint8_t *src,
+			     const uint8_t *dst);
+uint32_t detect_scanner_get(struct rs_detect *d, uint8_t ver, const uint8_t *src,
+			    const uint8_t *dst);
+void detect_gone_add(struct rs_detect *d, uint64_t fp);
 /* An entry of `t` made room for a new one (the table was full). */
-void sf_evicted(struct rs_detect *d, enum sf_table t, uint32_t n);
-const char *sf_table_str(enum sf_table t);
+void detect_evicted(struct rs_detect *d, enum detect_table t, uint32_t n);
+const char *detect_table_str(enum detect_table t);
 /* The host of a half-open entry or victim; NULL when it was evicted since. */
-struct sf_host *sf_host_of(struct rs_detect *d, uint32_t host, uint32_t gen);
-uint32_t sf_host_find(struct rs_detect *d, uint8_t ver, const uint8_t *addr);
-struct sf_bucket *sf_host_bucket_at(struct rs_detect *d, uint32_t hi, int64_t now);
-uint64_t sf_hash(uint64_t seed, const void *p, size_t n);
-void sf_ho_remove(struct rs_detect *d, uint32_t i);
-struct sf_bucket *sf_bucket_at(struct rs_detect *d, uint32_t vi, int64_t now);
-void sf_scanner_free(struct rs_detect *d, uint32_t si);
+struct detect_host *detect_host_of(struct rs_detect *d, uint32_t host, uint32_t gen);
+uint32_t detect_host_find(struct rs_detect *d, uint8_t ver, const uint8_t *addr);
+struct detect_bucket *detect_host_bucket_at(struct rs_detect *d, uint32_t hi, int64_t now);
+uint64_t detect_hash(uint64_t seed, const void *p, size_t n);
+void detect_ho_remove(struct rs_detect *d, uint32_t i);
+struct detect_bucket *detect_bucket_at(struct rs_detect *d, uint32_t vi, int64_t now);
+void detect_scanner_free(struct rs_detect *d, uint32_t si);
 
 /* The bit of a port in a linear-counting bitmap: a random-looking spread
  * (murmur3's finaliser), as linear counting assumes. */
-static inline uint32_t sf_port_bit(uint16_t port)
+static inline uint32_t detect_port_bit(uint16_t port)
 {
 	uint32_t h = (uint32_t)port ^ 0x5bd1e995u;
 	h ^= h >> 16;
@@ -218,20 +226,19 @@ static inline uint32_t sf_port_bit(uint16_t port)
 	h ^= h >> 13;
 	h *= 0xc2b2ae35u;
 	h ^= h >> 16;
-	return h & (SF_SCAN_BITS - 1);
+	return h & (DETECT_SCAN_BITS - 1);
 }
 
-/* detect_eval.c */
-/* Distinct ports from the bits set in an SF_SCAN_BITS bitmap, never more
+/* detect_eval.c: the verdicts; alerts go only to the caller's on_alert. */
+/* Distinct ports from the bits set in an DETECT_SCAN_BITS bitmap, never more
  * than `most` (the SYNs that set them). */
-uint32_t sf_ports_estimate(uint32_t set_bits, uint64_t most);
-void sf_hll_add(uint8_t *reg, uint32_t h);
-void sf_advance(struct rs_detect *d, int64_t ts);
-void sf_sweep(struct rs_detect *d);
-void sf_victim_end(struct rs_detect *d, uint32_t vi);
-void sf_host_end(struct rs_detect *d, uint32_t hi);
-void sf_scanner_syn(struct rs_detect *d, uint32_t si, uint16_t port);
-void sf_scanner_end(struct rs_detect *d, uint32_t si);
-void sf_emit(struct rs_detect *d, const struct rs_detect_alert *a);
+uint32_t detect_ports_estimate(uint32_t set_bits, uint64_t most);
+void detect_advance(struct rs_detect *d, int64_t ts);
+void detect_victim_end(struct rs_detect *d, uint32_t vi);
+void detect_host_end(struct rs_detect *d, uint32_t hi);
+void detect_scanner_syn(struct rs_detect *d, uint32_t si, uint16_t port);
+void detect_scanner_end(struct rs_detect *d, uint32_t si);
+/* d->alert_end: the alert of entry i of table t ends (it is evicted). */
+void detect_alert_end(struct rs_detect *d, enum detect_table t, uint32_t i);
 
 #endif

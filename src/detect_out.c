@@ -1,5 +1,6 @@
 /* detect_out.c: the detector's alert and statistics lines, text or JSON Lines. */
-#include "detect_int.h"
+#include "rawshake/detect.h"
+#include "rawshake/clock.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -9,10 +10,10 @@
 /* "SECONDS.FRACTION" with the capture's precision. */
 static void out_ts(struct rs_out *o, int64_t ns, uint8_t digits)
 {
-	int64_t sec = ns / SF_NS, frac = ns % SF_NS;
+	int64_t sec = ns / RS_NS_PER_S, frac = ns % RS_NS_PER_S;
 	if (frac < 0) {
 		sec--;
-		frac += SF_NS;
+		frac += RS_NS_PER_S;
 	}
 	rs_out_i64(o, sec);
 	rs_out_char(o, '.');
@@ -222,15 +223,12 @@ void rs_detect_alert_print(struct rs_out *o, enum rs_detect_format f, const stru
 	rs_out_str(o, "}\n");
 }
 
-void rs_detect_print_stats(const struct rs_detect *d)
+void rs_detect_print_stats(struct rs_out *o, enum rs_detect_format f,
+			   const struct rs_detect_stats *sp, const struct rs_detect_opts *opts)
 {
-	struct rs_out *o = d->o.out;
-	struct rs_detect_stats st;
-	if (!o)
-		return;
-	rs_detect_get_stats(d, &st);
-	size_t mem = rs_detect_mem_bound(&d->o);
-	if (d->o.format == RS_DETECT_JSON) {
+	const struct rs_detect_stats st = *sp;
+	size_t mem = rs_detect_mem_bound(opts);
+	if (f == RS_DETECT_JSON) {
 		rs_out_printf(o,
 			      "{\"type\":\"stats\",\"packets\":%llu,\"tcp\":%llu,\"syns\":%llu,"
 			      "\"completed\":%llu,\"given_up\":%llu,\"backscatter\":%llu,"
@@ -244,11 +242,11 @@ void rs_detect_print_stats(const struct rs_detect *d)
 			      (unsigned long long)st.packets, (unsigned long long)st.tcp,
 			      (unsigned long long)st.syns, (unsigned long long)st.completed,
 			      (unsigned long long)st.given_up, (unsigned long long)st.backscatter,
-			      st.victims, st.victims_peak, d->o.max_victims,
+			      st.victims, st.victims_peak, opts->max_victims,
 			      (unsigned long long)st.victim_evictions, st.half_open_peak,
-			      d->o.max_half_open, d->o.max_half_open_per_victim,
-			      (unsigned long long)st.half_open_evictions, d->o.max_scanners,
-			      (unsigned long long)st.scanner_evictions, st.hosts, d->o.max_hosts,
+			      opts->max_half_open, opts->max_half_open_per_victim,
+			      (unsigned long long)st.half_open_evictions, opts->max_scanners,
+			      (unsigned long long)st.scanner_evictions, st.hosts, opts->max_hosts,
 			      (unsigned long long)st.host_evictions,
 			      (unsigned long long)st.flood_alerts,
 			      (unsigned long long)st.host_flood_alerts, (unsigned long long)st.scan_alerts,
@@ -271,11 +269,11 @@ void rs_detect_print_stats(const struct rs_detect *d)
 		      (unsigned long long)st.syns, (unsigned long long)st.completed,
 		      (unsigned long long)st.given_up, (unsigned long long)st.backscatter,
 		      (unsigned long long)st.flood_alerts, (unsigned long long)st.scan_alerts, exhausted,
-		      st.victims, st.victims_peak, d->o.max_victims,
-		      (unsigned long long)st.victim_evictions, d->o.max_hosts,
+		      st.victims, st.victims_peak, opts->max_victims,
+		      (unsigned long long)st.victim_evictions, opts->max_hosts,
 		      (unsigned long long)st.host_evictions, (unsigned long long)st.host_flood_alerts,
-		      st.half_open_peak, d->o.max_half_open,
-		      d->o.max_half_open_per_victim, (unsigned long long)st.half_open_evictions,
-		      d->o.max_scanners, (unsigned long long)st.scanner_evictions,
+		      st.half_open_peak, opts->max_half_open,
+		      opts->max_half_open_per_victim, (unsigned long long)st.half_open_evictions,
+		      opts->max_scanners, (unsigned long long)st.scanner_evictions,
 		      (unsigned long long)st.scans_in_floods, (double)mem / (1024.0 * 1024.0));
 }

@@ -208,9 +208,10 @@ void rs_view_free(struct rs_view *v)
 	v->pending_fd = -1;
 }
 
-static void report(int errfd, const char *file, const char *msg)
+/* "PROG: FILE: problem", standard input named as such. */
+static void report(int errfd, const char *prog, const char *file, const char *msg)
 {
-	dprintf(errfd, "rawshake: %s: %s\n", strcmp(file, "-") ? file : "(standard input)", msg);
+	dprintf(errfd, "%s: %s: %s\n", prog, strcmp(file, "-") ? file : "(standard input)", msg);
 }
 
 /* Opens without blocking, so that a FIFO with no writer yet (or a device)
@@ -292,72 +293,120 @@ void rs_inputs_close(struct rs_input *in, int n)
 	}
 }
 
-/* Reads one input to its end through the view; the status as for
- * rs_read_inputs, for this input alone. */
-static int read_input(struct rs_view *v, struct rs_input *in, const char *filter, int errfd)
+/* Where the read loop hands the packets: a view (read), or a sink
+ * (detect -r), and how it complains. */
+struct feed {
+	const char *prog;           /* prefix of the complaints */
+	int errfd;
+	struct rs_out *out;         /* flushed before a complaint; NULL: none */
+	struct rs_view *view;       /* one of the two */
+	struct rs_read_sink *sink;
+};
+
+static uint64_t feed_frames(const struct feed *f)
 {
-	int status = 0;
+	return f->view ? f->view->frames : f->sink->frames;
+}
+
+static void feed_report(const struct feed *f, const char *file, const char *msg)
+{
+	if (f->out)
+		rs_out_flush(f->out);
+	report(f->errfd, f->prog, file, msg);
+}
+
+/* Opens the capture of an input opened by rs_inputs_open: 0, or 2 with
+ * the reason reported (then cf is closed). */
+static int open_capture(const struct feed *f, struct rs_input *in, const char *filter,
+			struct rs_capfile *cf)
+{
 	char err[PCAP_ERRBUF_SIZE + 128];
-	struct rs_capfile cf;
 
 	if (!in->fp) {
-		report(errfd, in->name, strerror(in->open_errno));
+		report(f->errfd, f->prog, in->name, strerror(in->open_errno));
 		return 2;
 	}
 	FILE *fp = in->fp;
 	in->fp = NULL;   /* cf's from here on */
 	rs_input_wait(fp);
-	if (!rs_capfile_open_stream(&cf, fp, in->name, err, sizeof(err))) {
-		report(errfd, in->name, err);
+	if (!rs_capfile_open_stream(cf, fp, in->name, err, sizeof(err))) {
+		report(f->errfd, f->prog, in->name, err);
 		return 2;
 	}
 	/* A pcapng file is judged by its first interface, as libpcap does
 	 * (later ones of a type rawshake does not decode show as such); one
 	 * with no interface before its end has no packets to judge. */
-	if (cf.dlt >= 0 && !rs_dlt_supported(cf.dlt)) {
-		rs_capfile_unsupported(&cf, err, sizeof(err));
-		report(errfd, in->name, err);
-		rs_capfile_close(&cf);
+	if (cf->dlt >= 0 && !rs_dlt_supported(cf->dlt)) {
+		rs_capfile_unsupported(cf, err, sizeof(err));
+		report(f->errfd, f->prog, in->name, err);
+		rs_capfile_close(cf);
 		return 2;
 	}
-	if (filter && !rs_capfile_set_filter(&cf, filter, err, sizeof(err))) {
-		report(errfd, in->name, err);
-		rs_capfile_close(&cf);
+	if (filter && !rs_capfile_set_filter(cf, filter, err, sizeof(err))) {
+		report(f->errfd, f->prog, in->name, err);
+		rs_capfile_close(cf);
 		return 2;
 	}
-	if (cf.note[0]) {
-		report(errfd, in->name, cf.note);
-		cf.note[0] = '\0';
+	if (cf->note[0]) {
+		report(f->errfd, f->prog, in->name, cf->note);
+		cf->note[0] = '\0';
 	}
-	bool more = true;
-	struct pcap_pkthdr hdr;
+	return 0;
+}
+
+/* Hands one packet on; false when reading should stop. */
+static bool feed_packet(const struct feed *f, const struct rs_capfile *cf,
+			const struct pcap_pkthdr *h, const uint8_t *data)
+{
+	/* Files are opened at nanosecond precision; the packet keeps its
+	 * own (a pcapng interface's). */
+	struct pcap_pkthdr hdr = *h;
+	if (cf->cur.ts_digits == 6)
+		hdr.ts.tv_usec /= 1000;
+	const struct rs_pkt_meta *meta = cf->cur.meta;
+	struct rs_pkt_meta with_problem;
+	if (cf->cur.ts_problem) {
+		static const struct rs_pkt_meta none;
+		with_problem = meta ? *meta : none;
+		with_problem.ts_problem = cf->cur.ts_problem;
+		meta = &with_problem;
+	}
+	if (f->view)
+		return rs_view_packet_meta(f->view, cf->cur.dlt, cf->cur.ts_digits, &hdr, data,
+					   meta) &&
+		       !rs_out_closed(f->view->out);
+	struct rs_read_sink *s = f->sink;
+	s->pkt.frame = ++s->frames;
+	s->pkt.ts_sec = hdr.ts.tv_sec;
+	s->pkt.ts_frac = (uint32_t)hdr.ts.tv_usec;
+	s->pkt.ts_digits = cf->cur.ts_digits;
+	s->pkt.caplen = hdr.caplen;
+	s->pkt.len = hdr.len;
+	rs_decode_meta(cf->cur.dlt, data, hdr.caplen, hdr.len, meta, &s->pkt);
+	s->on_packet(s->ctx, &s->pkt);
+	return true;
+}
+
+/* Reads one input to its end; the status as for rs_read_inputs, for this
+ * input alone. */
+static int read_input(const struct feed *f, struct rs_input *in, const char *filter)
+{
+	char err[PCAP_ERRBUF_SIZE + 128];
+	struct rs_capfile cf;
+	int status = open_capture(f, in, filter, &cf);
+	bool more = status == 0;
+
 	while (more) {
 		const struct pcap_pkthdr *h;
 		const uint8_t *data;
 		enum rs_cap_result rc = rs_capfile_next(&cf, &h, &data);
 		if (cf.note[0]) {
-			rs_out_flush(v->out);
-			report(errfd, in->name, cf.note);
+			feed_report(f, in->name, cf.note);
 			cf.note[0] = '\0';
 		}
 		switch (rc) {
 		case RS_CAP_PACKET:
-			/* Files are opened at nanosecond precision; the view
-			 * shows the packet's own (a pcapng interface's). */
-			hdr = *h;
-			if (cf.cur.ts_digits == 6)
-				hdr.ts.tv_usec /= 1000;
-			const struct rs_pkt_meta *meta = cf.cur.meta;
-			struct rs_pkt_meta with_problem;
-			if (cf.cur.ts_problem) {
-				static const struct rs_pkt_meta none;
-				with_problem = meta ? *meta : none;
-				with_problem.ts_problem = cf.cur.ts_problem;
-				meta = &with_problem;
-			}
-			more = rs_view_packet_meta(v, cf.cur.dlt, cf.cur.ts_digits, &hdr, data,
-						   meta) &&
-			       !rs_out_closed(v->out);
+			more = feed_packet(f, &cf, h, data);
 			break;
 		case RS_CAP_EOF:
 			more = false;
@@ -365,27 +414,43 @@ static int read_input(struct rs_view *v, struct rs_input *in, const char *filter
 		case RS_CAP_TRUNCATED:
 		case RS_CAP_ERROR:
 			/* Every complete packet is out before the complaint. */
-			rs_out_flush(v->out);
 			snprintf(err, sizeof(err),
 				 rc == RS_CAP_TRUNCATED ? "file is truncated after frame %llu (%s)"
 							: "read error after frame %llu: %s",
-				 (unsigned long long)v->frames, cf.errbuf);
-			report(errfd, in->name, err);
+				 (unsigned long long)feed_frames(f), cf.errbuf);
+			feed_report(f, in->name, err);
 			status = 1;
 			more = false;
 			break;
 		}
 	}
-	rs_capfile_close(&cf);
+	if (status != 2)
+		rs_capfile_close(&cf);
+	return status;
+}
+
+int rs_read_inputs_sink(struct rs_read_sink *s, struct rs_input *in, int n, const char *filter,
+			int errfd)
+{
+	const struct feed f = { s->prog, errfd, s->out, NULL, s };
+	int status = 0;
+
+	for (int i = 0; i < n; i++) {
+		int st = read_input(&f, &in[i], filter);
+		if (st > status)
+			status = st;
+	}
+	rs_inputs_close(in, n);
 	return status;
 }
 
 int rs_read_inputs(struct rs_view *v, struct rs_input *in, int n, const char *filter, int errfd)
 {
+	const struct feed f = { "rawshake", errfd, v->out, v, NULL };
 	int status = 0;
 
 	for (int i = 0; i < n; i++) {
-		int st = read_input(v, &in[i], filter, errfd);
+		int st = read_input(&f, &in[i], filter);
 		if (st > status)
 			status = st;
 		if (rs_out_closed(v->out))
@@ -400,13 +465,14 @@ int rs_read_inputs(struct rs_view *v, struct rs_input *in, int n, const char *fi
 int rs_read_files(struct rs_view *v, char *const *files, int nfiles, const char *filter,
 		  int errfd)
 {
+	const struct feed f = { "rawshake", errfd, v->out, v, NULL };
 	int status = 0;
 
 	/* One at a time: a file is opened only when its turn comes. */
 	for (int i = 0; i < nfiles; i++) {
 		struct rs_input in;
 		rs_inputs_open(&in, &files[i], 1);
-		int st = read_input(v, &in, filter, errfd);
+		int st = read_input(&f, &in, filter);
 		rs_inputs_close(&in, 1);
 		if (st > status)
 			status = st;

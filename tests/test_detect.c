@@ -9,6 +9,9 @@
 #include <cmocka.h>
 
 #include "rawshake/detect.h"
+#include "rawshake/view.h"
+
+#include <unistd.h>
 
 #define NS 1000000000LL
 #define T0 (1700000000LL * NS)
@@ -561,6 +564,151 @@ static void test_strings(void **state)
 	assert_false(rs_detect_opts_check(&o, err, sizeof(err)));
 }
 
+/* ---- detect -r: the view's read loop through a packet sink ------------- */
+
+static void put32(FILE *f, uint32_t v)
+{
+	fwrite(&v, 4, 1, f);   /* host order: the pcap magic says which */
+}
+
+/* A classic pcap on Ethernet of n SYNs to 192.0.2.2:80 from n sources of
+ * 198.51.100.0/24, one every 1 ms; with `cut`, the last record ends short. */
+static void write_syns(const char *path, int n, bool cut)
+{
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	put32(f, 0xa1b2c3d4);
+	put32(f, 2 | 4u << 16);
+	put32(f, 0);
+	put32(f, 0);
+	put32(f, 65535);
+	put32(f, 1);
+	for (int i = 0; i < n; i++) {
+		uint8_t fr[54] = {
+			0, 1, 2, 3, 4, 5, 0, 1, 2, 3, 4, 6, 0x08, 0x00,
+			0x45, 0, 0, 40, 0, 1, 0, 0, 64, 6, 0, 0,
+			198, 51, 100, (uint8_t)(1 + i % 250), 192, 0, 2, 2,
+			(uint8_t)(40000 >> 8), (uint8_t)(40000 & 0xff), 0, 80,
+			0, 0, 0, (uint8_t)i, 0, 0, 0, 0, 0x50, 0x02, 0xff, 0xff, 0, 0, 0, 0,
+		};
+		put32(f, 1700000000u);
+		put32(f, (uint32_t)i * 1000u);
+		put32(f, sizeof(fr));
+		put32(f, sizeof(fr));
+		fwrite(fr, 1, cut && i == n - 1 ? 20 : sizeof(fr), f);
+	}
+	fclose(f);
+}
+
+struct sink_seen {
+	struct rs_detect *d;
+	uint64_t n, last_frame;
+};
+
+static void sink_packet(void *ctx, const struct rs_packet *p)
+{
+	struct sink_seen *s = ctx;
+	s->n++;
+	s->last_frame = p->frame;
+	rs_detect_packet(s->d, p);
+}
+
+/* Runs the sink over the files; the status, and what went to errfd. */
+static int run_sink(struct sink_seen *seen, char **files, int n, char *err, size_t errlen)
+{
+	static struct rs_read_sink sink;
+	struct rs_input in[4];
+	FILE *ef = tmpfile();
+	assert_non_null(ef);
+	memset(&sink, 0, sizeof(sink));
+	sink.prog = "rawshake detect";
+	sink.on_packet = sink_packet;
+	sink.ctx = seen;
+	rs_inputs_open(in, files, n);
+	int st = rs_read_inputs_sink(&sink, in, n, NULL, fileno(ef));
+	rewind(ef);
+	size_t got = fread(err, 1, errlen - 1, ef);
+	err[got] = '\0';
+	fclose(ef);
+	return st;
+}
+
+static void test_file_sink(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/test_detect_sink.XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	char err[1024];
+	struct fx *f = fx_new(NULL);
+	struct sink_seen seen = { f->d, 0, 0 };
+
+	/* Every packet reaches the detector, numbered over all the inputs. */
+	write_syns(path, 300, false);
+	char *two[] = { path, path };
+	assert_int_equal(run_sink(&seen, two, 2, err, sizeof(err)), 0);
+	assert_string_equal(err, "");
+	assert_int_equal(seen.n, 600);
+	assert_int_equal(seen.last_frame, 600);
+	struct rs_detect_stats st;
+	rs_detect_get_stats(f->d, &st);
+	assert_int_equal(st.packets, 600);
+	assert_int_equal(st.tcp, 600);
+	assert_int_equal(st.syns, 600);
+
+	/* The complaints of read's loop, with the command's prefix (a new sink
+	 * counts from 1 again). */
+	write_syns(path, 5, true);
+	seen.n = 0;
+	char *one[] = { path };
+	assert_int_equal(run_sink(&seen, one, 1, err, sizeof(err)), 1);
+	assert_int_equal(seen.n, 4);
+	char want[256];
+	snprintf(want, sizeof(want), "rawshake detect: %s: file is truncated after frame 4 (", path);
+	assert_true(strncmp(err, want, strlen(want)) == 0);
+	char *missing[] = { "/nonexistent/test_detect.pcap" };
+	assert_int_equal(run_sink(&seen, missing, 1, err, sizeof(err)), 2);
+	assert_string_equal(err, "rawshake detect: /nonexistent/test_detect.pcap: "
+				 "No such file or directory\n");
+	unlink(path);
+	fx_free(f);
+}
+
+/* no_updates: on_alert gets the start and end lines only. */
+static void test_no_updates(void **state)
+{
+	(void)state;
+	struct rs_detect_opts o;
+	rs_detect_opts_default(&o);
+	o.no_updates = true;
+	struct fx *f = fx_new(&o);
+	struct rs_packet *p = &f->p;
+	for (int i = 0; i < 4000; i++) {
+		memset(p, 0, sizeof(*p));
+		int64_t t = T0 + (int64_t)i * (NS / 1000);
+		p->ts_sec = t / NS;
+		p->ts_frac = (uint32_t)(t % NS / 1000);
+		p->ts_digits = 6;
+		p->has_ip = true;
+		p->ip.v = 4;
+		p->l4 = RS_LAYER_TCP;
+		ip4(p->ip.src, 0xc6336400u + (uint32_t)(i % 200));
+		ip4(p->ip.dst, 0xc0000202u);
+		p->tcp.sport = (uint16_t)(1024 + i);
+		p->tcp.dport = 80;
+		p->tcp.seq = (uint32_t)i * 7919u;
+		p->tcp.flags = RS_TH_SYN;
+		rs_detect_packet(f->d, p);
+	}
+	rs_detect_finish(f->d);
+	assert_true(f->al.n >= 2);
+	for (int i = 0; i < f->al.n && i < MAXA; i++)
+		assert_int_not_equal(f->al.a[i].phase, RS_DETECT_ALERT_UPDATE);
+	assert_int_equal(f->al.a[0].phase, RS_DETECT_ALERT_START);
+	fx_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -579,6 +727,8 @@ int main(void)
 		cmocka_unit_test(test_flood_over_all_ports),
 		cmocka_unit_test(test_one_port_not_host_wide),
 		cmocka_unit_test(test_two_slow_ports),
+		cmocka_unit_test(test_file_sink),
+		cmocka_unit_test(test_no_updates),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

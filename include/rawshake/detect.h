@@ -16,8 +16,8 @@
  * table is bounded and counts what it evicts.  rs_detect_mem_bound()
  * says how many bytes that is.
  */
-#ifndef RAWSHAKE_SYNFLOOD_H
-#define RAWSHAKE_SYNFLOOD_H
+#ifndef RAWSHAKE_DETECT_H
+#define RAWSHAKE_DETECT_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -106,11 +106,11 @@ struct rs_detect_opts {
 	uint32_t max_hosts;         /* victim hosts, all ports together (default 1024) */
 	double exhaust_rate;        /* evictions/s from full tables that raise an alert (100) */
 	uint64_t seed;              /* table hashing; 0 picks a random one */
-	/* Output. */
-	struct rs_out *out;         /* NULL: print nothing */
-	enum rs_detect_format format;
-	bool no_updates;            /* print start and end lines only */
-	rs_detect_alert_fn on_alert;       /* optional, called for every alert line */
+	/* Output: the detector prints nothing itself; every alert line (start,
+	 * update, end) goes to on_alert, which may format it with
+	 * rs_detect_alert_print(). */
+	bool no_updates;            /* start and end lines only */
+	rs_detect_alert_fn on_alert;       /* optional */
 	void *ctx;
 };
 
@@ -158,10 +158,11 @@ void rs_detect_finish(struct rs_detect *d);
 void rs_detect_get_stats(const struct rs_detect *d, struct rs_detect_stats *st);
 /* Bytes allocated by rs_detect_new() for these options. */
 size_t rs_detect_mem_bound(const struct rs_detect_opts *o);
-/* The statistics line (text or JSON) on the detector's writer. */
-void rs_detect_print_stats(const struct rs_detect *d);
-
-/* Prints one alert line (used by the detector; exposed for tests). */
+/* Formatting (detect_out.c), for an on_alert callback and the end of a
+ * run: one alert line, and the statistics lines of a detector made with
+ * opts, as text or JSON Lines on o. */
 void rs_detect_alert_print(struct rs_out *o, enum rs_detect_format f, const struct rs_detect_alert *a);
+void rs_detect_print_stats(struct rs_out *o, enum rs_detect_format f,
+			   const struct rs_detect_stats *st, const struct rs_detect_opts *opts);
 
 #endif

@@ -3,7 +3,8 @@
  * decode, track TCP, print (text, JSON, ladder, summary).
  *
  * `read` feeds it from files, `sniff` from a live handle, `send` and
- * `connect` with what they send and receive.
+ * `connect` with what they send and receive; `detect -r` takes the
+ * decoded packets of the same file loop through a sink.
  */
 #ifndef RAWSHAKE_VIEW_H
 #define RAWSHAKE_VIEW_H
@@ -114,5 +115,23 @@ bool rs_input_is_capture(const char *arg);
 void rs_input_wait(FILE *fp);
 int rs_read_inputs(struct rs_view *v, struct rs_input *in, int n, const char *filter, int errfd);
 void rs_inputs_close(struct rs_input *in, int n);
+
+/*
+ * The same read loop for a caller that wants each decoded packet rather
+ * than the view (detect -r): the same checks and complaints, prefixed
+ * with prog ("rawshake detect") instead of "rawshake"; every packet goes
+ * to on_packet, numbered from 1 over all the inputs.  The status as for
+ * rs_read_inputs; every input is read (no -c).
+ */
+struct rs_read_sink {
+	const char *prog;
+	void (*on_packet)(void *ctx, const struct rs_packet *pkt);
+	void *ctx;
+	struct rs_out *out;       /* flushed before a complaint; NULL: none */
+	struct rs_packet pkt;     /* reused for every packet */
+	uint64_t frames;
+};
+int rs_read_inputs_sink(struct rs_read_sink *s, struct rs_input *in, int n, const char *filter,
+			int errfd);
 
 #endif

@@ -83,6 +83,39 @@ void rs_cli_view_usage(FILE *f);
 /* Derived settings once all options are read. */
 void rs_cli_view_finalize(struct rs_view_opts *vo);
 
+/* The live-capture options of sniff and detect, one parser and one set of
+ * limits: -i IFACE, -B KIB (1 to 4 GiB), -s N (1 to 262144), -p.
+ * 1 handled, 0 not one of them, -1 bad value (message printed). */
+struct rs_live;
+struct rs_live_opts;
+struct pcap_stat;
+#define RS_CLI_LIVE_SHORTOPTS "i:B:s:p"
+#define RS_CLI_LIVE_LONGOPTS \
+	{ "interface", required_argument, NULL, 'i' }, \
+	{ "buffer-size", required_argument, NULL, 'B' }, \
+	{ "snaplen", required_argument, NULL, 's' }, \
+	{ "no-promisc", no_argument, NULL, 'p' }
+int rs_cli_live_opt(int c, const char *arg, struct rs_live_opts *lo);
+
+/*
+ * Opens what a command reads, then drops privileges (to -Z user, default
+ * nobody), before a byte is parsed: with live, the capture of lo (the
+ * drop always happens); else the nfiles files into *in (allocated, for
+ * rs_read_inputs; the drop happens only when privileged).  On failure
+ * says why once, "rawshake CMD: REASON", leaves nothing open and returns
+ * false.
+ */
+bool rs_cli_open_then_drop(const char *cmd, const char *user, struct rs_live *live,
+			   const struct rs_live_opts *lo, char *const *files, int nfiles,
+			   struct rs_input **in);
+
+/* SIGINT and SIGTERM stop the capture of live (rs_live_stop). */
+void rs_cli_catch_stop(struct rs_live *live);
+/* The capture's link-type name for the "listening on" line ("?" if none). */
+const char *rs_cli_live_dlt_name(const struct rs_live *live);
+/* The end-of-capture counts on standard error, as tcpdump prints them. */
+void rs_cli_live_counts(const struct rs_live *live, const struct pcap_stat *st, bool have);
+
 /* The remaining arguments joined by spaces (a BPF filter, as tcpdump takes
  * it), or NULL when there are none.  Exits on allocation failure. */
 char *rs_cli_join_args(int argc, char **argv);

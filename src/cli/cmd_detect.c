@@ -1,6 +1,7 @@
 /* cmd_detect.c: "rawshake detect": options, then files or a live handle into the detector. */
 #include "cli.h"
 #include "rawshake/capfile.h"
+#include "rawshake/clock.h"
 #include "rawshake/live.h"
 #include "rawshake/out.h"
 #include "rawshake/privdrop.h"
@@ -9,11 +10,8 @@
 #include <errno.h>
 #include <getopt.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 enum { RS_EXIT_ALERT = 3 };
@@ -99,76 +97,27 @@ static bool parse_double(const char *opt, const char *s, double min, double max,
 	return true;
 }
 
-static int detect_file(struct rs_detect *d, struct rs_input *in, const char *filter,
-		       struct rs_packet *pkt, uint64_t *frame)
-{
-	struct rs_capfile cf;
-	char err[PCAP_ERRBUF_SIZE + 128];
-	const char *path = in->name;
+/* What the command prints: alerts as they come (the engine prints
+ * nothing), then the statistics. */
+struct detect_print {
+	struct rs_out *out;         /* NULL with -q */
+	enum rs_detect_format format;
+	bool stats;
+};
 
-	if (!in->fp) {
-		fprintf(stderr, "rawshake detect: %s: %s\n", path, strerror(in->open_errno));
-		return RS_EXIT_USAGE;
-	}
-	FILE *fp = in->fp;
-	in->fp = NULL;   /* cf's from here on */
-	rs_input_wait(fp);
-	if (!rs_capfile_open_stream(&cf, fp, path, err, sizeof(err))) {
-		fprintf(stderr, "rawshake detect: %s: %s\n", path, err);
-		return RS_EXIT_USAGE;
-	}
-	if (cf.dlt >= 0 && !rs_dlt_supported(cf.dlt)) {
-		char why[256];
-		rs_capfile_unsupported(&cf, why, sizeof(why));
-		fprintf(stderr, "rawshake detect: %s: %s\n", path, why);
-		rs_capfile_close(&cf);
-		return RS_EXIT_USAGE;
-	}
-	if (filter && !rs_capfile_set_filter(&cf, filter, err, sizeof(err))) {
-		fprintf(stderr, "rawshake detect: %s: %s\n", path, err);
-		rs_capfile_close(&cf);
-		return RS_EXIT_USAGE;
-	}
-	int status = RS_EXIT_OK;
-	for (;;) {
-		const struct pcap_pkthdr *h;
-		const uint8_t *data;
-		enum rs_cap_result r = rs_capfile_next(&cf, &h, &data);
-		if (cf.note[0]) {
-			fprintf(stderr, "rawshake detect: %s: %s\n", path, cf.note);
-			cf.note[0] = '\0';
-		}
-		if (r == RS_CAP_EOF)
-			break;
-		if (r != RS_CAP_PACKET) {
-			fprintf(stderr, "rawshake detect: %s: %s after frame %llu (%s)\n", path,
-				r == RS_CAP_TRUNCATED ? "file is truncated" : "read error",
-				(unsigned long long)*frame, cf.errbuf);
-			status = RS_EXIT_PARTIAL;
-			break;
-		}
-		/* Files are opened at nanosecond precision; each packet has
-		 * its own link type and precision (a pcapng interface's). */
-		pkt->frame = ++*frame;
-		pkt->ts_sec = h->ts.tv_sec;
-		pkt->ts_frac = (uint32_t)(cf.cur.ts_digits == 6 ? h->ts.tv_usec / 1000 : h->ts.tv_usec);
-		pkt->ts_digits = cf.cur.ts_digits;
-		pkt->caplen = h->caplen;
-		pkt->len = h->len;
-		rs_decode_meta(cf.cur.dlt, data, h->caplen, h->len, cf.cur.meta, pkt);
-		rs_detect_packet(d, pkt);
-	}
-	rs_capfile_close(&cf);
-	return status;
+static void on_alert(void *ctx, const struct rs_detect_alert *a)
+{
+	const struct detect_print *pr = ctx;
+	if (pr->out)
+		rs_detect_alert_print(pr->out, pr->format, a);
+}
+
+static void on_file_packet(void *ctx, const struct rs_packet *pkt)
+{
+	rs_detect_packet(ctx, pkt);
 }
 
 static struct rs_live live;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	rs_live_stop(&live);
-}
 
 struct live_ctx {
 	struct rs_detect *d;
@@ -188,10 +137,19 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 	rs_detect_packet(c->d, &c->pkt);
 }
 
+/* On an idle link the detector's clock moves on with the capture clock
+ * (CLOCK_REALTIME, which the kernel stamps packets with). */
+static void idle_tick(struct rs_detect *d)
+{
+	int64_t ns = rs_clock_real_ns();
+	uint32_t frac = (uint32_t)(ns % RS_NS_PER_S);
+	rs_detect_tick(d, ns / RS_NS_PER_S, live.ts_digits == 9 ? frac : frac / 1000,
+		       live.ts_digits);
+}
+
 /*
  * Captures until a signal.  When the link is idle for 200 ms the detector's
- * clock is moved on with the capture clock (CLOCK_REALTIME, which the kernel
- * stamps packets with), so alerts end on a silent link as well.
+ * clock is moved on, so alerts end on a silent link as well.
  */
 static int detect_live(struct rs_detect *d, struct rs_out *out)
 {
@@ -209,11 +167,7 @@ static int detect_live(struct rs_detect *d, struct rs_out *out)
 			if (pr < 0 && errno != EINTR)
 				break;
 			if (pr == 0) {
-				struct timespec ts;
-				clock_gettime(CLOCK_REALTIME, &ts);
-				rs_detect_tick(d, ts.tv_sec,
-						 (uint32_t)(live.ts_digits == 9 ? ts.tv_nsec : ts.tv_nsec / 1000),
-						 live.ts_digits);
+				idle_tick(d);
 				rs_out_flush(out);
 				continue;
 			}
@@ -230,244 +184,259 @@ static int detect_live(struct rs_detect *d, struct rs_out *out)
 	return RS_EXIT_OK;
 }
 
-static int detect_run(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "read", required_argument, NULL, 'r' },
-		{ "interface", required_argument, NULL, 'i' },
-		{ "user", required_argument, NULL, 'Z' },
-		{ "buffer-size", required_argument, NULL, 'B' },
-		{ "snaplen", required_argument, NULL, 's' },
-		{ "no-promisc", no_argument, NULL, 'p' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "format", required_argument, NULL, OPT_FORMAT },
-		{ "no-updates", no_argument, NULL, OPT_NO_UPDATES },
-		{ "no-stats", no_argument, NULL, OPT_NO_STATS },
-		{ "syn-rate", required_argument, NULL, OPT_SYN_RATE },
-		{ "half-open", required_argument, NULL, OPT_HALF_OPEN },
-		{ "completion", required_argument, NULL, OPT_COMPLETION },
-		{ "grace", required_argument, NULL, OPT_GRACE },
-		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-		{ "hold", required_argument, NULL, OPT_HOLD },
-		{ "window", required_argument, NULL, OPT_WINDOW },
-		{ "spoof-sources", required_argument, NULL, OPT_SPOOF },
-		{ "scan-ports", required_argument, NULL, OPT_SCAN_PORTS },
-		{ "scan-idle", required_argument, NULL, OPT_SCAN_IDLE },
-		{ "max-victims", required_argument, NULL, OPT_MAX_VICTIMS },
-		{ "max-half-open", required_argument, NULL, OPT_MAX_HALF_OPEN },
-		{ "max-half-open-per-victim", required_argument, NULL, OPT_MAX_PER_VICTIM },
-		{ "max-scanners", required_argument, NULL, OPT_MAX_SCANNERS },
-		{ "max-hosts", required_argument, NULL, OPT_MAX_HOSTS },
-		{ "exhaust-rate", required_argument, NULL, OPT_EXHAUST_RATE },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct rs_detect_opts so;
-	struct rs_live_opts lo = { .promisc = true, .snaplen = 128 };
-	const char *user = NULL;
-	bool quiet = false, stats = true;
-	char **files = calloc((size_t)argc + 1, sizeof(char *));
-	int nfiles = 0, c;
-	unsigned long long n;
+static const struct option detect_longopts[] = {
+	RS_CLI_LIVE_LONGOPTS,
+	{ "read", required_argument, NULL, 'r' },
+	{ "user", required_argument, NULL, 'Z' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "no-updates", no_argument, NULL, OPT_NO_UPDATES },
+	{ "no-stats", no_argument, NULL, OPT_NO_STATS },
+	{ "syn-rate", required_argument, NULL, OPT_SYN_RATE },
+	{ "half-open", required_argument, NULL, OPT_HALF_OPEN },
+	{ "completion", required_argument, NULL, OPT_COMPLETION },
+	{ "grace", required_argument, NULL, OPT_GRACE },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "hold", required_argument, NULL, OPT_HOLD },
+	{ "window", required_argument, NULL, OPT_WINDOW },
+	{ "spoof-sources", required_argument, NULL, OPT_SPOOF },
+	{ "scan-ports", required_argument, NULL, OPT_SCAN_PORTS },
+	{ "scan-idle", required_argument, NULL, OPT_SCAN_IDLE },
+	{ "max-victims", required_argument, NULL, OPT_MAX_VICTIMS },
+	{ "max-half-open", required_argument, NULL, OPT_MAX_HALF_OPEN },
+	{ "max-half-open-per-victim", required_argument, NULL, OPT_MAX_PER_VICTIM },
+	{ "max-scanners", required_argument, NULL, OPT_MAX_SCANNERS },
+	{ "max-hosts", required_argument, NULL, OPT_MAX_HOSTS },
+	{ "exhaust-rate", required_argument, NULL, OPT_EXHAUST_RATE },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
 
-	if (!files)
+/* Everything the command line says. */
+struct detect_args {
+	struct rs_detect_opts so;
+	struct rs_live_opts lo;
+	struct detect_print pr;
+	bool quiet;
+	const char *user;
+	char **files;               /* -r FILE and the captures after the options */
+	int nfiles;
+	char *filter;
+};
+
+static int u32_opt(const char *name, const char *arg, unsigned long long lo,
+		   unsigned long long hi, uint32_t *field)
+{
+	unsigned long long n;
+	if (!rs_cli_parse_u64(name, arg, lo, hi, &n))
+		return -1;
+	*field = (uint32_t)n;
+	return 1;
+}
+
+static int double_opt(const char *name, const char *arg, double lo, double hi, double *field)
+{
+	return parse_double(name, arg, lo, hi, field) ? 1 : -1;
+}
+
+/* The detector's thresholds and bounds: 1 handled, 0 not one of them,
+ * -1 bad value (message printed). */
+static int detect_tuning_opt(int c, const char *arg, struct rs_detect_opts *so)
+{
+	switch (c) {
+	case OPT_SYN_RATE: return double_opt("--syn-rate", arg, 0.001, 1e9, &so->syn_rate);
+	case OPT_COMPLETION: return double_opt("--completion", arg, 0, 1, &so->completion);
+	case OPT_HALF_OPEN: return u32_opt("--half-open", arg, 0, 1u << 26, &so->half_open);
+	case OPT_GRACE: return u32_opt("--grace", arg, 1, 600000, &so->grace_ms);
+	case OPT_TIMEOUT: return u32_opt("--timeout", arg, 2, 600000, &so->timeout_ms);
+	case OPT_HOLD: return u32_opt("--hold", arg, 0, 600000, &so->hold_ms);
+	case OPT_WINDOW: return u32_opt("--window", arg, 2, 16, &so->window_s);
+	case OPT_SPOOF: return u32_opt("--spoof-sources", arg, 1, 1u << 30, &so->spoof_sources);
+	case OPT_SCAN_PORTS: return u32_opt("--scan-ports", arg, 2, 65536, &so->scan_ports);
+	case OPT_SCAN_IDLE: return u32_opt("--scan-idle", arg, 1, 600000, &so->scan_idle_ms);
+	case OPT_MAX_VICTIMS: return u32_opt("--max-victims", arg, 1, 1u << 20, &so->max_victims);
+	case OPT_MAX_HALF_OPEN:
+		return u32_opt("--max-half-open", arg, 16, 1u << 26, &so->max_half_open);
+	case OPT_MAX_PER_VICTIM:
+		return u32_opt("--max-half-open-per-victim", arg, 1, 1u << 26,
+			       &so->max_half_open_per_victim);
+	case OPT_MAX_SCANNERS: return u32_opt("--max-scanners", arg, 1, 1u << 20, &so->max_scanners);
+	case OPT_MAX_HOSTS: return u32_opt("--max-hosts", arg, 1, 1u << 20, &so->max_hosts);
+	case OPT_EXHAUST_RATE:
+		return double_opt("--exhaust-rate", arg, 0.001, 1e9, &so->exhaust_rate);
+	default: return 0;
+	}
+}
+
+/* The command's other options: 1 handled, 0 not one, -1 bad value. */
+static int detect_opt(int c, const char *arg, struct detect_args *a)
+{
+	switch (c) {
+	case 'r': a->files[a->nfiles++] = (char *)arg; return 1;
+	case 'Z': a->user = arg; return 1;
+	case 'q': a->quiet = true; return 1;
+	case OPT_NO_UPDATES: a->so.no_updates = true; return 1;
+	case OPT_NO_STATS: a->pr.stats = false; return 1;
+	case OPT_FORMAT:
+		if (strcmp(arg, "text") == 0) {
+			a->pr.format = RS_DETECT_TEXT;
+		} else if (strcmp(arg, "json") == 0) {
+			a->pr.format = RS_DETECT_JSON;
+		} else {
+			fprintf(stderr, "rawshake detect: --format: '%s' is not text or json\n", arg);
+			return -1;
+		}
+		return 1;
+	default:
+		return rs_cli_live_opt(c, arg, &a->lo);
+	}
+}
+
+enum { DETECT_GO = -1 };
+
+/* The command line into a: DETECT_GO, or the exit status (help, usage). */
+static int detect_parse(int argc, char **argv, struct detect_args *a)
+{
+	int c;
+
+	memset(a, 0, sizeof(*a));
+	a->lo = (struct rs_live_opts){ .promisc = true, .snaplen = 128 };
+	a->pr.stats = true;
+	rs_detect_opts_default(&a->so);
+	a->files = calloc((size_t)argc + 1, sizeof(char *));
+	if (!a->files)
 		return RS_EXIT_USAGE;
-	rs_detect_opts_default(&so);
-#define U32(name, lo_, hi_, field)                                         \
-	do {                                                               \
-		if (!rs_cli_parse_u64(name, optarg, lo_, hi_, &n))        \
-			goto usage_err;                                    \
-		so.field = (uint32_t)n;                                    \
-	} while (0)
 	/* Options anywhere, "--" kept as the end of the files (as read). */
 	rs_cli_mark_double_dash(argc, argv);
-	while ((c = getopt_long(argc, argv, "r:i:Z:B:s:pqh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'r': files[nfiles++] = optarg; break;
-		case 'i': lo.ifname = optarg; break;
-		case 'Z': user = optarg; break;
-		case 'B':
-			if (!rs_cli_parse_u64("-B", optarg, 1, 4u << 20, &n))
-				goto usage_err;
-			lo.buffer_kib = (int)n;
-			break;
-		case 's':
-			if (!rs_cli_parse_u64("-s", optarg, 64, 262144, &n))
-				goto usage_err;
-			lo.snaplen = (int)n;
-			break;
-		case 'p': lo.promisc = false; break;
-		case 'q': quiet = true; break;
-		case OPT_FORMAT:
-			if (strcmp(optarg, "text") == 0) {
-				so.format = RS_DETECT_TEXT;
-			} else if (strcmp(optarg, "json") == 0) {
-				so.format = RS_DETECT_JSON;
-			} else {
-				fprintf(stderr, "rawshake detect: --format: '%s' is not text or json\n", optarg);
-				goto usage_err;
-			}
-			break;
-		case OPT_NO_UPDATES: so.no_updates = true; break;
-		case OPT_NO_STATS: stats = false; break;
-		case OPT_SYN_RATE:
-			if (!parse_double("--syn-rate", optarg, 0.001, 1e9, &so.syn_rate))
-				goto usage_err;
-			break;
-		case OPT_COMPLETION:
-			if (!parse_double("--completion", optarg, 0, 1, &so.completion))
-				goto usage_err;
-			break;
-		case OPT_HALF_OPEN: U32("--half-open", 0, 1u << 26, half_open); break;
-		case OPT_GRACE: U32("--grace", 1, 600000, grace_ms); break;
-		case OPT_TIMEOUT: U32("--timeout", 2, 600000, timeout_ms); break;
-		case OPT_HOLD: U32("--hold", 0, 600000, hold_ms); break;
-		case OPT_WINDOW: U32("--window", 2, 16, window_s); break;
-		case OPT_SPOOF: U32("--spoof-sources", 1, 1u << 30, spoof_sources); break;
-		case OPT_SCAN_PORTS: U32("--scan-ports", 2, 65536, scan_ports); break;
-		case OPT_SCAN_IDLE: U32("--scan-idle", 1, 600000, scan_idle_ms); break;
-		case OPT_MAX_VICTIMS: U32("--max-victims", 1, 1u << 20, max_victims); break;
-		case OPT_MAX_HALF_OPEN: U32("--max-half-open", 16, 1u << 26, max_half_open); break;
-		case OPT_MAX_PER_VICTIM:
-			U32("--max-half-open-per-victim", 1, 1u << 26, max_half_open_per_victim);
-			break;
-		case OPT_MAX_SCANNERS: U32("--max-scanners", 1, 1u << 20, max_scanners); break;
-		case OPT_MAX_HOSTS: U32("--max-hosts", 1, 1u << 20, max_hosts); break;
-		case OPT_EXHAUST_RATE:
-			if (!parse_double("--exhaust-rate", optarg, 0.001, 1e9, &so.exhaust_rate))
-				goto usage_err;
-			break;
-		case 'h':
+	while ((c = getopt_long(argc, argv, "r:Z:qh" RS_CLI_LIVE_SHORTOPTS, detect_longopts,
+				NULL)) != -1) {
+		int r = detect_tuning_opt(c, optarg, &a->so);
+		if (r == 0)
+			r = detect_opt(c, optarg, a);
+		if (r > 0)
+			continue;
+		if (c == 'h') {
 			detect_usage(stdout);
-			free(files);
 			return RS_EXIT_OK;
-		default:
-			goto usage_err;
 		}
+		detect_usage(stderr);
+		return RS_EXIT_USAGE;
 	}
-#undef U32
 	/* Positional arguments: more files (with -r) while they are
 	 * captures, up to "--", then the filter. */
 	int first = optind;
-	if (nfiles)
+	if (a->nfiles)
 		while (first < argc && !rs_cli_is_double_dash(argv[first]) &&
 		       rs_input_is_capture(argv[first]))
-			files[nfiles++] = argv[first++];
+			a->files[a->nfiles++] = argv[first++];
 	if (first < argc && rs_cli_is_double_dash(argv[first]))
 		first++;
-	if ((nfiles > 0) == (lo.ifname != NULL)) {
+	if ((a->nfiles > 0) == (a->lo.ifname != NULL)) {
 		fprintf(stderr, "rawshake detect: give either -r FILE... or -i IFACE\n");
-		goto usage_err;
-	}
-
-	char err[PCAP_ERRBUF_SIZE + 256];
-	char *filter = rs_cli_join_args(argc - first, argv + first);
-	static struct rs_out out;
-	rs_out_init(&out, STDOUT_FILENO);
-	so.out = quiet ? NULL : &out;
-	int status = RS_EXIT_OK;
-
-	struct rs_input *inputs = NULL;
-	if (lo.ifname) {
-		/* Everything privileged first, then no privileges before the
-		 * first packet is parsed. */
-		lo.filter = filter ? filter : "tcp";
-		if (!rs_live_open(&live, &lo, err, sizeof(err)) ||
-		    !rs_drop_privileges(user, err, sizeof(err))) {
-			fprintf(stderr, "rawshake detect: %s\n", err);
-			rs_live_close(&live);
-			free(filter);
-			free(files);
-			return RS_EXIT_USAGE;
-		}
-		rs_cli_sandbox("detect", RS_SANDBOX_CAPTURE, live.has_nl ? live.nl_fd : -1);
-	} else {
-		/* Files need no privilege: open them all, then give up root
-		 * (or setcap's capabilities) before reading any, as read does. */
-		inputs = calloc((size_t)nfiles, sizeof(*inputs));
-		if (!inputs) {
-			fprintf(stderr, "rawshake detect: out of memory\n");
-			free(filter);
-			free(files);
-			return RS_EXIT_USAGE;
-		}
-		rs_inputs_open(inputs, files, nfiles);
-		if ((geteuid() == 0 || rs_caps_effective() != 0) &&
-		    !rs_drop_privileges(user, err, sizeof(err))) {
-			fprintf(stderr, "rawshake detect: %s (-Z root keeps root)\n", err);
-			rs_inputs_close(inputs, nfiles);
-			free(inputs);
-			free(filter);
-			free(files);
-			return RS_EXIT_USAGE;
-		}
-		rs_capfile_precompile(filter);
-		rs_cli_sandbox("detect", RS_SANDBOX_FILES, -1);
-	}
-	struct rs_detect *d = rs_detect_new(&so, err, sizeof(err));
-	if (!d) {
-		fprintf(stderr, "rawshake detect: %s\n", err);
-		rs_live_close(&live);
-		if (inputs)
-			rs_inputs_close(inputs, nfiles);
-		free(inputs);
-		free(filter);
-		free(files);
+		detect_usage(stderr);
 		return RS_EXIT_USAGE;
 	}
+	a->filter = rs_cli_join_args(argc - first, argv + first);
+	return DETECT_GO;
+}
 
-	if (lo.ifname) {
-		struct sigaction sa;
-		memset(&sa, 0, sizeof(sa));
-		sa.sa_handler = on_signal;
-		sigemptyset(&sa.sa_mask);
-		sigaction(SIGINT, &sa, NULL);
-		sigaction(SIGTERM, &sa, NULL);
-		fprintf(stderr, "rawshake detect: listening on %s, link type %s\n", live.ifname,
-			pcap_datalink_val_to_name(live.dlt) ? pcap_datalink_val_to_name(live.dlt) : "?");
-		status = detect_live(d, &out);
-	} else {
-		static struct rs_packet pkt;
-		uint64_t frame = 0;
-		for (int i = 0; i < nfiles; i++) {
-			int r = detect_file(d, &inputs[i], filter, &pkt, &frame);
-			if (r > status)
-				status = r;
-		}
-		rs_inputs_close(inputs, nfiles);
-		free(inputs);
-	}
-	rs_detect_finish(d);
-	if (stats && !quiet)
-		rs_detect_print_stats(d);
-	int out_status = rs_cli_out_finish("detect", &out, RS_EXIT_OK);
+/* The live capture, from "listening on" to the capture counts. */
+static int detect_capture(struct rs_detect *d, struct rs_out *out)
+{
+	rs_cli_catch_stop(&live);
+	fprintf(stderr, "rawshake detect: listening on %s, link type %s\n", live.ifname,
+		rs_cli_live_dlt_name(&live));
+	return detect_live(d, out);
+}
 
-	if (lo.ifname) {
-		struct pcap_stat st;
-		bool have = rs_live_stats(&live, &st);
-		rs_live_close(&live);
-		fprintf(stderr, "%llu packets captured\n", (unsigned long long)live.seen);
-		if (have)
-			fprintf(stderr, "%u packets received by filter\n%u packets dropped by kernel\n"
-					"%u packets dropped by interface\n",
-				st.ps_recv, st.ps_drop, st.ps_ifdrop);
-	}
+static void capture_counts(void)
+{
+	struct pcap_stat st;
+	bool have = rs_live_stats(&live, &st);
+	rs_live_close(&live);
+	rs_cli_live_counts(&live, &st, have);
+}
+
+static int detect_files(struct rs_detect *d, struct rs_input *inputs, int n, const char *filter)
+{
+	static struct rs_read_sink sink;
+	sink.prog = "rawshake detect";
+	sink.on_packet = on_file_packet;
+	sink.ctx = d;
+	int status = rs_read_inputs_sink(&sink, inputs, n, filter, STDERR_FILENO);
+	free(inputs);
+	return status;
+}
+
+/* The end of a run: open alerts end, the statistics, the exit status. */
+static int detect_end(struct rs_detect *d, struct detect_args *a, struct rs_out *out, int status)
+{
 	struct rs_detect_stats ds;
+
+	rs_detect_finish(d);
 	rs_detect_get_stats(d, &ds);
+	if (a->pr.stats && !a->quiet)
+		rs_detect_print_stats(out, a->pr.format, &ds, &a->so);
+	int out_status = rs_cli_out_finish("detect", out, RS_EXIT_OK);
+	if (a->lo.ifname)
+		capture_counts();
 	if (status != RS_EXIT_USAGE && ds.alerts)
 		status = RS_EXIT_ALERT;
 	/* Alerts nobody could read are not a result: the write error wins. */
 	if (out_status != RS_EXIT_OK && status != RS_EXIT_USAGE)
 		status = out_status;
-	rs_detect_free(d);
-	free(filter);
-	free(files);
 	return status;
+}
 
-usage_err:
-	free(files);
-	detect_usage(stderr);
-	return RS_EXIT_USAGE;
+static int detect_run(int argc, char **argv)
+{
+	static struct detect_args a;
+	static struct rs_out out;
+	struct rs_input *inputs = NULL;
+	char err[256];
+	int status = detect_parse(argc, argv, &a);
+
+	if (status != DETECT_GO) {
+		free(a.files);
+		return status;
+	}
+	rs_out_init(&out, STDOUT_FILENO);
+	a.pr.out = a.quiet ? NULL : &out;
+	a.so.on_alert = on_alert;
+	a.so.ctx = &a.pr;
+	if (a.lo.ifname)
+		a.lo.filter = a.filter ? a.filter : "tcp";
+	if (!rs_cli_open_then_drop("detect", a.user, a.lo.ifname ? &live : NULL, &a.lo, a.files,
+				   a.nfiles, &inputs)) {
+		free(a.filter);
+		free(a.files);
+		return RS_EXIT_USAGE;
+	}
+	if (a.lo.ifname) {
+		rs_cli_sandbox("detect", RS_SANDBOX_CAPTURE, live.has_nl ? live.nl_fd : -1);
+	} else {
+		/* The filter is compiled before the sandbox: compiling may
+		 * look names up. */
+		rs_capfile_precompile(a.filter);
+		rs_cli_sandbox("detect", RS_SANDBOX_FILES, -1);
+	}
+	struct rs_detect *d = rs_detect_new(&a.so, err, sizeof(err));
+	if (!d) {
+		fprintf(stderr, "rawshake detect: %s\n", err);
+		rs_live_close(&live);
+		if (inputs)
+			rs_inputs_close(inputs, a.nfiles);
+		free(inputs);
+		status = RS_EXIT_USAGE;
+	} else {
+		status = a.lo.ifname ? detect_capture(d, &out)
+				     : detect_files(d, inputs, a.nfiles, a.filter);
+		status = detect_end(d, &a, &out, status);
+		rs_detect_free(d);
+	}
+	free(a.filter);
+	free(a.files);
+	return status;
 }
 
 const struct rs_command rs_cmd_detect = {
