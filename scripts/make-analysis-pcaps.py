@@ -16,6 +16,8 @@ The files are committed; the output is the same on every run.
 """
 import os
 import struct
+
+from pcapcraft import csum
 import sys
 
 CLIENT = bytes([192, 0, 2, 1])
@@ -26,15 +28,6 @@ CPORT, SPORT = 40000, 8080
 CISN, SISN = 1000000, 5000000
 
 F, S, R, P, A = 0x01, 0x02, 0x04, 0x08, 0x10
-
-
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
 
 
 class Cap:

@@ -17,36 +17,18 @@ so that the golden output shows the tracker carrying on after them.
 Every broken frame is a copy of the data segment, cut or with one field
 changed; checksums are correct before the change.  Addresses from the
 documentation ranges only (192.0.2.0/24, 198.51.100.0/24, 2001:db8::/32).
-python3 struct, no other module; the same bytes on every run.
+python3 struct and scripts/pcapcraft.py only; the same bytes on every run.
 
     python3 scripts/make-cut-pcaps.py [OUTDIR]     (default: pcaps)
 """
 import os
 import struct
+
+from pcapcraft import csum, a4, a6
 import sys
 
 T0 = 1700000000
 EN10MB, SLL, SLL2 = 1, 113, 276
-
-
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return (~s) & 0xffff
-
-
-def a4(s):
-    return bytes(int(x) for x in s.split("."))
-
-
-def a6(s):
-    head, _, tail = s.partition("::")
-    h = [int(x, 16) for x in head.split(":") if x]
-    t = [int(x, 16) for x in tail.split(":") if x]
-    return struct.pack("!8H", *(h + [0] * (8 - len(h) - len(t)) + t))
 
 
 def pseudo(src, dst, proto, ln):

@@ -19,21 +19,14 @@ byte orders, every block type, a file cut short and a block that lies.
 """
 import os
 import struct
+
+from pcapcraft import csum
 import sys
 
 PCAPS = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pcaps"))
 
 
 # --- packets ---------------------------------------------------------------
-
-def csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return (~s) & 0xFFFF
-
 
 def ip4(a):
     return bytes(int(x) for x in a.split("."))
