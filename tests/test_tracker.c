@@ -550,6 +550,25 @@ static void test_one_way_client_stream(void **state)
 
 /* A SYN-ACK captured before its SYN: the SYN is not a retransmission,
  * and numbers agree with a capture in the right order. */
+/* Times that run backwards by most of the 64-bit range (a fuzzed pcapng
+ * whose SYN-ACK is stamped decades before its SYN): where the capture
+ * was taken cannot be told, and working it out must not overflow. */
+static void test_handshake_times_backwards(void **state)
+{
+	struct fx *f = *state;
+	const struct rs_tcp_event *e;
+	const int64_t decades_us = 2900000000ll * 1000000;
+	f->v.usec = 3000000000ll * 1000000;
+	go(f, C, S, CI, 0, 0, 0);
+	go(f, SV, S | A, SI, CI + 1, 0, -decades_us);
+	e = go(f, C, A, CI + 1, SI + 1, 0, 1000);
+	EXPECT(e, RS_EV_HANDSHAKE_ACK, RS_TCP_ESTABLISHED, RS_TCP_ESTABLISHED);
+	e = go(f, C, F | A, CI + 1, SI + 1, 0, 10);
+	EXPECT(e, RS_EV_FIN, RS_TCP_FIN_WAIT_1, RS_TCP_CLOSE_WAIT);
+	e = go(f, SV, F | A, SI + 1, CI + 2, 0, 10);
+	EXPECT(e, RS_EV_THREE_WAY_CLOSE, RS_TCP_TIME_WAIT, RS_TCP_LAST_ACK);
+}
+
 static void test_synack_before_syn(void **state)
 {
 	struct fx *f = *state;
@@ -893,6 +912,7 @@ int main(void)
 		T(test_one_way_synack_only),
 		T(test_one_way_server_stream),
 		T(test_one_way_client_stream),
+		T(test_handshake_times_backwards),
 		T(test_synack_before_syn),
 		T(test_one_way_synack_port_reuse),
 		T(test_one_way_simultaneous_open),
