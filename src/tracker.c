@@ -566,13 +566,10 @@ static bool capture_near(const struct rs_conn *c, enum rs_dir *near)
 	int64_t to_server = c->synack_ns - c->syn_ns, to_client = c->ack_ns - c->synack_ns;
 	int64_t lo = to_server < to_client ? to_server : to_client;
 	int64_t hi = to_server < to_client ? to_client : to_server;
-	/* Timestamps out of order (a capture merged from several CPUs, or a
-	 * file that lies) say nothing about where the capture was taken. */
-	if (lo < 0)
-		return false;
 	/* On a LAN both are host turnaround times, and which is shorter
-	 * says nothing: only a clear difference (a quarter, and 1 ms) does. */
-	if (hi - lo < 1000000 || lo > hi / 4)
+	 * says nothing: only a clear difference (a quarter, and 1 ms) does.
+	 * (Divided, not lo * 4: a lying file's times overflow that.) */
+	if ((uint64_t)hi - (uint64_t)lo < 1000000 || lo > hi / 4)
 		return false;
 	*near = to_server < to_client ? RS_DIR_S2C : RS_DIR_C2S;
 	return true;
@@ -746,7 +743,7 @@ const struct rs_tcp_event *rs_tracker_update(struct rs_tracker *t, const struct 
 {
 	struct rs_tcp_event *ev = &t->ev;
 	const struct rs_tcp *tcp = &pkt->tcp;
-	int64_t now = rs_packet_time_ns(pkt);
+	int64_t now = pkt->ts_ns;
 	int side;
 
 	memset(ev, 0, sizeof(*ev));
