@@ -53,9 +53,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		__builtin_trap();
 	memset(&pkt, 0, sizeof(pkt));
 	pkt.frame = 1;
-	pkt.ts_sec = 1700000000;
-	pkt.ts_digits = (sel & 0x80) ? 9 : 6;
-	pkt.ts_frac = (sel & 0x80) ? 123456789 : 123456;
+	if (sel & 0x80)
+		rs_packet_set_time(&pkt, 1700000000, 123456789, 9);
+	else
+		rs_packet_set_time(&pkt, 1700000000, 123456, 6);
 	enum rs_status st = rs_decode(dlt, caplen ? p : NULL, caplen, wirelen, &pkt);
 
 	/* The decoder's own contract: an error is recorded exactly when the

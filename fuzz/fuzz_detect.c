@@ -162,7 +162,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		int16_t step = (int16_t)(r[4] | r[5] << 8);
 		t += (int64_t)step * 125000 + (int64_t)r[7] * 3906250;
 		if (r[6] & 2) {
-			rs_detect_tick(d, t / NS, (uint32_t)(t % NS), 9);
+			rs_detect_tick(d, rs_time_ns(t / NS, (uint32_t)(t % NS), 9));
 			check_tables(d);
 			continue;
 		}
@@ -175,9 +175,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		addr(srv, v6, 2, (uint8_t)(1 + ((r[0] >> 3) & 3)));
 
 		memset(&p, 0, sizeof(p));
-		p.ts_sec = t / NS;
-		p.ts_frac = (uint32_t)(t % NS);
-		p.ts_digits = 9;
+		rs_packet_set_time(&p, t / NS, (uint32_t)(t % NS), 9);
 		p.has_ip = true;
 		p.ip.v = v6 ? 6 : 4;
 		p.ip.proto = 6;

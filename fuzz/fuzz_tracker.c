@@ -147,9 +147,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		memset(&pkt, 0, sizeof(pkt));
 		pkt.frame = ++frame;
-		pkt.ts_sec = now_ns / 1000000000;
-		pkt.ts_frac = (uint32_t)((now_ns % 1000000000) / (int64_t)unit);
-		pkt.ts_digits = digits;
+		rs_packet_set_time(&pkt, now_ns / 1000000000,
+				   (uint32_t)((now_ns % 1000000000) / (int64_t)unit), digits);
 		pkt.link.dlt = DLT_RAW;
 		pkt.has_ip = true;
 		pkt.ip.v = tuples[ti].v;

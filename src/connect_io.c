@@ -128,10 +128,9 @@ static void on_capture(u_char *user, const struct pcap_pkthdr *h, const u_char *
 
 	if (c->view)
 		rs_view_packet(c->view, c->ls.dlt, 9, h, bytes);
+	const struct rs_pcap_form form = { c->ls.dlt, 9, 9 };
 	memset(&c->rx, 0, sizeof(c->rx));
-	c->rx.caplen = h->caplen;
-	c->rx.len = h->len;
-	rs_decode(c->ls.dlt, bytes, h->caplen, h->len, &c->rx);
+	rs_packet_from_pcap(&c->rx, 0, &form, h, bytes, NULL);
 	rs_connect_input_batch(&c->hs, &c->rx, rs_clock_mono_ns());
 }
 

@@ -3,6 +3,8 @@
 #include <stddef.h>
 #include <string.h>
 
+#include <pcap/pcap.h>
+
 #include "decode_int.h"
 
 enum rs_status rs_decode(int dlt, const uint8_t *p, size_t caplen, size_t wirelen,
@@ -26,4 +28,18 @@ enum rs_status rs_decode_meta(int dlt, const uint8_t *p, size_t caplen, size_t w
 	if (wirelen < r.len)
 		wirelen = r.len;
 	return rs_decode_link(pkt, dlt, r, wirelen);
+}
+
+enum rs_status rs_packet_from_pcap(struct rs_packet *pkt, uint64_t frame,
+				   const struct rs_pcap_form *form, const struct pcap_pkthdr *h,
+				   const uint8_t *data, const struct rs_pkt_meta *meta)
+{
+	uint32_t frac = (uint32_t)h->ts.tv_usec;
+	if (form->tv_digits == 9 && form->ts_digits != 9)
+		frac /= 1000;
+	else if (form->tv_digits != 9 && form->ts_digits == 9)
+		frac *= 1000;
+	pkt->frame = frame;
+	rs_packet_set_time(pkt, h->ts.tv_sec, frac, form->ts_digits == 9 ? 9 : 6);
+	return rs_decode_meta(form->dlt, data, h->caplen, h->len, meta, pkt);
 }

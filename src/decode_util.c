@@ -85,7 +85,7 @@ const char *rs_layer_str(enum rs_layer l)
 void rs_packet_reset(struct rs_packet *pkt)
 {
 	uint64_t frame = pkt->frame;
-	int64_t ts_sec = pkt->ts_sec;
+	int64_t ts_ns = pkt->ts_ns, ts_sec = pkt->ts_sec;
 	uint32_t ts_frac = pkt->ts_frac;
 	uint8_t ts_digits = pkt->ts_digits;
 	uint32_t caplen = pkt->caplen, len = pkt->len;
@@ -96,6 +96,7 @@ void rs_packet_reset(struct rs_packet *pkt)
 	memset(pkt, 0, offsetof(struct rs_packet, outer));
 	pkt->meta = meta;
 	pkt->frame = frame;
+	pkt->ts_ns = ts_ns;
 	pkt->ts_sec = ts_sec;
 	pkt->ts_frac = ts_frac;
 	pkt->ts_digits = ts_digits;
@@ -185,6 +186,14 @@ int64_t rs_time_ns(int64_t sec, uint32_t frac, uint8_t digits)
 	else if (sec > max_sec)
 		sec = max_sec;
 	return sec * ns + (int64_t)frac * (digits == 9 ? 1 : 1000);
+}
+
+void rs_packet_set_time(struct rs_packet *pkt, int64_t sec, uint32_t frac, uint8_t digits)
+{
+	pkt->ts_sec = sec;
+	pkt->ts_frac = frac;
+	pkt->ts_digits = digits;
+	pkt->ts_ns = rs_time_ns(sec, frac, digits);
 }
 
 size_t rs_ip_length_check(struct rs_ip *ip, struct rs_l3info *l3, size_t captured, size_t wire,

@@ -281,7 +281,7 @@ static void on_ack(struct rs_detect *d, const struct rs_packet *p)
 void rs_detect_packet(struct rs_detect *d, const struct rs_packet *p)
 {
 	d->st.packets++;
-	int64_t ts = rs_packet_time_ns(p);
+	int64_t ts = p->ts_ns;
 	d->ts_digits = p->ts_digits == 9 ? 9 : 6;
 	detect_advance(d, ts);
 	if (!p->has_ip || p->l4 != RS_LAYER_TCP || p->ip.is_later_fragment)

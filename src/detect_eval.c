@@ -599,11 +599,10 @@ void detect_advance(struct rs_detect *d, int64_t ts)
 	d->now = ts;
 }
 
-void rs_detect_tick(struct rs_detect *d, int64_t ts_sec, uint32_t ts_frac, uint8_t ts_digits)
+void rs_detect_tick(struct rs_detect *d, int64_t now_ns)
 {
-	int64_t ts = rs_time_ns(ts_sec, ts_frac, ts_digits);
 	if (d->have_now)
-		detect_advance(d, ts);
+		detect_advance(d, now_ns);
 }
 
 void rs_detect_finish(struct rs_detect *d)

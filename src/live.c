@@ -357,8 +357,8 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 	/* What the decoder cannot know from the bytes: this interface's MAC
 	 * (cooked headers carry the direction themselves). */
 	struct rs_pkt_meta meta = { .local_mac = c->lv->has_local_mac ? c->lv->local_mac : NULL };
-	if (c->view && !rs_view_packet_meta(c->view, c->lv->dlt, c->lv->ts_digits, h, bytes,
-					    meta.local_mac ? &meta : NULL))
+	const struct rs_pcap_form form = { c->lv->dlt, c->lv->ts_digits, c->lv->ts_digits };
+	if (c->view && !rs_view_packet_meta(c->view, &form, h, bytes, meta.local_mac ? &meta : NULL))
 		c->done = true;
 	if (c->view && rs_out_closed(c->view->out))
 		c->done = true;

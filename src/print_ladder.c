@@ -66,7 +66,7 @@ void rs_print_ladder_add(struct rs_print_ladder *l, const struct rs_packet *pkt,
 	bool c2s = ev->dir == RS_DIR_C2S;
 	memset(r, 0, sizeof(*r));
 	r->conn_id = ev->conn_id;
-	r->ns = rs_packet_time_ns(pkt);
+	r->ns = pkt->ts_ns;
 	r->rel_seq = ev->rel_seq;
 	r->rel_ack = ev->rel_ack;
 	r->ack_valid = ev->rel_ack_valid;

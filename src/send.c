@@ -354,7 +354,8 @@ static void on_reply(u_char *user, const struct pcap_pkthdr *h, const u_char *da
 		p = &r->view->pkt;
 		frame = p->frame;
 	} else {
-		rs_decode(r->sd->ls.dlt, data, h->caplen, h->len, &r->qpkt);
+		const struct rs_pcap_form form = { r->sd->ls.dlt, 9, 9 };
+		rs_packet_from_pcap(&r->qpkt, 0, &form, h, data, NULL);
 		p = &r->qpkt;
 	}
 	r->st->replies++;

@@ -103,10 +103,11 @@ bool rs_view_init(struct rs_view *v, const struct rs_view_opts *opts, struct rs_
 bool rs_view_packet(struct rs_view *v, int dlt, uint8_t ts_digits,
 		    const struct pcap_pkthdr *h, const uint8_t *data)
 {
-	return rs_view_packet_meta(v, dlt, ts_digits, h, data, NULL);
+	const struct rs_pcap_form form = { dlt, ts_digits, ts_digits };
+	return rs_view_packet_meta(v, &form, h, data, NULL);
 }
 
-bool rs_view_packet_meta(struct rs_view *v, int dlt, uint8_t ts_digits,
+bool rs_view_packet_meta(struct rs_view *v, const struct rs_pcap_form *form,
 			 const struct pcap_pkthdr *h, const uint8_t *data,
 			 const struct rs_pkt_meta *meta)
 {
@@ -115,13 +116,7 @@ bool rs_view_packet_meta(struct rs_view *v, int dlt, uint8_t ts_digits,
 
 	if (v->opts.max_packets && v->frames >= v->opts.max_packets)
 		return false;
-	pkt->frame = ++v->frames;
-	pkt->ts_sec = h->ts.tv_sec;
-	pkt->ts_frac = (uint32_t)h->ts.tv_usec;
-	pkt->ts_digits = ts_digits;
-	pkt->caplen = h->caplen;
-	pkt->len = h->len;
-	if (rs_decode_meta(dlt, data, h->caplen, h->len, meta, pkt) != RS_OK)
+	if (rs_packet_from_pcap(pkt, ++v->frames, form, h, data, meta) != RS_OK)
 		v->decode_errors++;
 	if (v->ifname_of && !pkt->meta.ifname && pkt->link.dlt == DLT_LINUX_SLL2)
 		pkt->meta.ifname = v->ifname_of(v->ifname_ctx, pkt->link.ifindex);
@@ -358,11 +353,9 @@ static int open_capture(const struct feed *f, struct rs_input *in, const char *f
 static bool feed_packet(const struct feed *f, const struct rs_capfile *cf,
 			const struct pcap_pkthdr *h, const uint8_t *data)
 {
-	/* Files are opened at nanosecond precision; the packet keeps its
-	 * own (a pcapng interface's). */
-	struct pcap_pkthdr hdr = *h;
-	if (cf->cur.ts_digits == 6)
-		hdr.ts.tv_usec /= 1000;
+	/* Files are read at nanosecond precision; the packet is printed at
+	 * its own (a pcapng interface's). */
+	const struct rs_pcap_form form = { cf->cur.dlt, 9, cf->cur.ts_digits };
 	const struct rs_pkt_meta *meta = cf->cur.meta;
 	struct rs_pkt_meta with_problem;
 	if (cf->cur.ts_problem) {
@@ -372,17 +365,10 @@ static bool feed_packet(const struct feed *f, const struct rs_capfile *cf,
 		meta = &with_problem;
 	}
 	if (f->view)
-		return rs_view_packet_meta(f->view, cf->cur.dlt, cf->cur.ts_digits, &hdr, data,
-					   meta) &&
+		return rs_view_packet_meta(f->view, &form, h, data, meta) &&
 		       !rs_out_closed(f->view->out);
 	struct rs_read_sink *s = f->sink;
-	s->pkt.frame = ++s->frames;
-	s->pkt.ts_sec = hdr.ts.tv_sec;
-	s->pkt.ts_frac = (uint32_t)hdr.ts.tv_usec;
-	s->pkt.ts_digits = cf->cur.ts_digits;
-	s->pkt.caplen = hdr.caplen;
-	s->pkt.len = hdr.len;
-	rs_decode_meta(cf->cur.dlt, data, hdr.caplen, hdr.len, meta, &s->pkt);
+	rs_packet_from_pcap(&s->pkt, ++s->frames, &form, h, data, meta);
 	s->on_packet(s->ctx, &s->pkt);
 	return true;
 }

@@ -13,13 +13,12 @@ static void syn_fields(void **state)
 
 	memset(&pkt, 0xee, sizeof(pkt));
 	pkt.frame = 17;
-	pkt.ts_sec = 1234;
-	pkt.ts_frac = 5678;
-	pkt.ts_digits = 6;
+	rs_packet_set_time(&pkt, 1234, 5678, 6);
 	assert_int_equal(DECODE(DLT_EN10MB, eth_ip4_tcp_syn, &pkt), RS_OK);
 	assert_false(pkt.has_err);
 	/* Frame and time are the caller's and stay. */
 	assert_int_equal(pkt.frame, 17);
+	assert_int_equal(pkt.ts_ns, 1234005678000);
 	assert_int_equal(pkt.ts_sec, 1234);
 	assert_int_equal(pkt.ts_frac, 5678);
 	assert_int_equal(pkt.ts_digits, 6);
@@ -85,6 +84,46 @@ static void syn_fields(void **state)
 	assert_true(pkt.tcp.has_wscale);
 	assert_int_equal(pkt.tcp.wscale, 7);
 	assert_int_equal(pkt.tcp.n_sack, 0);
+}
+
+/* One builder for every capture: a file's header (nanoseconds in tv_usec,
+ * printed at the file's microseconds), a live one at either precision. */
+static void from_pcap_forms(void **state)
+{
+	(void)state;
+	struct rs_packet pkt;
+	struct pcap_pkthdr h = { .ts = { 1700000000, 123456789 }, .caplen = 74, .len = 80 };
+	const struct rs_pcap_form file_us = { DLT_EN10MB, 9, 6 }, file_ns = { DLT_EN10MB, 9, 9 };
+
+	memset(&pkt, 0xee, sizeof(pkt));
+	assert_int_equal(rs_packet_from_pcap(&pkt, 3, &file_us, &h, eth_ip4_tcp_syn, NULL), RS_OK);
+	assert_int_equal(pkt.frame, 3);
+	assert_int_equal(pkt.ts_sec, 1700000000);
+	assert_int_equal(pkt.ts_frac, 123456);
+	assert_int_equal(pkt.ts_digits, 6);
+	assert_int_equal(pkt.ts_ns, 1700000000123456000);
+	assert_int_equal(pkt.caplen, 74);
+	assert_int_equal(pkt.len, 80);
+	assert_int_equal(pkt.l4, RS_LAYER_TCP);
+
+	rs_packet_from_pcap(&pkt, 4, &file_ns, &h, eth_ip4_tcp_syn, NULL);
+	assert_int_equal(pkt.ts_frac, 123456789);
+	assert_int_equal(pkt.ts_ns, 1700000000123456789);
+
+	const struct rs_pcap_form live_us = { DLT_EN10MB, 6, 6 }, live_ns_shown = { DLT_EN10MB, 6, 9 };
+	h.ts.tv_usec = 654321;
+	rs_packet_from_pcap(&pkt, 5, &live_us, &h, eth_ip4_tcp_syn, NULL);
+	assert_int_equal(pkt.ts_frac, 654321);
+	assert_int_equal(pkt.ts_ns, 1700000000654321000);
+	rs_packet_from_pcap(&pkt, 6, &live_ns_shown, &h, eth_ip4_tcp_syn, NULL);
+	assert_int_equal(pkt.ts_frac, 654321000);
+	assert_int_equal(pkt.ts_digits, 9);
+
+	/* Seconds past 2116 are clamped in ts_ns, shown as the file has them. */
+	h.ts.tv_sec = (time_t)INT64_C(9000000000);
+	rs_packet_from_pcap(&pkt, 7, &live_us, &h, eth_ip4_tcp_syn, NULL);
+	assert_int_equal(pkt.ts_sec, INT64_C(9000000000));
+	assert_int_equal(pkt.ts_ns, rs_time_ns(INT64_MAX, 654321, 6));
 }
 
 static void syn_cuts(void **state)
@@ -296,6 +335,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(syn_fields),
+		cmocka_unit_test(from_pcap_forms),
 		cmocka_unit_test(syn_cuts),
 		cmocka_unit_test(syn_truncated_detail),
 		cmocka_unit_test(sack_fields),

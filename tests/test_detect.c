@@ -84,9 +84,7 @@ static void seg(struct fx *f, int64_t t, uint32_t src, uint16_t sport, uint32_t 
 {
 	struct rs_packet *p = &f->p;
 	memset(p, 0, sizeof(*p));
-	p->ts_sec = t / NS;
-	p->ts_frac = (uint32_t)(t % NS / 1000);
-	p->ts_digits = 6;
+	rs_packet_set_time(p, t / NS, (uint32_t)(t % NS / 1000), 6);
 	p->has_ip = true;
 	p->ip.v = 4;
 	p->ip.proto = 6;
@@ -143,7 +141,7 @@ static void test_benign_heavy(void **state)
 	int64_t t = T0;
 	for (int i = 0; i < 18000; i++, t += NS / 3000)
 		handshake(f, t, A4(192, 0, 2, 10 + i % 200), (uint16_t)(20000 + i % 30000), SRV, 80);
-	rs_detect_tick(f->d, (t + 10 * NS) / NS, 0, 6);
+	rs_detect_tick(f->d, (t + 10 * NS) / NS * NS);
 	rs_detect_finish(f->d);
 	assert_int_equal(f->al.n, 0);
 	struct rs_detect_stats st;
@@ -196,7 +194,7 @@ static void test_slow_flood(void **state)
 	struct fx *f = fx_new(NULL);
 	int64_t first = T0 + NS / 3;
 	int64_t last = flood(f, first, 300, 6, SRV, 80, false);
-	rs_detect_tick(f->d, (last + 10 * NS) / NS, 0, 6);
+	rs_detect_tick(f->d, (last + 10 * NS) / NS * NS);
 	assert_int_equal(count(f, RS_DETECT_ALERT_SYN_FLOOD, RS_DETECT_ALERT_START), 1);
 	assert_int_equal(count(f, RS_DETECT_ALERT_SYN_FLOOD, RS_DETECT_ALERT_END), 1);
 	check_flood(f, first, last, SRV, 80, true);
@@ -250,7 +248,7 @@ static void test_single_source(void **state)
 	struct fx *f = fx_new(NULL);
 	int64_t first = T0;
 	int64_t last = flood(f, first, 1000, 4, SRV, 443, true);
-	rs_detect_tick(f->d, (last + 10 * NS) / NS, 0, 6);
+	rs_detect_tick(f->d, (last + 10 * NS) / NS * NS);
 	check_flood(f, first, last, SRV, 443, false);
 	const struct rs_detect_alert *s = find(f, RS_DETECT_ALERT_SYN_FLOOD, RS_DETECT_ALERT_START, SRV, 443);
 	assert_int_equal(s->sources, 1);
@@ -300,7 +298,7 @@ static void test_port_scan(void **state)
 		seg(f, t, SC, 55555, SRV, (uint16_t)port, RS_TH_SYN, isn, 0);
 		seg(f, t + 100000, SRV, (uint16_t)port, SC, 55555, RS_TH_RST | RS_TH_ACK, 0, isn + 1);
 	}
-	rs_detect_tick(f->d, (t + 10 * NS) / NS, 0, 6);
+	rs_detect_tick(f->d, (t + 10 * NS) / NS * NS);
 	assert_int_equal(count(f, RS_DETECT_ALERT_SYN_FLOOD, RS_DETECT_ALERT_START), 0);
 	assert_int_equal(count(f, RS_DETECT_ALERT_PORT_SCAN, RS_DETECT_ALERT_START), 1);
 	assert_int_equal(count(f, RS_DETECT_ALERT_PORT_SCAN, RS_DETECT_ALERT_END), 1);
@@ -406,12 +404,11 @@ static void test_extreme_timestamps(void **state)
 	rs_detect_opts_default(&o);
 	struct fx *f = fx_new(&o);
 	seg(f, T0, A4(198, 51, 100, 1), 1000, SRV, 80, RS_TH_SYN, 1, 0);
-	f->p.ts_sec = INT64_MAX;
-	f->p.ts_frac = 999999;
+	rs_packet_set_time(&f->p, INT64_MAX, 999999, 6);
 	rs_detect_packet(f->d, &f->p);
-	f->p.ts_sec = INT64_MIN;
+	rs_packet_set_time(&f->p, INT64_MIN, 999999, 6);
 	rs_detect_packet(f->d, &f->p);
-	rs_detect_tick(f->d, INT64_MAX, 999999999, 9);
+	rs_detect_tick(f->d, rs_time_ns(INT64_MAX, 999999999, 9));
 	rs_detect_finish(f->d);
 	struct rs_detect_stats st;
 	rs_detect_get_stats(f->d, &st);
@@ -455,7 +452,7 @@ static void flood_over_ports(uint32_t nports)
 	struct fx *f = fx_new(NULL);
 	int64_t first = T0 + NS / 7;
 	int64_t last = flood_ports(f, first, 100000, 10, SRV, nports);
-	rs_detect_tick(f->d, (last + 10 * NS) / NS, 0, 6);
+	rs_detect_tick(f->d, (last + 10 * NS) / NS * NS);
 	rs_detect_finish(f->d);
 
 	assert_int_equal(count(f, RS_DETECT_ALERT_PORT_SCAN, RS_DETECT_ALERT_START), 0);
@@ -687,9 +684,7 @@ static void test_no_updates(void **state)
 	for (int i = 0; i < 4000; i++) {
 		memset(p, 0, sizeof(*p));
 		int64_t t = T0 + (int64_t)i * (NS / 1000);
-		p->ts_sec = t / NS;
-		p->ts_frac = (uint32_t)(t % NS / 1000);
-		p->ts_digits = 6;
+		rs_packet_set_time(p, t / NS, (uint32_t)(t % NS / 1000), 6);
 		p->has_ip = true;
 		p->ip.v = 4;
 		p->l4 = RS_LAYER_TCP;

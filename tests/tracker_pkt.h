@@ -31,9 +31,7 @@ static inline void seg(struct conv *v, struct rs_packet *p, int from_client, uin
 	memset(p, 0, sizeof(*p));
 	v->usec += dt_us;
 	p->frame = ++v->frame;
-	p->ts_sec = v->usec / 1000000;
-	p->ts_frac = (uint32_t)(v->usec % 1000000);
-	p->ts_digits = 6;
+	rs_packet_set_time(p, v->usec / 1000000, (uint32_t)(v->usec % 1000000), 6);
 	p->has_ip = true;
 	p->ip.v = 4;
 	p->ip.proto = 6;

@@ -150,8 +150,9 @@ void rs_detect_free(struct rs_detect *d);
 
 /* One decoded packet; its timestamp is the detector's clock. */
 void rs_detect_packet(struct rs_detect *d, const struct rs_packet *p);
-/* Advances the clock without a packet (an idle live link). */
-void rs_detect_tick(struct rs_detect *d, int64_t ts_sec, uint32_t ts_frac, uint8_t ts_digits);
+/* Advances the clock without a packet (an idle live link) to now_ns, a
+ * time as rs_packet's ts_ns. */
+void rs_detect_tick(struct rs_detect *d, int64_t now_ns);
 /* End of input: ends every open alert at the last timestamp seen. */
 void rs_detect_finish(struct rs_detect *d);
 

@@ -370,6 +370,11 @@ struct rs_error {
 
 struct rs_packet {
 	uint64_t frame;          /* 1-based, counted by the caller */
+	/* The time, set once (rs_packet_set_time, rs_packet_from_pcap):
+	 * ts_ns is what the tracker and detector reckon with (clamped as
+	 * rs_time_ns), ts_sec.ts_frac the same time as the capture has it,
+	 * to print at its precision. */
+	int64_t ts_ns;
 	int64_t ts_sec;
 	uint32_t ts_frac;        /* microseconds or nanoseconds, see ts_digits */
 	uint8_t ts_digits;       /* 6 or 9 */
@@ -429,10 +434,24 @@ enum rs_status rs_decode_meta(int dlt, const uint8_t *p, size_t caplen, size_t w
  * neither a time nor the difference of two times would fit in 64 bits.
  */
 int64_t rs_time_ns(int64_t sec, uint32_t frac, uint8_t digits);
-static inline int64_t rs_packet_time_ns(const struct rs_packet *pkt)
-{
-	return rs_time_ns(pkt->ts_sec, pkt->ts_frac, pkt->ts_digits);
-}
+/* Sets the packet's time (ts_sec, ts_frac, ts_digits and ts_ns). */
+void rs_packet_set_time(struct rs_packet *pkt, int64_t sec, uint32_t frac, uint8_t digits);
+
+/* How the pcap headers of one source read. */
+struct pcap_pkthdr;
+struct rs_pcap_form {
+	int dlt;
+	uint8_t tv_digits;       /* ts.tv_usec holds microseconds (6) or nanoseconds (9) */
+	uint8_t ts_digits;       /* the precision the capture has, to print (6 or 9) */
+};
+/*
+ * Builds *pkt from one captured packet and decodes it (rs_decode_meta):
+ * the one place where frame number, time and lengths are set from a
+ * capture, live or from a file.  Returns the decoder's status.
+ */
+enum rs_status rs_packet_from_pcap(struct rs_packet *pkt, uint64_t frame,
+				   const struct rs_pcap_form *form, const struct pcap_pkthdr *h,
+				   const uint8_t *data, const struct rs_pkt_meta *meta);
 
 /* Resets the decoded fields of *pkt (not frame/ts/caplen/len/meta). */
 void rs_packet_reset(struct rs_packet *pkt);

@@ -70,9 +70,10 @@ bool rs_view_init(struct rs_view *v, const struct rs_view_opts *opts, struct rs_
  * nanoseconds when 9.  Returns false once -c packets have been shown. */
 bool rs_view_packet(struct rs_view *v, int dlt, uint8_t ts_digits,
 		    const struct pcap_pkthdr *h, const uint8_t *data);
-/* The same with what the capture says about the packet (direction,
+/* The same for headers of another form (a file's, whose tv_usec holds
+ * nanoseconds), with what the capture says about the packet (direction,
  * interface; NULL: nothing). */
-bool rs_view_packet_meta(struct rs_view *v, int dlt, uint8_t ts_digits,
+bool rs_view_packet_meta(struct rs_view *v, const struct rs_pcap_form *form,
 			 const struct pcap_pkthdr *h, const uint8_t *data,
 			 const struct rs_pkt_meta *meta);
 /* End of input: final lines (count, summary). */

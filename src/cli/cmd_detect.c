@@ -127,13 +127,8 @@ struct live_ctx {
 static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 {
 	struct live_ctx *c = (struct live_ctx *)user;
-	c->pkt.frame = ++live.seen;
-	c->pkt.ts_sec = h->ts.tv_sec;
-	c->pkt.ts_frac = (uint32_t)h->ts.tv_usec;
-	c->pkt.ts_digits = live.ts_digits;
-	c->pkt.caplen = h->caplen;
-	c->pkt.len = h->len;
-	rs_decode(live.dlt, bytes, h->caplen, h->len, &c->pkt);
+	const struct rs_pcap_form form = { live.dlt, live.ts_digits, live.ts_digits };
+	rs_packet_from_pcap(&c->pkt, ++live.seen, &form, h, bytes, NULL);
 	rs_detect_packet(c->d, &c->pkt);
 }
 
@@ -142,9 +137,8 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 static void idle_tick(struct rs_detect *d)
 {
 	int64_t ns = rs_clock_real_ns();
-	uint32_t frac = (uint32_t)(ns % RS_NS_PER_S);
-	rs_detect_tick(d, ns / RS_NS_PER_S, live.ts_digits == 9 ? frac : frac / 1000,
-		       live.ts_digits);
+	/* At the capture's precision, as its packets' times are. */
+	rs_detect_tick(d, live.ts_digits == 9 ? ns : ns / 1000 * 1000);
 }
 
 /*
