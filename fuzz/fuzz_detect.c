@@ -45,8 +45,8 @@ static void check_tables(const struct rs_detect *d)
 	uint32_t in_victims = 0, global = 0;
 
 	CHECK(d->nho <= o->max_half_open);
-	CHECK(d->nvictims <= o->max_victims && d->vfree <= o->max_victims);
-	CHECK(d->nhosts <= o->max_hosts && d->hfree <= o->max_hosts);
+	CHECK(d->vtab.n <= o->max_victims && d->vtab.next_free <= o->max_victims);
+	CHECK(d->htab.n <= o->max_hosts && d->htab.next_free <= o->max_hosts);
 	CHECK(d->nscanners <= o->max_scanners);
 	for (uint32_t i = d->ho_ghead; i != DETECT_NIL; i = d->ho[i].gnext) {
 		CHECK(i < o->max_half_open);
@@ -54,7 +54,7 @@ static void check_tables(const struct rs_detect *d)
 		CHECK(d->victims[d->ho[i].victim].used);
 	}
 	CHECK(global == d->nho);
-	for (uint32_t vi = 0; vi < d->vfree; vi++) {
+	for (uint32_t vi = 0; vi < d->vtab.next_free; vi++) {
 		const struct detect_victim *v = &d->victims[vi];
 		uint32_t n = 0, aged = 0;
 		if (!v->used)
@@ -70,7 +70,7 @@ static void check_tables(const struct rs_detect *d)
 		in_victims += n;
 	}
 	CHECK(in_victims == d->nho);
-	for (uint32_t hi = 0; hi < d->hfree; hi++) {
+	for (uint32_t hi = 0; hi < d->htab.next_free; hi++) {
 		const struct detect_host *h = &d->hosts[hi];
 		uint32_t n = 0, aged = 0;
 		if (!h->used)
@@ -86,13 +86,13 @@ static void check_tables(const struct rs_detect *d)
 		CHECK(h->port_bits_set <= DETECT_SCAN_BITS);
 	}
 	uint32_t lru = 0;
-	for (uint32_t hi = d->hlru.head; hi != DETECT_NIL; hi = d->hosts[hi].lru.next)
-		CHECK(d->hosts[hi].used && ++lru <= d->nhosts);
-	CHECK(lru == d->nhosts);
+	for (uint32_t hi = d->htab.lru.head; hi != DETECT_NIL; hi = d->hosts[hi].lru.next)
+		CHECK(d->hosts[hi].used && ++lru <= d->htab.n);
+	CHECK(lru == d->htab.n);
 	lru = 0;
-	for (uint32_t vi = d->vlru.head; vi != DETECT_NIL; vi = d->victims[vi].lru.next)
-		CHECK(d->victims[vi].used && ++lru <= d->nvictims);
-	CHECK(lru == d->nvictims);
+	for (uint32_t vi = d->vtab.lru.head; vi != DETECT_NIL; vi = d->victims[vi].lru.next)
+		CHECK(d->victims[vi].used && ++lru <= d->vtab.n);
+	CHECK(lru == d->vtab.n);
 	lru = 0;
 	for (uint32_t si = d->slru.head; si != DETECT_NIL; si = d->scanners[si].lru.next)
 		CHECK(d->scanners[si].used && ++lru <= d->nscanners);

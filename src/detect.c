@@ -132,10 +132,10 @@ void rs_detect_free(struct rs_detect *d)
 void rs_detect_get_stats(const struct rs_detect *d, struct rs_detect_stats *st)
 {
 	*st = d->st;
-	st->victims = d->nvictims;
+	st->victims = d->vtab.n;
 	st->half_open = d->nho;
 	st->scanners = d->nscanners;
-	st->hosts = d->nhosts;
+	st->hosts = d->htab.n;
 }
 
 /* ---- packets ---------------------------------------------------------- */

@@ -543,14 +543,14 @@ void detect_alert_end(struct rs_detect *d, enum detect_table t, uint32_t i)
 static bool sweep(struct rs_detect *d)
 {
 	bool busy = false;
-	for (uint32_t vi = d->vlru.head; vi != DETECT_NIL;) {
+	for (uint32_t vi = d->vtab.lru.head; vi != DETECT_NIL;) {
 		uint32_t next = d->victims[vi].lru.next;
 		victim_tick(d, vi);
 		if (d->victims[vi].pending || d->victims[vi].as.alert)
 			busy = true;
 		vi = next;
 	}
-	for (uint32_t hi = d->hlru.head; hi != DETECT_NIL; hi = d->hosts[hi].lru.next) {
+	for (uint32_t hi = d->htab.lru.head; hi != DETECT_NIL; hi = d->hosts[hi].lru.next) {
 		host_tick(d, hi);
 		if (d->hosts[hi].pending || d->hosts[hi].as.alert)
 			busy = true;
@@ -607,10 +607,10 @@ void rs_detect_tick(struct rs_detect *d, int64_t now_ns)
 
 void rs_detect_finish(struct rs_detect *d)
 {
-	for (uint32_t vi = d->vlru.head; vi != DETECT_NIL; vi = d->victims[vi].lru.next)
+	for (uint32_t vi = d->vtab.lru.head; vi != DETECT_NIL; vi = d->victims[vi].lru.next)
 		if (d->victims[vi].as.alert)
 			detect_victim_end(d, vi);
-	for (uint32_t hi = d->hlru.head; hi != DETECT_NIL; hi = d->hosts[hi].lru.next)
+	for (uint32_t hi = d->htab.lru.head; hi != DETECT_NIL; hi = d->hosts[hi].lru.next)
 		if (d->hosts[hi].as.alert)
 			detect_host_end(d, hi);
 	if (d->exhaust.alert) {

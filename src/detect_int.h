@@ -129,6 +129,16 @@ struct detect_scanner {
 	uint8_t bits[DETECT_SCAN_BITS / 8];
 };
 
+/* How a bounded table of keyed slots (victims, hosts) is found and aged:
+ * hash chains, least recently used first, the next never-used slot. */
+struct detect_index {
+	uint32_t *hash;
+	uint32_t hash_mask;
+	struct rs_lru lru;
+	uint32_t next_free;
+	uint32_t n;
+};
+
 struct rs_detect {
 	struct rs_detect_opts o;
 	uint64_t seed;
@@ -139,11 +149,7 @@ struct rs_detect {
 
 	struct detect_victim *victims;
 	struct detect_bucket *buckets;  /* window_s per victim */
-	uint32_t *vhash;
-	uint32_t vhash_mask;
-	struct rs_lru vlru;
-	uint32_t vfree;             /* next never-used slot */
-	uint32_t nvictims;
+	struct detect_index vtab;
 
 	struct detect_ho *ho;
 	uint32_t *hohash;
@@ -154,11 +160,7 @@ struct rs_detect {
 
 	struct detect_host *hosts;
 	struct detect_bucket *hbuckets; /* window_s per host */
-	uint32_t *hhash;
-	uint32_t hhash_mask;
-	struct rs_lru hlru;
-	uint32_t hfree;             /* next never-used slot */
-	uint32_t nhosts;
+	struct detect_index htab;
 
 	struct detect_evict_sec evict[DETECT_MAX_WINDOW];
 	struct detect_alert_state exhaust;

@@ -1,34 +1,23 @@
 /* detect_out.c: the detector's alert and statistics lines, text or JSON Lines. */
 #include "rawshake/detect.h"
-#include "rawshake/clock.h"
-
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
 
-/* "SECONDS.FRACTION" with the capture's precision. */
-static void out_ts(struct rs_out *o, int64_t ns, uint8_t digits)
+/* An alert's end: how long it lasted, its peak rate and its total. */
+static void text_end(struct rs_out *o, const struct rs_detect_alert *a, const char *what,
+		     uint64_t total)
 {
-	int64_t sec = ns / RS_NS_PER_S, frac = ns % RS_NS_PER_S;
-	if (frac < 0) {
-		sec--;
-		frac += RS_NS_PER_S;
-	}
-	rs_out_i64(o, sec);
-	rs_out_char(o, '.');
-	if (digits == 9)
-		rs_out_u64_zpad(o, (uint64_t)frac, 9);
-	else
-		rs_out_u64_zpad(o, (uint64_t)frac / 1000, 6);
-}
-
-static void json_ip(struct rs_out *o, uint8_t v, const uint8_t *a)
-{
-	char buf[INET6_ADDRSTRLEN];
-	if (!inet_ntop(v == 6 ? AF_INET6 : AF_INET, a, buf, sizeof(buf)))
-		buf[0] = '\0';
-	rs_out_json_cstr(o, buf);
+	rs_out_str(o, ": lasted ");
+	rs_out_double(o, a->duration, 1);
+	rs_out_str(o, " s, peak ");
+	rs_out_double(o, a->peak_rate, 0);
+	rs_out_char(o, ' ');
+	rs_out_str(o, what);
+	rs_out_str(o, "/s, ");
+	rs_out_u64(o, total);
+	rs_out_char(o, ' ');
+	rs_out_str(o, what);
+	rs_out_str(o, "s\n");
 }
 
 static void text_endpoint(struct rs_out *o, uint8_t v, const uint8_t *a, uint16_t port)
@@ -53,13 +42,7 @@ static void text_flood(struct rs_out *o, const struct rs_detect_alert *a)
 		text_endpoint(o, a->v, a->victim, a->port);
 	}
 	if (a->phase == RS_DETECT_ALERT_END) {
-		rs_out_str(o, ": lasted ");
-		rs_out_double(o, a->duration, 1);
-		rs_out_str(o, " s, peak ");
-		rs_out_double(o, a->peak_rate, 0);
-		rs_out_str(o, " SYN/s, ");
-		rs_out_u64(o, a->total_syns);
-		rs_out_str(o, " SYNs\n");
+		text_end(o, a, "SYN", a->total_syns);
 		return;
 	}
 	rs_out_str(o, ": ");
@@ -114,13 +97,7 @@ static void text_exhausted(struct rs_out *o, const struct rs_detect_alert *a)
 	rs_out_u64(o, a->capacity);
 	rs_out_str(o, ")");
 	if (a->phase == RS_DETECT_ALERT_END) {
-		rs_out_str(o, ": lasted ");
-		rs_out_double(o, a->duration, 1);
-		rs_out_str(o, " s, peak ");
-		rs_out_double(o, a->peak_rate, 0);
-		rs_out_str(o, " evictions/s, ");
-		rs_out_u64(o, a->evictions);
-		rs_out_str(o, " evictions\n");
+		text_end(o, a, "eviction", a->evictions);
 		return;
 	}
 	rs_out_str(o, " full: ");
@@ -133,34 +110,25 @@ static void json_flood(struct rs_out *o, const struct rs_detect_alert *a)
 {
 	rs_out_str(o, ",\"scope\":");
 	rs_out_str(o, a->host_wide ? "\"host\"" : "\"port\"");
-	if (a->host_wide) {
-		rs_out_str(o, ",\"ports\":");
-		rs_out_u64(o, a->ports);
-	}
-	rs_out_str(o, ",\"syn_rate\":");
+	if (a->host_wide)
+		rs_out_json_u64(o, "ports", a->ports);
+	rs_out_json_key(o, "syn_rate");
 	rs_out_double(o, a->syn_rate, 1);
-	rs_out_str(o, ",\"half_open\":");
-	rs_out_u64(o, a->half_open);
-	rs_out_str(o, ",\"completion\":");
+	rs_out_json_u64(o, "half_open", a->half_open);
+	rs_out_json_key(o, "completion");
 	rs_out_double(o, a->completion, 3);
-	rs_out_str(o, ",\"sources\":");
-	rs_out_u64(o, a->sources);
-	rs_out_str(o, ",\"spoofed\":");
-	rs_out_str(o, a->spoofed ? "true" : "false");
-	rs_out_str(o, ",\"never_completed\":");
-	rs_out_u64(o, a->never_completed);
-	rs_out_str(o, ",\"synack_retrans\":");
-	rs_out_u64(o, a->synack_retrans);
-	rs_out_str(o, ",\"victim_rsts\":");
-	rs_out_u64(o, a->victim_rsts);
-	rs_out_str(o, ",\"backscatter\":");
-	rs_out_u64(o, a->backscatter);
+	rs_out_json_u64(o, "sources", a->sources);
+	rs_out_json_bool(o, "spoofed", a->spoofed);
+	rs_out_json_u64(o, "never_completed", a->never_completed);
+	rs_out_json_u64(o, "synack_retrans", a->synack_retrans);
+	rs_out_json_u64(o, "victim_rsts", a->victim_rsts);
+	rs_out_json_u64(o, "backscatter", a->backscatter);
 }
 
 void rs_detect_alert_print(struct rs_out *o, enum rs_detect_format f, const struct rs_detect_alert *a)
 {
 	if (f == RS_DETECT_TEXT) {
-		out_ts(o, a->ts_ns, a->ts_digits);
+		rs_out_ts_ns(o, a->ts_ns, a->ts_digits);
 		rs_out_str(o, " ALERT ");
 		rs_out_str(o, rs_detect_alert_kind_str(a->kind));
 		rs_out_char(o, ' ');
@@ -176,50 +144,45 @@ void rs_detect_alert_print(struct rs_out *o, enum rs_detect_format f, const stru
 	}
 	rs_out_str(o, "{\"type\":\"alert\",\"kind\":");
 	rs_out_json_cstr(o, rs_detect_alert_kind_str(a->kind));
-	rs_out_str(o, ",\"phase\":");
+	rs_out_json_key(o, "phase");
 	rs_out_json_cstr(o, rs_detect_alert_phase_str(a->phase));
-	rs_out_str(o, ",\"victim\":");
+	rs_out_json_key(o, "victim");
 	if (a->kind == RS_DETECT_ALERT_STATE_EXHAUSTED)
 		rs_out_str(o, "null");
 	else
-		json_ip(o, a->v, a->victim);
-	rs_out_str(o, ",\"port\":");
+		rs_out_json_ip(o, a->v, a->victim);
+	rs_out_json_key(o, "port");
 	if (a->kind == RS_DETECT_ALERT_STATE_EXHAUSTED)
 		rs_out_str(o, "null");
 	else
 		rs_out_u64(o, a->port);
 	rs_out_str(o, ",\"ts\":\"");
-	out_ts(o, a->ts_ns, a->ts_digits);
+	rs_out_ts_ns(o, a->ts_ns, a->ts_digits);
 	rs_out_char(o, '"');
 	if (a->kind == RS_DETECT_ALERT_SYN_FLOOD) {
 		json_flood(o, a);
 	} else if (a->kind == RS_DETECT_ALERT_STATE_EXHAUSTED) {
-		rs_out_str(o, ",\"table\":");
+		rs_out_json_key(o, "table");
 		rs_out_json_cstr(o, a->table);
-		rs_out_str(o, ",\"capacity\":");
-		rs_out_u64(o, a->capacity);
-		rs_out_str(o, ",\"evict_rate\":");
+		rs_out_json_u64(o, "capacity", a->capacity);
+		rs_out_json_key(o, "evict_rate");
 		rs_out_double(o, a->evict_rate, 1);
-		rs_out_str(o, ",\"evictions\":");
-		rs_out_u64(o, a->evictions);
+		rs_out_json_u64(o, "evictions", a->evictions);
 	} else {
-		rs_out_str(o, ",\"source\":");
-		json_ip(o, a->v, a->source);
-		rs_out_str(o, ",\"ports\":");
-		rs_out_u64(o, a->ports);
-		rs_out_str(o, ",\"completion\":");
+		rs_out_json_key(o, "source");
+		rs_out_json_ip(o, a->v, a->source);
+		rs_out_json_u64(o, "ports", a->ports);
+		rs_out_json_key(o, "completion");
 		rs_out_double(o, a->completion, 3);
 	}
-	rs_out_str(o, ",\"duration\":");
+	rs_out_json_key(o, "duration");
 	rs_out_double(o, a->duration, 3);
 	if (a->kind != RS_DETECT_ALERT_PORT_SCAN) {
-		rs_out_str(o, ",\"peak_rate\":");
+		rs_out_json_key(o, "peak_rate");
 		rs_out_double(o, a->peak_rate, 1);
 	}
-	if (a->kind != RS_DETECT_ALERT_STATE_EXHAUSTED) {
-		rs_out_str(o, ",\"total_syns\":");
-		rs_out_u64(o, a->total_syns);
-	}
+	if (a->kind != RS_DETECT_ALERT_STATE_EXHAUSTED)
+		rs_out_json_u64(o, "total_syns", a->total_syns);
 	rs_out_str(o, "}\n");
 }
 
@@ -229,29 +192,40 @@ void rs_detect_print_stats(struct rs_out *o, enum rs_detect_format f,
 	const struct rs_detect_stats st = *sp;
 	size_t mem = rs_detect_mem_bound(opts);
 	if (f == RS_DETECT_JSON) {
-		rs_out_printf(o,
-			      "{\"type\":\"stats\",\"packets\":%llu,\"tcp\":%llu,\"syns\":%llu,"
-			      "\"completed\":%llu,\"given_up\":%llu,\"backscatter\":%llu,"
-			      "\"victims\":%u,\"victims_peak\":%u,\"max_victims\":%u,"
-			      "\"victim_evictions\":%llu,\"half_open_peak\":%u,\"max_half_open\":%u,"
-			      "\"max_half_open_per_victim\":%u,\"half_open_evictions\":%llu,"
-			      "\"max_scanners\":%u,\"scanner_evictions\":%llu,\"hosts\":%u,"
-			      "\"max_hosts\":%u,\"host_evictions\":%llu,\"flood_alerts\":%llu,"
-			      "\"host_flood_alerts\":%llu,\"scan_alerts\":%llu,\"scans_in_floods\":%llu,"
-			      "\"exhausted_alerts\":%llu,\"memory_bound\":%zu}\n",
-			      (unsigned long long)st.packets, (unsigned long long)st.tcp,
-			      (unsigned long long)st.syns, (unsigned long long)st.completed,
-			      (unsigned long long)st.given_up, (unsigned long long)st.backscatter,
-			      st.victims, st.victims_peak, opts->max_victims,
-			      (unsigned long long)st.victim_evictions, st.half_open_peak,
-			      opts->max_half_open, opts->max_half_open_per_victim,
-			      (unsigned long long)st.half_open_evictions, opts->max_scanners,
-			      (unsigned long long)st.scanner_evictions, st.hosts, opts->max_hosts,
-			      (unsigned long long)st.host_evictions,
-			      (unsigned long long)st.flood_alerts,
-			      (unsigned long long)st.host_flood_alerts, (unsigned long long)st.scan_alerts,
-			      (unsigned long long)st.scans_in_floods,
-			      (unsigned long long)st.exhausted_alerts, mem);
+		const struct {
+			const char *key;
+			uint64_t v;
+		} m[] = {
+			{ "packets", st.packets },
+			{ "tcp", st.tcp },
+			{ "syns", st.syns },
+			{ "completed", st.completed },
+			{ "given_up", st.given_up },
+			{ "backscatter", st.backscatter },
+			{ "victims", st.victims },
+			{ "victims_peak", st.victims_peak },
+			{ "max_victims", opts->max_victims },
+			{ "victim_evictions", st.victim_evictions },
+			{ "half_open_peak", st.half_open_peak },
+			{ "max_half_open", opts->max_half_open },
+			{ "max_half_open_per_victim", opts->max_half_open_per_victim },
+			{ "half_open_evictions", st.half_open_evictions },
+			{ "max_scanners", opts->max_scanners },
+			{ "scanner_evictions", st.scanner_evictions },
+			{ "hosts", st.hosts },
+			{ "max_hosts", opts->max_hosts },
+			{ "host_evictions", st.host_evictions },
+			{ "flood_alerts", st.flood_alerts },
+			{ "host_flood_alerts", st.host_flood_alerts },
+			{ "scan_alerts", st.scan_alerts },
+			{ "scans_in_floods", st.scans_in_floods },
+			{ "exhausted_alerts", st.exhausted_alerts },
+			{ "memory_bound", mem },
+		};
+		rs_out_str(o, "{\"type\":\"stats\"");
+		for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++)
+			rs_out_json_u64(o, m[i].key, m[i].v);
+		rs_out_str(o, "}\n");
 		return;
 	}
 	char exhausted[48] = "";

@@ -40,34 +40,34 @@ size_t rs_detect_mem_bound(const struct rs_detect_opts *o)
 
 bool detect_tables_alloc(struct rs_detect *d)
 {
-	d->vhash_mask = pow2_at_least(d->o.max_victims * 2) - 1;
+	d->vtab.hash_mask = pow2_at_least(d->o.max_victims * 2) - 1;
 	d->hohash_mask = pow2_at_least(d->o.max_half_open) - 1;
 	d->shash_mask = pow2_at_least(d->o.max_scanners * 2) - 1;
-	d->hhash_mask = pow2_at_least(d->o.max_hosts * 2) - 1;
+	d->htab.hash_mask = pow2_at_least(d->o.max_hosts * 2) - 1;
 	d->victims = calloc(d->o.max_victims, sizeof(*d->victims));
 	d->buckets = calloc((size_t)d->o.max_victims * d->o.window_s, sizeof(*d->buckets));
-	d->vhash = malloc(((size_t)d->vhash_mask + 1) * sizeof(uint32_t));
+	d->vtab.hash = malloc(((size_t)d->vtab.hash_mask + 1) * sizeof(uint32_t));
 	d->ho = calloc(d->o.max_half_open, sizeof(*d->ho));
 	d->hohash = malloc(((size_t)d->hohash_mask + 1) * sizeof(uint32_t));
 	d->scanners = calloc(d->o.max_scanners, sizeof(*d->scanners));
 	d->shash = malloc(((size_t)d->shash_mask + 1) * sizeof(uint32_t));
 	d->hosts = calloc(d->o.max_hosts, sizeof(*d->hosts));
 	d->hbuckets = calloc((size_t)d->o.max_hosts * d->o.window_s, sizeof(*d->hbuckets));
-	d->hhash = malloc(((size_t)d->hhash_mask + 1) * sizeof(uint32_t));
+	d->htab.hash = malloc(((size_t)d->htab.hash_mask + 1) * sizeof(uint32_t));
 	d->gone[0] = calloc(1, DETECT_GONE_BITS / 8);
 	d->gone[1] = calloc(1, DETECT_GONE_BITS / 8);
-	if (!d->victims || !d->buckets || !d->vhash || !d->ho || !d->hohash || !d->scanners ||
-	    !d->shash || !d->hosts || !d->hbuckets || !d->hhash || !d->gone[0] || !d->gone[1])
+	if (!d->victims || !d->buckets || !d->vtab.hash || !d->ho || !d->hohash || !d->scanners ||
+	    !d->shash || !d->hosts || !d->hbuckets || !d->htab.hash || !d->gone[0] || !d->gone[1])
 		return false;
-	memset(d->vhash, 0xff, ((size_t)d->vhash_mask + 1) * sizeof(uint32_t));
+	memset(d->vtab.hash, 0xff, ((size_t)d->vtab.hash_mask + 1) * sizeof(uint32_t));
 	memset(d->hohash, 0xff, ((size_t)d->hohash_mask + 1) * sizeof(uint32_t));
 	memset(d->shash, 0xff, ((size_t)d->shash_mask + 1) * sizeof(uint32_t));
-	memset(d->hhash, 0xff, ((size_t)d->hhash_mask + 1) * sizeof(uint32_t));
-	rs_lru_init(&d->vlru, d->victims, sizeof(struct detect_victim),
+	memset(d->htab.hash, 0xff, ((size_t)d->htab.hash_mask + 1) * sizeof(uint32_t));
+	rs_lru_init(&d->vtab.lru, d->victims, sizeof(struct detect_victim),
 		    offsetof(struct detect_victim, lru));
 	rs_lru_init(&d->slru, d->scanners, sizeof(struct detect_scanner),
 		    offsetof(struct detect_scanner, lru));
-	rs_lru_init(&d->hlru, d->hosts, sizeof(struct detect_host), offsetof(struct detect_host, lru));
+	rs_lru_init(&d->htab.lru, d->hosts, sizeof(struct detect_host), offsetof(struct detect_host, lru));
 	for (unsigned k = 0; k < DETECT_MAX_WINDOW; k++)
 		d->evict[k].sec = INT64_MIN;
 	d->ho_ghead = d->ho_gtail = DETECT_NIL;
@@ -82,14 +82,14 @@ void detect_tables_free(struct rs_detect *d)
 {
 	free(d->victims);
 	free(d->buckets);
-	free(d->vhash);
+	free(d->vtab.hash);
 	free(d->ho);
 	free(d->hohash);
 	free(d->scanners);
 	free(d->shash);
 	free(d->hosts);
 	free(d->hbuckets);
-	free(d->hhash);
+	free(d->htab.hash);
 	free(d->gone[0]);
 	free(d->gone[1]);
 }
@@ -161,12 +161,12 @@ static uint32_t host_slot(const struct rs_detect *d, uint8_t ver, const uint8_t 
 	uint8_t key[17];
 	memcpy(key, addr, 16);
 	key[16] = ver;
-	return (uint32_t)detect_hash(d->seed ^ 0x3c3c3c3cULL, key, sizeof(key)) & d->hhash_mask;
+	return (uint32_t)detect_hash(d->seed ^ 0x3c3c3c3cULL, key, sizeof(key)) & d->htab.hash_mask;
 }
 
 uint32_t detect_host_find(struct rs_detect *d, uint8_t ver, const uint8_t *addr)
 {
-	for (uint32_t i = d->hhash[host_slot(d, ver, addr)]; i != DETECT_NIL; i = d->hosts[i].hnext) {
+	for (uint32_t i = d->htab.hash[host_slot(d, ver, addr)]; i != DETECT_NIL; i = d->hosts[i].hnext) {
 		const struct detect_host *h = &d->hosts[i];
 		if (h->v == ver && memcmp(h->addr, addr, 16) == 0)
 			return i;
@@ -196,14 +196,14 @@ static void host_evict(struct rs_detect *d, uint32_t i)
 	struct detect_host *h = &d->hosts[i];
 	if (h->as.alert)
 		d->alert_end(d, DETECT_T_HOSTS, i);
-	uint32_t *pp = &d->hhash[host_slot(d, h->v, h->addr)];
+	uint32_t *pp = &d->htab.hash[host_slot(d, h->v, h->addr)];
 	while (*pp != i)
 		pp = &d->hosts[*pp].hnext;
 	*pp = h->hnext;
-	rs_lru_unlink(&d->hlru, i);
+	rs_lru_unlink(&d->htab.lru, i);
 	h->used = false;
 	h->gen++;   /* its half-open entries and victims no longer count for it */
-	d->nhosts--;
+	d->htab.n--;
 	d->st.host_evictions++;
 	detect_evicted(d, DETECT_T_HOSTS, 1);
 }
@@ -212,13 +212,13 @@ static uint32_t host_get(struct rs_detect *d, uint8_t ver, const uint8_t *addr)
 {
 	uint32_t i = detect_host_find(d, ver, addr);
 	if (i != DETECT_NIL) {
-		rs_lru_touch(&d->hlru, i);
+		rs_lru_touch(&d->htab.lru, i);
 		return i;
 	}
-	if (d->hfree < d->o.max_hosts) {
-		i = d->hfree++;
+	if (d->htab.next_free < d->o.max_hosts) {
+		i = d->htab.next_free++;
 	} else {
-		i = d->hlru.tail;
+		i = d->htab.lru.tail;
 		host_evict(d, i);
 	}
 	struct detect_host *h = &d->hosts[i];
@@ -234,10 +234,10 @@ static uint32_t host_get(struct rs_detect *d, uint8_t ver, const uint8_t *addr)
 	h->v = ver;
 	memcpy(h->addr, addr, 16);
 	uint32_t s = host_slot(d, ver, addr);
-	h->hnext = d->hhash[s];
-	d->hhash[s] = i;
-	rs_lru_push(&d->hlru, i);
-	d->nhosts++;
+	h->hnext = d->htab.hash[s];
+	d->htab.hash[s] = i;
+	rs_lru_push(&d->htab.lru, i);
+	d->htab.n++;
 	return i;
 }
 
@@ -251,12 +251,12 @@ static uint32_t victim_slot(const struct rs_detect *d, uint8_t ver, const uint8_
 	key[16] = ver;
 	key[17] = (uint8_t)(port >> 8);
 	key[18] = (uint8_t)port;
-	return (uint32_t)detect_hash(d->seed, key, sizeof(key)) & d->vhash_mask;
+	return (uint32_t)detect_hash(d->seed, key, sizeof(key)) & d->vtab.hash_mask;
 }
 
 uint32_t detect_victim_find(struct rs_detect *d, uint8_t ver, const uint8_t *addr, uint16_t port)
 {
-	for (uint32_t i = d->vhash[victim_slot(d, ver, addr, port)]; i != DETECT_NIL;
+	for (uint32_t i = d->vtab.hash[victim_slot(d, ver, addr, port)]; i != DETECT_NIL;
 	     i = d->victims[i].hnext) {
 		const struct detect_victim *v = &d->victims[i];
 		if (v->port == port && v->v == ver && memcmp(v->addr, addr, 16) == 0)
@@ -276,13 +276,13 @@ static void victim_evict(struct rs_detect *d, uint32_t i)
 	 * handshakes (a flood over more ports than this table holds). */
 	while (v->ho_head != DETECT_NIL)
 		ho_evict(d, v->ho_head);
-	uint32_t *pp = &d->vhash[victim_slot(d, v->v, v->addr, v->port)];
+	uint32_t *pp = &d->vtab.hash[victim_slot(d, v->v, v->addr, v->port)];
 	while (*pp != i)
 		pp = &d->victims[*pp].hnext;
 	*pp = v->hnext;
-	rs_lru_unlink(&d->vlru, i);
+	rs_lru_unlink(&d->vtab.lru, i);
 	v->used = false;
-	d->nvictims--;
+	d->vtab.n--;
 	d->st.victim_evictions++;
 	detect_evicted(d, DETECT_T_VICTIMS, 1);
 }
@@ -292,20 +292,20 @@ uint32_t detect_victim_get(struct rs_detect *d, uint8_t ver, const uint8_t *addr
 {
 	uint32_t i = detect_victim_find(d, ver, addr, port);
 	if (i != DETECT_NIL) {
-		rs_lru_touch(&d->vlru, i);
+		rs_lru_touch(&d->vtab.lru, i);
 		struct detect_victim *v = &d->victims[i];
 		if (!detect_host_of(d, v->host, v->host_gen)) {
 			v->host = host_get(d, ver, addr);
 			v->host_gen = d->hosts[v->host].gen;
 		} else {
-			rs_lru_touch(&d->hlru, v->host);
+			rs_lru_touch(&d->htab.lru, v->host);
 		}
 		return i;
 	}
-	if (d->vfree < d->o.max_victims) {
-		i = d->vfree++;
+	if (d->vtab.next_free < d->o.max_victims) {
+		i = d->vtab.next_free++;
 	} else {
-		i = d->vlru.tail;
+		i = d->vtab.lru.tail;
 		victim_evict(d, i);
 	}
 	struct detect_victim *v = &d->victims[i];
@@ -321,12 +321,12 @@ uint32_t detect_victim_get(struct rs_detect *d, uint8_t ver, const uint8_t *addr
 	v->host = host_get(d, ver, addr);
 	v->host_gen = d->hosts[v->host].gen;
 	uint32_t s = victim_slot(d, ver, addr, port);
-	v->hnext = d->vhash[s];
-	d->vhash[s] = i;
-	rs_lru_push(&d->vlru, i);
-	d->nvictims++;
-	if (d->nvictims > d->st.victims_peak)
-		d->st.victims_peak = d->nvictims;
+	v->hnext = d->vtab.hash[s];
+	d->vtab.hash[s] = i;
+	rs_lru_push(&d->vtab.lru, i);
+	d->vtab.n++;
+	if (d->vtab.n > d->st.victims_peak)
+		d->st.victims_peak = d->vtab.n;
 	return i;
 }
 

@@ -351,6 +351,25 @@ void rs_out_json_ip(struct rs_out *o, uint8_t v, const uint8_t *a)
 	rs_out_char(o, '"');
 }
 
+void rs_out_json_key(struct rs_out *o, const char *key)
+{
+	rs_out_str(o, ",\"");
+	rs_out_str(o, key);
+	rs_out_str(o, "\":");
+}
+
+void rs_out_json_u64(struct rs_out *o, const char *key, uint64_t v)
+{
+	rs_out_json_key(o, key);
+	rs_out_u64(o, v);
+}
+
+void rs_out_json_bool(struct rs_out *o, const char *key, bool v)
+{
+	rs_out_json_key(o, key);
+	rs_out_str(o, v ? "true" : "false");
+}
+
 void rs_out_ts_epoch(struct rs_out *o, int64_t sec, uint32_t frac, uint8_t digits)
 {
 	rs_out_i64(o, sec);

@@ -119,75 +119,58 @@ void rs_print_summary_text_row(struct rs_out *o, const struct rs_conn_record *r)
 	rs_out_char(o, '\n');
 }
 
-static void jkey(struct rs_out *o, const char *k)
-{
-	rs_out_char(o, ',');
-	rs_out_json_cstr(o, k);
-	rs_out_char(o, ':');
-}
-
 void rs_print_summary_json(struct rs_out *o, const struct rs_conn_record *r)
 {
 	unsigned dg = r->ts_digits == 9 ? 9 : 6;
 	rs_out_str(o, "{\"type\":\"conn\",\"id\":");
 	rs_out_u64(o, r->id);
-	jkey(o, "client");
+	rs_out_json_key(o, "client");
 	rs_out_json_ip(o, r->v, r->client);
-	jkey(o, "cport");
-	rs_out_u64(o, r->cport);
-	jkey(o, "server");
+	rs_out_json_u64(o, "cport", r->cport);
+	rs_out_json_key(o, "server");
 	rs_out_json_ip(o, r->v, r->server);
-	jkey(o, "sport");
-	rs_out_u64(o, r->sport);
-	jkey(o, "first_ts");
+	rs_out_json_u64(o, "sport", r->sport);
+	rs_out_json_key(o, "first_ts");
 	rs_out_char(o, '"');
 	rs_out_ts_ns(o, r->first_ns, dg);
 	rs_out_char(o, '"');
-	jkey(o, "last_ts");
+	rs_out_json_key(o, "last_ts");
 	rs_out_char(o, '"');
 	rs_out_ts_ns(o, r->last_ns, dg);
 	rs_out_char(o, '"');
-	jkey(o, "duration");
+	rs_out_json_key(o, "duration");
 	rs_out_ts_ns(o, r->last_ns - r->first_ns, dg);
-	jkey(o, "c2s_pkts");
-	rs_out_u64(o, r->c2s_pkts);
-	jkey(o, "c2s_bytes");
-	rs_out_u64(o, r->c2s_bytes);
-	jkey(o, "s2c_pkts");
-	rs_out_u64(o, r->s2c_pkts);
-	jkey(o, "s2c_bytes");
-	rs_out_u64(o, r->s2c_bytes);
-	jkey(o, "handshake_rtt");
+	rs_out_json_u64(o, "c2s_pkts", r->c2s_pkts);
+	rs_out_json_u64(o, "c2s_bytes", r->c2s_bytes);
+	rs_out_json_u64(o, "s2c_pkts", r->s2c_pkts);
+	rs_out_json_u64(o, "s2c_bytes", r->s2c_bytes);
+	rs_out_json_key(o, "handshake_rtt");
 	if (r->has_rtt)
 		rs_out_ts_ns(o, r->rtt_ns, dg);
 	else
 		rs_out_str(o, "null");
-	jkey(o, "conn_state");
+	rs_out_json_key(o, "conn_state");
 	rs_out_json_cstr(o, r->conn_state);
-	jkey(o, "history");
+	rs_out_json_key(o, "history");
 	rs_out_json_cstr(o, r->history);
-	jkey(o, "close");
+	rs_out_json_key(o, "close");
 	rs_out_json_cstr(o, rs_close_kind_str(r->close));
 	/* Extra members, after the documented ones. */
 	if (r->has_rtt) {
-		jkey(o, "rtt_server");
+		rs_out_json_key(o, "rtt_server");
 		rs_out_ts_ns(o, r->rtt_server_ns, dg);
-		jkey(o, "rtt_client");
+		rs_out_json_key(o, "rtt_client");
 		rs_out_ts_ns(o, r->rtt_client_ns, dg);
 	}
-	jkey(o, "client_guessed");
-	rs_out_str(o, r->client_guessed ? "true" : "false");
-	jkey(o, "client_state");
+	rs_out_json_bool(o, "client_guessed", r->client_guessed);
+	rs_out_json_key(o, "client_state");
 	rs_out_json_cstr(o, rs_tcp_state_str(r->client_state));
-	jkey(o, "server_state");
+	rs_out_json_key(o, "server_state");
 	rs_out_json_cstr(o, rs_tcp_state_str(r->server_state));
-	jkey(o, "client_state_guessed");
-	rs_out_str(o, r->client_state_guessed ? "true" : "false");
-	jkey(o, "server_state_guessed");
-	rs_out_str(o, r->server_state_guessed ? "true" : "false");
-	jkey(o, "retransmissions");
-	rs_out_u64(o, r->retransmissions);
-	jkey(o, "end");
+	rs_out_json_bool(o, "client_state_guessed", r->client_state_guessed);
+	rs_out_json_bool(o, "server_state_guessed", r->server_state_guessed);
+	rs_out_json_u64(o, "retransmissions", r->retransmissions);
+	rs_out_json_key(o, "end");
 	rs_out_json_cstr(o, rs_conn_end_str(r->end));
 	rs_out_str(o, "}\n");
 }

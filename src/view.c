@@ -430,19 +430,21 @@ int rs_read_inputs_sink(struct rs_read_sink *s, struct rs_input *in, int n, cons
 	return status;
 }
 
+/* After an input: whether the next one is to be read at all (the output
+ * is gone, or -c packets have been shown). */
+static bool view_done(const struct rs_view *v)
+{
+	return rs_out_closed(v->out) || (v->opts.max_packets && v->frames >= v->opts.max_packets);
+}
+
 int rs_read_inputs(struct rs_view *v, struct rs_input *in, int n, const char *filter, int errfd)
 {
 	const struct feed f = { "rawshake", errfd, v->out, v, NULL };
 	int status = 0;
 
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < n && (i == 0 || !view_done(v)); i++) {
 		int st = read_input(&f, &in[i], filter);
-		if (st > status)
-			status = st;
-		if (rs_out_closed(v->out))
-			break;
-		if (v->opts.max_packets && v->frames >= v->opts.max_packets)
-			break;
+		status = st > status ? st : status;
 	}
 	rs_inputs_close(in, n);
 	return status;
@@ -455,17 +457,12 @@ int rs_read_files(struct rs_view *v, char *const *files, int nfiles, const char 
 	int status = 0;
 
 	/* One at a time: a file is opened only when its turn comes. */
-	for (int i = 0; i < nfiles; i++) {
+	for (int i = 0; i < nfiles && (i == 0 || !view_done(v)); i++) {
 		struct rs_input in;
 		rs_inputs_open(&in, &files[i], 1);
 		int st = read_input(&f, &in, filter);
 		rs_inputs_close(&in, 1);
-		if (st > status)
-			status = st;
-		if (rs_out_closed(v->out))
-			break;
-		if (v->opts.max_packets && v->frames >= v->opts.max_packets)
-			break;
+		status = st > status ? st : status;
 	}
 	return status;
 }

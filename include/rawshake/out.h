@@ -62,6 +62,12 @@ size_t rs_ip_format(char buf[RS_IP_STRLEN], uint8_t v, const uint8_t *addr);
 void rs_out_mac(struct rs_out *o, const uint8_t *mac);
 /* An address as a JSON string: "192.0.2.1", "2001:db8::1". */
 void rs_out_json_ip(struct rs_out *o, uint8_t v, const uint8_t *addr);
+/* A JSON object's members after its first: ,"key": then the value, or the
+ * whole member for a number or a boolean.  Keys are our own names, given
+ * as literals: they are written as they are. */
+void rs_out_json_key(struct rs_out *o, const char *key);
+void rs_out_json_u64(struct rs_out *o, const char *key, uint64_t v);
+void rs_out_json_bool(struct rs_out *o, const char *key, bool v);
 
 /* Times, the one formatter of each shape: seconds.fraction of the epoch
  * from a record's fields (digits 6 or 9: the file's resolution), and
