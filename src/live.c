@@ -2,6 +2,7 @@
 #include "config.h"
 #include "rawshake/clock.h"
 #include "rawshake/live.h"
+#include "rawshake/out.h"
 #include "rawshake/reader.h"
 
 #include <errno.h>
@@ -171,6 +172,77 @@ enum rs_pkt_dir rs_live_dir(const struct rs_live *lv, const uint8_t *bytes, uint
 	return pkttype == 4 ? RS_PKT_DIR_OUT : RS_PKT_DIR_IN;
 }
 
+/* tcpdump's status_flags, in its order. */
+static const struct {
+	bpf_u_int32 flag;
+	const char *name;
+} if_flag_names[] = {
+	{ PCAP_IF_UP, "Up" },
+	{ PCAP_IF_RUNNING, "Running" },
+	{ PCAP_IF_LOOPBACK, "Loopback" },
+	{ PCAP_IF_WIRELESS, "Wireless" },
+};
+
+/* " [Up, Running, Connected]" as tcpdump -D: the flags ("none" when none
+ * of them is set), then the connection status where it applies. */
+static void out_if_flags(struct rs_out *o, bpf_u_int32 flags)
+{
+	const char *sep = "";
+	bool wireless = flags & PCAP_IF_WIRELESS;
+
+	rs_out_str(o, " [");
+	for (size_t i = 0; i < sizeof(if_flag_names) / sizeof(if_flag_names[0]); i++)
+		if (flags & if_flag_names[i].flag) {
+			rs_out_str(o, sep);
+			rs_out_str(o, if_flag_names[i].name);
+			sep = ", ";
+		}
+	if (!*sep)
+		rs_out_str(o, "none");
+	switch (flags & PCAP_IF_CONNECTION_STATUS) {
+	case PCAP_IF_CONNECTION_STATUS_UNKNOWN:
+		rs_out_str(o, wireless ? ", Association status unknown" : ", Connection status unknown");
+		break;
+	case PCAP_IF_CONNECTION_STATUS_CONNECTED:
+		rs_out_str(o, wireless ? ", Associated" : ", Connected");
+		break;
+	case PCAP_IF_CONNECTION_STATUS_DISCONNECTED:
+		rs_out_str(o, wireless ? ", Not associated" : ", Disconnected");
+		break;
+	default:
+		break;
+	}
+	rs_out_char(o, ']');
+}
+
+bool rs_live_list_interfaces(struct rs_out *o, char *err, size_t errlen)
+{
+	pcap_if_t *all = NULL;
+	char ebuf[PCAP_ERRBUF_SIZE];
+	unsigned n = 0;
+
+	if (pcap_findalldevs(&all, ebuf) < 0) {
+		snprintf(err, errlen, "cannot list interfaces: %s", ebuf);
+		return false;
+	}
+	for (const pcap_if_t *d = all; d; d = d->next) {
+		/* A name may hold any byte but '/', ':' and spaces. */
+		rs_out_u64(o, ++n);
+		rs_out_char(o, '.');
+		rs_out_str_safe(o, d->name);
+		if (d->description) {
+			rs_out_str(o, " (");
+			rs_out_str_safe(o, d->description);
+			rs_out_char(o, ')');
+		}
+		if (d->flags)
+			out_if_flags(o, d->flags);
+		rs_out_char(o, '\n');
+	}
+	pcap_freealldevs(all);
+	return true;
+}
+
 bool rs_live_default_if(char *buf, size_t len, char *err, size_t errlen)
 {
 	pcap_if_t *all = NULL;
@@ -290,17 +362,18 @@ bool rs_live_open(struct rs_live *lv, const struct rs_live_opts *o, char *err, s
 	return true;
 }
 
-bool rs_live_dump_open_as(struct rs_live *lv, const char *path, bool pcapng,
-			  const char *as_user, char *err, size_t errlen)
+/* Opens path and writes its headers (rs_live_dump_open_as). */
+static bool dump_start(struct rs_live *lv, const char *path, char *err, size_t errlen)
 {
 	char why[256];
 
-	if (!rs_outfile_open(&lv->file, path, as_user, err, errlen))
+	snprintf(lv->path, sizeof(lv->path), "%s", path);
+	if (!rs_outfile_open(&lv->file, path, lv->as_user, err, errlen))
 		return false;
 	lv->writing = true;
-	lv->pcapng = pcapng;
+	lv->files++;
 	bool ok;
-	if (pcapng) {
+	if (lv->pcapng) {
 		int lt = rs_outfile_linktype(lv->dlt);
 		ok = lt >= 0 && rs_pcapng_open(&lv->ng, &lv->file, lt, (uint32_t)pcap_snapshot(lv->pcap),
 					       lv->ifname, "rawshake " PACKAGE_VERSION, lv->ts_digits == 9);
@@ -322,10 +395,151 @@ bool rs_live_dump_open_as(struct rs_live *lv, const char *path, bool pcapng,
 	return true;
 }
 
+/* Closes the file being written: a pcapng file ends with the capture's
+ * statistics so far (each file of a rotation has them). */
+static void dump_finish(struct rs_live *lv)
+{
+	if (!lv->writing)
+		return;
+	if (lv->pcapng && !lv->file.err) {
+		struct pcap_stat ps;
+		struct rs_pcapng_stats st = { .delivered = lv->seen };
+		clock_gettime(CLOCK_REALTIME, &st.taken);
+		if (rs_live_stats(lv, &ps)) {
+			st.received = ps.ps_recv;
+			st.dropped_os = ps.ps_drop;
+			st.dropped_if = ps.ps_ifdrop;
+		}
+		rs_pcapng_write_stats(&lv->ng, &st);
+	}
+	if (!rs_outfile_close(&lv->file) && !lv->dump_errno)
+		lv->dump_errno = lv->file.err;
+	lv->writing = false;
+}
+
+bool rs_live_dump_open_as(struct rs_live *lv, const char *path, bool pcapng,
+			  const char *as_user, char *err, size_t errlen)
+{
+	lv->pcapng = pcapng;
+	lv->as_user = as_user;
+	return dump_start(lv, path, err, errlen);
+}
+
 bool rs_live_dump_open(struct rs_live *lv, const char *path, bool pcapng, char *err,
 		       size_t errlen)
 {
 	return rs_live_dump_open_as(lv, path, pcapng, NULL, err, errlen);
+}
+
+/* The digits tcpdump pads -C numbers to with -W COUNT: those of COUNT - 1. */
+static int ring_digits(const struct rs_live_rotate *rot)
+{
+	int d = 0;
+
+	if (!rot->max_bytes)
+		return 0;
+	for (unsigned x = rot->count > 0 ? rot->count - 1 : 0; x > 0; x /= 10)
+		d++;
+	return d;
+}
+
+/* The -G pattern is the user's strftime(3) format, as tcpdump's. */
+static size_t format_time(char *buf, size_t len, const char *pattern, const struct tm *tm)
+{
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	return strftime(buf, len, pattern, tm);
+#pragma GCC diagnostic pop
+}
+
+/*
+ * The name of the next file, as tcpdump's MakeFilename: the pattern
+ * through strftime(3) at the period's start with -G, then with -C the
+ * file's number (none for the first without -W, padded with -W).
+ */
+static bool rotate_name(struct rs_live *lv, char *buf, size_t len, char *err, size_t errlen)
+{
+	char base[sizeof(lv->path)];
+	int width = ring_digits(&lv->rot);
+	struct tm tm;
+
+	if (!lv->rot.seconds) {
+		snprintf(base, sizeof(base), "%s", lv->pattern);
+	} else if (!localtime_r(&lv->period_start, &tm) ||
+		   format_time(base, sizeof(base), lv->pattern, &tm) == 0) {
+		snprintf(err, errlen, "%s: the file name is empty or too long once formatted",
+			 lv->pattern);
+		return false;
+	}
+	int n = lv->rot.max_bytes && (lv->size_index > 0 || width > 0)
+		? snprintf(buf, len, "%s%0*u", base, width, lv->size_index)
+		: snprintf(buf, len, "%s", base);
+	if (n < 0 || (size_t)n >= len) {
+		snprintf(err, errlen, "%s: the file name is too long", base);
+		return false;
+	}
+	return true;
+}
+
+bool rs_live_dump_open_rotating(struct rs_live *lv, const char *pattern, bool pcapng,
+				const struct rs_live_rotate *rot, const char *as_user,
+				char *err, size_t errlen)
+{
+	char path[sizeof(lv->path)];
+
+	lv->rot = *rot;
+	lv->pattern = pattern;
+	lv->period_start = time(NULL);
+	return rotate_name(lv, path, sizeof(path), err, errlen) &&
+	       rs_live_dump_open_as(lv, path, pcapng, as_user, err, errlen);
+}
+
+/* Closes the current file and opens the next; false (rotate_err says
+ * why, or dump_errno) when it cannot be opened. */
+static bool rotate_next(struct rs_live *lv)
+{
+	char path[sizeof(lv->path)];
+
+	dump_finish(lv);
+	if (lv->dump_errno)
+		return false;   /* the file's last write failed: reported as such */
+	lv->records_closed += lv->file.records;
+	lv->file.records = 0;
+	return rotate_name(lv, path, sizeof(path), lv->rotate_err, sizeof(lv->rotate_err)) &&
+	       dump_start(lv, path, lv->rotate_err, sizeof(lv->rotate_err));
+}
+
+/*
+ * Before a packet is written, as tcpdump's dump_packet_and_trunc: a new
+ * -G period (checked in whole seconds of time(2), as tcpdump) starts a
+ * file named for it, or with -W COUNT and no -C ends the capture once
+ * COUNT files are done; then a file over -C bytes (written and buffered,
+ * headers included) is followed by the next number, back to 0 after
+ * COUNT - 1.  False when the capture must stop.
+ */
+static bool rotate_if_due(struct rs_live *lv)
+{
+	if (lv->rot.seconds) {
+		time_t now = time(NULL);
+		if (now - lv->period_start >= (time_t)lv->rot.seconds) {
+			lv->period_start = now;
+			lv->periods++;
+			lv->size_index = 0;
+			if (!lv->rot.max_bytes && lv->rot.count && lv->periods >= lv->rot.count) {
+				lv->file_limit = true;
+				return false;
+			}
+			if (!rotate_next(lv))
+				return false;
+		}
+	}
+	if (lv->rot.max_bytes && lv->file.off + lv->file.n > lv->rot.max_bytes) {
+		lv->size_index++;
+		if (lv->rot.count && lv->size_index >= lv->rot.count)
+			lv->size_index = 0;
+		return rotate_next(lv);
+	}
+	return true;
 }
 
 struct loop_ctx {
@@ -341,6 +555,12 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 
 	if (c->done)
 		return;
+	if (c->lv->writing && (c->lv->rot.seconds || c->lv->rot.max_bytes) &&
+	    !rotate_if_due(c->lv)) {
+		c->done = true;
+		pcap_breakloop(c->lv->pcap);
+		return;
+	}
 	if (c->lv->writing) {
 		bool ok = c->lv->pcapng
 			? rs_pcapng_write(&c->lv->ng, h, bytes, rs_live_dir(c->lv, bytes, h->caplen))
@@ -397,6 +617,10 @@ bool rs_live_loop(struct rs_live *lv, struct rs_view *view, uint64_t count, char
 		snprintf(err, errlen, "write error: %s", strerror(lv->dump_errno));
 		return false;
 	}
+	if (lv->rotate_err[0]) {
+		snprintf(err, errlen, "%s", lv->rotate_err);
+		return false;
+	}
 	return true;
 }
 
@@ -415,22 +639,7 @@ bool rs_live_stats(struct rs_live *lv, struct pcap_stat *st)
 
 void rs_live_close(struct rs_live *lv)
 {
-	if (lv->writing) {
-		if (lv->pcapng && !lv->file.err) {
-			struct pcap_stat ps;
-			struct rs_pcapng_stats st = { .delivered = lv->seen };
-			clock_gettime(CLOCK_REALTIME, &st.taken);
-			if (rs_live_stats(lv, &ps)) {
-				st.received = ps.ps_recv;
-				st.dropped_os = ps.ps_drop;
-				st.dropped_if = ps.ps_ifdrop;
-			}
-			rs_pcapng_write_stats(&lv->ng, &st);
-		}
-		if (!rs_outfile_close(&lv->file) && !lv->dump_errno)
-			lv->dump_errno = lv->file.err;
-		lv->writing = false;
-	}
+	dump_finish(lv);
 	if (lv->pcap) {
 		pcap_close(lv->pcap);
 		lv->pcap = NULL;

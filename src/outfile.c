@@ -36,6 +36,11 @@ static int named_fd(const char *path)
 	return -1;
 }
 
+bool rs_outfile_names_descriptor(const char *path)
+{
+	return named_fd(path) >= 0;
+}
+
 static const char *user_name(uid_t uid, char *buf, size_t len)
 {
 	struct passwd *pw = getpwuid(uid);

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 #include <pcap/pcap.h>
 
 #include "rawshake/outfile.h"
@@ -26,6 +27,22 @@ struct rs_live_opts {
 	int buffer_kib;          /* 0: libpcap's default */
 	bool promisc;            /* default on, as tcpdump */
 	bool nano;               /* nanosecond timestamps */
+};
+
+/*
+ * sniff -w FILE with -C, -G, -W: a new file now and then, each complete
+ * on its own (its own headers), as tcpdump rotates its savefiles.
+ */
+struct rs_live_rotate {
+	uint64_t max_bytes;      /* -C MB: a new file before the packet that
+	                          * finds the current one over MB * 1000000
+	                          * bytes: FILE, FILE1, FILE2 ...; 0: none */
+	unsigned seconds;        /* -G: a new file for the first packet SECONDS
+	                          * or more after the current one was opened;
+	                          * FILE is a strftime(3) pattern; 0: none */
+	unsigned count;          /* -W: with -C a ring of COUNT files, named
+	                          * FILE0 ... with as many digits as COUNT - 1
+	                          * has; with -G alone, stop after COUNT files */
 };
 
 /* An interface's index and name, for Linux cooked v2 packets of "any". */
@@ -42,6 +59,18 @@ struct rs_live {
 	struct rs_pcapng_writer ng;
 	int dump_errno;          /* the first write to the file that failed
 	                          * (EPIPE: its reader went away), 0 if none */
+	char path[4096];         /* the file being written (PATH_MAX) */
+	/* Rotation (rs_live_dump_open_rotating), tcpdump's counters. */
+	struct rs_live_rotate rot;
+	const char *pattern;     /* -w FILE as given */
+	const char *as_user;
+	unsigned size_index;     /* the -C number of the current file */
+	unsigned periods;        /* -G: files closed because their time was up */
+	time_t period_start;     /* -G: when the current file was opened */
+	uint64_t files;          /* files opened */
+	uint64_t records_closed; /* packets in the files already closed */
+	bool file_limit;         /* -G -W: COUNT files written, capture stopped */
+	char rotate_err[4096 + 256]; /* why the next file could not be opened */
 	char ifname[64];
 	int dlt;
 	uint8_t ts_digits;
@@ -80,6 +109,11 @@ const char *rs_live_ifname_of(void *ctx, uint32_t ifindex);
  */
 enum rs_pkt_dir rs_live_dir(const struct rs_live *lv, const uint8_t *bytes, uint32_t caplen);
 
+/* libpcap's interface list (pcap_findalldevs) as tcpdump -D prints it:
+ * "N.NAME (DESCRIPTION) [Up, Running, Loopback, Connected]".  False with
+ * err when libpcap cannot list them. */
+bool rs_live_list_interfaces(struct rs_out *o, char *err, size_t errlen);
+
 /* The first usable interface (up, not loopback when another exists). */
 bool rs_live_default_if(char *buf, size_t len, char *err, size_t errlen);
 
@@ -96,6 +130,16 @@ bool rs_live_dump_open_as(struct rs_live *lv, const char *path, bool pcapng,
 			  const char *as_user, char *err, size_t errlen);
 bool rs_live_dump_open(struct rs_live *lv, const char *path, bool pcapng, char *err,
 		       size_t errlen);
+/*
+ * The same, rotating as rot says: the first file's name is made from
+ * pattern (strftime(3) with -G, a number with -C -W) and every later one
+ * is opened by rs_live_loop as the first was (as_user, outfile.h), with
+ * its own headers.  A file that cannot be opened stops the capture:
+ * rs_live_loop returns false with lv->rotate_err in err.
+ */
+bool rs_live_dump_open_rotating(struct rs_live *lv, const char *pattern, bool pcapng,
+				const struct rs_live_rotate *rot, const char *as_user,
+				char *err, size_t errlen);
 
 /*
  * Captures until `count` packets were seen (0 = no limit), rs_live_stop()
@@ -117,7 +161,8 @@ bool rs_live_stats(struct rs_live *lv, struct pcap_stat *st);
 
 /* Flushes and closes the dump file (a pcapng file ends with the capture
  * statistics) and the handle; lv->dump_errno says whether writing failed,
- * lv->file.records how many packets the file holds. */
+ * lv->file.records how many packets the last file holds, plus
+ * lv->records_closed how many all of them. */
 void rs_live_close(struct rs_live *lv);
 
 #endif

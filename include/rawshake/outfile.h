@@ -59,6 +59,10 @@ struct rs_outfile {
 bool rs_outfile_open(struct rs_outfile *f, const char *path, const char *as_user, char *err,
 		     size_t errlen);
 
+/* Whether path names a descriptor ("-", /dev/stdout, /dev/fd/N ...), not
+ * a file rs_outfile_open would open by name. */
+bool rs_outfile_names_descriptor(const char *path);
+
 /* Appends to the record being built (nothing once a write failed). */
 void rs_outfile_put(struct rs_outfile *f, const void *p, size_t n);
 /* The record is whole; `counted` ones are what rs_outfile.records counts.
