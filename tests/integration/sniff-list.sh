@@ -6,13 +6,8 @@
 # the same namespace, as root and as nobody (no privilege needed), exit 0.
 # Needs root (namespaces): skipped (77) otherwise.
 set -eu
-[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
-for t in ip tcpdump setpriv; do
-	command -v $t >/dev/null || { echo "FAIL: $t is not installed"; exit 1; }
-done
-exec 9>/tmp/rawshake-lab-tests.lock
-flock 9
-bin=$(pwd)/rawshake
+. "${srcdir:-.}/tests/integration/sniff-lib.sh"
+sniff_test_begin ip tcpdump setpriv
 NS=rslist-$$
 A=rsla$$ B=rslb$$ C=rslc$$ D=rsld$$
 work=$(mktemp -d)

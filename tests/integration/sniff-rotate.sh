@@ -17,13 +17,8 @@
 # the capture stops, exit 1, every file before complete).
 # Needs root (namespaces): skipped (77) otherwise.
 set -eu
-[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
-for t in ip ping tcpdump; do
-	command -v $t >/dev/null || { echo "FAIL: $t is not installed"; exit 1; }
-done
-exec 9>/tmp/rawshake-lab-tests.lock
-flock 9
-bin=$(pwd)/rawshake
+. "${srcdir:-.}/tests/integration/sniff-lib.sh"
+sniff_test_begin ip ping tcpdump
 A=rsrot-a-$$
 B=rsrot-b-$$
 VA=rsrota$$ VB=rsrotb$$
