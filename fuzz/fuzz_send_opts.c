@@ -147,7 +147,7 @@ static void build(struct state *st)
 		return;
 	/* The command's arguments and rules; a refusal names what it refuses. */
 	err[0] = '\0';
-	if (!rs_send_cfg_target(&st->args, st->proto ? st->proto : "tcp",
+	if (!rs_send_cfg_target(&st->args, st->proto ? st->proto : st->args.mode ? NULL : "tcp",
 				st->dst ? st->dst : "127.0.0.1", err, sizeof(err)) ||
 	    !rs_send_cfg_check(&st->args, err, sizeof(err))) {
 		CHECK(err[0] != '\0' && strstr(err, ": "));
