@@ -73,8 +73,10 @@ static bool h_interval(struct rs_send_args *a, const struct rs_send_opt_def *d, 
 	uint64_t ns;
 	if (d->max == 1 && arg[0] == 'u' && arg[1]) {
 		uint64_t us;
-		if (!rs_parse_uint(arg + 1, 3600000000u, &us, why, whylen))
+		if (!rs_parse_uint(arg + 1, 3600000000u, &us, why, whylen)) {
+			snprintf(why, whylen, "'%.64s' is not a number of microseconds (like u1000)", arg);
 			return false;
+		}
 		ns = us * 1000;
 	} else if (!rs_parse_interval(arg, &ns, why, whylen)) {
 		return false;
