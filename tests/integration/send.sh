@@ -4,11 +4,15 @@
 # RST replies shown (their checksums left for the NIC), echo
 # replies, a UDP datagram reaching a socket, the receiver's capture holding
 # exactly the fields asked for (as tcpdump reads them), MTU and
-# privilege errors.  Needs root (namespaces): skipped (77) otherwise.
+# privilege errors; a closed UDP port's unreachable shown by default
+# (hping3's -2 -p -s too), --data's escapes on the wire.  Needs root (namespaces): skipped (77) otherwise.
 set -eu
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
 command -v ip >/dev/null || { echo "FAIL: iproute2 (ip) is not installed"; exit 1; }
 bin=$(pwd)/rawshake
+# Lab tests one at a time, even under make -j (the names are its own).
+exec 9>/tmp/rawshake-lab-tests.lock
+flock 9
 A=rssend-a-$$
 B=rssend-b-$$
 work=$(mktemp -d)
@@ -261,4 +265,64 @@ for how in "198.51.100.2" "198.51.100.2 --no-link" "2001:db8:5e::2" "2001:db8:5e
 	[ $((after - before)) -ge 20001 ] || fail "two threads $how: $((after - before)) packets arrived of 20001"
 done
 ok "flood from two threads, IPv4 and IPv6, as frames and through the raw socket"
+# 12-16: udp listens by default, as hping3 -2 shows a closed port's ICMP
+# port unreachable; the kernel's ICMP rate limit must not hide one.
+inb sysctl -qw net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0
+# 12. udp to a closed port: the port unreachable is shown and matched.
+ina "$bin" send udp 198.51.100.2 --dport 5399 --sport 40101 >"$work/u4.out" 2>&1 \
+	|| fail "send udp: $(cat "$work/u4.out")"
+grep -q 'ICMP.*unreach' "$work/u4.out" || fail "no port unreachable shown: $(cat "$work/u4.out")"
+grep -q 'reply to #1, rtt [0-9.]* ms' "$work/u4.out" || fail "not matched: $(cat "$work/u4.out")"
+grep -q '^1 packet sent, 0 errors, 1 reply, [0-9.]* s$' "$work/u4.out" \
+	|| fail "summary (one packet: no rate): $(cat "$work/u4.out")"
+ok "udp to a closed port shows its ICMP port unreachable by default"
+
+# 13. hping3's words: -2 DST -p PORT -s BASE; three probes, three answers,
+#    each matched to its own source port.
+ina "$bin" send -2 198.51.100.2 -p 5399 -s 40200 -c 3 -i u100000 >"$work/h.out" 2>&1 \
+	|| fail "send -2: $(cat "$work/h.out")"
+for n in 1 3 5; do   # the frames of the probes (each reply a frame too)
+	grep -q "reply to #$n, rtt" "$work/h.out" || fail "probe $n unanswered: $(cat "$work/h.out")"
+done
+grep -q '198.51.100.1.40202 > 198.51.100.2.5399: UDP' "$work/h.out" \
+	|| fail "-s is a base port going up by one: $(cat "$work/h.out")"
+grep -q '^3 packets sent, 0 errors, 3 replies, [0-9.]* s, [0-9.]* packets/s$' "$work/h.out" \
+	|| fail "summary: $(cat "$work/h.out")"
+ok "send -2 DST -p PORT (hping3's UDP mode): every probe answered"
+
+# 14. IPv6: the ICMPv6 port unreachable.
+ina "$bin" send udp 2001:db8:5e::2 --dport 5399 >"$work/u6.out" 2>&1 || fail "$(cat "$work/u6.out")"
+grep -q 'ICMP6.*unreach' "$work/u6.out" || fail "no ICMPv6 unreachable: $(cat "$work/u6.out")"
+grep -q 'reply to #1, rtt' "$work/u6.out" || fail "not matched: $(cat "$work/u6.out")"
+ok "IPv6: the ICMPv6 port unreachable is shown"
+
+# 15. --no-listen: nothing captured, nothing waited for.
+ina "$bin" send udp 198.51.100.2 --dport 5399 --no-listen >"$work/nl.out" 2>&1 || fail "$(cat "$work/nl.out")"
+! grep -q 'unreach' "$work/nl.out" || fail "--no-listen showed a reply: $(cat "$work/nl.out")"
+grep -q ', 0 replies,' "$work/nl.out" || fail "$(cat "$work/nl.out")"
+ok "--no-listen shows no reply"
+
+# 16. To an open port: the datagram arrives with --data's escapes as bytes.
+inb python3 -c '
+import socket, sys, os
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("0.0.0.0", 5400))
+open(sys.argv[1] + "/ready2", "w").close()
+data, _ = u.recvfrom(65535)
+open(sys.argv[1] + "/got.tmp", "wb").write(data)
+os.rename(sys.argv[1] + "/got.tmp", sys.argv[1] + "/got")
+' "$work" &
+pids="$pids $!"
+i=0
+while [ ! -e "$work/ready2" ]; do
+	i=$((i + 1)); [ $i -lt 100 ] || fail "listener did not start"; sleep 0.05
+done
+ina "$bin" send udp 198.51.100.2 --dport 5400 --wait 0 --data 'GET / HTTP/1.0\r\n\r\n' >"$work/d.out" 2>&1 \
+	|| fail "$(cat "$work/d.out")"
+i=0
+while [ ! -e "$work/got" ]; do
+	i=$((i + 1)); [ $i -lt 60 ] || fail "datagram never arrived"; sleep 0.05
+done
+[ "$(wc -c <"$work/got")" -eq 18 ] || fail "payload is $(wc -c <"$work/got") bytes, not 18"
+printf 'GET / HTTP/1.0\r\n\r\n' | cmp -s - "$work/got" || fail "payload: $(od -c "$work/got")"
+ok "--data with CR LF escapes sends the 18 bytes of the request"
 echo "send.sh: $pass passed"
