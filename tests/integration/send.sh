@@ -25,6 +25,13 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 fail() { echo "FAIL: $*"; exit 1; }
+# wait_file FILE TRIES WHY: until FILE exists, TRIES times 50 ms, or fail.
+wait_file() {
+	i=0
+	while [ ! -e "$1" ]; do
+		i=$((i + 1)); [ $i -lt "$2" ] || fail "$3"; sleep 0.05
+	done
+}
 ina() { ip netns exec "$A" "$@"; }
 inb() { ip netns exec "$B" "$@"; }
 
@@ -61,13 +68,13 @@ os.rename(sys.argv[1] + "/udp2.tmp", sys.argv[1] + "/udp2")
 data, _ = u.recvfrom(65535)
 open(sys.argv[1] + "/udp3.tmp", "wb").write(data)
 os.rename(sys.argv[1] + "/udp3.tmp", sys.argv[1] + "/udp3")
+data, _ = u.recvfrom(65535)
+open(sys.argv[1] + "/udp4.tmp", "wb").write(data)
+os.rename(sys.argv[1] + "/udp4.tmp", sys.argv[1] + "/udp4")
 import time; time.sleep(60)
 ' "$work" &
 pids="$pids $!"
-i=0
-while [ ! -e "$work/ready" ]; do
-	i=$((i + 1)); [ $i -lt 100 ] || fail "listeners did not start"; sleep 0.05
-done
+wait_file "$work/ready" 100 "listeners did not start"
 pass=0
 ok() { pass=$((pass + 1)); echo "ok $pass - $*"; }
 
@@ -126,10 +133,7 @@ ok "ICMP echo (v4, v6) gets its replies, JSON for sent and received"
 
 # 4. A UDP datagram reaches the listening socket.
 ina "$bin" send udp 198.51.100.2 --dport 5353 --data "hello lab" >"$work/udp.out" 2>&1 || fail "$(cat "$work/udp.out")"
-i=0
-while [ ! -e "$work/udp" ]; do
-	i=$((i + 1)); [ $i -lt 60 ] || fail "UDP datagram never arrived"; sleep 0.05
-done
+wait_file "$work/udp" 60 "UDP datagram never arrived"
 [ "$(cat "$work/udp")" = "hello lab" ] || fail "UDP payload: $(cat "$work/udp")"
 ok "UDP datagram reaches a listening socket"
 
@@ -163,18 +167,12 @@ big=$(python3 -c 'print("x" * 3000)')
 st=0; ina "$bin" send udp 198.51.100.2 --dport 5353 --data "$big" >"$work/big.out" 2>&1 || st=$?
 [ $st -eq 2 ] && grep -q 'MTU.*--frag' "$work/big.out" || fail "MTU: status $st, $(cat "$work/big.out")"
 ina "$bin" send udp 198.51.100.2 --dport 5353 --data "$big" --frag -q >"$work/frag.out" 2>&1 || fail "$(cat "$work/frag.out")"
-i=0
-while [ ! -e "$work/udp2" ]; do
-	i=$((i + 1)); [ $i -lt 60 ] || fail "fragmented datagram never arrived"; sleep 0.05
-done
+wait_file "$work/udp2" 60 "fragmented datagram never arrived"
 [ "$(cat "$work/udp2")" = "$big" ] || fail "reassembled payload differs"
 # The same through the link layer: every fragment needs its own frame header.
 ina "$bin" send udp 198.51.100.2 --dport 5353 --data "$big" --frag --link -q >"$work/fragl.out" 2>&1 \
 	|| fail "$(cat "$work/fragl.out")"
-i=0
-while [ ! -e "$work/udp3" ]; do
-	i=$((i + 1)); [ $i -lt 60 ] || fail "fragmented datagram sent with --link never arrived"; sleep 0.05
-done
+wait_file "$work/udp3" 60 "fragmented datagram sent with --link never arrived"
 [ "$(cat "$work/udp3")" = "$big" ] || fail "reassembled payload (--link) differs"
 ok "MTU check, and --frag fragments the receiver reassembles (IP and --link)"
 
@@ -302,27 +300,12 @@ ina "$bin" send udp 198.51.100.2 --dport 5399 --no-listen >"$work/nl.out" 2>&1 |
 grep -q ', 0 replies,' "$work/nl.out" || fail "$(cat "$work/nl.out")"
 ok "--no-listen shows no reply"
 
-# 16. To an open port: the datagram arrives with --data's escapes as bytes.
-inb python3 -c '
-import socket, sys, os
-u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("0.0.0.0", 5400))
-open(sys.argv[1] + "/ready2", "w").close()
-data, _ = u.recvfrom(65535)
-open(sys.argv[1] + "/got.tmp", "wb").write(data)
-os.rename(sys.argv[1] + "/got.tmp", sys.argv[1] + "/got")
-' "$work" &
-pids="$pids $!"
-i=0
-while [ ! -e "$work/ready2" ]; do
-	i=$((i + 1)); [ $i -lt 100 ] || fail "listener did not start"; sleep 0.05
-done
-ina "$bin" send udp 198.51.100.2 --dport 5400 --wait 0 --data 'GET / HTTP/1.0\r\n\r\n' >"$work/d.out" 2>&1 \
+# 16. To the listening socket: the datagram arrives with --data's escapes
+#     as bytes.
+ina "$bin" send udp 198.51.100.2 --dport 5353 --wait 0 --data 'GET / HTTP/1.0\r\n\r\n' >"$work/d.out" 2>&1 \
 	|| fail "$(cat "$work/d.out")"
-i=0
-while [ ! -e "$work/got" ]; do
-	i=$((i + 1)); [ $i -lt 60 ] || fail "datagram never arrived"; sleep 0.05
-done
-[ "$(wc -c <"$work/got")" -eq 18 ] || fail "payload is $(wc -c <"$work/got") bytes, not 18"
-printf 'GET / HTTP/1.0\r\n\r\n' | cmp -s - "$work/got" || fail "payload: $(od -c "$work/got")"
+wait_file "$work/udp4" 60 "datagram never arrived"
+[ "$(wc -c <"$work/udp4")" -eq 18 ] || fail "payload is $(wc -c <"$work/udp4") bytes, not 18"
+printf 'GET / HTTP/1.0\r\n\r\n' | cmp -s - "$work/udp4" || fail "payload: $(od -c "$work/udp4")"
 ok "--data with CR LF escapes sends the 18 bytes of the request"
 echo "send.sh: $pass passed"
