@@ -288,6 +288,14 @@ grep -q '^3 packets sent, 0 errors, 3 replies, [0-9.]* s, [0-9.]* packets/s$' "$
 	|| fail "summary: $(cat "$work/h.out")"
 ok "send -2 DST -p PORT (hping3's UDP mode): every probe answered"
 
+# 13b. hping3's --faster (-i u1) is bulk: allowed to the lab's documentation
+#      address on a link inside namespaces (the guard), all packets sent.
+ina "$bin" send -2 198.51.100.2 -p 5399 -c 50 --faster -q --no-listen >"$work/faster.out" 2>&1 \
+	|| fail "--faster: $(cat "$work/faster.out")"
+grep -q '^50 packets sent, 0 errors, 0 replies, [0-9.]* s, [0-9.]* packets/s$' "$work/faster.out" \
+	|| fail "--faster: $(cat "$work/faster.out")"
+ok "--faster goes through the guard and sends every packet"
+
 # 14. IPv6: the ICMPv6 port unreachable.
 ina "$bin" send udp 2001:db8:5e::2 --dport 5399 >"$work/u6.out" 2>&1 || fail "$(cat "$work/u6.out")"
 grep -q 'ICMP6.*unreach' "$work/u6.out" || fail "no ICMPv6 unreachable: $(cat "$work/u6.out")"
