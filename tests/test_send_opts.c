@@ -447,6 +447,13 @@ static void test_data_escapes(void **state)
 	assert_true(opt("data", "\\x41\\x4g\\t\\0\\\\\\q\\x\\"));
 	assert_int_equal(a.cfg.spec.payload_len, 11);
 	assert_memory_equal(a.cfg.spec.payload, "A\x04g\t\0\\\\q\\x\\", 11);
+	/* The one unescaper refuses what does not fit. */
+	uint8_t b[4];
+	size_t n = 0;
+	assert_false(rs_unescape("abcde", b, sizeof(b), &n));
+	assert_true(rs_unescape("ab\\x41\\n", b, sizeof(b), &n));
+	assert_int_equal(n, 4);
+	assert_memory_equal(b, "abA\n", 4);
 }
 
 int main(void)

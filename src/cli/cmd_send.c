@@ -101,10 +101,11 @@ static void print_summary_json(struct rs_out *o, const struct rs_send_stats *st,
 	}
 	rs_out_str(o, ",\"elapsed_s\":");
 	rs_out_double(o, secs, 6);
-	if (pps > 0) {
-		rs_out_str(o, ",\"pps\":");
+	rs_out_str(o, ",\"pps\":");
+	if (pps > 0)
 		rs_out_double(o, pps, 1);
-	}
+	else
+		rs_out_str(o, "null");   /* one packet, or a dry run: no rate */
 	if (dry_run)
 		rs_out_str(o, ",\"dry_run\":true");
 	rs_out_str(o, "}\n");
