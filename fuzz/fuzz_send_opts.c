@@ -101,9 +101,9 @@ static void table_opt(struct state *st, int idx, const char *arg)
 	const struct rs_send_opt_def *d = &rs_send_opts[idx];
 	char err[512];
 
-	/* --data-file would read whatever file the input names (a FIFO,
-	 * a device): the fuzzer leaves it out. */
-	if (d->name && strcmp(d->name, "data-file") == 0)
+	/* --data-file (and hping3's -E, the same) would read whatever file
+	 * the input names (a FIFO, a device): the fuzzer leaves them out. */
+	if ((d->name && strcmp(d->name, "data-file") == 0) || d->letter == 'E')
 		return;
 	err[0] = '\0';
 	if (!rs_send_opt(&st->args, idx, d->has_arg == RS_SEND_ARG_NONE ? NULL : arg, err,
@@ -147,7 +147,7 @@ static void build(struct state *st)
 		return;
 	/* The command's arguments and rules; a refusal names what it refuses. */
 	err[0] = '\0';
-	if (!rs_send_cfg_target(&st->args, st->proto ? st->proto : "tcp",
+	if (!rs_send_cfg_target(&st->args, st->proto ? st->proto : st->args.mode ? NULL : "tcp",
 				st->dst ? st->dst : "127.0.0.1", err, sizeof(err)) ||
 	    !rs_send_cfg_check(&st->args, err, sizeof(err))) {
 		CHECK(err[0] != '\0' && strstr(err, ": "));

@@ -340,3 +340,41 @@ bool rs_parse_mac(const char *s, uint8_t mac[6], char *err, size_t errlen)
 		return fail(err, errlen, "'%.64s' is not a MAC address (like 02:00:5e:10:00:01)", s);
 	return true;
 }
+
+/* One escape after the backslash at s: its byte in *b; the characters it
+ * took after the backslash, 0 when it is none (the backslash is kept). */
+static size_t escape_at(const char *s, uint8_t *b)
+{
+	static const char from[] = "rnt0\\", to[] = "\r\n\t\0\\";
+	const char *k = s[0] ? strchr(from, s[0]) : NULL;
+	int h0, h1;
+
+	if (k) {
+		*b = (uint8_t)to[k - from];
+		return 1;
+	}
+	if (s[0] != 'x' || (h0 = hexval(s[1])) < 0)
+		return 0;
+	if ((h1 = hexval(s[2])) < 0) {
+		*b = (uint8_t)h0;
+		return 2;
+	}
+	*b = (uint8_t)(h0 * 16 + h1);
+	return 3;
+}
+
+bool rs_unescape(const char *s, uint8_t *buf, size_t cap, size_t *n)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; s[i]; i++) {
+		uint8_t b = (uint8_t)s[i];
+		if (s[i] == '\\')
+			i += escape_at(s + i + 1, &b);
+		if (o == cap)
+			return false;
+		buf[o++] = b;
+	}
+	*n = o;
+	return true;
+}

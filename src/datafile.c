@@ -1,5 +1,6 @@
 /* datafile.c: rs_datafile_load (datafile.h). */
 #include "rawshake/datafile.h"
+#include "rawshake/craft_opts.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -59,5 +60,17 @@ uint8_t *rs_datafile_load(const char *path, size_t max, size_t *len, char *err, 
 	}
 	close(fd);
 	*len = n;
+	return b;
+}
+
+uint8_t *rs_datafile_unescape(const char *s, size_t *len)
+{
+	size_t cap = strlen(s) + 1;   /* an escape is never longer than its bytes */
+	uint8_t *b = malloc(cap);
+
+	if (b && !rs_unescape(s, b, cap, len)) {
+		free(b);
+		b = NULL;
+	}
 	return b;
 }

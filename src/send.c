@@ -169,6 +169,7 @@ struct run {
 	uint64_t answered;
 	int halt;                 /* a sender failed: the others stop (atomic) */
 	int64_t start, end;       /* monotonic */
+	int64_t real_start;       /* CLOCK_REALTIME at start: a dry run's packet times */
 	bool quiet_stop;          /* stopped early, nobody reading the output */
 	struct rs_packet qpkt;    /* -q: replies decoded here, not printed */
 };
@@ -180,6 +181,7 @@ struct worker {
 	unsigned t, n;
 	uint64_t rng;             /* its own random stream */
 	uint64_t sent, errors;
+	int64_t last_ns;          /* monotonic, when its last packet went out */
 	int last_errno;
 	int status;
 	char err[512];
@@ -608,7 +610,11 @@ static bool send_batch(struct worker *w, uint8_t *bufs, uint8_t *fragbuf,
 	}
 	if (sd->fragment && (nsend = fragment_batch(w, fragbuf, pkts, lens)) == 0)
 		return false;
-	int64_t real = w->n == 1 ? rs_clock_real_ns() : 0;
+	/* A dry run does not wait: its packets carry the times they would
+	 * have been sent at, so a -w file shows the spacing asked for. */
+	int64_t real = w->n != 1 ? 0
+		       : cfg->dry_run && !cfg->flood ? r->real_start + (int64_t)(i * cfg->interval_ns)
+		       : rs_clock_real_ns();
 	unsigned done = nsend;
 	int e = 0;
 	if (!cfg->dry_run)
@@ -617,6 +623,8 @@ static bool send_batch(struct worker *w, uint8_t *bufs, uint8_t *fragbuf,
 	unsigned pk_done = sd->fragment ? (done == nsend ? 1 : 0) : done;
 	bool file_ok = record_batch(w, pkts, lens, done, pk_done, f, real);
 	w->sent += pk_done;
+	if (pk_done)
+		w->last_ns = rs_clock_mono_ns();
 	if (done < nsend) {
 		w->errors++;
 		w->last_errno = e;
@@ -662,7 +670,10 @@ static void send_loop(struct worker *w)
 	while ((cfg->count == 0 || i < cfg->count) && !halted(r)) {
 		if (rs_clock_mono_ns() >= r->end)
 			break;
-		if (!cfg->flood && i > 0) {
+		/* A dry run's --duration is the time its packets span. */
+		if (cfg->dry_run && !cfg->flood && cfg->duration_ns && i * cfg->interval_ns >= cfg->duration_ns)
+			break;
+		if (!cfg->flood && !cfg->dry_run && i > 0) {
 			wait_until(r, r->start + (int64_t)(i * cfg->interval_ns));
 			if (stop_requested || rs_clock_mono_ns() >= r->end)
 				break;
@@ -698,6 +709,8 @@ static int collect(struct run *r, struct worker *w, unsigned nw, char *err, size
 	for (unsigned t = 0; t < nw; t++) {
 		st->sent += w[t].sent;
 		st->errors += w[t].errors;
+		if (w[t].last_ns - r->start > st->span_ns)
+			st->span_ns = w[t].last_ns - r->start;
 		if (w[t].status == 3) {
 			w[t].status = 0;   /* stopped quietly: a reader went away */
 			r->quiet_stop = true;
@@ -749,6 +762,7 @@ int rs_send_run(struct rs_sender *sd, struct rs_view *view, struct rs_out *out,
 	}
 
 	r.start = rs_clock_mono_ns();
+	r.real_start = rs_clock_real_ns();
 	r.end = cfg->duration_ns ? r.start + (int64_t)cfg->duration_ns : INT64_MAX;
 	for (; started < nw; started++) {
 		if (pthread_create(&w[started].tid, NULL, send_thread, &w[started]) != 0) {

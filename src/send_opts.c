@@ -1,6 +1,7 @@
 /* send_opts.c: the options of `send` as one table, their handlers, the rules and defaults (send_opts.h). */
 #include "rawshake/send_opts.h"
 #include "rawshake/datafile.h"
+#include "rawshake/craft_opts.h"
 #include "rawshake/guard.h"
 
 #include <stdio.h>
@@ -64,13 +65,22 @@ static bool h_uint(struct rs_send_args *a, const struct rs_send_opt_def *d, cons
 	return true;
 }
 
-/* A duration into a uint64_t of nanoseconds. */
+/* A duration into a uint64_t of nanoseconds; a row of kind 1 (-i) also
+ * takes hping3's "uN", N microseconds ("-i u1000"). */
 static bool h_interval(struct rs_send_args *a, const struct rs_send_opt_def *d, const char *arg,
 		       char *why, size_t whylen)
 {
 	uint64_t ns;
-	if (!rs_parse_interval(arg, &ns, why, whylen))
+	if (d->max == 1 && arg[0] == 'u' && arg[1]) {
+		uint64_t us;
+		if (!rs_parse_uint(arg + 1, 3600000000u, &us, why, whylen)) {
+			snprintf(why, whylen, "'%.64s' is not a number of microseconds (like u1000)", arg);
+			return false;
+		}
+		ns = us * 1000;
+	} else if (!rs_parse_interval(arg, &ns, why, whylen)) {
 		return false;
+	}
 	if (d->zero && ns == 0) {
 		snprintf(why, whylen, "%s", d->zero);
 		return false;
@@ -114,6 +124,43 @@ static bool h_tcp_flags(struct rs_send_args *a, const struct rs_send_opt_def *d,
 {
 	(void)d;
 	return rs_parse_tcp_flags(arg, &a->cfg.spec.flags, why, whylen);
+}
+
+/* hping3's flag letters (-S -A ...): each adds its bit (the row's value);
+ * the first replaces the default SYN unless --flags came before. */
+static bool h_flag_bit(struct rs_send_args *a, const struct rs_send_opt_def *d, const char *arg,
+		       char *why, size_t whylen)
+{
+	(void)arg, (void)why, (void)whylen;
+	if (!(a->given & RS_SEND_GIVEN_FLAGS))
+		a->cfg.spec.flags = 0;
+	a->cfg.spec.flags |= (uint8_t)d->max;
+	return true;
+}
+
+/* hping3's -p: a port; its +PORT and ++PORT (a port that goes up per
+ * reply or per packet) are not ours, and say so. */
+static bool h_hping_port(struct rs_send_args *a, const struct rs_send_opt_def *d, const char *arg,
+			 char *why, size_t whylen)
+{
+	if (arg[0] == '+') {
+		snprintf(why, whylen, "hping3's +PORT and ++PORT are not supported; give one port");
+		return false;
+	}
+	return h_uint(a, d, arg, why, whylen);
+}
+
+/* -1, -2: hping3's ICMP and UDP modes (the row's value RS_CRAFT_* + 1). */
+static bool h_mode(struct rs_send_args *a, const struct rs_send_opt_def *d, const char *arg,
+		   char *why, size_t whylen)
+{
+	(void)arg;
+	if (a->mode && a->mode != d->max) {
+		snprintf(why, whylen, "cannot go with %s", a->mode == RS_CRAFT_ICMP + 1 ? "-1" : "-2");
+		return false;
+	}
+	a->mode = (uint8_t)d->max;
+	return true;
 }
 
 /* TCP options, appended in the order given. */
@@ -238,17 +285,16 @@ static bool h_data(struct rs_send_args *a, const struct rs_send_opt_def *d, cons
 {
 	size_t n = 0;
 	if (a->given & RS_SEND_GIVEN_DATA) {
-		snprintf(why, whylen, "only one of --data, --data-hex, --data-file");
+		snprintf(why, whylen, "only one of --data, --data-hex, --data-file (-E)");
 		return false;
 	}
 	a->given |= RS_SEND_GIVEN_DATA;
 	if (d->max == 0) {
-		n = strlen(arg);
-		if (n > sizeof(a->data)) {
+		/* The escapes of connect --data: \r \n \t \\ \0 \xHH. */
+		if (!rs_unescape(arg, a->data, sizeof(a->data), &n)) {
 			snprintf(why, whylen, "more than 65536 bytes");
 			return false;
 		}
-		memcpy(a->data, arg, n);
 	} else if (d->max == 1) {
 		if (!rs_parse_hex(arg, a->data, sizeof(a->data), &n, why, whylen))
 			return false;
@@ -267,6 +313,15 @@ static bool h_rate(struct rs_send_args *a, const struct rs_send_opt_def *d, cons
 	if (!rs_parse_rate(arg, &a->pps, why, whylen))
 		return false;
 	a->cfg.interval_ns = (uint64_t)(1e9 / a->pps);
+	return true;
+}
+
+/* --fast, --faster: hping3's paces (the row's value, in nanoseconds). */
+static bool h_pace(struct rs_send_args *a, const struct rs_send_opt_def *d, const char *arg,
+		   char *why, size_t whylen)
+{
+	(void)arg, (void)why, (void)whylen;
+	a->cfg.interval_ns = d->max;
 	return true;
 }
 
@@ -302,6 +357,9 @@ static bool h_mac(struct rs_send_args *a, const struct rs_send_opt_def *d, const
 #define REQ(n, fn) REQ_AS(n, "--" n, fn)
 #define NOARG(n, fn) .name = n, .label = "--" n, .has_arg = RS_SEND_ARG_NONE, .set = fn
 #define FLAG(n) NOARG(n, h_flag), .max = 1
+#define HPING(c, l, fn) .letter = c, .label = l, .has_arg = RS_SEND_ARG_REQUIRED, .set = fn
+#define FLAG_LETTER(c, l, bit) .letter = c, .label = l, .set = h_flag_bit, .max = bit, \
+	.only = RS_SEND_TCP, .mark = RS_SEND_GIVEN_FLAGS
 
 /* One row per option. */
 const struct rs_send_opt_def rs_send_opts[] = {
@@ -327,7 +385,7 @@ const struct rs_send_opt_def rs_send_opts[] = {
 	/* TCP and UDP */
 	{ REQ("sport", h_uint), AT(cfg.spec.sport), .max = 65535, .mark = RS_SEND_GIVEN_SPORT },
 	{ REQ("dport", h_uint), AT(cfg.spec.dport), .max = 65535, .mark = RS_SEND_GIVEN_DPORT },
-	{ REQ("flags", h_tcp_flags), .only = RS_SEND_TCP },
+	{ REQ("flags", h_tcp_flags), .only = RS_SEND_TCP, .mark = RS_SEND_GIVEN_FLAGS },
 	{ REQ("seq", h_uint), AT(cfg.spec.seq), .max = UINT32_MAX, .mark = RS_SEND_GIVEN_SEQ,
 	  .only = RS_SEND_TCP },
 	{ REQ("ack", h_uint), AT(cfg.spec.ack), .max = UINT32_MAX, .only = RS_SEND_TCP },
@@ -356,7 +414,7 @@ const struct rs_send_opt_def rs_send_opts[] = {
 	/* Pace, show, file, link, safety, privileges: the order of the
 	 * getopt_long table it replaced (getopt lists an ambiguous
 	 * abbreviation's possibilities in it). */
-	{ REQ("interval", h_interval), .letter = 'i', AT(cfg.interval_ns),
+	{ REQ("interval", h_interval), .letter = 'i', AT(cfg.interval_ns), .max = 1,
 	  .mark = RS_SEND_GIVEN_INTERVAL },
 	{ REQ("rate", h_rate), .mark = RS_SEND_GIVEN_RATE },
 	{ FLAG("flood"), AT(cfg.flood) },
@@ -379,6 +437,29 @@ const struct rs_send_opt_def rs_send_opts[] = {
 	  .zero = "at least 1" },
 	{ FLAG("no-link"), AT(cfg.no_link) },
 	{ REQ("user", h_str), .letter = 'Z', AT(user) },
+	/* hping3's letters (man/rawshake.1, "For hping3 users"). */
+	{ HPING('p', "-p", h_hping_port), AT(cfg.spec.dport), .max = 65535, .mark = RS_SEND_GIVEN_DPORT },
+	{ HPING('s', "-s", h_uint), AT(cfg.spec.sport), .max = 65535,
+	  .mark = RS_SEND_GIVEN_SPORT | RS_SEND_GIVEN_BASEPORT },
+	{ .letter = 'k', .label = "-k", .set = h_flag, AT(cfg.sport_step), .max = 0,
+	  .mark = RS_SEND_GIVEN_SPORT_STEP },
+	{ FLAG_LETTER('F', "-F", RS_TH_FIN) },
+	{ FLAG_LETTER('S', "-S", RS_TH_SYN) },
+	{ FLAG_LETTER('R', "-R", RS_TH_RST) },
+	{ FLAG_LETTER('P', "-P", RS_TH_PSH) },
+	{ FLAG_LETTER('A', "-A", RS_TH_ACK) },
+	{ FLAG_LETTER('U', "-U", RS_TH_URG) },
+	{ FLAG_LETTER('X', "-X", RS_TH_ECE) },   /* hping3's "X unused flag (0x40)" */
+	{ FLAG_LETTER('Y', "-Y", RS_TH_CWR) },   /* its "Y unused flag (0x80)" */
+	{ HPING('d', "-d", h_uint), AT(data_size), .max = RS_SEND_DATA_MAX,
+	  .mark = RS_SEND_GIVEN_DATA_SIZE },
+	{ HPING('E', "-E", h_data), .max = 2 },
+	{ .letter = '1', .label = "-1", .set = h_mode, .max = RS_CRAFT_ICMP + 1 },
+	{ .letter = '2', .label = "-2", .set = h_mode, .max = RS_CRAFT_UDP + 1 },
+	/* hping3's --fast (-i u100000, 10 a second) and --faster (-i u1:
+	 * more than 1000 a second, so it goes through the guard). */
+	{ NOARG("fast", h_pace), .max = 100000000, .mark = RS_SEND_GIVEN_INTERVAL },
+	{ NOARG("faster", h_pace), .max = 1000, .mark = RS_SEND_GIVEN_INTERVAL },
 };
 const size_t rs_send_opts_count = sizeof(rs_send_opts) / sizeof(rs_send_opts[0]);
 
@@ -433,7 +514,12 @@ bool rs_send_cfg_target(struct rs_send_args *a, const char *proto, const char *d
 	struct rs_craft_spec *s = &a->cfg.spec;
 	char why[256];
 
-	if (strcmp(proto, "tcp") == 0)
+	if (!proto && a->mode)
+		s->proto = (enum rs_craft_proto)(a->mode - 1);
+	else if (!proto) {
+		snprintf(err, errlen, "give a protocol (tcp, udp or icmp, or -1 or -2) and a destination address");
+		return false;
+	} else if (strcmp(proto, "tcp") == 0)
 		s->proto = RS_CRAFT_TCP;
 	else if (strcmp(proto, "udp") == 0)
 		s->proto = RS_CRAFT_UDP;
@@ -441,6 +527,11 @@ bool rs_send_cfg_target(struct rs_send_args *a, const char *proto, const char *d
 		s->proto = RS_CRAFT_ICMP;
 	else {
 		snprintf(err, errlen, "%s: the protocol is tcp, udp or icmp", proto);
+		return false;
+	}
+	if (a->mode && (unsigned)s->proto + 1 != a->mode) {
+		snprintf(err, errlen, "%s: not the protocol %s says", proto,
+			 a->mode == RS_CRAFT_ICMP + 1 ? "-1" : "-2");
 		return false;
 	}
 	uint8_t srcv = s->v;
@@ -565,6 +656,9 @@ static void random_ports(struct rs_send_args *a)
 		if (!(a->given & RS_SEND_GIVEN_SPORT_STEP))
 			a->cfg.sport_step = 1;
 	}
+	/* hping3's -s is a base port that goes up as well; -k keeps it. */
+	if ((a->given & RS_SEND_GIVEN_BASEPORT) && !(a->given & RS_SEND_GIVEN_SPORT_STEP))
+		a->cfg.sport_step = 1;
 	if (!(a->given & RS_SEND_GIVEN_SEQ) && s->proto == RS_CRAFT_TCP) {
 		uint32_t r = 0;
 		if (getrandom(&r, sizeof(r), 0) != sizeof(r))
@@ -573,10 +667,27 @@ static void random_ports(struct rs_send_args *a)
 	}
 }
 
+/* -d SIZE: as hping3, that many bytes of 'X'; a payload given as well is
+ * cut to SIZE or padded with 'X' (as hping3 pads its -e signature). */
+static void data_size(struct rs_send_args *a)
+{
+	struct rs_craft_spec *s = &a->cfg.spec;
+	size_t have = a->given & RS_SEND_GIVEN_DATA ? s->payload_len : 0;
+
+	if (!(a->given & RS_SEND_GIVEN_DATA_SIZE))
+		return;
+	if (a->data_size > have)
+		memset(a->data + have, 'X', a->data_size - have);
+	s->payload = a->data;
+	s->payload_len = a->data_size;
+}
+
 void rs_send_cfg_finish(struct rs_send_args *a)
 {
 	struct rs_send_cfg *cfg = &a->cfg;
 	struct rs_craft_spec *s = &cfg->spec;
+
+	data_size(a);
 
 	if (cfg->duration_ns && !(a->given & RS_SEND_GIVEN_COUNT))
 		cfg->count = 0;   /* until the duration ends */
@@ -589,7 +700,7 @@ void rs_send_cfg_finish(struct rs_send_args *a)
 		s->echo_id = (uint16_t)getpid();
 	if (a->listen < 0)
 		cfg->listen = !cfg->flood && !cfg->dry_run &&
-			      (s->proto == RS_CRAFT_TCP ||
+			      (s->proto == RS_CRAFT_TCP || s->proto == RS_CRAFT_UDP ||
 			       (s->proto == RS_CRAFT_ICMP &&
 				(s->icmp == RS_ICMPK_ECHO || s->icmp == RS_ICMPK_TIMESTAMP)));
 	else

@@ -75,6 +75,12 @@ static const struct { const char *name, *bad, *msg; } refused[] = {
 	{ "interface", "aaaaaaaaaaaaaaaaaaaaaaaaa", "--interface: name too long" },
 	{ "src-mac", "zz", "--src-mac: 'zz' is not a MAC address (like 02:00:5e:10:00:01)" },
 	{ "dst-mac", "02:00", "--dst-mac: '02:00' is not a MAC address (like 02:00:5e:10:00:01)" },
+	/* hping3's letters */
+	{ "-p", "++80", "-p: hping3's +PORT and ++PORT are not supported; give one port" },
+	{ "-s", "65536", "-s: 65536 is out of range (0 to 65535)" },
+	{ "-d", "65537", "-d: 65537 is out of range (0 to 65536)" },
+	{ "-E", "/nonexistent/x", "-E: /nonexistent/x: No such file or directory" },
+	{ "-i", "ux", "--interval: 'ux' is not a number of microseconds (like u1000)" },
 };
 
 /* A good value for every row (NULL: a flag), and what it must set. */
@@ -96,6 +102,10 @@ static const struct { const char *name, *good; } taken[] = {
 	{ "link", NULL }, { "interface", "lo" }, { "src-mac", "02:00:5e:10:00:01" },
 	{ "dst-mac", "02-00-5e-10-00-02" }, { "frag", NULL }, { "threads", "8" },
 	{ "no-link", NULL }, { "user", "nobody" },
+	{ "-p", "80" }, { "-s", "1000" }, { "-k", NULL }, { "-F", NULL }, { "-S", NULL },
+	{ "-R", NULL }, { "-P", NULL }, { "-A", NULL }, { "-U", NULL }, { "-X", NULL },
+	{ "-Y", NULL }, { "-d", "40" }, { "-E", "/dev/null" }, { "-1", NULL }, { "-2", NULL },
+	{ "fast", NULL }, { "faster", NULL },
 };
 
 #define N(x) (sizeof(x) / sizeof((x)[0]))
@@ -197,7 +207,7 @@ static void test_bad_values(void **state)
 	assert_true(opt("data", big));
 	assert_int_equal(a.cfg.spec.payload_len, RS_SEND_DATA_MAX);
 	assert_false(opt("data-hex", "00"));
-	assert_string_equal(err, "--data-hex: only one of --data, --data-hex, --data-file");
+	assert_string_equal(err, "--data-hex: only one of --data, --data-hex, --data-file (-E)");
 }
 
 static void test_data_file(void **state)
@@ -316,12 +326,18 @@ static void test_defaults(void **state)
 	assert_int_equal(a.cfg.sport_step, 1);
 	assert_true(a.cfg.listen && a.cfg.vary_id && !a.cfg.quiet);
 	assert_int_equal(a.cfg.count, 1);
-	/* A chosen one stays. */
+	/* A chosen one stays; udp listens (for the port unreachable), as
+	 * hping3 shows it. */
 	assert_string_equal(rules("udp", "127.0.0.1", O("dport=1", "sport=7", "id=3")), "");
 	assert_int_equal(a.cfg.spec.sport, 7);
 	assert_int_equal(a.cfg.sport_step, 0);
 	assert_int_equal(a.cfg.spec.id, 3);
-	assert_false(a.cfg.vary_id || a.cfg.listen);
+	assert_false(a.cfg.vary_id);
+	assert_true(a.cfg.listen);
+	assert_string_equal(rules("udp", "127.0.0.1", O("dport=1", "no-listen")), "");
+	assert_false(a.cfg.listen);
+	assert_string_equal(rules("udp", "127.0.0.1", O("dport=1", "dry-run")), "");
+	assert_false(a.cfg.listen);
 	/* --rand-source without a range: the guard's documentation range. */
 	assert_string_equal(rules("udp", "127.0.0.1", O("dport=1", "rand-source")), "");
 	assert_int_equal(a.cfg.rand_cidr.v, 4);
@@ -341,6 +357,105 @@ static void test_defaults(void **state)
 	assert_true(a.cfg.listen);
 }
 
+/* hping3's letters: each sets what hping3's does. */
+static void test_hping3_letters(void **state)
+{
+	(void)state;
+	/* -p and -s are the ports; -s goes up by one per packet as hping3's
+	 * base port, -k keeps it (in either order). */
+	assert_string_equal(rules("tcp", "127.0.0.1", O("-p=80", "-s=1000")), "");
+	assert_int_equal(a.cfg.spec.dport, 80);
+	assert_int_equal(a.cfg.spec.sport, 1000);
+	assert_int_equal(a.cfg.sport_step, 1);
+	assert_string_equal(rules("tcp", "127.0.0.1", O("-k", "-p=80", "-s=1000")), "");
+	assert_int_equal(a.cfg.sport_step, 0);
+	assert_string_equal(rules("tcp", "127.0.0.1", O("-p=80", "-s=1000", "sport-step=3")), "");
+	assert_int_equal(a.cfg.sport_step, 3);
+	/* The flag letters: the first replaces the default SYN, the others
+	 * add; -X and -Y are hping3's 0x40 and 0x80 (ECE, CWR). */
+	assert_string_equal(rules("tcp", "127.0.0.1", O("-p=1", "-A")), "");
+	assert_int_equal(a.cfg.spec.flags, RS_TH_ACK);
+	static const struct { const char *letter; uint8_t bit; } bits[] = {
+		{ "-F", RS_TH_FIN }, { "-S", RS_TH_SYN }, { "-R", RS_TH_RST }, { "-P", RS_TH_PSH },
+		{ "-A", RS_TH_ACK }, { "-U", RS_TH_URG }, { "-X", 0x40 }, { "-Y", 0x80 },
+	};
+	for (size_t i = 0; i < N(bits); i++) {
+		assert_string_equal(rules("tcp", "127.0.0.1", O("-p=1", "-F", bits[i].letter)), "");
+		assert_int_equal(a.cfg.spec.flags, RS_TH_FIN | bits[i].bit);
+	}
+	/* With --flags first the letters add to it; --flags after replaces. */
+	assert_string_equal(rules("tcp", "127.0.0.1", O("-p=1", "flags=S", "-A")), "");
+	assert_int_equal(a.cfg.spec.flags, RS_TH_SYN | RS_TH_ACK);
+	assert_string_equal(rules("tcp", "127.0.0.1", O("-p=1", "-R", "flags=A")), "");
+	assert_int_equal(a.cfg.spec.flags, RS_TH_ACK);
+	assert_string_equal(rules("udp", "127.0.0.1", O("-p=1", "-S")), "-S: applies to tcp only");
+	/* -1 and -2 are the protocol: the word may be left out, or agree. */
+	assert_string_equal(rules(NULL, "127.0.0.1", O("-2", "-p=53")), "");
+	assert_int_equal(a.cfg.spec.proto, RS_CRAFT_UDP);
+	assert_string_equal(rules(NULL, "127.0.0.1", O("-1")), "");
+	assert_int_equal(a.cfg.spec.proto, RS_CRAFT_ICMP);
+	assert_string_equal(rules("udp", "127.0.0.1", O("-2", "-p=53")), "");
+	assert_string_equal(rules("tcp", "127.0.0.1", O("-2", "-p=53")), "tcp: not the protocol -2 says");
+	assert_string_equal(rules(NULL, "127.0.0.1", O("dport=1")),
+			    "give a protocol (tcp, udp or icmp, or -1 or -2) and a destination address");
+	rs_send_args_init(&a);
+	assert_true(opt("-1", NULL));
+	assert_false(opt("-2", NULL));
+	assert_string_equal(err, "-2: cannot go with -1");
+	/* -d: that many 'X' bytes; a payload given is cut or padded with 'X'. */
+	assert_string_equal(rules(NULL, "127.0.0.1", O("-2", "-p=1", "-d=4")), "");
+	assert_int_equal(a.cfg.spec.payload_len, 4);
+	assert_memory_equal(a.cfg.spec.payload, "XXXX", 4);
+	assert_string_equal(rules(NULL, "127.0.0.1", O("-2", "-p=1", "data=ab", "-d=4")), "");
+	assert_memory_equal(a.cfg.spec.payload, "abXX", 4);
+	assert_string_equal(rules(NULL, "127.0.0.1", O("-2", "-p=1", "-d=1", "data=abc")), "");
+	assert_int_equal(a.cfg.spec.payload_len, 1);
+	assert_string_equal(rules(NULL, "127.0.0.1", O("-2", "-p=1", "-d=0")), "");
+	assert_int_equal(a.cfg.spec.payload_len, 0);
+	/* -E is --data-file, and only one of them. */
+	rs_send_args_init(&a);
+	assert_true(opt("-E", "/dev/null"));
+	assert_false(opt("data", "x"));
+	/* -i N seconds, -i uN microseconds, -i with units; --fast 10 a second,
+	 * --faster hping3's u1. */
+	rs_send_args_init(&a);
+	assert_true(opt("-i", "2"));
+	assert_int_equal(a.cfg.interval_ns, 2000000000);
+	assert_true(opt("-i", "u1000"));
+	assert_int_equal(a.cfg.interval_ns, 1000000);
+	assert_true(opt("-i", "50us"));
+	assert_int_equal(a.cfg.interval_ns, 50000);
+	assert_true(opt("fast", NULL));
+	assert_int_equal(a.cfg.interval_ns, 100000000);
+	assert_true(opt("faster", NULL));
+	assert_int_equal(a.cfg.interval_ns, 1000);
+	assert_string_equal(rules("udp", "127.0.0.1", O("dport=1", "faster", "rate=5")),
+			    "--rate: cannot go with --interval");
+	assert_string_equal(rules("udp", "127.0.0.1", O("dport=1", "fast", "-c=2", "flood")),
+			    "--flood: cannot go with --interval or --rate");
+}
+
+/* --data's escapes, as connect's: \r \n \t \\ \0 \xHH; others kept. */
+static void test_data_escapes(void **state)
+{
+	(void)state;
+	rs_send_args_init(&a);
+	assert_true(opt("data", "GET / HTTP/1.0\\r\\n\\r\\n"));
+	assert_int_equal(a.cfg.spec.payload_len, 18);
+	assert_memory_equal(a.cfg.spec.payload, "GET / HTTP/1.0\r\n\r\n", 18);
+	rs_send_args_init(&a);
+	assert_true(opt("data", "\\x41\\x4g\\t\\0\\\\\\q\\x\\"));
+	assert_int_equal(a.cfg.spec.payload_len, 11);
+	assert_memory_equal(a.cfg.spec.payload, "A\x04g\t\0\\\\q\\x\\", 11);
+	/* The one unescaper refuses what does not fit. */
+	uint8_t b[4];
+	size_t n = 0;
+	assert_false(rs_unescape("abcde", b, sizeof(b), &n));
+	assert_true(rs_unescape("ab\\x41\\n", b, sizeof(b), &n));
+	assert_int_equal(n, 4);
+	assert_memory_equal(b, "abA\n", 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -350,6 +465,8 @@ int main(void)
 		cmocka_unit_test(test_data_file),
 		cmocka_unit_test(test_conflicts),
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_hping3_letters),
+		cmocka_unit_test(test_data_escapes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

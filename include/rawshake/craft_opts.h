@@ -49,6 +49,11 @@ bool rs_parse_ts(const char *s, uint32_t *val, uint32_t *ecr, char *err, size_t 
 /* Hex bytes: "deadbeef", "de:ad:be:ef", "de ad be ef", optional "0x". */
 bool rs_parse_hex(const char *s, uint8_t *buf, size_t cap, size_t *n, char *err, size_t errlen);
 
+/* --data STRING of send and connect: its escapes \r \n \t \\ \0 \xHH
+ * (one or two hex digits) as bytes, any other backslash kept as given,
+ * into buf.  False when the bytes do not fit in cap. */
+bool rs_unescape(const char *s, uint8_t *buf, size_t cap, size_t *n);
+
 /* A duration: "1" (seconds), "0.5", "1.5s", "200ms", "10us", "500ns";
  * the result in nanoseconds, at most one hour. */
 bool rs_parse_interval(const char *s, uint64_t *ns, char *err, size_t errlen);

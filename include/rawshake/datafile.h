@@ -11,4 +11,8 @@
  * with "PATH: REASON" in err. */
 uint8_t *rs_datafile_load(const char *path, size_t max, size_t *len, char *err, size_t errlen);
 
+/* --data STRING (rs_unescape's escapes) into a buffer of its own, as
+ * rs_datafile_load gives a file's: free() it; NULL when out of memory. */
+uint8_t *rs_datafile_unescape(const char *s, size_t *len);
+
 #endif

@@ -61,6 +61,9 @@ struct rs_send_stats {
 	 * but the local kernel drops them. */
 	uint64_t replies_bad_csum;
 	int64_t elapsed_ns;
+	/* From the start to the last packet sent: COUNT - 1 intervals, the
+	 * time a rate is measured over (none for a single packet). */
+	int64_t span_ns;
 	int last_errno;
 };
 

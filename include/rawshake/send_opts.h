@@ -33,6 +33,9 @@ enum {
 	RS_SEND_GIVEN_FORCE4 = 1u << 8,
 	RS_SEND_GIVEN_FORCE6 = 1u << 9,
 	RS_SEND_GIVEN_DATA = 1u << 10,
+	RS_SEND_GIVEN_FLAGS = 1u << 11,      /* --flags or a flag letter (-S -A ...) */
+	RS_SEND_GIVEN_BASEPORT = 1u << 12,   /* -s: hping3's base source port */
+	RS_SEND_GIVEN_DATA_SIZE = 1u << 13,  /* -d */
 };
 
 /* Options that apply to one family or protocol only. */
@@ -51,6 +54,10 @@ struct rs_send_args {
 	double pps;                   /* --rate */
 	const char *rand_cidr;        /* --rand-source's range; NULL: the default */
 	const char *user;             /* -Z */
+	/* -1 (ICMP) or -2 (UDP), hping3's modes: the protocol word may then
+	 * be left out.  RS_CRAFT_* + 1; 0: none given. */
+	uint8_t mode;
+	uint32_t data_size;           /* -d: the payload cut or padded with 'X' to this */
 	uint8_t data[RS_SEND_DATA_MAX];
 };
 
@@ -92,8 +99,9 @@ int rs_send_opt_find(const char *name, char letter);
  * "OPTION: REASON" in err. */
 bool rs_send_opt(struct rs_send_args *a, int index, const char *arg, char *err, size_t errlen);
 
-/* The arguments: the protocol (tcp, udp, icmp or icmp6) and the
- * destination address.  False with the refusal in err. */
+/* The arguments: the protocol (tcp, udp, icmp or icmp6; NULL when -1 or
+ * -2 gave it) and the destination address.  False with the refusal in
+ * err. */
 bool rs_send_cfg_target(struct rs_send_args *a, const char *proto, const char *dst,
 			char *err, size_t errlen);
 
@@ -103,7 +111,7 @@ bool rs_send_cfg_check(struct rs_send_args *a, char *err, size_t errlen);
 
 /* The defaults: random source port and sequence number, IPv4 ID and echo
  * ID from the process, listening, a quiet flood, the count of a
- * --duration run. */
+ * --duration run, the payload of -d. */
 void rs_send_cfg_finish(struct rs_send_args *a);
 
 #endif

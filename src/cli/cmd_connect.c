@@ -179,52 +179,6 @@ static void on_data(void *ctx, const uint8_t *p, size_t n)
 	rs_out_flush(c->out);
 }
 
-/* --data STRING with \r \n \t \\ \0 \xHH escapes. */
-static uint8_t *unescape(const char *s, size_t *len)
-{
-	size_t n = strlen(s), o = 0;
-	uint8_t *b = malloc(n + 1);
-
-	if (!b)
-		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] != '\\' || i + 1 == n) {
-			b[o++] = (uint8_t)s[i];
-			continue;
-		}
-		char e = s[++i];
-		switch (e) {
-		case 'r': b[o++] = '\r'; break;
-		case 'n': b[o++] = '\n'; break;
-		case 't': b[o++] = '\t'; break;
-		case '0': b[o++] = '\0'; break;
-		case '\\': b[o++] = '\\'; break;
-		case 'x': {
-			unsigned v = 0, k = 0;
-			while (k < 2 && i + 1 < n && strchr("0123456789abcdefABCDEF", s[i + 1]) &&
-			       s[i + 1]) {
-				char h = s[++i];
-				v = v * 16 + (unsigned)(h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10);
-				k++;
-			}
-			if (k == 0) {
-				b[o++] = '\\';
-				b[o++] = 'x';
-			} else {
-				b[o++] = (uint8_t)v;
-			}
-			break;
-		}
-		default:
-			b[o++] = '\\';
-			b[o++] = (uint8_t)e;
-			break;
-		}
-	}
-	*len = o;
-	return b;
-}
-
 /* A parser's verdict on opt's value: false after "OPT: REASON". */
 static bool opt_ok(const char *opt, bool ok, const char *why)
 {
@@ -555,7 +509,7 @@ static bool load_data(const struct connect_opts *o, struct rs_connect_config *cf
 
 	cfg->data = NULL;
 	if (o->data_str) {
-		data = unescape(o->data_str, &cfg->data_len);
+		data = rs_datafile_unescape(o->data_str, &cfg->data_len);
 	} else if (o->data_file) {
 		data = rs_datafile_load(o->data_file, MAX_DATA, &cfg->data_len, err, sizeof(err));
 		if (!data)

@@ -19,6 +19,7 @@ static void send_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: rawshake send {tcp|udp|icmp} DST [options]\n"
+		"       rawshake send {-1|-2} DST [options]   (hping3's ICMP and UDP modes)\n"
 		"Build one packet with libnet and send it COUNT times through a raw socket\n"
 		"(or the link layer with --link), showing each packet and the replies.\n"
 		"DST is an IPv4 or IPv6 address (never a name).  Needs CAP_NET_RAW unless --dry-run.\n"
@@ -33,26 +34,33 @@ static void send_usage(FILE *f)
 		"ICMP: --icmp-type echo|echo-reply|unreach|time-exceeded|timestamp\n"
 		"      --icmp-code N  --icmp-id N  --icmp-seq N  (errors quote a packet from DST\n"
 		"      with --sport/--dport and --quote-proto udp|tcp)\n"
-		"Data: --data STRING  --data-hex HEX  --data-file FILE\n"
+		"Data: --data STRING (escapes \\r \\n \\t \\\\ \\0 \\xHH)  --data-hex HEX  --data-file FILE\n"
 		"      --bad-checksum  --bad-ip-checksum (IPv4; needs --link or --dry-run)\n"
 		"      --frag (fragment IPv4 packets larger than the MTU)\n"
-		"Pace: -c, --count N (default 1)  -i, --interval T (1s; 10ms, 50us)  --rate PPS\n"
+		"Pace: -c, --count N (default 1)  -i, --interval T (1s; 2, 10ms, 50us, u1000)  --rate PPS\n"
 		"      --flood (needs -c or --duration)  --duration T\n"
 		"      --threads N (flood senders, default one per CPU up to 4)\n"
 		"      --seq-step N  --sport-step N\n"
+		"hping3: -1 (icmp)  -2 (udp)  -p PORT (--dport)  -s PORT (base source port, +1 per\n"
+		"      packet)  -k (keep it)  -F -S -R -P -A -U -X -Y (FIN SYN RST PSH ACK URG, 0x40 ECE,\n"
+		"      0x80 CWR: the first replaces the default SYN)  -d SIZE (payload of SIZE bytes,\n"
+		"      'X' or the data cut or padded with 'X')  -E FILE (--data-file)\n"
+		"      --fast (10 packets/s)  --faster (-i u1: more than 1000/s, as --rate below)\n"
 		"Link: --link  -I, --interface IF  --src-mac MAC  --dst-mac MAC\n"
 		"      --no-link (a flood keeps to the raw IP socket; by default it goes out\n"
 		"      as frames when the next hop is on an Ethernet link and its MAC known)\n"
-		"Show: -q, --quiet  -v, --verbose  -S, --absolute  --brief  --format text|json\n"
-		"      --ascii  --summary  --conn N  --max-conns N (as for read)\n"
-		"      --listen / --no-listen (default on for tcp and icmp unless flooding)\n"
+		"Show: -q, --quiet  -v, --verbose  --absolute (not -S: SYN here)  --brief\n"
+		"      --format text|json  --ascii  --summary  --conn N  --max-conns N (as for read)\n"
+		"      --listen / --no-listen (default on unless flooding or a dry run)\n"
 		"      --wait T (for replies after the last packet, default 1s)\n"
 		"File: -w, --write FILE (pcap of the crafted packets, opened as the -Z user; '-':\n"
 		"      standard output, the text then on standard error)\n"
-		"      --dry-run (build, show, write; send nothing)\n"
-		"Safe: --flood, --rate above 1000 and --rand-source (default 198.51.100.0/24 or\n"
-		"      2001:db8:f100::/48) only to loopback or documentation ranges on links that\n"
-		"      stay on this machine, as flood; --force (a network you own)\n"
+		"      --dry-run (build, show, write at once; send nothing; a -w file holds the\n"
+		"      times the packets would have been sent at)\n"
+		"Safe: --flood, more than 1000 packets/s (--rate, -i, --faster) and --rand-source\n"
+		"      (default 198.51.100.0/24 or 2001:db8:f100::/48) only to loopback or\n"
+		"      documentation ranges on links that stay on this machine, as flood;\n"
+		"      --force (a network you own)\n"
 		"Priv: -Z, --user USER (drop to USER once the sockets and capture are open,\n"
 		"      before opening -w FILE; default nobody; root keeps root)\n"
 		"  -h, --help\n"
@@ -75,7 +83,9 @@ static void on_signal(int sig)
 	rs_send_stop();
 }
 
-/* A dry run sends nothing: its summary says so, and where the packets went. */
+/* A dry run sends nothing: its summary says so, and where the packets
+ * went.  A rate needs two packets at least: it is measured over the
+ * intervals between them (one packet has none). */
 static void print_summary_json(struct rs_out *o, const struct rs_send_stats *st, bool dry_run,
 			       double secs, double pps)
 {
@@ -92,7 +102,10 @@ static void print_summary_json(struct rs_out *o, const struct rs_send_stats *st,
 	rs_out_str(o, ",\"elapsed_s\":");
 	rs_out_double(o, secs, 6);
 	rs_out_str(o, ",\"pps\":");
-	rs_out_double(o, pps, 1);
+	if (pps > 0)
+		rs_out_double(o, pps, 1);
+	else
+		rs_out_str(o, "null");   /* one packet, or a dry run: no rate */
 	if (dry_run)
 		rs_out_str(o, ",\"dry_run\":true");
 	rs_out_str(o, "}\n");
@@ -102,9 +115,13 @@ static void print_summary(struct rs_out *o, enum rs_format fmt, const struct rs_
 			  bool dry_run, const char *write_path)
 {
 	double secs = (double)st->elapsed_ns / 1e9;
-	double pps = secs > 0 ? (double)st->sent / secs : 0;
+	double pps = st->sent > 1 && st->span_ns > 0 ? (double)(st->sent - 1) * 1e9 / (double)st->span_ns
+		     : 0;
+	char rate[48] = "";
+	if (pps > 0)
+		snprintf(rate, sizeof(rate), ", %.1f packets/s", pps);
 	if (fmt == RS_FORMAT_JSON) {
-		print_summary_json(o, st, dry_run, secs, pps);
+		print_summary_json(o, st, dry_run, secs, dry_run ? 0 : pps);
 	} else if (dry_run) {
 		rs_out_printf(o, "%llu packet%s built%s%s (dry run, nothing sent), %llu error%s, %.3f s\n",
 			      (unsigned long long)st->sent, st->sent == 1 ? "" : "s",
@@ -117,11 +134,11 @@ static void print_summary(struct rs_out *o, enum rs_format fmt, const struct rs_
 		if (st->replies_bad_csum)
 			snprintf(bad, sizeof(bad), " (%llu with a bad checksum)",
 				 (unsigned long long)st->replies_bad_csum);
-		rs_out_printf(o, "%llu packet%s sent, %llu error%s, %llu repl%s%s, %.3f s, %.1f packets/s\n",
+		rs_out_printf(o, "%llu packet%s sent, %llu error%s, %llu repl%s%s, %.3f s%s\n",
 			      (unsigned long long)st->sent, st->sent == 1 ? "" : "s",
 			      (unsigned long long)st->errors, st->errors == 1 ? "" : "s",
 			      (unsigned long long)st->replies, st->replies == 1 ? "y" : "ies", bad, secs,
-			      pps);
+			      rate);
 	}
 }
 
@@ -130,12 +147,18 @@ static void print_summary(struct rs_out *o, enum rs_format fmt, const struct rs_
  * answers to it; one without, to RS_OPT_FIRST_COMMAND_OPT + its index). */
 static const struct option view_longopts[] = { RS_CLI_VIEW_LONGOPTS };
 #define N_VIEW (sizeof(view_longopts) / sizeof(view_longopts[0]))
+#define OPT_ABSOLUTE (RS_OPT_FIRST_COMMAND_OPT - 1)
 
 static void build_getopt(struct option *lo, size_t cap, char *shortopts, size_t scap)
 {
 	size_t n = 0, k = 0;
-	for (size_t i = 0; i < N_VIEW; i++)
-		lo[n++] = view_longopts[i];
+	/* -S is hping3's SYN in send: --absolute answers to a number of its own. */
+	for (size_t i = 0; i < N_VIEW; i++) {
+		lo[n] = view_longopts[i];
+		if (lo[n].val == 'S')
+			lo[n].val = OPT_ABSOLUTE;
+		n++;
+	}
 	for (size_t i = 0; i < rs_send_opts_count && n + 2 < cap; i++) {
 		const struct rs_send_opt_def *d = &rs_send_opts[i];
 		int val = d->letter ? d->letter : RS_OPT_FIRST_COMMAND_OPT + (int)i;
@@ -152,7 +175,7 @@ static void build_getopt(struct option *lo, size_t cap, char *shortopts, size_t 
 	}
 	lo[n++] = (struct option){ "help", no_argument, NULL, 'h' };
 	lo[n] = (struct option){ NULL, 0, NULL, 0 };
-	snprintf(shortopts + k, scap - k, "vSh");
+	snprintf(shortopts + k, scap - k, "vh");
 }
 
 /* Every option into a (the table's) or vo (the view's).  Returns -1 when
@@ -166,7 +189,7 @@ static int parse_options(int argc, char **argv, struct rs_send_args *a, struct r
 	build_getopt(lo, sizeof(lo) / sizeof(lo[0]), so, sizeof(so));
 	while ((c = getopt_long(argc, argv, so, lo, NULL)) != -1) {
 		int idx = c >= RS_OPT_FIRST_COMMAND_OPT ? c - RS_OPT_FIRST_COMMAND_OPT
-			  : c == 'h' || c == '?' ? -1 : rs_send_opt_find(NULL, (char)c);
+			  : c == 'h' || c == '?' || c > 0xff ? -1 : rs_send_opt_find(NULL, (char)c);
 		if (idx >= 0) {
 			const char *arg = optarg;
 			if (!arg && rs_send_opts[idx].next_word_slash && optind < argc &&
@@ -180,7 +203,7 @@ static int parse_options(int argc, char **argv, struct rs_send_args *a, struct r
 			send_usage(stdout);
 			return RS_EXIT_OK;
 		}
-		int rc = rs_cli_view_opt(c, optarg, vo);
+		int rc = rs_cli_view_opt(c == OPT_ABSOLUTE ? 'S' : c, optarg, vo);
 		if (rc < 0)
 			return RS_EXIT_USAGE;
 		if (rc == 0) {
@@ -198,25 +221,30 @@ static int parse_options(int argc, char **argv, struct rs_send_args *a, struct r
 static int settle(int argc, char **argv, struct rs_send_args *a)
 {
 	struct rs_send_cfg *cfg = &a->cfg;
-	bool fast = (a->given & RS_SEND_GIVEN_RATE) && a->pps > RS_SEND_GUARD_PPS;
+	int nargs = argc - optind, want = a->mode && nargs == 1 ? 1 : 2;
 	char err[512];
 
-	if (argc - optind != 2) {
-		fprintf(stderr, "rawshake send: %s\n", argc - optind < 2 ? "give a protocol (tcp, udp or icmp) and a destination address"
+	if (nargs != want) {
+		fprintf(stderr, "rawshake send: %s\n", nargs < want ? "give a protocol (tcp, udp or icmp, or -1 or -2) and a destination address"
 			: "too many arguments");
 		send_usage(stderr);
 		return RS_EXIT_USAGE;
 	}
-	if (!rs_send_cfg_target(a, argv[optind], argv[optind + 1], err, sizeof(err)) ||
+	if (!rs_send_cfg_target(a, want == 2 ? argv[optind] : NULL, argv[optind + want - 1], err,
+				sizeof(err)) ||
 	    !rs_send_cfg_check(a, err, sizeof(err)))
 		return fail(err);
 	rs_send_cfg_finish(a);
+	/* The pace, from --rate or from -i (--faster: 1 us), more than one packet. */
+	double pps = (a->given & RS_SEND_GIVEN_RATE) ? a->pps
+		     : cfg->interval_ns ? 1e9 / (double)cfg->interval_ns : 1e9;
+	bool fast = !cfg->flood && cfg->count != 1 && pps > RS_SEND_GUARD_PPS;
 	if (!a->force && (cfg->flood || fast || cfg->rand_source)) {
 		char what[64], refusal[640];
 		if (cfg->flood)
 			snprintf(what, sizeof(what), "send a flood to");
 		else if (fast)
-			snprintf(what, sizeof(what), "send %.0f packets/s to", a->pps);
+			snprintf(what, sizeof(what), "send %.0f packets/s to", pps);
 		else
 			snprintf(what, sizeof(what), "send from random sources to");
 		if (!rs_guard_bulk(what, cfg->spec.v, cfg->spec.dst,

@@ -4,11 +4,15 @@
 # RST replies shown (their checksums left for the NIC), echo
 # replies, a UDP datagram reaching a socket, the receiver's capture holding
 # exactly the fields asked for (as tcpdump reads them), MTU and
-# privilege errors.  Needs root (namespaces): skipped (77) otherwise.
+# privilege errors; a closed UDP port's unreachable shown by default
+# (hping3's -2 -p -s too), --data's escapes on the wire.  Needs root (namespaces): skipped (77) otherwise.
 set -eu
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
 command -v ip >/dev/null || { echo "FAIL: iproute2 (ip) is not installed"; exit 1; }
 bin=$(pwd)/rawshake
+# Lab tests one at a time, even under make -j (the names are its own).
+exec 9>/tmp/rawshake-lab-tests.lock
+flock 9
 A=rssend-a-$$
 B=rssend-b-$$
 work=$(mktemp -d)
@@ -21,6 +25,13 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 fail() { echo "FAIL: $*"; exit 1; }
+# wait_file FILE TRIES WHY: until FILE exists, TRIES times 50 ms, or fail.
+wait_file() {
+	i=0
+	while [ ! -e "$1" ]; do
+		i=$((i + 1)); [ $i -lt "$2" ] || fail "$3"; sleep 0.05
+	done
+}
 ina() { ip netns exec "$A" "$@"; }
 inb() { ip netns exec "$B" "$@"; }
 
@@ -57,13 +68,13 @@ os.rename(sys.argv[1] + "/udp2.tmp", sys.argv[1] + "/udp2")
 data, _ = u.recvfrom(65535)
 open(sys.argv[1] + "/udp3.tmp", "wb").write(data)
 os.rename(sys.argv[1] + "/udp3.tmp", sys.argv[1] + "/udp3")
+data, _ = u.recvfrom(65535)
+open(sys.argv[1] + "/udp4.tmp", "wb").write(data)
+os.rename(sys.argv[1] + "/udp4.tmp", sys.argv[1] + "/udp4")
 import time; time.sleep(60)
 ' "$work" &
 pids="$pids $!"
-i=0
-while [ ! -e "$work/ready" ]; do
-	i=$((i + 1)); [ $i -lt 100 ] || fail "listeners did not start"; sleep 0.05
-done
+wait_file "$work/ready" 100 "listeners did not start"
 pass=0
 ok() { pass=$((pass + 1)); echo "ok $pass - $*"; }
 
@@ -122,10 +133,7 @@ ok "ICMP echo (v4, v6) gets its replies, JSON for sent and received"
 
 # 4. A UDP datagram reaches the listening socket.
 ina "$bin" send udp 198.51.100.2 --dport 5353 --data "hello lab" >"$work/udp.out" 2>&1 || fail "$(cat "$work/udp.out")"
-i=0
-while [ ! -e "$work/udp" ]; do
-	i=$((i + 1)); [ $i -lt 60 ] || fail "UDP datagram never arrived"; sleep 0.05
-done
+wait_file "$work/udp" 60 "UDP datagram never arrived"
 [ "$(cat "$work/udp")" = "hello lab" ] || fail "UDP payload: $(cat "$work/udp")"
 ok "UDP datagram reaches a listening socket"
 
@@ -159,18 +167,12 @@ big=$(python3 -c 'print("x" * 3000)')
 st=0; ina "$bin" send udp 198.51.100.2 --dport 5353 --data "$big" >"$work/big.out" 2>&1 || st=$?
 [ $st -eq 2 ] && grep -q 'MTU.*--frag' "$work/big.out" || fail "MTU: status $st, $(cat "$work/big.out")"
 ina "$bin" send udp 198.51.100.2 --dport 5353 --data "$big" --frag -q >"$work/frag.out" 2>&1 || fail "$(cat "$work/frag.out")"
-i=0
-while [ ! -e "$work/udp2" ]; do
-	i=$((i + 1)); [ $i -lt 60 ] || fail "fragmented datagram never arrived"; sleep 0.05
-done
+wait_file "$work/udp2" 60 "fragmented datagram never arrived"
 [ "$(cat "$work/udp2")" = "$big" ] || fail "reassembled payload differs"
 # The same through the link layer: every fragment needs its own frame header.
 ina "$bin" send udp 198.51.100.2 --dport 5353 --data "$big" --frag --link -q >"$work/fragl.out" 2>&1 \
 	|| fail "$(cat "$work/fragl.out")"
-i=0
-while [ ! -e "$work/udp3" ]; do
-	i=$((i + 1)); [ $i -lt 60 ] || fail "fragmented datagram sent with --link never arrived"; sleep 0.05
-done
+wait_file "$work/udp3" 60 "fragmented datagram sent with --link never arrived"
 [ "$(cat "$work/udp3")" = "$big" ] || fail "reassembled payload (--link) differs"
 ok "MTU check, and --frag fragments the receiver reassembles (IP and --link)"
 
@@ -261,4 +263,57 @@ for how in "198.51.100.2" "198.51.100.2 --no-link" "2001:db8:5e::2" "2001:db8:5e
 	[ $((after - before)) -ge 20001 ] || fail "two threads $how: $((after - before)) packets arrived of 20001"
 done
 ok "flood from two threads, IPv4 and IPv6, as frames and through the raw socket"
+# 12-16: udp listens by default, as hping3 -2 shows a closed port's ICMP
+# port unreachable; the kernel's ICMP rate limit must not hide one.
+inb sysctl -qw net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0
+# 12. udp to a closed port: the port unreachable is shown and matched.
+ina "$bin" send udp 198.51.100.2 --dport 5399 --sport 40101 >"$work/u4.out" 2>&1 \
+	|| fail "send udp: $(cat "$work/u4.out")"
+grep -q 'ICMP.*unreach' "$work/u4.out" || fail "no port unreachable shown: $(cat "$work/u4.out")"
+grep -q 'reply to #1, rtt [0-9.]* ms' "$work/u4.out" || fail "not matched: $(cat "$work/u4.out")"
+grep -q '^1 packet sent, 0 errors, 1 reply, [0-9.]* s$' "$work/u4.out" \
+	|| fail "summary (one packet: no rate): $(cat "$work/u4.out")"
+ok "udp to a closed port shows its ICMP port unreachable by default"
+
+# 13. hping3's words: -2 DST -p PORT -s BASE; three probes, three answers,
+#    each matched to its own source port.
+ina "$bin" send -2 198.51.100.2 -p 5399 -s 40200 -c 3 -i u100000 >"$work/h.out" 2>&1 \
+	|| fail "send -2: $(cat "$work/h.out")"
+for n in 1 3 5; do   # the frames of the probes (each reply a frame too)
+	grep -q "reply to #$n, rtt" "$work/h.out" || fail "probe $n unanswered: $(cat "$work/h.out")"
+done
+grep -q '198.51.100.1.40202 > 198.51.100.2.5399: UDP' "$work/h.out" \
+	|| fail "-s is a base port going up by one: $(cat "$work/h.out")"
+grep -q '^3 packets sent, 0 errors, 3 replies, [0-9.]* s, [0-9.]* packets/s$' "$work/h.out" \
+	|| fail "summary: $(cat "$work/h.out")"
+ok "send -2 DST -p PORT (hping3's UDP mode): every probe answered"
+
+# 13b. hping3's --faster (-i u1) is bulk: allowed to the lab's documentation
+#      address on a link inside namespaces (the guard), all packets sent.
+ina "$bin" send -2 198.51.100.2 -p 5399 -c 50 --faster -q --no-listen >"$work/faster.out" 2>&1 \
+	|| fail "--faster: $(cat "$work/faster.out")"
+grep -q '^50 packets sent, 0 errors, 0 replies, [0-9.]* s, [0-9.]* packets/s$' "$work/faster.out" \
+	|| fail "--faster: $(cat "$work/faster.out")"
+ok "--faster goes through the guard and sends every packet"
+
+# 14. IPv6: the ICMPv6 port unreachable.
+ina "$bin" send udp 2001:db8:5e::2 --dport 5399 >"$work/u6.out" 2>&1 || fail "$(cat "$work/u6.out")"
+grep -q 'ICMP6.*unreach' "$work/u6.out" || fail "no ICMPv6 unreachable: $(cat "$work/u6.out")"
+grep -q 'reply to #1, rtt' "$work/u6.out" || fail "not matched: $(cat "$work/u6.out")"
+ok "IPv6: the ICMPv6 port unreachable is shown"
+
+# 15. --no-listen: nothing captured, nothing waited for.
+ina "$bin" send udp 198.51.100.2 --dport 5399 --no-listen >"$work/nl.out" 2>&1 || fail "$(cat "$work/nl.out")"
+! grep -q 'unreach' "$work/nl.out" || fail "--no-listen showed a reply: $(cat "$work/nl.out")"
+grep -q ', 0 replies,' "$work/nl.out" || fail "$(cat "$work/nl.out")"
+ok "--no-listen shows no reply"
+
+# 16. To the listening socket: the datagram arrives with --data's escapes
+#     as bytes.
+ina "$bin" send udp 198.51.100.2 --dport 5353 --wait 0 --data 'GET / HTTP/1.0\r\n\r\n' >"$work/d.out" 2>&1 \
+	|| fail "$(cat "$work/d.out")"
+wait_file "$work/udp4" 60 "datagram never arrived"
+[ "$(wc -c <"$work/udp4")" -eq 18 ] || fail "payload is $(wc -c <"$work/udp4") bytes, not 18"
+printf 'GET / HTTP/1.0\r\n\r\n' | cmp -s - "$work/udp4" || fail "payload: $(od -c "$work/udp4")"
+ok "--data with CR LF escapes sends the 18 bytes of the request"
 echo "send.sh: $pass passed"
