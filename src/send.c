@@ -623,8 +623,9 @@ static bool send_batch(struct worker *w, uint8_t *bufs, uint8_t *fragbuf,
 	unsigned pk_done = sd->fragment ? (done == nsend ? 1 : 0) : done;
 	bool file_ok = record_batch(w, pkts, lens, done, pk_done, f, real);
 	w->sent += pk_done;
-	if (pk_done)
-		w->last_ns = rs_clock_mono_ns();
+	if (pk_done)   /* a dry run's last packet is as late as its stamp */
+		w->last_ns = cfg->dry_run && !cfg->flood ? r->start + (int64_t)(i * cfg->interval_ns)
+							 : rs_clock_mono_ns();
 	if (done < nsend) {
 		w->errors++;
 		w->last_errno = e;

@@ -123,10 +123,14 @@ static void print_summary(struct rs_out *o, enum rs_format fmt, const struct rs_
 	if (fmt == RS_FORMAT_JSON) {
 		print_summary_json(o, st, dry_run, secs, dry_run ? 0 : pps);
 	} else if (dry_run) {
-		rs_out_printf(o, "%llu packet%s built%s%s (dry run, nothing sent), %llu error%s, %.3f s\n",
+		/* The time the packets' stamps span, not the few microseconds
+		 * building took: what the -w file shows, the same on every run. */
+		rs_out_printf(o, "%llu packet%s built%s%s (dry run, nothing sent), %llu error%s, "
+			      "stamped over %.3f s\n",
 			      (unsigned long long)st->sent, st->sent == 1 ? "" : "s",
 			      write_path ? " and written to " : "", write_path ? write_path : "",
-			      (unsigned long long)st->errors, st->errors == 1 ? "" : "s", secs);
+			      (unsigned long long)st->errors, st->errors == 1 ? "" : "s",
+			      (double)st->span_ns / 1e9);
 	} else {
 		/* A reply with a wrong checksum is said so even with -q, where
 		 * its [bad csum] line is not printed. */
