@@ -195,10 +195,10 @@ static void ladder_arrow(struct rs_out *o, const struct rs_svg_conn *c, const st
 	text_at(o, 8, y + 14, "start", "", t);
 	rs_out_printf(o, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
 		      "stroke-width=\"1.5\"%s marker-end=\"url(#ah-%llu-%s)\"/>\n",
-		      x1, y + 6, x2 + (c2s ? -2 : 2), y + 20, kind_colour(k),
+		      x1, y + 10, x2 + (c2s ? -2 : 2), y + 22, kind_colour(k),
 		      k[0] == 'r' ? " stroke-dasharray=\"6 3\"" : "", (unsigned long long)c->id, k);
 	rs_out_printf(o, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"middle\" fill=\"%s\">",
-		      (LX_C + LX_S) / 2, y + 9, kind_colour(k));
+		      (LX_C + LX_S) / 2, y + 6, kind_colour(k));
 	rs_print_svg_seg_label(o, s);
 	if (s->analysis & RS_AN_BAD_CHECKSUM)
 		rs_out_str(o, " (bad checksum)");
@@ -349,12 +349,18 @@ static void axes(struct rs_out *o, const struct frame *f, const char *xlabel, co
 	rs_out_str(o, "</text></g>\n");
 }
 
-/* The direction that carries more payload: the one the graph follows. */
+/* The direction with more data segments (then more bytes): the one the
+ * graph follows; segments rather than bytes, so that a few retransmitted
+ * requests are not hidden behind one large answer. */
 static uint8_t busier_dir(const struct rs_svg_conn *c)
 {
-	uint64_t b[2] = { 0, 0 };
-	for (size_t i = 0; i < c->n_all; i++)
+	uint64_t b[2] = { 0, 0 }, n[2] = { 0, 0 };
+	for (size_t i = 0; i < c->n_all; i++) {
 		b[c->all[i]->dir & 1] += c->all[i]->len;
+		n[c->all[i]->dir & 1] += c->all[i]->len > 0;
+	}
+	if (n[RS_DIR_S2C] != n[RS_DIR_C2S])
+		return n[RS_DIR_S2C] > n[RS_DIR_C2S] ? RS_DIR_S2C : RS_DIR_C2S;
 	return b[RS_DIR_S2C] > b[RS_DIR_C2S] ? RS_DIR_S2C : RS_DIR_C2S;
 }
 
@@ -369,11 +375,13 @@ static double tsg_ymax(const struct rs_svg_conn *c, uint8_t d)
 	for (size_t i = 0; i < c->n_all; i++) {
 		const struct rs_seg *s = c->all[i];
 		double top = s->dir == d ? (double)s->rel_seq + s->len
-			   : s->ack_valid ? (double)s->rel_ack + s->win : 0;
+			   : s->ack_valid ? (double)s->rel_ack : 0;
 		if (top > ymax)
 			ymax = top;
 	}
-	return ymax;
+	/* Room above for the window line, which is clipped: a window of 64 kB
+	 * over a transfer of 1 kB would flatten the data to the axis. */
+	return ymax * 1.25;
 }
 
 /* The receiver's ack line or window line as steps: value at each of its segments. */
@@ -386,7 +394,8 @@ static void tsg_steps(struct rs_out *o, const struct rs_svg_conn *c, const struc
 		const struct rs_seg *s = c->all[i];
 		if (s->dir == d || !s->ack_valid)
 			continue;
-		double x = fx(f, rel_s(c, s)), y = fy(f, (double)s->rel_ack + (window ? s->win : 0));
+		double v = (double)s->rel_ack + (window ? s->win : 0);
+		double x = fx(f, rel_s(c, s)), y = fy(f, v < f->ymax ? v : f->ymax);
 		if (!any)
 			rs_out_printf(o, "<polyline class=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"1.2\" points=\"",
 				      window ? "winline" : "ackline", window ? COL_WIN : COL_ACK);
@@ -436,7 +445,7 @@ static void tsg_points(struct rs_out *o, const struct rs_svg_conn *c, const stru
 			continue;
 		bool re = seg_retrans(s);
 		rs_out_printf(o, "<line class=\"pt%s\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-			      "stroke=\"%s\" stroke-width=\"2\"><title>frame %llu: seq %u len %u</title></line>\n",
+			      "stroke=\"%s\" stroke-width=\"3\"><title>frame %llu: seq %u len %u</title></line>\n",
 			      re ? " retrans" : "", x, fy(f, s->rel_seq), x, fy(f, (double)s->rel_seq + s->len),
 			      re ? COL_RETRANS : COL_DATA, (unsigned long long)s->frame, s->rel_seq, s->len);
 	}
@@ -487,21 +496,24 @@ void rs_print_svg_tsg(struct rs_out *o, const struct rs_svg_conn *c, bool standa
 	rs_out_str(o, "</svg>\n");
 }
 
-/* One small line chart of n points (x in seconds). */
+/* One small chart of n points (x in seconds): a line, or dots (samples). */
 static void small_chart(struct rs_out *o, const struct rs_svg_conn *c, const char *cls, const char *title,
-			const char *ylabel, const double *xs, const double *ys, size_t n)
+			const char *ylabel, const double *xs, const double *ys, size_t n, bool dots)
 {
-	struct frame f = { 80, 30, 360, 130, 1e-6, 1e-9 };
-	for (size_t i = 0; i < n; i++) {
-		if (xs[i] > f.xmax)
-			f.xmax = xs[i];
-		if (ys[i] > f.ymax)
-			f.ymax = ys[i];
-	}
+	/* x over the whole connection, y with room above the highest point. */
+	struct frame f = { 80, 30, 360, 130, rel_s(c, c->all[c->n_all - 1]), 1e-9 };
+	if (f.xmax <= 0)
+		f.xmax = 1e-6;
+	for (size_t i = 0; i < n; i++)
+		if (ys[i] * 1.2 > f.ymax)
+			f.ymax = ys[i] * 1.2;
 	svg_open(o, cls, c->id, 460, 210, false);
 	text_at(o, 8, 18, "start", " font-weight=\"bold\"", title);
 	axes(o, &f, "time (s)", ylabel);
-	if (n) {
+	for (size_t i = 0; dots && i < n; i++)
+		rs_out_printf(o, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"%s\"/>\n",
+			      fx(&f, xs[i]), fy(&f, ys[i]), COL_DATA);
+	if (n && !dots) {
 		rs_out_printf(o, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" points=\"", COL_DATA);
 		for (size_t i = 0; i < n; i++)
 			rs_out_printf(o, "%s%.1f,%.1f", i ? " " : "", fx(&f, xs[i]), fy(&f, ys[i]));
@@ -537,7 +549,7 @@ static void chart_throughput(struct rs_out *o, const struct rs_svg_conn *c, uint
 	char ylabel[32];
 	snprintf(ylabel, sizeof(ylabel), "throughput (%s)", units[u]);
 	small_chart(o, c, "tput", d == RS_DIR_C2S ? "throughput, client to server"
-						  : "throughput, server to client", ylabel, xs, ys, TPUT_BINS);
+						  : "throughput, server to client", ylabel, xs, ys, TPUT_BINS, false);
 }
 
 /* Each data segment sent once, timed to the first ack that covers its end. */
@@ -565,7 +577,7 @@ static void chart_rtt(struct rs_out *o, const struct rs_svg_conn *c, uint8_t d)
 		xs[n] = rel_s(c, s);
 		ys[n++] = (double)(c->all[j]->ns - s->ns) / 1e6;
 	}
-	small_chart(o, c, "rtt", "round-trip time by ack matching", "RTT (ms)", xs, ys, n);
+	small_chart(o, c, "rtt", "round-trip time by ack matching", "RTT (ms)", xs, ys, n, true);
 	free(xs);
 	free(ys);
 }
