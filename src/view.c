@@ -1,6 +1,7 @@
 /* view.c: decode → track → print for every packet, and the file-reading loop. */
 #include "rawshake/view.h"
 #include "rawshake/capfile.h"
+#include "rawshake/print_html.h"
 #include "rawshake/print_ladder.h"
 #include "rawshake/print_summary.h"
 #include "rawshake/tracker.h"
@@ -22,6 +23,8 @@ const char *rs_format_str(enum rs_format f)
 	case RS_FORMAT_TEXT: return "text";
 	case RS_FORMAT_JSON: return "json";
 	case RS_FORMAT_LADDER: return "ladder";
+	case RS_FORMAT_HTML: return "html";
+	case RS_FORMAT_SVG: return "svg";
 	}
 	return "unknown";
 }
@@ -42,6 +45,8 @@ static void on_conn_done(void *ctx, const struct rs_conn_record *r)
 {
 	struct rs_view *v = ctx;
 
+	if (v->html)
+		rs_print_html_conn(v->html, r);
 	if (!v->opts.summary || (v->opts.only_conn && r->id != v->opts.only_conn))
 		return;
 	/* Alone (-q) or after a ladder, rows can go out at once; under printed
@@ -83,6 +88,11 @@ bool rs_view_init(struct rs_view *v, const struct rs_view_opts *opts, struct rs_
 			snprintf(err, errlen, "cannot allocate the ladder diagram");
 			return false;
 		}
+	}
+	if ((opts->format == RS_FORMAT_HTML || opts->format == RS_FORMAT_SVG) &&
+	    !(v->html = rs_print_html_new(opts->only_conn))) {
+		snprintf(err, errlen, "cannot allocate the report");
+		return false;
 	}
 	if (opts->summary && !opts->quiet) {
 		FILE *tf = tmpfile();
@@ -126,6 +136,8 @@ bool rs_view_packet_meta(struct rs_view *v, const struct rs_pcap_form *form,
 	bool show = !v->opts.only_conn || (ev && ev->conn_id == v->opts.only_conn);
 	if (show && v->ladder && ev)
 		rs_print_ladder_add(v->ladder, pkt, ev);
+	if (show && v->html)
+		rs_print_html_add(v->html, pkt, ev);
 	if (show && !v->opts.quiet) {
 		const struct rs_tcp_event *pev = v->opts.no_track ? NULL : ev;
 		if (v->opts.format == RS_FORMAT_JSON)
@@ -167,6 +179,11 @@ void rs_view_finish(struct rs_view *v)
 				rs_print_summary_stats_text(v->out, &st);
 		}
 	}
+	if (v->html && !v->opts.quiet && v->opts.format == RS_FORMAT_SVG)
+		rs_print_html_svg(v->html, v->out, v->opts.only_conn,
+				  v->opts.graph_tsg ? RS_SVG_TSG : RS_SVG_LADDER);
+	else if (v->html && !v->opts.quiet)
+		rs_print_html_write(v->html, v->out);
 	if (v->opts.quiet) {
 		if (v->opts.format == RS_FORMAT_JSON) {
 			rs_out_str(v->out, "{\"type\":\"count\",\"packets\":");
@@ -194,6 +211,8 @@ void rs_view_free(struct rs_view *v)
 		rs_tracker_free(v->tracker);
 	if (v->ladder)
 		rs_print_ladder_free(v->ladder);
+	rs_print_html_free(v->html);
+	v->html = NULL;
 	if (v->pending_fd >= 0)
 		close(v->pending_fd);
 	free(v->pending);

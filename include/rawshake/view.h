@@ -22,11 +22,14 @@ enum rs_format {
 	RS_FORMAT_TEXT,
 	RS_FORMAT_JSON,
 	RS_FORMAT_LADDER,
+	RS_FORMAT_HTML,            /* print_html.h: the report, written at the end */
+	RS_FORMAT_SVG,             /* one picture of one connection */
 };
 const char *rs_format_str(enum rs_format f);
 
 struct rs_tracker;
 struct rs_print_ladder;
+struct rs_print_html;
 struct rs_conn_record;
 
 struct rs_view_opts {
@@ -41,6 +44,7 @@ struct rs_view_opts {
 	uint32_t max_conns;       /* tracker bound; 0 = default */
 	uint32_t max_ladder_rows; /* ladder bound; 0 = default */
 	bool ladder_after;        /* text: also a ladder diagram at the end (connect) */
+	bool graph_tsg;           /* svg: the time-sequence graph instead of the ladder */
 };
 
 struct rs_view {
@@ -52,6 +56,7 @@ struct rs_view {
 	uint64_t decode_errors;   /* packets with a truncated or invalid layer */
 	struct rs_tracker *tracker;
 	struct rs_print_ladder *ladder;
+	struct rs_print_html *html;   /* --format html or svg */
 	/* Summary rows of connections finished while packets are still being
 	 * printed wait in a temporary file (bounded memory) until the end. */
 	struct rs_out *pending;

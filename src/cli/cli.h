@@ -61,6 +61,7 @@ enum {
 	RS_OPT_SUMMARY,
 	RS_OPT_CONN,
 	RS_OPT_MAX_CONNS,
+	RS_OPT_GRAPH,
 	RS_OPT_FIRST_COMMAND_OPT = 0x200,  /* commands number their own from here */
 };
 #define RS_CLI_VIEW_SHORTOPTS "c:qvS"
@@ -72,6 +73,7 @@ enum {
 	{ "brief", no_argument, NULL, RS_OPT_BRIEF }, \
 	{ "format", required_argument, NULL, RS_OPT_FORMAT }, \
 	{ "ascii", no_argument, NULL, RS_OPT_ASCII }, \
+	{ "graph", required_argument, NULL, RS_OPT_GRAPH }, \
 	{ "summary", no_argument, NULL, RS_OPT_SUMMARY }, \
 	{ "conn", required_argument, NULL, RS_OPT_CONN }, \
 	{ "max-conns", required_argument, NULL, RS_OPT_MAX_CONNS }

@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "rawshake/capfile.h"
 #include "rawshake/out.h"
+#include "rawshake/print_html.h"
 #include "rawshake/view.h"
 
 #include <getopt.h>
@@ -146,6 +147,8 @@ static int read_run(int argc, char **argv)
 		/* Then nothing but reading the open files and writing the
 		 * output: the filter is compiled before, since compiling may
 		 * look names up. */
+		if (view.html)
+			rs_print_html_set_files(view.html, a.files, a.nfiles);
 		rs_capfile_precompile(a.filter);
 		rs_cli_sandbox("read", RS_SANDBOX_FILES, -1);
 		status = rs_read_inputs(&view, in, a.nfiles, a.filter, STDERR_FILENO);

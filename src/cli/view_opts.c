@@ -11,7 +11,9 @@ void rs_cli_view_usage(FILE *f)
 		"  -v, --verbose        IP details, option details and checksums\n"
 		"  -S, --absolute       raw sequence numbers instead of relative ones\n"
 		"      --brief          one line per packet with the event name, no notes\n"
-		"      --format FMT     text (default), json (JSON Lines) or ladder\n"
+		"      --format FMT     text (default), json (JSON Lines), ladder, html (a report)\n"
+		"                       or svg (one picture of --conn N)\n"
+		"      --graph G        svg: ladder (default) or tsg (time-sequence graph)\n"
 		"      --ascii          ladder diagram in ASCII instead of UTF-8\n"
 		"      --summary        one row per TCP connection at the end\n"
 		"      --conn N         only connection N (numbered in order of appearance)\n"
@@ -47,10 +49,19 @@ int rs_cli_view_opt(int c, const char *arg, struct rs_view_opts *vo)
 			vo->format = RS_FORMAT_JSON;
 		} else if (strcmp(arg, "ladder") == 0) {
 			vo->format = RS_FORMAT_LADDER;
+		} else if (strcmp(arg, "html") == 0 || strcmp(arg, "svg") == 0) {
+			vo->format = arg[0] == 'h' ? RS_FORMAT_HTML : RS_FORMAT_SVG;
 		} else {
-			fprintf(stderr, "rawshake: --format: '%s' is not text, json or ladder\n", arg);
+			fprintf(stderr, "rawshake: --format: '%s' is not text, json, ladder, html or svg\n", arg);
 			return -1;
 		}
+		return 1;
+	case RS_OPT_GRAPH:
+		if (strcmp(arg, "tsg") && strcmp(arg, "ladder")) {
+			fprintf(stderr, "rawshake: --graph: '%s' is not ladder or tsg\n", arg);
+			return -1;
+		}
+		vo->graph_tsg = arg[0] == 't';
 		return 1;
 	case RS_OPT_ASCII:
 		vo->ascii = true;
@@ -78,4 +89,7 @@ void rs_cli_view_finalize(struct rs_view_opts *vo)
 	/* Counting alone needs no tracking: -q stays as fast as decoding. */
 	if (vo->quiet && !vo->summary)
 		vo->no_track = true;
+	/* The report has its own connection table. */
+	if (vo->format == RS_FORMAT_HTML || vo->format == RS_FORMAT_SVG)
+		vo->summary = false;
 }
