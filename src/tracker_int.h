@@ -122,6 +122,8 @@ struct rs_conn_table {
 bool rs_tracker_table_init(struct rs_conn_table *ct, uint32_t initial, uint32_t max, uint64_t seed);
 void rs_tracker_table_destroy(struct rs_conn_table *ct);
 uint64_t rs_tracker_table_hash(const struct rs_conn_table *ct, const struct rs_conn_key *k);
+/* The same hash with any seed (tracker_flow.c's table). */
+uint64_t rs_tracker_key_hash(uint64_t seed, const struct rs_conn_key *k);
 uint32_t rs_tracker_table_lookup(const struct rs_conn_table *ct, const struct rs_conn_key *k, uint64_t h);
 /* A zeroed slot linked under k, or RS_NIL when the table is full. */
 uint32_t rs_tracker_table_insert(struct rs_conn_table *ct, const struct rs_conn_key *k, uint64_t h);

@@ -11,7 +11,8 @@ void rs_cli_view_usage(FILE *f)
 		"  -v, --verbose        IP details, option details and checksums\n"
 		"  -S, --absolute       raw sequence numbers instead of relative ones\n"
 		"      --brief          one line per packet with the event name, no notes\n"
-		"      --format FMT     text (default), json (JSON Lines) or ladder\n"
+		"      --format FMT     text (default), json (JSON Lines), ladder, or zeek / zeek-json\n"
+		"                       (the connections as Zeek's conn.log, TSV or JSON)\n"
 		"      --ascii          ladder diagram in ASCII instead of UTF-8\n"
 		"      --summary        one row per TCP connection at the end\n"
 		"      --conn N         only connection N (numbered in order of appearance)\n"
@@ -47,8 +48,12 @@ int rs_cli_view_opt(int c, const char *arg, struct rs_view_opts *vo)
 			vo->format = RS_FORMAT_JSON;
 		} else if (strcmp(arg, "ladder") == 0) {
 			vo->format = RS_FORMAT_LADDER;
+		} else if (strcmp(arg, "zeek") == 0) {
+			vo->format = RS_FORMAT_ZEEK;
+		} else if (strcmp(arg, "zeek-json") == 0) {
+			vo->format = RS_FORMAT_ZEEK_JSON;
 		} else {
-			fprintf(stderr, "rawshake: --format: '%s' is not text, json or ladder\n", arg);
+			fprintf(stderr, "rawshake: --format: '%s' is not text, json, ladder, zeek or zeek-json\n", arg);
 			return -1;
 		}
 		return 1;
