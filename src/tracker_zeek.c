@@ -326,8 +326,11 @@ void rs_tracker_zeek_segment(struct rs_conn *c, int d, const struct rs_packet *p
 	if ((fl & (RS_TH_FIN | RS_TH_RST)) && before != RS_Z_RESET && before != RS_Z_CLOSED)
 		e->zdid_close = true;
 	/* Zeek's reassembler reports gaps unless an end is partial
-	 * (report_gaps_for_partial is off by default). */
-	if (gap_bytes && e->zstate != RS_Z_PARTIAL && p->zstate != RS_Z_PARTIAL)
+	 * (report_gaps_for_partial is off by default); a peer never seen
+	 * sending is restarted at every ACK (init_peer), so nothing of it
+	 * is ever missing. */
+	if (gap_bytes && e->zstate != RS_Z_PARTIAL && p->zstate != RS_Z_PARTIAL &&
+	    p->zstate != RS_Z_INACTIVE)
 		c->missed_bytes += gap_bytes;
 	if (gap && zclean(e) && zclean(p)) {
 		/* The gap is in the peer's data: Zeek letters it by the side
