@@ -459,16 +459,25 @@ static void peer_base_from_ack(struct rs_tcp_event *ev, const struct rs_end *e, 
 	}
 }
 
+/* The bytes of [lo, hi) above what an earlier gap already skipped. */
+static uint32_t skipped(const struct rs_end *p, uint32_t lo, uint32_t hi)
+{
+	if (p->zgap_set && sdiff(p->zgap_hi, lo) > 0)
+		lo = p->zgap_hi;
+	return sdiff(hi, lo) > 0 ? hi - lo : 0;
+}
+
 /*
  * Acknowledgment analysis of what the sender says about the peer's data.
- * *gap: Zeek's content gap (its reassembler skips bytes it never got);
+ * *gap: Zeek's content gap (its reassembler skips bytes it never got),
+ * *gap_bytes how many it skips newly (Zeek's missed_bytes);
  * *unseen: the ACK covers peer bytes the capture never held (flagged
  * acked-unseen once per stretch of them, and only when the capture
  * holds some segment of the peer: without one, the note says once that
  * the other direction is absent instead).
  */
 static uint32_t ack_analysis(struct rs_tracker *t, struct rs_end *e, struct rs_end *p,
-			     const struct rs_packet *pkt, int64_t now, bool *gap, bool *unseen)
+			     const struct rs_packet *pkt, int64_t now, bool *gap, uint32_t *gap_bytes, bool *unseen)
 {
 	const struct rs_tcp *tcp = &pkt->tcp;
 	struct rs_tcp_event *ev = &t->ev;
@@ -476,6 +485,7 @@ static uint32_t ack_analysis(struct rs_tracker *t, struct rs_end *e, struct rs_e
 	uint32_t an = 0;
 
 	*gap = *unseen = false;
+	*gap_bytes = 0;
 	if (!(fl & RS_TH_ACK) || (fl & RS_TH_RST))
 		return 0;
 	/* SACK blocks above the ack are bytes the peer sent and this end
@@ -537,6 +547,10 @@ static uint32_t ack_analysis(struct rs_tracker *t, struct rs_end *e, struct rs_e
 			(!p->zgap_set || sdiff(tcp->ack, p->zgap_hi) > 0);
 	if (hole_skip || top_skip) {
 		*gap = true;
+		if (hole_skip)
+			*gap_bytes += skipped(p, p->hole_lo, sdiff(tcp->ack, p->hole_hi) < 0 ? tcp->ack : p->hole_hi);
+		if (top_skip)
+			*gap_bytes += skipped(p, p->next_seq, tcp->ack);
 		if (!p->zgap_set || sdiff(tcp->ack, p->zgap_hi) > 0)
 			p->zgap_hi = tcp->ack;
 		p->zgap_set = true;
@@ -754,6 +768,7 @@ const struct rs_tcp_event *rs_tracker_update(struct rs_tracker *t, const struct 
 	int d = side == c->client_side ? RS_DIR_C2S : RS_DIR_S2C;
 	struct rs_end *e = &c->end[d], *p = &c->end[!d];
 	bool keepalive, gap, unseen, rxmit;
+	uint32_t gap_bytes;
 
 	c->last_ns = now;
 	ev->conn_id = c->id;
@@ -768,7 +783,7 @@ const struct rs_tcp_event *rs_tracker_update(struct rs_tracker *t, const struct 
 	bool fin_acked_before = e->ack_seen && p->fin_seen && sdiff(e->max_ack, p->fin_seq + 1) >= 0;
 	ev->analysis |= seq_analysis(t, c, e, p, pkt, now, &keepalive, &rxmit);
 	peer_base_from_ack(ev, e, p, tcp);
-	ev->analysis |= ack_analysis(t, e, p, pkt, now, &gap, &unseen);
+	ev->analysis |= ack_analysis(t, e, p, pkt, now, &gap, &gap_bytes, &unseen);
 	if (tcp->win == 0 && !(tcp->flags & (RS_TH_SYN | RS_TH_FIN | RS_TH_RST)))
 		ev->analysis |= RS_AN_ZERO_WINDOW;
 	if (tcp->csum_status == RS_CSUM_BAD)
@@ -810,7 +825,7 @@ const struct rs_tcp_event *rs_tracker_update(struct rs_tracker *t, const struct 
 	ev->wscale_known = c->ws_both || (e->syn_seen && p->syn_seen);
 	ev->win_scaled = (tcp->flags & RS_TH_SYN) ? tcp->win : (uint32_t)tcp->win << e->wscale;
 	handshake_times(c, ev, now);
-	rs_tracker_zeek_segment(c, d, pkt, ev->rel_seq, rxmit, gap);
+	rs_tracker_zeek_segment(c, d, pkt, ev->rel_seq, rxmit, gap, gap_bytes);
 	ev->client_state = (enum rs_tcp_state)c->end[RS_DIR_C2S].state;
 	ev->server_state = (enum rs_tcp_state)c->end[RS_DIR_S2C].state;
 	ev->client_state_guessed = rs_end_state_guessed(c, RS_DIR_C2S);

@@ -74,6 +74,14 @@ struct rs_end {
 	int64_t hole_ns;
 	uint64_t last_ack_frame;
 	uint64_t pkts, bytes, retrans;
+	/* Zeek's TCP_Endpoint sequence accounting, for conn.log's sizes:
+	 * its start, and its last sequence sent and last one the peer
+	 * acknowledged, relative to the start in the full 64-bit space. */
+	uint32_t zstart;
+	int64_t zrel_last, zrel_ack;
+	bool zfin_seen;               /* a FIN was sent (Zeek's FIN_cnt > 0) */
+	bool zdid_close;              /* Zeek's did_close: it sent a FIN or RST that closed it */
+	uint64_t ip_bytes;            /* IP total lengths (conn.log's *_ip_bytes) */
 	struct rs_seg_mem ring[RS_SEG_RING];
 };
 
@@ -95,6 +103,8 @@ struct rs_conn {
 	uint32_t hist_seen;           /* Zeek's "seen once" letters */
 	char history[RS_HISTORY_MAX + 1];
 	int64_t first_ns, last_ns, syn_ns, synack_ns, ack_ns;
+	int64_t zeek_last_ns;         /* Zeek's last time: not after both ends closed */
+	uint64_t missed_bytes;        /* Zeek's content gaps, in bytes */
 	bool has_rtt, t_syn, t_synack;
 	struct rs_end end[2];         /* [RS_DIR_C2S]: the client, [RS_DIR_S2C]: the server */
 };
@@ -112,6 +122,8 @@ struct rs_conn_table {
 bool rs_tracker_table_init(struct rs_conn_table *ct, uint32_t initial, uint32_t max, uint64_t seed);
 void rs_tracker_table_destroy(struct rs_conn_table *ct);
 uint64_t rs_tracker_table_hash(const struct rs_conn_table *ct, const struct rs_conn_key *k);
+/* The same hash with any seed (tracker_flow.c's table). */
+uint64_t rs_tracker_key_hash(uint64_t seed, const struct rs_conn_key *k);
 uint32_t rs_tracker_table_lookup(const struct rs_conn_table *ct, const struct rs_conn_key *k, uint64_t h);
 /* A zeroed slot linked under k, or RS_NIL when the table is full. */
 uint32_t rs_tracker_table_insert(struct rs_conn_table *ct, const struct rs_conn_key *k, uint64_t h);
@@ -130,7 +142,7 @@ static inline bool rs_end_state_guessed(const struct rs_conn *c, int d)
 
 /* tracker_zeek.c: Zeek bookkeeping and the record. */
 void rs_tracker_zeek_segment(struct rs_conn *c, int d, const struct rs_packet *pkt,
-		     uint32_t rel_seq, bool rxmit, bool gap);
+			     uint32_t rel_seq, bool rxmit, bool gap, uint32_t gap_bytes);
 void rs_tracker_zeek_record(const struct rs_conn *c, enum rs_conn_end why, struct rs_conn_record *r);
 
 #endif

@@ -27,10 +27,15 @@ static uint64_t rotl(uint64_t x, int r)
 /* xxHash64's round and avalanche over the five 64-bit words of the key. */
 uint64_t rs_tracker_table_hash(const struct rs_conn_table *ct, const struct rs_conn_key *k)
 {
+	return rs_tracker_key_hash(ct->seed, k);
+}
+
+uint64_t rs_tracker_key_hash(uint64_t seed, const struct rs_conn_key *k)
+{
 	const uint64_t p1 = 0x9E3779B185EBCA87ull, p2 = 0xC2B2AE3D27D4EB4Full;
 	const uint64_t p3 = 0x165667B19E3779F9ull, p4 = 0x85EBCA77C2B2AE63ull;
 	const unsigned char *b = (const unsigned char *)k;
-	uint64_t h = ct->seed + p3 + sizeof(*k);
+	uint64_t h = seed + p3 + sizeof(*k);
 
 	for (size_t i = 0; i < sizeof(*k); i += 8) {
 		uint64_t w;

@@ -51,8 +51,18 @@
  * retransmission: payload that ends at or below the highest sequence
  * number the sender was seen to send (update_last_seq), so bytes that
  * were acknowledged before the capture showed them are not one.  The history keeps at most
- * RS_HISTORY_MAX letters.  Byte counts are payload bytes seen, including
- * retransmissions (Zeek's orig_bytes comes from sequence numbers).
+ * RS_HISTORY_MAX letters.  The summary's byte counts are payload bytes
+ * seen, including retransmissions.
+ *
+ * conn.log's sizes follow Zeek's TCP_Endpoint: each end starts at its
+ * SYN's sequence number (without a SYN, at its first sequence number - 1,
+ * or at the peer's first ACK - 1); its size is the higher of the last
+ * sequence it sent and the last its peer acknowledged, less the SYN and
+ * the FIN octets, so bytes the capture missed but the peer acknowledged
+ * count (they are missed_bytes too).  Sequence numbers of a RST, or after
+ * one, are not trusted; an end reset before any answer has size 0.  The
+ * duration ends at the last packet before both ends had closed (the
+ * final ACK of a FIN exchange is not in it), as Zeek's.
  */
 #include <stdio.h>
 #include <string.h>
@@ -176,8 +186,97 @@ static bool zclean(const struct rs_end *e)
 	       (e->zstate == RS_Z_CLOSED && e->zprev == RS_Z_ESTABLISHED);
 }
 
+static int32_t zdiff(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b);
+}
+
+/* Zeek's sequence numbers that are too far off to trust on a SYN or RST. */
+#define Z_TOO_LARGE_SEQ_DELTA 1048576
+
+static void zseq_init(struct rs_end *e, uint32_t start, int64_t rel_last)
+{
+	e->zstart = start;
+	e->zrel_ack = 0;
+	e->zrel_last = rel_last;
+}
+
+/* Zeek's init_endpoint: where the sender's sequence space starts. */
+static void zseq_start(struct rs_end *e, uint32_t seq, bool syn, uint32_t seg_len)
+{
+	switch (e->zstate) {
+	case RS_Z_INACTIVE:
+		if (syn)
+			zseq_init(e, seq, seg_len);
+		else
+			zseq_init(e, seq - 1, 1);   /* as though a SYN came before */
+		break;
+	case RS_Z_SYN_SENT:
+	case RS_Z_SYN_ACK_SENT:
+		if (syn && seq != e->zstart)
+			zseq_init(e, seq, seg_len);
+		break;
+	case RS_Z_ESTABLISHED:
+	case RS_Z_PARTIAL:
+		if (syn)
+			zseq_init(e, seq, seg_len);
+		break;
+	case RS_Z_RESET:
+		if (syn && e->zprev == RS_Z_INACTIVE)
+			zseq_init(e, seq, seg_len);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Zeek's ACK handling (init_peer, update_ack_seq) and update_last_seq,
+ * before the state machine moves: the sizes of conn.log. */
+static void zeek_seq(struct rs_end *e, struct rs_end *p, const struct rs_tcp *tcp)
+{
+	bool syn = tcp->flags & RS_TH_SYN, fin = tcp->flags & RS_TH_FIN, rst = tcp->flags & RS_TH_RST;
+	uint32_t seg_len = rst ? 0 : tcp->payload_len;
+
+	seg_len += syn + fin;
+	zseq_start(e, tcp->seq, syn, seg_len);
+	if (tcp->flags & RS_TH_ACK) {
+		if (p->zstate == RS_Z_INACTIVE) {
+			zseq_init(p, tcp->ack - 1, 0);
+		} else if (!rst && !(p->zrel_ack < INT32_MAX && zdiff(tcp->ack, p->zstart) < 0)) {
+			int32_t da = zdiff(tcp->ack, p->zstart + (uint32_t)p->zrel_ack);
+			if (da > 0 && !(tcp->ack == 0 && da > Z_TOO_LARGE_SEQ_DELTA))
+				p->zrel_ack += da;
+		}
+	}
+	int32_t dl = zdiff(tcp->seq + seg_len, e->zstart + (uint32_t)e->zrel_last);
+	if ((syn || rst) && (dl > Z_TOO_LARGE_SEQ_DELTA || dl < -Z_TOO_LARGE_SEQ_DELTA))
+		;   /* not trusted */
+	else if (fin && e->zrel_last == 1)
+		e->zrel_last += dl;   /* SYN then FIN of a connection over 2 GiB */
+	else if (e->zstate != RS_Z_RESET && dl > 0)
+		e->zrel_last += dl;
+	if (fin)
+		e->zfin_seen = true;
+}
+
+/* Zeek's TCP_Endpoint::Size. */
+static uint64_t zsize(const struct rs_end *e, const struct rs_end *p)
+{
+	/* A half-open connection found and aborted: its numbers mean nothing. */
+	if (e->zprev == RS_Z_SYN_SENT && e->zstate == RS_Z_RESET && p->zstate == RS_Z_INACTIVE &&
+	    e->zrel_ack > 1)
+		return 0;
+	int64_t top = e->zrel_last > e->zrel_ack ? e->zrel_last : e->zrel_ack;
+	if (top <= 0)
+		return 0;
+	uint64_t size = (uint64_t)top - 1;   /* not the SYN octet */
+	if (e->zfin_seen && size)
+		size--;                         /* nor the FIN's */
+	return size;
+}
+
 void rs_tracker_zeek_segment(struct rs_conn *c, int d, const struct rs_packet *pkt,
-		     uint32_t rel_seq, bool rxmit, bool gap)
+			     uint32_t rel_seq, bool rxmit, bool gap, uint32_t gap_bytes)
 {
 	struct rs_end *e = &c->end[d], *p = &c->end[!d];
 	const struct rs_tcp *tcp = &pkt->tcp;
@@ -185,6 +284,12 @@ void rs_tracker_zeek_segment(struct rs_conn *c, int d, const struct rs_packet *p
 	uint8_t fl = tcp->flags;
 	uint32_t len = tcp->payload_len;
 	int bits = !!(fl & RS_TH_SYN) + !!(fl & RS_TH_FIN) + !!(fl & RS_TH_RST);
+	enum rs_zstate before = (enum rs_zstate)e->zstate;
+
+	if (pkt->has_ip)
+		e->ip_bytes += pkt->ip.total_len;
+	if (!e->zdid_close || !p->zdid_close)
+		c->zeek_last_ns = pkt->ts_ns;
 
 	if (tcp->csum_status == RS_CSUM_BAD)
 		scaled(c, e, RS_ZC_CSUM, 'C', orig);
@@ -216,7 +321,17 @@ void rs_tracker_zeek_segment(struct rs_conn *c, int d, const struct rs_packet *p
 		scaled(c, e, RS_ZC_WIN0, 'W', orig);
 	if (rxmit && e->zstate != RS_Z_RESET)
 		scaled(c, e, RS_ZC_RXMIT, 'T', orig);
+	zeek_seq(e, p, tcp);
 	zeek_state(c, d, fl, len);
+	if ((fl & (RS_TH_FIN | RS_TH_RST)) && before != RS_Z_RESET && before != RS_Z_CLOSED)
+		e->zdid_close = true;
+	/* Zeek's reassembler reports gaps unless an end is partial
+	 * (report_gaps_for_partial is off by default); a peer never seen
+	 * sending is restarted at every ACK (init_peer), so nothing of it
+	 * is ever missing. */
+	if (gap_bytes && e->zstate != RS_Z_PARTIAL && p->zstate != RS_Z_PARTIAL &&
+	    p->zstate != RS_Z_INACTIVE)
+		c->missed_bytes += gap_bytes;
 	if (gap && zclean(e) && zclean(p)) {
 		/* The gap is in the peer's data: Zeek letters it by the side
 		 * whose stream has the hole. */
@@ -248,7 +363,8 @@ static const char *conn_state(const struct rs_conn *c)
 
 	if (rs == RS_Z_RESET) {
 		if (os == RS_Z_SYN_SENT || os == RS_Z_SYN_ACK_SENT ||
-		    (os == RS_Z_RESET && c->end[0].bytes == 0 && c->end[1].bytes == 0))
+		    (os == RS_Z_RESET && zsize(&c->end[0], &c->end[1]) == 0 &&
+		     zsize(&c->end[1], &c->end[0]) == 0))
 			return "REJ";
 		return o_inactive ? "RSTRH" : "RSTR";
 	}
@@ -305,4 +421,11 @@ void rs_tracker_zeek_record(const struct rs_conn *c, enum rs_conn_end why, struc
 	strcpy(r->conn_state, conn_state(c));
 	memcpy(r->history, c->history, sizeof(r->history));
 	r->history[RS_HISTORY_MAX] = '\0';
+	r->ip_proto = 6;
+	r->zeek_last_ns = c->zeek_last_ns;
+	r->orig_bytes = zsize(cl, sv);
+	r->resp_bytes = zsize(sv, cl);
+	r->missed_bytes = c->missed_bytes;
+	r->orig_ip_bytes = cl->ip_bytes;
+	r->resp_ip_bytes = sv->ip_bytes;
 }

@@ -5,6 +5,7 @@
 #include "rawshake/print_ladder.h"
 #include "rawshake/print_summary.h"
 #include "rawshake/tracker.h"
+#include "rawshake/tracker_flow.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,13 +26,26 @@ const char *rs_format_str(enum rs_format f)
 	case RS_FORMAT_LADDER: return "ladder";
 	case RS_FORMAT_HTML: return "html";
 	case RS_FORMAT_SVG: return "svg";
+	case RS_FORMAT_ZEEK: return "zeek";
+	case RS_FORMAT_ZEEK_JSON: return "zeek-json";
 	}
 	return "unknown";
 }
 
+static bool zeek_format(enum rs_format f)
+{
+	return f == RS_FORMAT_ZEEK || f == RS_FORMAT_ZEEK_JSON;
+}
+
 static void print_record(struct rs_view *v, struct rs_out *o, const struct rs_conn_record *r)
 {
-	if (v->opts.format == RS_FORMAT_JSON) {
+	if (zeek_format(v->opts.format)) {
+		rs_zeek_log_add(&v->zeek, r);
+		if (v->opts.format == RS_FORMAT_ZEEK)
+			rs_print_zeek_row(o, r);
+		else
+			rs_print_zeek_json(o, r);
+	} else if (v->opts.format == RS_FORMAT_JSON) {
 		rs_print_summary_json(o, r);
 	} else {
 		if (v->summary_rows == 0)
@@ -50,8 +64,9 @@ static void on_conn_done(void *ctx, const struct rs_conn_record *r)
 	if (!v->opts.summary || (v->opts.only_conn && r->id != v->opts.only_conn))
 		return;
 	/* Alone (-q) or after a ladder, rows can go out at once; under printed
-	 * packets they wait for the end. */
-	if (v->opts.quiet)
+	 * packets they wait for the end, as do conn.log's (its header says
+	 * when the capture begins). */
+	if (v->opts.quiet && !zeek_format(v->opts.format))
 		print_record(v, v->out, r);
 	else if (v->pending)
 		print_record(v, v->pending, r);
@@ -65,6 +80,9 @@ bool rs_view_init(struct rs_view *v, const struct rs_view_opts *opts, struct rs_
 	v->out = out;
 	v->pending_fd = -1;
 	rs_printer_init(&v->printer, opts->print_flags);
+	if (zeek_format(opts->format))
+		v->opts.summary = true;   /* conn.log is the summary */
+	opts = &v->opts;
 	if (opts->no_track && !opts->summary && opts->format != RS_FORMAT_LADDER &&
 	    !opts->ladder_after)
 		return true;
@@ -94,7 +112,20 @@ bool rs_view_init(struct rs_view *v, const struct rs_view_opts *opts, struct rs_
 		snprintf(err, errlen, "cannot allocate the report");
 		return false;
 	}
-	if (opts->summary && !opts->quiet) {
+	if (zeek_format(opts->format) && !opts->only_conn) {
+		struct rs_flow_config fc;
+		rs_flow_config_default(&fc);
+		fc.on_flow_done = on_conn_done;
+		fc.ctx = v;
+		if (opts->max_conns)
+			fc.max_flows = opts->max_conns;
+		v->flows = rs_flow_new(&fc);
+		if (!v->flows) {
+			snprintf(err, errlen, "cannot allocate the flow table");
+			return false;
+		}
+	}
+	if (opts->summary && (!opts->quiet || zeek_format(opts->format))) {
 		FILE *tf = tmpfile();
 		v->pending = malloc(sizeof(*v->pending));
 		if (!tf || !v->pending) {
@@ -132,6 +163,8 @@ bool rs_view_packet_meta(struct rs_view *v, const struct rs_pcap_form *form,
 		pkt->meta.ifname = v->ifname_of(v->ifname_ctx, pkt->link.ifindex);
 	if (v->tracker && pkt->l4 == RS_LAYER_TCP)
 		ev = rs_tracker_update(v->tracker, pkt);
+	else if (v->flows)
+		rs_flow_update(v->flows, pkt);
 
 	bool show = !v->opts.only_conn || (ev && ev->conn_id == v->opts.only_conn);
 	if (show && v->ladder && ev)
@@ -163,11 +196,31 @@ static void flush_pending(struct rs_view *v)
 		rs_out_write(v->out, buf, (size_t)n);
 }
 
+/* conn.log: the header (TSV), the rows that waited, the footer; nothing
+ * at all without a connection, as Zeek writes no conn.log then. */
+static void finish_zeek(struct rs_view *v)
+{
+	bool tsv = v->opts.format == RS_FORMAT_ZEEK;
+
+	if (v->zeek.rows == 0)
+		return;
+	if (tsv)
+		rs_print_zeek_header(v->out, &v->zeek);
+	flush_pending(v);
+	if (tsv)
+		rs_print_zeek_footer(v->out, &v->zeek);
+}
+
 void rs_view_finish(struct rs_view *v)
 {
 	if (v->ladder && !v->opts.quiet)
 		rs_print_ladder_print(v->ladder, v->out, v->opts.ascii, v->opts.only_conn);
-	if (v->tracker) {
+	if (v->tracker && zeek_format(v->opts.format)) {
+		rs_tracker_finish(v->tracker);
+		if (v->flows)
+			rs_flow_finish(v->flows);
+		finish_zeek(v);
+	} else if (v->tracker) {
 		rs_tracker_finish(v->tracker);
 		if (v->opts.summary) {
 			struct rs_tracker_stats st;
@@ -184,7 +237,7 @@ void rs_view_finish(struct rs_view *v)
 				  v->opts.graph_tsg ? RS_SVG_TSG : RS_SVG_LADDER);
 	else if (v->html && !v->opts.quiet)
 		rs_print_html_write(v->html, v->out);
-	if (v->opts.quiet) {
+	if (v->opts.quiet && !zeek_format(v->opts.format)) {
 		if (v->opts.format == RS_FORMAT_JSON) {
 			rs_out_str(v->out, "{\"type\":\"count\",\"packets\":");
 			rs_out_u64(v->out, v->frames);
@@ -209,6 +262,8 @@ void rs_view_free(struct rs_view *v)
 {
 	if (v->tracker)
 		rs_tracker_free(v->tracker);
+	rs_flow_free(v->flows);
+	v->flows = NULL;
 	if (v->ladder)
 		rs_print_ladder_free(v->ladder);
 	rs_print_html_free(v->html);

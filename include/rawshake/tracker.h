@@ -79,6 +79,13 @@ struct rs_conn_record {
 	enum rs_close_kind close;
 	char conn_state[8];              /* Zeek conn_state: "SF", "S0", ... */
 	char history[RS_HISTORY_MAX + 1];/* Zeek history: "ShADadFf" */
+	/* The rest of Zeek's conn.log (print_zeek.c): client is its
+	 * originator, server its responder. */
+	uint8_t ip_proto;                /* 6 (TCP), 17 (UDP), 1 (ICMP), 58 (ICMPv6) */
+	int64_t zeek_last_ns;            /* duration's end: TCP packets after both ends closed do not count */
+	uint64_t orig_bytes, resp_bytes; /* TCP: from sequence numbers; UDP, ICMP: payload */
+	uint64_t missed_bytes;           /* TCP content gaps */
+	uint64_t orig_ip_bytes, resp_ip_bytes;  /* IP total lengths */
 };
 
 struct rs_tracker_config {

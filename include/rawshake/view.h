@@ -17,6 +17,7 @@
 #include "rawshake/out.h"
 #include "rawshake/packet.h"
 #include "rawshake/print.h"
+#include "rawshake/print_zeek.h"
 
 enum rs_format {
 	RS_FORMAT_TEXT,
@@ -24,10 +25,13 @@ enum rs_format {
 	RS_FORMAT_LADDER,
 	RS_FORMAT_HTML,            /* print_html.h: the report, written at the end */
 	RS_FORMAT_SVG,             /* one picture of one connection */
+	RS_FORMAT_ZEEK,           /* conn.log, Zeek's TSV: implies --summary */
+	RS_FORMAT_ZEEK_JSON,      /* conn.log as Zeek's JSON lines */
 };
 const char *rs_format_str(enum rs_format f);
 
 struct rs_tracker;
+struct rs_flow_table;
 struct rs_print_ladder;
 struct rs_print_html;
 struct rs_conn_record;
@@ -55,6 +59,8 @@ struct rs_view {
 	uint64_t frames;          /* packets seen (after the filter) */
 	uint64_t decode_errors;   /* packets with a truncated or invalid layer */
 	struct rs_tracker *tracker;
+	struct rs_flow_table *flows;  /* UDP and ICMP, for the Zeek formats */
+	struct rs_zeek_log zeek;
 	struct rs_print_ladder *ladder;
 	struct rs_print_html *html;   /* --format html or svg */
 	/* Summary rows of connections finished while packets are still being

@@ -11,8 +11,9 @@ void rs_cli_view_usage(FILE *f)
 		"  -v, --verbose        IP details, option details and checksums\n"
 		"  -S, --absolute       raw sequence numbers instead of relative ones\n"
 		"      --brief          one line per packet with the event name, no notes\n"
-		"      --format FMT     text (default), json (JSON Lines), ladder, html (a report)\n"
-		"                       or svg (one picture of --conn N)\n"
+		"      --format FMT     text (default), json (JSON Lines), ladder, html (a report),\n"
+		"                       svg (one picture of --conn N), or zeek / zeek-json\n"
+		"                       (the connections as Zeek's conn.log, TSV or JSON)\n"
 		"      --graph G        svg: ladder (default) or tsg (time-sequence graph)\n"
 		"      --ascii          ladder diagram in ASCII instead of UTF-8\n"
 		"      --summary        one row per TCP connection at the end\n"
@@ -51,8 +52,13 @@ int rs_cli_view_opt(int c, const char *arg, struct rs_view_opts *vo)
 			vo->format = RS_FORMAT_LADDER;
 		} else if (strcmp(arg, "html") == 0 || strcmp(arg, "svg") == 0) {
 			vo->format = arg[0] == 'h' ? RS_FORMAT_HTML : RS_FORMAT_SVG;
+		} else if (strcmp(arg, "zeek") == 0) {
+			vo->format = RS_FORMAT_ZEEK;
+		} else if (strcmp(arg, "zeek-json") == 0) {
+			vo->format = RS_FORMAT_ZEEK_JSON;
 		} else {
-			fprintf(stderr, "rawshake: --format: '%s' is not text, json, ladder, html or svg\n", arg);
+			fprintf(stderr, "rawshake: --format: '%s' is not text, json, ladder, html, svg, "
+				"zeek or zeek-json\n", arg);
 			return -1;
 		}
 		return 1;
