@@ -41,6 +41,9 @@ struct rs_view_opts {
 	uint32_t max_conns;       /* tracker bound; 0 = default */
 	uint32_t max_ladder_rows; /* ladder bound; 0 = default */
 	bool ladder_after;        /* text: also a ladder diagram at the end (connect) */
+	/* --color: auto (the default) becomes RS_PRINT_COLOR in print_flags
+	 * when standard output is a terminal and NO_COLOR is unset or empty. */
+	enum rs_color_when { RS_COLOR_AUTO, RS_COLOR_ALWAYS, RS_COLOR_NEVER } color;
 };
 
 struct rs_view {
