@@ -106,6 +106,7 @@ struct rs_ts_clock {
 	char cached[32];            /* "HH:MM:SS" or "YYYY-MM-DD HH:MM:SS" of cached_sec */
 };
 
+/* A zeroed clock is a valid one too: the default form, local time. */
 void rs_ts_clock_init(struct rs_ts_clock *c, enum rs_ts_mode mode, bool utc);
 /* The time sec.frac (frac has digits digits, 6 or 9) in c's form; false,
  * nothing written, for RS_TS_NONE.  A relative form printed a time before
