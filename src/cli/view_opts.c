@@ -51,19 +51,19 @@ static int time_opt(struct rs_view_opts *vo)
 	return 1;
 }
 
+/* --color alone is --color=always, as for ls and grep. */
 static int color_opt(const char *arg, struct rs_view_opts *vo)
 {
-	if (!arg || strcmp(arg, "always") == 0) {
-		vo->color = RS_COLOR_ALWAYS;
-	} else if (strcmp(arg, "auto") == 0) {
-		vo->color = RS_COLOR_AUTO;
-	} else if (strcmp(arg, "never") == 0) {
-		vo->color = RS_COLOR_NEVER;
-	} else {
-		fprintf(stderr, "rawshake: --color: '%s' is not auto, always or never\n", arg);
-		return -1;
-	}
-	return 1;
+	static const char *const when[] = {
+		[RS_COLOR_AUTO] = "auto", [RS_COLOR_ALWAYS] = "always", [RS_COLOR_NEVER] = "never",
+	};
+	for (size_t i = 0; i < sizeof(when) / sizeof(when[0]); i++)
+		if (strcmp(arg ? arg : "always", when[i]) == 0) {
+			vo->color = (enum rs_color_when)i;
+			return 1;
+		}
+	fprintf(stderr, "rawshake: --color: '%s' is not auto, always or never\n", arg);
+	return -1;
 }
 
 /* The options that only change how a packet is printed. */
