@@ -110,7 +110,7 @@ static void alert_seen(void *ctx, const struct rs_detect_alert *a)
 	CHECK(a->kind <= RS_DETECT_ALERT_STATE_EXHAUSTED && a->phase <= RS_DETECT_ALERT_END);
 	CHECK(a->completion >= 0 && a->completion <= 1);
 	CHECK(a->kind != RS_DETECT_ALERT_STATE_EXHAUSTED || a->table != NULL);
-	rs_detect_alert_print(fuzz_out(), pr->format, a);
+	rs_detect_alert_print(fuzz_out(), pr->format, NULL, a);
 }
 
 static void addr(uint8_t *a, bool v6, uint8_t net, uint8_t host)

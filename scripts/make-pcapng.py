@@ -131,13 +131,15 @@ class Section:
             body += opts + self.end()
         return self.block(1, body)
 
-    def epb(self, ifid, ticks, data, wirelen=None, flags=None, comment=None):
+    def epb(self, ifid, ticks, data, wirelen=None, flags=None, comment=None, comments=()):
         pad = (4 - len(data) % 4) % 4
         body = struct.pack(self.o + "IIIII", ifid, ticks >> 32, ticks & 0xFFFFFFFF, len(data),
                            len(data) if wirelen is None else wirelen) + data + b"\0" * pad
         opts = b""
         if comment is not None:
             opts += self.opt(1, comment)
+        for c in comments:
+            opts += self.opt(1, c)
         if flags is not None:
             opts += self.opt(2, struct.pack(self.o + "I", flags))
         if opts:
@@ -233,6 +235,24 @@ def sections():
     return b
 
 
+def comments():
+    """Packet comments as tshark lists them (opt_comment, several per
+    block), big-endian: a plain one, two on one packet, one holding
+    control characters and an escape sequence, UTF-8, one longer than the
+    printers show (600 bytes), a packet without; a comment on the section
+    header too (not shown per packet)."""
+    s = Section(">")
+    b = s.shb(s.opt(1, b"section comment") + s.opt(4, b"rawshake make-pcapng.py"))
+    b += s.idb(1, 65535, name=b"eth0", tsresol=6)
+    b += s.epb(0, us(SEC, 100000), syn(), comment=b"client opens")
+    b += s.epb(0, us(SEC, 200000), synack(), comments=(b"first of two", b"second of two"))
+    b += s.epb(0, us(SEC, 300000), ack(), comment=b"bell\x07 esc\x1b[31mred\x1b[0m nl\nback\\slash")
+    b += s.epb(0, us(SEC, 400000), ether(MAC_C, MAC_S, udp_raw(8)), comment="caf\u00e9 \u2192 ok".encode())
+    b += s.epb(0, us(SEC, 500000), ether(MAC_C, MAC_S, udp_raw(4, ident=11)), comment=b"x" * 590 + b"0123456789")
+    b += s.epb(0, us(SEC, 600000), ether(MAC_C, MAC_S, udp_raw(2, ident=12)))
+    return b
+
+
 def write(out, name, data):
     path = os.path.join(out, name)
     with open(path, "wb") as f:
@@ -244,6 +264,7 @@ def main(out):
     m = multi_if()
     write(out, "pcapng-multi-if.pcapng", m)
     write(out, "pcapng-sections.pcapng", sections())
+    write(out, "pcapng-comments.pcapng", comments())
     # Cut inside the packet data of the fourth packet block (the raw UDP
     # datagram of 300 bytes): three packets, then "truncated".
     start = CUT_BLOCK

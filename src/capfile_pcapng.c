@@ -437,7 +437,8 @@ static enum rs_pkt_dir ng_flags_dir(uint32_t flags)
 	}
 }
 
-/* The options of a packet block: flags (direction) and the first comment. */
+/* The options of a packet block: flags (direction) and the comments (the
+ * first RS_MAX_COMMENTS, for the printers; the first also in cur). */
 static enum ng_step ng_packet_opts(struct rs_capfile *cf, const char *block,
 				   struct rs_reader *body, size_t off, enum rs_pkt_dir *dir)
 {
@@ -448,9 +449,16 @@ static enum ng_step ng_packet_opts(struct rs_capfile *cf, const char *block,
 	while (ng_opt_next(ng, body, &off, &o, &bad)) {
 		if (o.code == OPT_EPB_FLAGS && o.len == 4) {
 			*dir = ng_flags_dir(ng_u32(ng, &o.val, 0));
-		} else if (o.code == OPT_COMMENT && !cf->cur.comment && o.len > 0) {
-			cf->cur.comment = o.val.p;
-			cf->cur.comment_len = o.len;
+		} else if (o.code == OPT_COMMENT && o.len > 0) {
+			struct rs_pkt_meta *m = &ng->meta;
+			if (!cf->cur.comment) {
+				cf->cur.comment = o.val.p;
+				cf->cur.comment_len = o.len;
+			}
+			if (m->n_comments < RS_MAX_COMMENTS) {
+				m->comment[m->n_comments] = o.val.p;
+				m->comment_len[m->n_comments++] = o.len;
+			}
 		}
 	}
 	if (bad)
@@ -577,6 +585,7 @@ static enum ng_step ng_block(struct rs_capfile *cf, const uint8_t **data)
 	enum ng_step st;
 	cf->cur.comment = NULL;
 	cf->cur.comment_len = 0;
+	ng->meta.n_comments = 0;
 	switch (type) {
 	case BT_SHB: st = ng_shb(cf, &body); break;
 	case BT_IDB: st = ng_idb(cf, &body); break;

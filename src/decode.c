@@ -20,6 +20,8 @@ enum rs_status rs_decode_meta(int dlt, const uint8_t *p, size_t caplen, size_t w
 	struct rs_reader r = rs_reader_make(p, p ? caplen : 0);
 
 	pkt->meta = meta ? *meta : no_meta;
+	pkt->meta.frame = p;
+	pkt->meta.has_net_off = false;
 	rs_packet_reset(pkt);
 	pkt->caplen = (uint32_t)(caplen > UINT32_MAX ? UINT32_MAX : caplen);
 	pkt->len = (uint32_t)(wirelen > UINT32_MAX ? UINT32_MAX : wirelen);

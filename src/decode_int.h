@@ -24,6 +24,19 @@ struct rs_l3info {
 };
 
 /* Ethertypes the decoders dispatch on. */
+/* The network layer starts at r (the first call wins: an outer header
+ * before a tunnel's inner ones): where tcpdump's -x starts. */
+static inline void rs_mark_network(struct rs_packet *pkt, const struct rs_reader *r)
+{
+	const uint8_t *f = pkt->meta.frame;
+
+	if (!pkt->meta.has_net_off && f && r->len > 0 && r->p >= f &&
+	    (size_t)(r->p - f) < pkt->caplen) {
+		pkt->meta.net_off = (uint32_t)(r->p - f);
+		pkt->meta.has_net_off = true;
+	}
+}
+
 #define ETHERTYPE_MIN 0x0600   /* below this the field is an 802.3 length */
 #define ETHERTYPE_IPV4 0x0800
 #define ETHERTYPE_IPV6 0x86dd

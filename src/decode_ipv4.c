@@ -15,6 +15,7 @@ enum rs_status rs_decode_ipv4(struct rs_packet *pkt, struct rs_reader r, size_t 
 	size_t hlen, tlen, have;
 	enum rs_status st;
 
+	rs_mark_network(pkt, &r);
 	if (!rs_reader_has(&r, 0, 20))
 		return rs_fail_short(pkt, RS_LAYER_IPV4, 20, r.len);
 	vihl = rs_get_u8(&r, 0);

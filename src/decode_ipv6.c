@@ -94,6 +94,7 @@ enum rs_status rs_decode_ipv6(struct rs_packet *pkt, struct rs_reader r, size_t 
 	size_t plen, tlen, have, off = 40;
 	enum rs_status st;
 
+	rs_mark_network(pkt, &r);
 	if (!rs_reader_has(&r, 0, 40))
 		return rs_fail_short(pkt, RS_LAYER_IPV6, 40, r.len);
 	vtcfl = rs_get_be32(&r, 0);

@@ -16,6 +16,9 @@ enum rs_status rs_decode_llc(struct rs_packet *pkt, struct rs_reader r, size_t w
 	struct rs_outer *o;
 	bool first = pkt->n_outer == 0 && !pkt->has_ip;
 	uint8_t ctl;
+	bool marks = !pkt->meta.has_net_off;
+
+	rs_mark_network(pkt, &r);
 
 	if (!rs_reader_has(&r, 0, 3))
 		return rs_fail_short(pkt, RS_LAYER_LLC, 3, r.len);
@@ -42,6 +45,10 @@ enum rs_status rs_decode_llc(struct rs_packet *pkt, struct rs_reader r, size_t w
 		pkt->link.ethertype = o->u.llc.pid;
 	if (wire < 8)
 		return rs_fail(pkt, RS_LAYER_LLC, RS_INVALID, "SNAP header past the frame");
+	/* tcpdump counts an LLC/SNAP header that carries an ethertype into
+	 * the link header: -x starts after it. */
+	if (marks)
+		pkt->meta.has_net_off = false;
 	return rs_decode_ethertype(pkt, o->u.llc.pid, rs_reader_sub(&r, 8, r.len), wire - 8);
 }
 

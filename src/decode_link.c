@@ -344,6 +344,7 @@ enum rs_status rs_decode_link(struct rs_packet *pkt, int dlt, struct rs_reader r
 enum rs_status rs_decode_ethertype(struct rs_packet *pkt, uint16_t type, struct rs_reader r,
 				   size_t wire)
 {
+	rs_mark_network(pkt, &r);
 	switch (type) {
 	case ETHERTYPE_IPV4:
 		return rs_decode_ipv4(pkt, r, wire);

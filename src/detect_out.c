@@ -125,11 +125,31 @@ static void json_flood(struct rs_out *o, const struct rs_detect_alert *a)
 	rs_out_json_u64(o, "backscatter", a->backscatter);
 }
 
-void rs_detect_alert_print(struct rs_out *o, enum rs_detect_format f, const struct rs_detect_alert *a)
+/* The alert's time in the clock's form, then a space (none with -t). */
+static void text_time(struct rs_out *o, struct rs_ts_clock *clock, const struct rs_detect_alert *a)
+{
+	/* Floor division: a time before 1970 has a fraction from 0 up too. */
+	int64_t sec = a->ts_ns / 1000000000, rem = a->ts_ns % 1000000000;
+	if (rem < 0) {
+		sec--;
+		rem += 1000000000;
+	}
+	uint8_t digits = a->ts_digits == 9 ? 9 : 6;
+	uint32_t frac = (uint32_t)(digits == 9 ? rem : rem / 1000);
+	if (!clock) {
+		rs_out_ts_ns(o, a->ts_ns, a->ts_digits);
+		rs_out_char(o, ' ');
+	} else if (rs_out_ts(o, clock, sec, frac, digits)) {
+		rs_out_char(o, ' ');
+	}
+}
+
+void rs_detect_alert_print(struct rs_out *o, enum rs_detect_format f, struct rs_ts_clock *clock,
+			   const struct rs_detect_alert *a)
 {
 	if (f == RS_DETECT_TEXT) {
-		rs_out_ts_ns(o, a->ts_ns, a->ts_digits);
-		rs_out_str(o, " ALERT ");
+		text_time(o, clock, a);
+		rs_out_str(o, "ALERT ");
 		rs_out_str(o, rs_detect_alert_kind_str(a->kind));
 		rs_out_char(o, ' ');
 		rs_out_str(o, rs_detect_alert_phase_str(a->phase));

@@ -419,7 +419,8 @@ static bool sf_prepare(struct sf_run *r, FILE *log)
 /* Our detector on the server's interface, running before the first SYN. */
 static bool sf_start_detect(struct sf_run *r, FILE *log)
 {
-	char *dargv[] = { (char *)r->self, "detect", "-i", RS_LAB_IF, "--format", "text", NULL };
+	/* -tt: seconds since 1970, which the report and tests/integration/flood.sh reckon with. */
+	char *dargv[] = { (char *)r->self, "detect", "-i", RS_LAB_IF, "--format", "text", "-tt", NULL };
 	fflush(log);
 	r->detect = rs_lab_session_spawn(&r->s, RS_LAB_SERVER_NS, dargv, r->p_out, r->p_err, 127);
 	if (r->detect < 0 || !wait_for_text(r->p_err, "listening", 5000)) {

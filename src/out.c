@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 void rs_out_init(struct rs_out *o, int fd)
@@ -191,18 +192,38 @@ static size_t utf8_seq_len(const unsigned char *s, size_t n)
 	return len;
 }
 
-void rs_out_str_safe(struct rs_out *o, const char *s)
+/* Bytes shown on a text line: printable ASCII as is (not the backslash,
+ * which starts the escapes), valid UTF-8 from U+00A0 on when utf8 is set
+ * (the C1 controls U+0080..U+009F are not), every other byte as \xNN. */
+static void out_safe(struct rs_out *o, const unsigned char *s, size_t n, bool utf8)
 {
 	static const char hex[] = "0123456789abcdef";
 
-	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-		if (*c >= 0x20 && *c < 0x7f && *c != '\\') {
-			rs_out_char(o, (char)*c);
-		} else {
-			char e[4] = { '\\', 'x', hex[*c >> 4], hex[*c & 15] };
-			rs_out_write(o, e, 4);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = s[i];
+		if (c >= 0x20 && c < 0x7f && c != '\\') {
+			rs_out_char(o, (char)c);
+			continue;
 		}
+		size_t len = utf8 && c >= 0x80 ? utf8_seq_len(s + i, n - i) : 0;
+		if (len > 1 && !(c == 0xc2 && s[i + 1] < 0xa0)) {
+			rs_out_write(o, (const char *)s + i, len);
+			i += len - 1;
+			continue;
+		}
+		char e[4] = { '\\', 'x', hex[c >> 4], hex[c & 15] };
+		rs_out_write(o, e, 4);
 	}
+}
+
+void rs_out_str_safe(struct rs_out *o, const char *s)
+{
+	out_safe(o, (const unsigned char *)s, strlen(s), false);
+}
+
+void rs_out_bytes_safe(struct rs_out *o, const uint8_t *s, size_t n)
+{
+	out_safe(o, s, n, true);
 }
 
 void rs_out_json_str(struct rs_out *o, const char *str, size_t n)
@@ -390,4 +411,99 @@ void rs_out_ts_ns(struct rs_out *o, int64_t ns, unsigned digits)
 		rs_out_u64_zpad(o, u % 1000000000u, 9);
 	else
 		rs_out_u64_zpad(o, (u % 1000000000u) / 1000u, 6);
+}
+
+void rs_ts_clock_init(struct rs_ts_clock *c, enum rs_ts_mode mode, bool utc)
+{
+	memset(c, 0, sizeof(*c));
+	c->mode = mode;
+	c->utc = utc;
+}
+
+/* The date or the time of day of sec, as cached text. */
+static const char *ts_calendar(struct rs_ts_clock *c, int64_t sec)
+{
+	if (!c->cache_valid || c->cached_sec != sec) {
+		time_t t = (time_t)sec;
+		struct tm tm;
+		bool date = c->mode == RS_TS_DATE;
+		bool ok = (c->utc ? gmtime_r(&t, &tm) : localtime_r(&t, &tm)) != NULL;
+		if (ok && date)
+			ok = strftime(c->cached, sizeof(c->cached), "%Y-%m-%d %H:%M:%S", &tm) != 0;
+		else if (ok)
+			ok = strftime(c->cached, sizeof(c->cached), "%H:%M:%S", &tm) != 0;
+		if (!ok)
+			strcpy(c->cached, date ? "?\?\?\?-?\?-?? ?\?:?\?:??" : "?\?:?\?:??");
+		c->cached_sec = sec;
+		c->cache_valid = true;
+	}
+	return c->cached;
+}
+
+/* tcpdump's relative time: a sign column (' ' or '-'), then hours (as
+ * many digits as they take, at least two), minutes, seconds, fraction. */
+static void ts_relative(struct rs_out *o, int64_t sec, uint32_t ns, int64_t ref_sec,
+			uint32_t ref_ns, uint8_t digits)
+{
+	bool neg = sec < ref_sec || (sec == ref_sec && ns < ref_ns);
+	if (neg) {
+		int64_t ts = sec;
+		uint32_t tn = ns;
+		sec = ref_sec;
+		ns = ref_ns;
+		ref_sec = ts;
+		ref_ns = tn;
+	}
+	/* Unsigned: the difference of two 64-bit times cannot overflow. */
+	uint64_t d = (uint64_t)sec - (uint64_t)ref_sec;
+	uint32_t dn;
+	if (ns >= ref_ns) {
+		dn = ns - ref_ns;
+	} else {
+		dn = ns + 1000000000u - ref_ns;
+		d--;
+	}
+	rs_out_char(o, neg ? '-' : ' ');
+	rs_out_u64_zpad(o, d / 3600, 2);
+	rs_out_char(o, ':');
+	rs_out_u64_zpad(o, d / 60 % 60, 2);
+	rs_out_char(o, ':');
+	rs_out_u64_zpad(o, d % 60, 2);
+	rs_out_char(o, '.');
+	rs_out_u64_zpad(o, digits == 9 ? dn : dn / 1000, digits == 9 ? 9 : 6);
+}
+
+bool rs_out_ts(struct rs_out *o, struct rs_ts_clock *c, int64_t sec, uint32_t frac,
+	       uint8_t digits)
+{
+	uint32_t ns = digits == 9 ? frac : frac * 1000u;
+
+	if (!c->have_ref) {
+		c->first_sec = c->prev_sec = sec;
+		c->first_ns = c->prev_ns = ns;
+		c->have_ref = true;
+	}
+	switch (c->mode) {
+	case RS_TS_NONE:
+		return false;
+	case RS_TS_EPOCH:
+		rs_out_ts_epoch(o, sec, frac, digits);
+		break;
+	case RS_TS_DELTA:
+		ts_relative(o, sec, ns, c->prev_sec, c->prev_ns, digits);
+		break;
+	case RS_TS_SINCE_FIRST:
+		ts_relative(o, sec, ns, c->first_sec, c->first_ns, digits);
+		break;
+	case RS_TS_CLOCK:
+	case RS_TS_DATE:
+	default:
+		rs_out_str(o, ts_calendar(c, sec));
+		rs_out_char(o, '.');
+		rs_out_u64_zpad(o, frac, digits);
+		break;
+	}
+	c->prev_sec = sec;
+	c->prev_ns = ns;
+	return true;
 }

@@ -522,10 +522,42 @@ static void print_icmp(struct rs_out *o, const struct rs_icmp *ic)
 	rs_out_char(o, '}');
 }
 
+/* --payload: the bytes of the innermost TCP or UDP payload that were
+ * captured (not Ethernet padding: the IP and UDP lengths bound them). */
+static void print_payload(struct rs_out *o, const struct rs_packet *pkt)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	rs_out_json_key(o, "payload");
+	rs_out_char(o, '"');
+	for (uint32_t i = 0; pkt->payload && i < pkt->payload_caplen; i++) {
+		char b[2] = { hex[pkt->payload[i] >> 4], hex[pkt->payload[i] & 15] };
+		rs_out_write(o, b, 2);
+	}
+	rs_out_char(o, '"');
+}
+
+/* The packet's pcapng comments, several joined by newlines, each cut at
+ * RS_COMMENT_SHOWN bytes as in text. */
+static void print_comment(struct rs_out *o, const struct rs_pkt_meta *m)
+{
+	char buf[RS_MAX_COMMENTS * (RS_COMMENT_SHOWN + 1)];
+	size_t n = 0;
+
+	for (unsigned i = 0; i < m->n_comments && i < RS_MAX_COMMENTS; i++) {
+		size_t len = m->comment_len[i] < RS_COMMENT_SHOWN ? m->comment_len[i] : RS_COMMENT_SHOWN;
+		if (i)
+			buf[n++] = '\n';
+		memcpy(buf + n, m->comment[i], len);
+		n += len;
+	}
+	rs_out_json_key(o, "comment");
+	rs_out_json_str(o, buf, n);
+}
+
 void rs_print_json(struct rs_printer *pr, struct rs_out *o, const struct rs_packet *pkt,
 		   const struct rs_tcp_event *ev)
 {
-	(void)pr;
 	rs_out_str(o, "{\"type\":\"pkt\",\"frame\":");
 	rs_out_u64(o, pkt->frame);
 	rs_out_json_key(o, "ts");
@@ -538,6 +570,8 @@ void rs_print_json(struct rs_printer *pr, struct rs_out *o, const struct rs_pack
 	}
 	rs_out_json_u64(o, "caplen", pkt->caplen);
 	rs_out_json_u64(o, "len", pkt->len);
+	if (pkt->meta.n_comments)
+		print_comment(o, &pkt->meta);
 	print_link(o, &pkt->link, &pkt->meta);
 	print_outers(o, "outer", pkt, 0, pkt->has_ip ? pkt->n_before_ip : pkt->n_outer);
 	if (pkt->has_ip)
@@ -564,6 +598,8 @@ void rs_print_json(struct rs_printer *pr, struct rs_out *o, const struct rs_pack
 	default:
 		break;
 	}
+	if ((pr->flags & RS_PRINT_PAYLOAD) && (pkt->l4 == RS_LAYER_TCP || pkt->l4 == RS_LAYER_UDP))
+		print_payload(o, pkt);
 	/* After the transport: layers inside pkt->ip that held no IP header (a tunnel carrying ARP,
 	 * or one whose inner header was cut). */
 	if (pkt->has_ip)

@@ -12,38 +12,81 @@ void rs_printer_init(struct rs_printer *pr, unsigned flags)
 {
 	memset(pr, 0, sizeof(*pr));
 	pr->flags = flags;
+	rs_ts_clock_init(&pr->clock,
+			 (enum rs_ts_mode)((flags & RS_PRINT_TS_MASK) >> RS_PRINT_TS_SHIFT),
+			 (flags & RS_PRINT_UTC) != 0);
 }
 
-void rs_print_tcp_flags(struct rs_out *o, uint8_t flags)
+/*
+ * --color: ANSI SGR around what should stand out.  SYN green, FIN blue,
+ * RST bold red; a bad checksum or a broken header red; the note of a
+ * segment the tracker flags (retransmission, duplicate ACK, zero window
+ * ...) yellow, of one that changes a state cyan.
+ */
+#define SGR_SYN "32"
+#define SGR_FIN "34"
+#define SGR_RST "1;31"
+#define SGR_BAD "31"
+#define SGR_ANALYSIS "33"
+#define SGR_STATE "36"
+
+static void sgr(const struct rs_printer *pr, struct rs_out *o, const char *code)
+{
+	if (pr && (pr->flags & RS_PRINT_COLOR)) {
+		rs_out_str(o, "\033[");
+		rs_out_str(o, code);
+		rs_out_char(o, 'm');
+	}
+}
+
+static void sgr_end(const struct rs_printer *pr, struct rs_out *o)
+{
+	if (pr && (pr->flags & RS_PRINT_COLOR))
+		rs_out_str(o, "\033[0m");
+}
+
+/* s in the colour code (when colours are on). */
+static void out_colored(const struct rs_printer *pr, struct rs_out *o, const char *code,
+			const char *s)
+{
+	sgr(pr, o, code);
+	rs_out_str(o, s);
+	sgr_end(pr, o);
+}
+
+static const char *tcp_flag_color(uint8_t bit)
+{
+	switch (bit) {
+	case RS_TH_SYN: return SGR_SYN;
+	case RS_TH_FIN: return SGR_FIN;
+	case RS_TH_RST: return SGR_RST;
+	default: return NULL;
+	}
+}
+
+static void tcp_flags(const struct rs_printer *pr, struct rs_out *o, uint8_t flags)
 {
 	bool first = true;
 	for (int i = 0; i < 8; i++) {
-		if (!(flags & rs_tcp_flag_names[i].bit))
+		uint8_t bit = (uint8_t)rs_tcp_flag_names[i].bit;
+		const char *color = tcp_flag_color(bit);
+		if (!(flags & bit))
 			continue;
 		if (!first)
 			rs_out_char(o, ',');
-		rs_out_str(o, rs_tcp_flag_names[i].name);
+		if (color)
+			out_colored(pr, o, color, rs_tcp_flag_names[i].name);
+		else
+			rs_out_str(o, rs_tcp_flag_names[i].name);
 		first = false;
 	}
 	if (first)
 		rs_out_str(o, "none");
 }
 
-static void print_clock(struct rs_printer *pr, struct rs_out *o, const struct rs_packet *pkt)
+void rs_print_tcp_flags(struct rs_out *o, uint8_t flags)
 {
-	if (!pr->cache_valid || pr->cached_sec != pkt->ts_sec) {
-		time_t t = (time_t)pkt->ts_sec;
-		struct tm tm;
-		if (localtime_r(&t, &tm))
-			strftime(pr->cached_hms, sizeof(pr->cached_hms), "%H:%M:%S", &tm);
-		else
-			strcpy(pr->cached_hms, "??:??:??");
-		pr->cached_sec = pkt->ts_sec;
-		pr->cache_valid = true;
-	}
-	rs_out_str(o, pr->cached_hms);
-	rs_out_char(o, '.');
-	rs_out_u64_zpad(o, pkt->ts_frac, pkt->ts_digits);
+	tcp_flags(NULL, o, flags);
 }
 
 /* The record's own time field lied: said where tcpdump would print it wrong. */
@@ -56,9 +99,11 @@ static void print_ts_problem(struct rs_out *o, const struct rs_packet *pkt)
 	}
 }
 
-static void print_error(struct rs_out *o, const struct rs_packet *pkt)
+static void print_error(const struct rs_printer *pr, struct rs_out *o, const struct rs_packet *pkt)
 {
-	rs_out_str(o, " [");
+	rs_out_char(o, ' ');
+	sgr(pr, o, SGR_BAD);
+	rs_out_char(o, '[');
 	rs_out_str(o, pkt->err.kind == RS_TRUNCATED ? "truncated" :
 		      pkt->err.kind == RS_INVALID ? "invalid" : "unsupported");
 	/* An error of no one layer (nesting too deep) names none. */
@@ -71,6 +116,7 @@ static void print_error(struct rs_out *o, const struct rs_packet *pkt)
 		rs_out_str(o, pkt->err.detail);
 	}
 	rs_out_char(o, ']');
+	sgr_end(pr, o);
 }
 
 /*
@@ -84,8 +130,10 @@ static void print_csum(const struct rs_printer *pr, struct rs_out *o, uint16_t f
 		       enum rs_csum st)
 {
 	if (!(pr->flags & RS_PRINT_VERBOSE)) {
-		if (st == RS_CSUM_BAD)
-			rs_out_str(o, " [bad csum]");
+		if (st == RS_CSUM_BAD) {
+			rs_out_char(o, ' ');
+			out_colored(pr, o, SGR_BAD, "[bad csum]");
+		}
 		return;
 	}
 	if (st == RS_CSUM_OFFLOAD) {
@@ -96,7 +144,10 @@ static void print_csum(const struct rs_printer *pr, struct rs_out *o, uint16_t f
 	rs_out_hex(o, field, 4);
 	switch (st) {
 	case RS_CSUM_OK: rs_out_str(o, " ok"); break;
-	case RS_CSUM_BAD: rs_out_str(o, " bad"); break;
+	case RS_CSUM_BAD:
+		rs_out_char(o, ' ');
+		out_colored(pr, o, SGR_BAD, "bad");
+		break;
 	case RS_CSUM_NONE: rs_out_str(o, " (none: not computed by the sender)"); break;
 	default: rs_out_str(o, " (unchecked)"); break;
 	}
@@ -112,15 +163,18 @@ static const char *pkttype_name(uint16_t t)
 /*
  * Where the packet was captured, as tcpdump shows it on "any" (the
  * interface and the direction) and for pcapng files of several
- * interfaces: only when the capture says it.
+ * interfaces (with -e, link, whenever the file names it): only when the
+ * capture says it.
  */
-static void print_capture_point(struct rs_out *o, const struct rs_packet *pkt)
+static void print_capture_point(struct rs_out *o, const struct rs_packet *pkt, bool link)
 {
 	const struct rs_pkt_meta *m = &pkt->meta;
 	const struct rs_link *l = &pkt->link;
 	bool sll2 = l->dlt == DLT_LINUX_SLL2;
 
-	if (m->ifname && (m->show_if || sll2)) {
+	bool show_if = m->show_if || link;
+
+	if (m->ifname && (show_if || sll2)) {
 		rs_out_str_safe(o, m->ifname);
 		rs_out_char(o, ' ');
 	} else if (sll2) {
@@ -137,7 +191,7 @@ static void print_capture_point(struct rs_out *o, const struct rs_packet *pkt)
 			rs_out_u64(o, l->pkttype);
 		}
 		rs_out_char(o, ' ');
-	} else if (m->show_if && m->dir != RS_PKT_DIR_UNKNOWN) {
+	} else if (show_if && m->dir != RS_PKT_DIR_UNKNOWN) {
 		rs_out_str(o, m->dir == RS_PKT_DIR_OUT ? "Out " : "In ");
 	}
 }
@@ -205,7 +259,7 @@ static void print_endpoint(struct rs_out *o, const struct rs_packet *pkt, const 
 	}
 }
 
-static void print_ip_verbose(struct rs_out *o, const struct rs_ip *ip)
+static void print_ip_verbose(const struct rs_printer *pr, struct rs_out *o, const struct rs_ip *ip)
 {
 	rs_out_str(o, "(");
 	rs_out_str(o, ip->v == 4 ? "ttl " : "hlim ");
@@ -240,8 +294,12 @@ static void print_ip_verbose(struct rs_out *o, const struct rs_ip *ip)
 	}
 	rs_out_str(o, ", len ");
 	rs_out_u64(o, ip->total_len);
-	if (ip->v == 4 && ip->csum_checked)
-		rs_out_str(o, ip->csum_ok ? ", csum ok" : ", csum bad");
+	if (ip->v == 4 && ip->csum_checked && ip->csum_ok) {
+		rs_out_str(o, ", csum ok");
+	} else if (ip->v == 4 && ip->csum_checked) {
+		rs_out_str(o, ", csum ");
+		out_colored(pr, o, SGR_BAD, "bad");
+	}
 	if (ip->has_home) {
 		rs_out_str(o, ", home ");
 		rs_out_ip(o, 6, ip->home);
@@ -256,7 +314,7 @@ static void print_tcp(struct rs_printer *pr, struct rs_out *o, const struct rs_p
 	bool rel = ev && !(pr->flags & RS_PRINT_ABSOLUTE);
 
 	rs_out_str(o, "TCP [");
-	rs_print_tcp_flags(o, t->flags);
+	tcp_flags(pr, o, t->flags);
 	rs_out_str(o, "] seq ");
 	rs_out_u64(o, rel ? ev->rel_seq : t->seq);
 	if (t->flags & RS_TH_ACK) {
@@ -632,38 +690,179 @@ static void print_link_only(struct rs_out *o, const struct rs_packet *pkt)
 	}
 }
 
-void rs_print_text(struct rs_printer *pr, struct rs_out *o, const struct rs_packet *pkt,
-		   const struct rs_tcp_event *ev)
+/* "ethertype IPv4 (0x0800)", the name as the non-IP lines give it. */
+static void print_ethertype(struct rs_out *o, uint16_t type)
 {
-	const struct rs_ip *ip = &pkt->ip;
+	const char *n = rs_ethertype_name(type);
+	rs_out_str(o, "ethertype ");
+	if (n) {
+		rs_out_str(o, n);
+		rs_out_char(o, ' ');
+	}
+	rs_out_str(o, "(0x");
+	rs_out_hex(o, type, 4);
+	rs_out_char(o, ')');
+}
 
+/*
+ * -e: the link-layer header as tcpdump -e shows it: the addresses
+ * ("SRC > DST," for Ethernet, the source alone for Linux cooked
+ * captures, which know no destination), what it carries (ethertype, PPP
+ * protocol, address family; a link with none of them by its name), the
+ * wire length; VLAN tags after it as tcpdump shows them.  No separator at
+ * the end: the caller adds one before a network layer.
+ */
+static void print_link_header(struct rs_out *o, const struct rs_packet *pkt)
+{
+	const struct rs_link *l = &pkt->link;
+	bool cooked = l->dlt == DLT_LINUX_SLL || l->dlt == DLT_LINUX_SLL2;
+
+	if (l->has_wlan) {
+		rs_out_str(o, "802.11 ");
+		rs_out_str(o, rs_wlan_frame_name(l->wlan_type, l->wlan_subtype));
+		rs_out_str(o, l->wlan_flags & 0x40 ? " protected " : " ");
+	}
+	if (l->has_mac) {
+		rs_out_mac(o, l->src);
+		if (!cooked) {
+			rs_out_str(o, " > ");
+			rs_out_mac(o, l->dst);
+			rs_out_char(o, ',');
+		}
+		rs_out_char(o, ' ');
+	} else if (!l->has_wlan) {
+		rs_out_str(o, rs_dlt_name(l->dlt));
+		rs_out_str(o, ", ");
+	}
+	if (l->nvlan) {
+		print_ethertype(o, l->vlan_tpid[0]);
+		rs_out_str(o, ", ");
+	} else if (l->ethertype) {
+		print_ethertype(o, l->ethertype);
+		rs_out_str(o, ", ");
+	} else if (l->ppp_proto) {
+		rs_out_str(o, "ppp proto 0x");
+		rs_out_hex(o, l->ppp_proto, 4);
+		rs_out_str(o, ", ");
+	} else if (l->family) {
+		rs_out_str(o, "family ");
+		rs_out_u64(o, l->family);
+		rs_out_str(o, ", ");
+	}
+	rs_out_str(o, "length ");
+	rs_out_u64(o, pkt->len);
+	for (unsigned i = 0; i < l->nvlan; i++) {
+		uint16_t next = i + 1 < l->nvlan ? l->vlan_tpid[i + 1] : l->ethertype;
+		rs_out_str(o, ": vlan ");
+		rs_out_u64(o, l->vlan_tci[i] & 0x0fff);
+		rs_out_str(o, ", p ");
+		rs_out_u64(o, l->vlan_tci[i] >> 13);
+		if (next) {
+			rs_out_str(o, ", ");
+			print_ethertype(o, next);
+		}
+	}
+}
+
+/* '#N', the time, where it was captured, and the link layer as the line
+ * shows it: its VLAN tags, or with -e the whole header. */
+static void print_line_head(struct rs_printer *pr, struct rs_out *o, const struct rs_packet *pkt)
+{
 	rs_out_char(o, '#');
 	rs_out_u64(o, pkt->frame);
 	rs_out_char(o, ' ');
-	print_clock(pr, o, pkt);
-	rs_out_char(o, ' ');
-	print_capture_point(o, pkt);
+	if (rs_out_ts(o, &pr->clock, pkt->ts_sec, pkt->ts_frac, pkt->ts_digits))
+		rs_out_char(o, ' ');
+	print_capture_point(o, pkt, (pr->flags & RS_PRINT_LINK) != 0);
+	if (pr->flags & RS_PRINT_LINK) {
+		print_link_header(o, pkt);
+		/* tcpdump: "length 74: IP ...", "ethertype IPv4 (0x0800), IP ..." */
+		if (pkt->has_ip)
+			rs_out_str(o, pkt->link.nvlan ? ", " : ": ");
+		return;
+	}
 	for (unsigned i = 0; i < pkt->link.nvlan; i++) {
 		rs_out_str(o, "vlan ");
 		rs_out_u64(o, pkt->link.vlan_tci[i] & 0x0fff);
 		rs_out_char(o, ' ');
 	}
-	if (!pkt->has_ip) {
-		print_link_only(o, pkt);
-		print_outers(pr, o, pkt, 0, pkt->n_outer, false, true);
-		rs_out_str(o, " len ");
-		rs_out_u64(o, pkt->len);
-		print_ts_problem(o, pkt);
-		if (pkt->has_err)
-			print_error(o, pkt);
-		rs_out_char(o, '\n');
+}
+
+static void print_fragment(struct rs_out *o, const struct rs_ip *ip)
+{
+	const char *pn = rs_ipproto_name(ip->proto);
+	rs_out_str(o, "fragment id ");
+	rs_out_u64(o, ip->id);
+	rs_out_str(o, " offset ");
+	rs_out_u64(o, ip->frag_off);
+	if (ip->mf)
+		rs_out_str(o, "+");
+	rs_out_str(o, " proto ");
+	rs_out_str(o, pn ? pn : "");
+	if (!pn)
+		rs_out_u64(o, ip->proto);
+	rs_out_str(o, " len ");
+	rs_out_u64(o, ip->total_len - ip->hdr_len);
+}
+
+/* What follows "IP src > dst: ": the transport, or the protocol number. */
+static void print_ip_payload(struct rs_printer *pr, struct rs_out *o, const struct rs_packet *pkt,
+			     const struct rs_tcp_event *ev)
+{
+	const struct rs_ip *ip = &pkt->ip;
+
+	if (ip->is_later_fragment) {
+		print_fragment(o, ip);
 		return;
 	}
+	switch (pkt->l4) {
+	case RS_LAYER_TCP:
+		print_tcp(pr, o, pkt, ev);
+		break;
+	case RS_LAYER_UDP:
+		rs_out_str(o, "UDP len ");
+		rs_out_u64(o, pkt->udp.payload_len);
+		print_csum(pr, o, pkt->udp.csum, pkt->udp.csum_status);
+		print_outers(pr, o, pkt, pkt->n_before_ip, pkt->n_outer, false, true);
+		break;
+	case RS_LAYER_ICMP:
+	case RS_LAYER_ICMPV6:
+		print_icmp(pr, o, pkt);
+		break;
+	default: {
+		const char *pn = rs_ipproto_name(ip->proto);
+		if (pkt->n_outer > pkt->n_before_ip) {
+			/* A tunnel that carried no IP header: its layers. */
+			print_outers(pr, o, pkt, pkt->n_before_ip, pkt->n_outer, false, false);
+			break;
+		}
+		rs_out_str(o, "proto ");
+		if (pn) {
+			rs_out_str(o, pn);
+			rs_out_str(o, " (");
+			rs_out_u64(o, ip->proto);
+			rs_out_char(o, ')');
+		} else {
+			rs_out_u64(o, ip->proto);
+		}
+		if (ip->total_len >= ip->hdr_len) {
+			rs_out_str(o, " len ");
+			rs_out_u64(o, ip->total_len - ip->hdr_len);
+		}
+		break;
+	}
+	}
+}
+
+static void print_ip_line(struct rs_printer *pr, struct rs_out *o, const struct rs_packet *pkt,
+			  const struct rs_tcp_event *ev)
+{
+	const struct rs_ip *ip = &pkt->ip;
 
 	print_outers(pr, o, pkt, 0, pkt->n_before_ip, true, false);
 	rs_out_str(o, ip->v == 4 ? "IP " : "IP6 ");
 	if (pr->flags & RS_PRINT_VERBOSE)
-		print_ip_verbose(o, ip);
+		print_ip_verbose(pr, o, ip);
 	bool ports = pkt->l4 == RS_LAYER_TCP || pkt->l4 == RS_LAYER_UDP;
 	uint16_t sport = pkt->l4 == RS_LAYER_TCP ? pkt->tcp.sport : pkt->udp.sport;
 	uint16_t dport = pkt->l4 == RS_LAYER_TCP ? pkt->tcp.dport : pkt->udp.dport;
@@ -671,82 +870,159 @@ void rs_print_text(struct rs_printer *pr, struct rs_out *o, const struct rs_pack
 	rs_out_str(o, " > ");
 	print_endpoint(o, pkt, ip->dst, ports, dport);
 	rs_out_str(o, ": ");
-
-	if (ip->is_later_fragment) {
-		const char *pn = rs_ipproto_name(ip->proto);
-		rs_out_str(o, "fragment id ");
-		rs_out_u64(o, ip->id);
-		rs_out_str(o, " offset ");
-		rs_out_u64(o, ip->frag_off);
-		if (ip->mf)
-			rs_out_str(o, "+");
-		rs_out_str(o, " proto ");
-		rs_out_str(o, pn ? pn : "");
-		if (!pn)
-			rs_out_u64(o, ip->proto);
-		rs_out_str(o, " len ");
-		rs_out_u64(o, ip->total_len - ip->hdr_len);
-	} else {
-		switch (pkt->l4) {
-		case RS_LAYER_TCP:
-			print_tcp(pr, o, pkt, ev);
-			break;
-		case RS_LAYER_UDP:
-			rs_out_str(o, "UDP len ");
-			rs_out_u64(o, pkt->udp.payload_len);
-			print_csum(pr, o, pkt->udp.csum, pkt->udp.csum_status);
-			print_outers(pr, o, pkt, pkt->n_before_ip, pkt->n_outer, false, true);
-			break;
-		case RS_LAYER_ICMP:
-		case RS_LAYER_ICMPV6:
-			print_icmp(pr, o, pkt);
-			break;
-		default: {
-			const char *pn = rs_ipproto_name(ip->proto);
-			if (pkt->n_outer > pkt->n_before_ip) {
-				/* A tunnel that carried no IP header: its layers. */
-				print_outers(pr, o, pkt, pkt->n_before_ip, pkt->n_outer, false, false);
-				break;
-			}
-			rs_out_str(o, "proto ");
-			if (pn) {
-				rs_out_str(o, pn);
-				rs_out_str(o, " (");
-				rs_out_u64(o, ip->proto);
-				rs_out_char(o, ')');
-			} else {
-				rs_out_u64(o, ip->proto);
-			}
-			if (ip->total_len >= ip->hdr_len) {
-				rs_out_str(o, " len ");
-				rs_out_u64(o, ip->total_len - ip->hdr_len);
-			}
-			break;
-		}
-		}
+	print_ip_payload(pr, o, pkt, ev);
+	if (ip->v == 4 && ip->csum_checked && !ip->csum_ok && !(pr->flags & RS_PRINT_VERBOSE)) {
+		rs_out_char(o, ' ');
+		out_colored(pr, o, SGR_BAD, "[bad ip csum]");
 	}
-	if (ip->v == 4 && ip->csum_checked && !ip->csum_ok && !(pr->flags & RS_PRINT_VERBOSE))
-		rs_out_str(o, " [bad ip csum]");
 	if (ip->missing) {
 		/* tcpdump: "truncated-ip - N bytes missing!" */
-		rs_out_str(o, ip->v == 4 ? " [invalid ip length: " : " [invalid ipv6 length: ");
+		rs_out_char(o, ' ');
+		sgr(pr, o, SGR_BAD);
+		rs_out_str(o, ip->v == 4 ? "[invalid ip length: " : "[invalid ipv6 length: ");
 		rs_out_u64(o, ip->missing);
 		rs_out_str(o, " bytes missing]");
+		sgr_end(pr, o);
+	}
+}
+
+/* The colour of a segment's note: what the tracker flags, else a state
+ * that changes; NULL for neither. */
+static const char *note_color(const struct rs_tcp_event *ev)
+{
+	if (ev->analysis)
+		return SGR_ANALYSIS;
+	if (ev->client_state != ev->prev_client_state || ev->server_state != ev->prev_server_state)
+		return SGR_STATE;
+	return NULL;
+}
+
+/* The pcapng comments of the packet, a line each, as tshark lists them;
+ * bytes of the file, escaped and bounded. */
+static void print_comments(struct rs_out *o, const struct rs_pkt_meta *m)
+{
+	for (unsigned i = 0; i < m->n_comments && i < RS_MAX_COMMENTS; i++) {
+		size_t n = m->comment_len[i];
+		rs_out_str(o, "    # comment: ");
+		rs_out_bytes_safe(o, m->comment[i], n < RS_COMMENT_SHOWN ? n : RS_COMMENT_SHOWN);
+		if (n > RS_COMMENT_SHOWN)
+			rs_out_str(o, "...");
+		rs_out_char(o, '\n');
+	}
+}
+
+/* tcpdump -x and -X: a line per 16 bytes, "\t0x0010:  " and the bytes
+ * in hex by twos; -X pads the hex to its full width and adds the bytes
+ * from '!' to '~' as they are, any other as '.'. */
+static void dump_hex(struct rs_out *o, const uint8_t *p, size_t n, bool ascii)
+{
+	for (size_t off = 0; off < n; off += 16) {
+		size_t k = n - off < 16 ? n - off : 16;
+		rs_out_str(o, "\t0x");
+		rs_out_hex(o, off, 4);
+		rs_out_str(o, ": ");
+		for (size_t i = 0; i < k; i += 2) {
+			rs_out_char(o, ' ');
+			rs_out_hex(o, p[off + i], 2);
+			if (i + 1 < k)
+				rs_out_hex(o, p[off + i + 1], 2);
+		}
+		if (ascii) {
+			for (size_t w = k / 2 * 5 + (k & 1) * 3; w < 40; w++)
+				rs_out_char(o, ' ');
+			rs_out_str(o, "  ");
+			for (size_t i = 0; i < k; i++) {
+				uint8_t c = p[off + i];
+				rs_out_char(o, c > 0x20 && c <= 0x7e ? (char)c : '.');
+			}
+		}
+		rs_out_char(o, '\n');
+	}
+}
+
+/* tcpdump -A, stricter: a byte from ' ' to '~' as it is, a newline as a
+ * line break (a carriage return before it dropped, as tcpdump does),
+ * every other byte, tab included, as '.', so that no control character
+ * reaches the terminal. */
+static void dump_ascii(struct rs_out *o, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint8_t c = p[i];
+		if (c == '\r' && i + 1 < n && p[i + 1] == '\n')
+			continue;
+		rs_out_char(o, (c >= 0x20 && c <= 0x7e) || c == '\n' ? (char)c : '.');
+	}
+	rs_out_char(o, '\n');
+}
+
+/* -x, -X, -A: the captured bytes from the network layer (from the first
+ * byte with -xx, -XX, -AA).  A link type we do not decode is dumped
+ * whole; a frame with no network layer (a link header cut short, an
+ * 802.11 management frame) shows nothing past the link header. */
+static void print_dump(const struct rs_printer *pr, struct rs_out *o, const struct rs_packet *pkt)
+{
+	const struct rs_pkt_meta *m = &pkt->meta;
+	size_t from = 0;
+
+	if (!m->frame)
+		return;
+	bool whole = pkt->has_err && pkt->err.kind == RS_UNSUPPORTED &&
+		     pkt->err.layer == RS_LAYER_LINK;
+	if (!(pr->flags & RS_PRINT_WITH_LINK) && !whole) {
+		if (!m->has_net_off)
+			return;
+		from = m->net_off;
+	}
+	if (from >= pkt->caplen)
+		return;
+	if (pr->flags & (RS_PRINT_HEX | RS_PRINT_HEX_ASCII))
+		dump_hex(o, m->frame + from, pkt->caplen - from, (pr->flags & RS_PRINT_HEX_ASCII) != 0);
+	else
+		dump_ascii(o, m->frame + from, pkt->caplen - from);
+}
+
+void rs_print_text(struct rs_printer *pr, struct rs_out *o, const struct rs_packet *pkt,
+		   const struct rs_tcp_event *ev)
+{
+	print_line_head(pr, o, pkt);
+	if (!pkt->has_ip) {
+		if (!(pr->flags & RS_PRINT_LINK)) {
+			print_link_only(o, pkt);
+		}
+		print_outers(pr, o, pkt, 0, pkt->n_outer, false, true);
+		if (!(pr->flags & RS_PRINT_LINK)) {
+			rs_out_str(o, " len ");
+			rs_out_u64(o, pkt->len);
+		}
+	} else {
+		print_ip_line(pr, o, pkt, ev);
 	}
 	print_ts_problem(o, pkt);
 	if (pkt->has_err)
-		print_error(o, pkt);
-	if (ev && (pr->flags & RS_PRINT_BRIEF)) {
+		print_error(pr, o, pkt);
+	if (ev && pkt->has_ip && (pr->flags & RS_PRINT_BRIEF)) {
 		rs_out_str(o, "  ; ");
-		rs_out_str(o, rs_tcp_event_brief(ev));
+		const char *c = note_color(ev);
+		if (c)
+			out_colored(pr, o, c, rs_tcp_event_brief(ev));
+		else
+			rs_out_str(o, rs_tcp_event_brief(ev));
 	}
 	rs_out_char(o, '\n');
-	if (ev && !(pr->flags & (RS_PRINT_BRIEF | RS_PRINT_NO_NOTE))) {
+	print_comments(o, &pkt->meta);
+	if (ev && pkt->has_ip && !(pr->flags & (RS_PRINT_BRIEF | RS_PRINT_NO_NOTE))) {
 		unsigned nf = 0;
+		const char *c = note_color(ev);
 		if (pr->flags & RS_PRINT_VERBOSE)
 			nf |= RS_PRINT_NOTE_VERBOSE;
 		if (pr->flags & RS_PRINT_ABSOLUTE)
 			nf |= RS_PRINT_NOTE_ABSOLUTE;
+		if (c)
+			sgr(pr, o, c);
 		rs_print_note_text(o, pkt, ev, nf);
+		if (c)
+			sgr_end(pr, o);
 	}
+	if (pr->flags & RS_PRINT_DUMP)
+		print_dump(pr, o, pkt);
 }

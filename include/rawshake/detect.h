@@ -162,7 +162,10 @@ size_t rs_detect_mem_bound(const struct rs_detect_opts *o);
 /* Formatting (detect_out.c), for an on_alert callback and the end of a
  * run: one alert line, and the statistics lines of a detector made with
  * opts, as text or JSON Lines on o. */
-void rs_detect_alert_print(struct rs_out *o, enum rs_detect_format f, const struct rs_detect_alert *a);
+/* Text alerts start with the time in clock's form (read's -t ... -ttttt;
+ * NULL: seconds since 1970); JSON's "ts" is always seconds since 1970. */
+void rs_detect_alert_print(struct rs_out *o, enum rs_detect_format f, struct rs_ts_clock *clock,
+			   const struct rs_detect_alert *a);
 void rs_detect_print_stats(struct rs_out *o, enum rs_detect_format f,
 			   const struct rs_detect_stats *st, const struct rs_detect_opts *opts);
 

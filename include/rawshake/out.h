@@ -35,6 +35,9 @@ void rs_out_char(struct rs_out *o, char c);
  * text line: printable ASCII as is, every other byte as \xNN, so that no
  * control character reaches a terminal. */
 void rs_out_str_safe(struct rs_out *o, const char *s);
+/* n bytes from a capture (a pcapng comment) the same way, except that
+ * valid UTF-8 of a character from U+00A0 on is kept as it is. */
+void rs_out_bytes_safe(struct rs_out *o, const uint8_t *s, size_t n);
 void rs_out_u64(struct rs_out *o, uint64_t v);
 void rs_out_i64(struct rs_out *o, int64_t v);
 /* v right-aligned in width columns. */
@@ -74,6 +77,42 @@ void rs_out_json_bool(struct rs_out *o, const char *key, bool v);
  * from nanoseconds (a time or a duration; a negative one as "-S.F"). */
 void rs_out_ts_epoch(struct rs_out *o, int64_t sec, uint32_t frac, uint8_t digits);
 void rs_out_ts_ns(struct rs_out *o, int64_t ns, unsigned digits);
+
+/*
+ * The time on a text line (packets, detect's alerts), in tcpdump's forms:
+ * the mode is how many -t were given.  One clock per output: it keeps the
+ * first and the previous time for the relative forms, and the text of the
+ * last second turned into a date (localtime_r per line would cost more
+ * than the rest of it).  Local time by TZ unless utc.
+ */
+enum rs_ts_mode {
+	RS_TS_CLOCK = 0,        /* 13:21:51.123456 (no -t) */
+	RS_TS_NONE = 1,         /* -t: no time */
+	RS_TS_EPOCH = 2,        /* -tt: 1795315772.075766 */
+	RS_TS_DELTA = 3,        /* -ttt: " 00:00:00.000022" since the previous line's */
+	RS_TS_DATE = 4,         /* -tttt: 2026-11-22 02:49:32.075766 */
+	RS_TS_SINCE_FIRST = 5,  /* -ttttt: " 00:00:01.500000" since the first line's */
+};
+#define RS_TS_MODE_MAX RS_TS_SINCE_FIRST
+
+struct rs_ts_clock {
+	enum rs_ts_mode mode;
+	bool utc;
+	bool have_ref;              /* first and prev hold a time */
+	int64_t first_sec, prev_sec;
+	uint32_t first_ns, prev_ns;
+	bool cache_valid;
+	int64_t cached_sec;
+	char cached[32];            /* "HH:MM:SS" or "YYYY-MM-DD HH:MM:SS" of cached_sec */
+};
+
+/* A zeroed clock is a valid one too: the default form, local time. */
+void rs_ts_clock_init(struct rs_ts_clock *c, enum rs_ts_mode mode, bool utc);
+/* The time sec.frac (frac has digits digits, 6 or 9) in c's form; false,
+ * nothing written, for RS_TS_NONE.  A relative form printed a time before
+ * its reference (a capture out of order) with '-' where tcpdump puts it. */
+bool rs_out_ts(struct rs_out *o, struct rs_ts_clock *c, int64_t sec, uint32_t frac,
+	       uint8_t digits);
 
 #include <string.h>
 static inline void rs_out_json_cstr(struct rs_out *o, const char *s)

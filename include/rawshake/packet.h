@@ -114,6 +114,8 @@ const char *rs_pkt_dir_str(enum rs_pkt_dir d);
  * header says it (Linux cooked pkttype).  Pointers belong to the caller
  * and must outlive the packet's printing.
  */
+#define RS_MAX_COMMENTS 4  /* pcapng comments kept per packet */
+
 struct rs_pkt_meta {
 	enum rs_pkt_dir dir;
 	const char *ifname;       /* capturing interface, NULL when unknown */
@@ -121,6 +123,17 @@ struct rs_pkt_meta {
 	const uint8_t *local_mac; /* live: this interface's MAC; a frame from it is going out */
 	const char *ts_problem;   /* the record's time field was invalid: why (the time shown
 				   * is the nearest valid one); NULL when it was fine */
+	/* pcapng opt_comment options of the packet's block (bytes of the
+	 * file, UTF-8 by the format's word, not NUL-terminated). */
+	uint8_t n_comments;
+	const uint8_t *comment[RS_MAX_COMMENTS];
+	uint16_t comment_len[RS_MAX_COMMENTS];
+	/* Set by the decoder: the captured bytes (valid as long as they
+	 * are), and where the network layer starts in them (tcpdump's -x
+	 * starts there); has_net_off false when no link header was decoded. */
+	const uint8_t *frame;
+	uint32_t net_off;
+	bool has_net_off;
 };
 
 #define RS_MAX_VLAN 2

@@ -22,15 +22,24 @@ enum rs_print_flag {
 	RS_PRINT_ABSOLUTE = 1u << 1,  /* -S: raw seq/ack even when tracked */
 	RS_PRINT_BRIEF = 1u << 2,     /* --brief: one line, event name instead of the note */
 	RS_PRINT_NO_NOTE = 1u << 3,   /* packet line only */
+	/* What tcpdump users reach for (text; RS_PRINT_PAYLOAD is JSON's). */
+	RS_PRINT_LINK = 1u << 4,      /* -e: the link-layer header on the line */
+	RS_PRINT_COLOR = 1u << 5,     /* --color: flags, states, analysis, bad checksums */
+	RS_PRINT_UTC = 1u << 6,       /* --utc: times in UTC, not local time */
+	RS_PRINT_PAYLOAD = 1u << 7,   /* --payload: JSON "payload" with the transport's bytes */
+	RS_PRINT_HEX = 1u << 8,       /* -x: the bytes in hex, from the network layer */
+	RS_PRINT_HEX_ASCII = 1u << 9, /* -X: hex and an ASCII column */
+	RS_PRINT_ASCII = 1u << 10,    /* -A: the bytes as ASCII */
+	RS_PRINT_WITH_LINK = 1u << 11,/* -xx, -XX, -AA: from the link-layer header on */
 };
+/* The time form (enum rs_ts_mode, the number of -t) in bits 12..14. */
+#define RS_PRINT_TS_SHIFT 12
+#define RS_PRINT_TS_MASK (7u << RS_PRINT_TS_SHIFT)
+#define RS_PRINT_DUMP (RS_PRINT_HEX | RS_PRINT_HEX_ASCII | RS_PRINT_ASCII)
 
 struct rs_printer {
 	unsigned flags;
-	/* Cache of the last second turned into local time: localtime_r()
-	 * per packet would cost more than the rest of the line. */
-	int64_t cached_sec;
-	char cached_hms[16];
-	bool cache_valid;
+	struct rs_ts_clock clock;     /* the time form of RS_PRINT_TS_MASK */
 };
 
 void rs_printer_init(struct rs_printer *pr, unsigned flags);
@@ -42,6 +51,10 @@ void rs_print_text(struct rs_printer *pr, struct rs_out *o, const struct rs_pack
 /* One packet as a JSON object on one line (JSON Lines). */
 void rs_print_json(struct rs_printer *pr, struct rs_out *o, const struct rs_packet *pkt,
 		   const struct rs_tcp_event *ev);
+
+/* The pcapng comments of a packet shown, at most RS_COMMENT_SHOWN bytes
+ * of each (the rest as "..."). */
+#define RS_COMMENT_SHOWN 512
 
 /* TCP flags in the fixed order FIN SYN RST PSH ACK URG ECE CWR, comma-separated. */
 void rs_print_tcp_flags(struct rs_out *o, uint8_t flags);

@@ -49,6 +49,9 @@ struct rs_view_opts {
 	uint32_t max_ladder_rows; /* ladder bound; 0 = default */
 	bool ladder_after;        /* text: also a ladder diagram at the end (connect) */
 	bool graph_tsg;           /* svg: the time-sequence graph instead of the ladder */
+	/* --color: auto (the default) becomes RS_PRINT_COLOR in print_flags
+	 * when standard output is a terminal and NO_COLOR is unset or empty. */
+	enum rs_color_when { RS_COLOR_AUTO, RS_COLOR_ALWAYS, RS_COLOR_NEVER } color;
 };
 
 struct rs_view {

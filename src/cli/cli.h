@@ -62,9 +62,12 @@ enum {
 	RS_OPT_CONN,
 	RS_OPT_MAX_CONNS,
 	RS_OPT_GRAPH,
+	RS_OPT_UTC,
+	RS_OPT_COLOR,
+	RS_OPT_PAYLOAD,
 	RS_OPT_FIRST_COMMAND_OPT = 0x200,  /* commands number their own from here */
 };
-#define RS_CLI_VIEW_SHORTOPTS "c:qvS"
+#define RS_CLI_VIEW_SHORTOPTS "c:qvSxXAet"
 #define RS_CLI_VIEW_LONGOPTS \
 	{ "count", required_argument, NULL, 'c' }, \
 	{ "quiet", no_argument, NULL, 'q' }, \
@@ -76,7 +79,10 @@ enum {
 	{ "graph", required_argument, NULL, RS_OPT_GRAPH }, \
 	{ "summary", no_argument, NULL, RS_OPT_SUMMARY }, \
 	{ "conn", required_argument, NULL, RS_OPT_CONN }, \
-	{ "max-conns", required_argument, NULL, RS_OPT_MAX_CONNS }
+	{ "max-conns", required_argument, NULL, RS_OPT_MAX_CONNS }, \
+	{ "utc", no_argument, NULL, RS_OPT_UTC }, \
+	{ "color", optional_argument, NULL, RS_OPT_COLOR }, \
+	{ "payload", no_argument, NULL, RS_OPT_PAYLOAD }
 
 /* Handles one of the shared options: 1 handled, 0 not a shared option,
  * -1 bad value (message printed). */

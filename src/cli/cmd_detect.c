@@ -57,6 +57,10 @@ static void detect_usage(FILE *f)
 		"  -s, --snaplen N        live: bytes captured per packet (default 128)\n"
 		"  -p, --no-promisc       live: do not put the interface in promiscuous mode\n"
 		"      --format text|json alert lines as text (default) or JSON Lines\n"
+		"  -t                     text: no time; -tt seconds since 1970, -ttt since the\n"
+		"                         previous alert, -tttt date and time, -ttttt since the\n"
+		"                         first (default: time of day, as read)\n"
+		"      --utc              text: times in UTC (default: local time, by TZ)\n"
 		"  -q, --quiet            print nothing; only the exit status tells\n"
 		"      --no-updates       start and end lines only\n"
 		"      --no-stats         no statistics line at the end\n"
@@ -103,13 +107,14 @@ struct detect_print {
 	struct rs_out *out;         /* NULL with -q */
 	enum rs_detect_format format;
 	bool stats;
+	struct rs_ts_clock clock;   /* text alerts' time: -t ... -ttttt, --utc */
 };
 
 static void on_alert(void *ctx, const struct rs_detect_alert *a)
 {
-	const struct detect_print *pr = ctx;
+	struct detect_print *pr = ctx;
 	if (pr->out)
-		rs_detect_alert_print(pr->out, pr->format, a);
+		rs_detect_alert_print(pr->out, pr->format, &pr->clock, a);
 }
 
 static void on_file_packet(void *ctx, const struct rs_packet *pkt)
@@ -184,6 +189,7 @@ static const struct option detect_longopts[] = {
 	{ "user", required_argument, NULL, 'Z' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "utc", no_argument, NULL, RS_OPT_UTC },
 	{ "no-updates", no_argument, NULL, OPT_NO_UPDATES },
 	{ "no-stats", no_argument, NULL, OPT_NO_STATS },
 	{ "syn-rate", required_argument, NULL, OPT_SYN_RATE },
@@ -271,6 +277,15 @@ static int detect_opt(int c, const char *arg, struct detect_args *a)
 	case 'q': a->quiet = true; return 1;
 	case OPT_NO_UPDATES: a->so.no_updates = true; return 1;
 	case OPT_NO_STATS: a->pr.stats = false; return 1;
+	case RS_OPT_UTC: a->pr.clock.utc = true; return 1;
+	case 't':
+		/* Counted as read counts them; the clock starts zeroed. */
+		if (a->pr.clock.mode >= RS_TS_MODE_MAX) {
+			fprintf(stderr, "rawshake detect: -t: at most five (-ttttt)\n");
+			return -1;
+		}
+		a->pr.clock.mode++;
+		return 1;
 	case OPT_FORMAT:
 		if (strcmp(arg, "text") == 0) {
 			a->pr.format = RS_DETECT_TEXT;
@@ -302,7 +317,7 @@ static int detect_parse(int argc, char **argv, struct detect_args *a)
 		return RS_EXIT_USAGE;
 	/* Options anywhere, "--" kept as the end of the files (as read). */
 	rs_cli_mark_double_dash(argc, argv);
-	while ((c = getopt_long(argc, argv, "r:Z:qh" RS_CLI_LIVE_SHORTOPTS, detect_longopts,
+	while ((c = getopt_long(argc, argv, "r:Z:qth" RS_CLI_LIVE_SHORTOPTS, detect_longopts,
 				NULL)) != -1) {
 		int r = detect_tuning_opt(c, optarg, &a->so);
 		if (r == 0)
