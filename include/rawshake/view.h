@@ -28,6 +28,7 @@ const char *rs_format_str(enum rs_format f);
 struct rs_tracker;
 struct rs_print_ladder;
 struct rs_conn_record;
+struct rs_capwrite;
 
 struct rs_view_opts {
 	enum rs_format format;
@@ -61,6 +62,10 @@ struct rs_view {
 	 * (NULL when unknown).  Set by the caller; NULL for files. */
 	const char *(*ifname_of)(void *ctx, uint32_t ifindex);
 	void *ifname_ctx;
+	/* read -w: every packet shown is also written there, as read (NULL:
+	 * none); each input is announced to it as it is opened.  Set by the
+	 * caller.  Reading stops when the writing does (rs_capwrite_stopped). */
+	struct rs_capwrite *capw;
 };
 
 /* Returns false (err filled) when the tracker or ladder cannot be allocated. */
