@@ -61,8 +61,10 @@ bool rs_view_init(struct rs_view *v, const struct rs_view_opts *opts, struct rs_
 	v->out = out;
 	v->pending_fd = -1;
 	rs_printer_init(&v->printer, opts->print_flags);
+	/* --conn N needs the tracker's connection numbers even where nothing
+	 * else does (-q, -S). */
 	if (opts->no_track && !opts->summary && opts->format != RS_FORMAT_LADDER &&
-	    !opts->ladder_after)
+	    !opts->ladder_after && !opts->only_conn)
 		return true;
 
 	struct rs_tracker_config cfg;
