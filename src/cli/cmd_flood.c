@@ -207,10 +207,9 @@ static int parse_opts(int argc, char **argv, struct rs_flood *f, struct flood_op
 	o->dst = argv[optind];
 	if (!rs_parse_addr(o->dst, &s->v, s->dst, why, sizeof(why)))
 		return bad("DST", why);
-	if (!rs_parse_uint(argv[optind + 1], 65535, &v, why, sizeof(why)))
+	/* One message and one range for 0 as for 70000. */
+	if (!rs_parse_uint_range(argv[optind + 1], 1, 65535, &v, why, sizeof(why)))
 		return bad("PORT", why);
-	if (v == 0)
-		return bad("PORT", "must be 1 to 65535");
 	s->dport = (uint16_t)v;
 	return -1;
 }
