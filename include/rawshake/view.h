@@ -91,7 +91,8 @@ void rs_view_free(struct rs_view *v);
  * errfd as "rawshake: FILE: problem".  Returns the exit status: 0 all read,
  * 1 a file ended inside a record or could not be read to its end,
  * 2 a file could not be opened, is not a capture, has an unsupported link
- * type, or the filter is bad (nothing is printed for that file).
+ * type, the filter is bad, or the view's -w file (capw) cannot take its
+ * link type (nothing is printed for that file).
  */
 int rs_read_files(struct rs_view *v, char *const *files, int nfiles, const char *filter,
 		  int errfd);
