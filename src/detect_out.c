@@ -253,21 +253,23 @@ void rs_detect_print_stats(struct rs_out *o, enum rs_detect_format f,
 		snprintf(exhausted, sizeof(exhausted), ", %llu state-exhausted",
 			 (unsigned long long)st.exhausted_alerts);
 	rs_out_printf(o,
-		      "detect: %llu packets (%llu TCP), %llu SYNs, %llu handshakes completed, "
+		      "detect: %llu packet%s (%llu TCP), %llu SYN%s, %llu handshake%s completed, "
 		      "%llu given up, %llu backscatter; %llu flood and %llu scan alerts%s\n"
 		      "detect: victims %u tracked (peak %u, bound %u, %llu evicted); hosts bound %u "
-		      "(%llu evicted, %llu host-wide floods); half-open peak %u (bound %u, %u per "
-		      "victim, %llu evicted); scanners bound %u (%llu evicted, %llu scans taken for "
+		      "(%llu evicted, %llu host-wide flood%s); half-open peak %u (bound %u, %u per "
+		      "victim, %llu evicted); scanners bound %u (%llu evicted, %llu scan%s taken for "
 		      "flood sources); memory bound %.1f MiB\n",
-		      (unsigned long long)st.packets, (unsigned long long)st.tcp,
-		      (unsigned long long)st.syns, (unsigned long long)st.completed,
+		      (unsigned long long)st.packets, st.packets == 1 ? "" : "s",
+		      (unsigned long long)st.tcp, (unsigned long long)st.syns, st.syns == 1 ? "" : "s",
+		      (unsigned long long)st.completed, st.completed == 1 ? "" : "s",
 		      (unsigned long long)st.given_up, (unsigned long long)st.backscatter,
 		      (unsigned long long)st.flood_alerts, (unsigned long long)st.scan_alerts, exhausted,
 		      st.victims, st.victims_peak, opts->max_victims,
 		      (unsigned long long)st.victim_evictions, opts->max_hosts,
 		      (unsigned long long)st.host_evictions, (unsigned long long)st.host_flood_alerts,
-		      st.half_open_peak, opts->max_half_open,
+		      st.host_flood_alerts == 1 ? "" : "s", st.half_open_peak, opts->max_half_open,
 		      opts->max_half_open_per_victim, (unsigned long long)st.half_open_evictions,
 		      opts->max_scanners, (unsigned long long)st.scanner_evictions,
-		      (unsigned long long)st.scans_in_floods, (double)mem / (1024.0 * 1024.0));
+		      (unsigned long long)st.scans_in_floods, st.scans_in_floods == 1 ? "" : "s",
+		      (double)mem / (1024.0 * 1024.0));
 }

@@ -134,7 +134,10 @@ static int slice_send(const struct rs_send_cfg *cfg, struct rs_flood_stats *st, 
 static void stats_at(struct rs_flood_stats *st, int64_t start, int64_t now)
 {
 	st->elapsed_ns = now - start;
-	st->pps = st->elapsed_ns > 0 ? (double)st->sent * 1e9 / (double)st->elapsed_ns : 0;
+	/* One packet, or none, over no time is no rate ("5067.0 packets/s"
+	 * from a single SYN says nothing). */
+	st->pps = st->sent >= 2 && st->elapsed_ns > 0
+		? (double)st->sent * 1e9 / (double)st->elapsed_ns : 0;
 }
 
 int rs_flood_run(const struct rs_flood *f, rs_flood_progress_fn fn, void *arg,
@@ -191,8 +194,11 @@ int rs_flood_progress_format(const struct rs_flood *f, const struct rs_flood_sta
 		snprintf(of_n, sizeof(of_n), " of %llu", (unsigned long long)f->count);
 	if (f->duration_ns)
 		snprintf(of_t, sizeof(of_t), " of %.1f", (double)f->duration_ns / 1e9);
-	return snprintf(buf, len, "sent %llu%s  rate %.0f pps  elapsed %.1f%s s",
-			(unsigned long long)st->sent, of_n, st->pps, (double)st->elapsed_ns / 1e9, of_t);
+	char rate[48] = "";
+	if (st->pps > 0)
+		snprintf(rate, sizeof(rate), "  rate %.0f pps", st->pps);
+	return snprintf(buf, len, "sent %llu%s%s  elapsed %.1f%s s", (unsigned long long)st->sent,
+			of_n, rate, (double)st->elapsed_ns / 1e9, of_t);
 }
 
 void rs_flood_progress_tty(const struct rs_flood_stats *st, bool last, void *arg)

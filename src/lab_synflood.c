@@ -316,9 +316,13 @@ static void report(FILE *log, const struct kview *before, const struct kview *af
 		starts + updates + ends == 1 ? "" : "s");
 	const char *stats = strstr(detect_out, "\ndetect: ");
 	unsigned long long syns, done;
-	if (stats && sscanf(stats + 1, "detect: %*u packets (%*u TCP), %llu SYNs, %llu handshakes completed",
-			    &syns, &done) == 2)
-		col_add(&ours, "  saw %llu SYNs, %llu handshakes completed", syns, done);
+	/* "N SYNs, M handshakes completed", the words singular for 1. */
+	const char *syn_at = stats ? strstr(stats, " TCP), ") : NULL;
+	const char *hs = syn_at ? strchr(syn_at + 7, ',') : NULL;
+	if (hs && sscanf(syn_at + 7, "%llu SYN", &syns) == 1 &&
+	    sscanf(hs, ", %llu handshake", &done) == 1)
+		col_add(&ours, "  saw %llu SYN%s, %llu handshake%s completed", syns,
+			syns == 1 ? "" : "s", done, done == 1 ? "" : "s");
 	col_add(&ours, "legitimate client, %s -> %s:%d:", RS_LAB_CLIENT4, RS_LAB_SERVER4, RS_LAB_HTTP_PORT);
 	static const char *const names[3] = { "before", "during", "after" };
 	for (int i = 0; i < 3; i++) {

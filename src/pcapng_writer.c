@@ -96,6 +96,24 @@ static bool block(struct rs_pcapng_writer *w, uint32_t type, const struct blk *b
 	return rs_outfile_end(w->f, false);
 }
 
+/* An Interface Description Block, at the file's resolution. */
+bool rs_pcapng_add_interface(struct rs_pcapng_writer *w, int linktype, uint32_t snaplen,
+			     const char *ifname)
+{
+	struct blk idb = { .n = 0 };
+	put16(&idb, (uint16_t)linktype);
+	put16(&idb, 0);
+	put32(&idb, snaplen);
+	if (ifname)
+		opt_str(&idb, OPT_IF_NAME, ifname);
+	if (w->nano) {
+		uint8_t resol = 9;   /* 10^-9 s; without the option, 10^-6 */
+		opt(&idb, OPT_IF_TSRESOL, &resol, 1);
+	}
+	opt_end(&idb);
+	return block(w, BT_IDB, &idb);
+}
+
 bool rs_pcapng_open(struct rs_pcapng_writer *w, struct rs_outfile *f, int linktype,
 		    uint32_t snaplen, const char *ifname, const char *appl, bool nano)
 {
@@ -113,18 +131,8 @@ bool rs_pcapng_open(struct rs_pcapng_writer *w, struct rs_outfile *f, int linkty
 		opt_str(&shb, OPT_SHB_USERAPPL, appl);
 	opt_end(&shb);
 
-	struct blk idb = { .n = 0 };
-	put16(&idb, (uint16_t)linktype);
-	put16(&idb, 0);
-	put32(&idb, snaplen);
-	if (ifname)
-		opt_str(&idb, OPT_IF_NAME, ifname);
-	if (nano) {
-		uint8_t resol = 9;   /* 10^-9 s; without the option, 10^-6 */
-		opt(&idb, OPT_IF_TSRESOL, &resol, 1);
-	}
-	opt_end(&idb);
-	return block(w, BT_SHB, &shb) && block(w, BT_IDB, &idb) && rs_outfile_flush(f);
+	return block(w, BT_SHB, &shb) && rs_pcapng_add_interface(w, linktype, snaplen, ifname) &&
+	       rs_outfile_flush(f);
 }
 
 /* A time in the file's unit (if_tsresol): frac is in that unit already. */
@@ -136,6 +144,12 @@ static uint64_t ticks(const struct rs_pcapng_writer *w, uint64_t sec, uint64_t f
 bool rs_pcapng_write(struct rs_pcapng_writer *w, const struct pcap_pkthdr *h,
 		     const uint8_t *bytes, enum rs_pkt_dir dir)
 {
+	return rs_pcapng_write_on(w, 0, h, bytes, dir);
+}
+
+bool rs_pcapng_write_on(struct rs_pcapng_writer *w, uint32_t ifid, const struct pcap_pkthdr *h,
+			const uint8_t *bytes, enum rs_pkt_dir dir)
+{
 	uint64_t ts = ticks(w, (uint64_t)h->ts.tv_sec, (uint64_t)h->ts.tv_usec);
 	uint32_t pad = (4 - h->caplen % 4) % 4;
 	/* epb_flags: bits 0-1 are the direction, 01 inbound, 10 outbound. */
@@ -144,7 +158,7 @@ bool rs_pcapng_write(struct rs_pcapng_writer *w, const struct pcap_pkthdr *h,
 	size_t optlen = flags ? sizeof(opts) : 0;
 	uint32_t total = 32 + h->caplen + pad + (uint32_t)optlen;
 	uint32_t head[7] = {
-		BT_EPB, total, 0 /* interface 0 */, (uint32_t)(ts >> 32), (uint32_t)ts,
+		BT_EPB, total, ifid, (uint32_t)(ts >> 32), (uint32_t)ts,
 		h->caplen, h->len,
 	};
 	static const uint8_t zero[3];

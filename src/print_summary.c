@@ -177,10 +177,11 @@ void rs_print_summary_json(struct rs_out *o, const struct rs_conn_record *r)
 
 void rs_print_summary_stats_text(struct rs_out *o, const struct rs_tracker_stats *st)
 {
-	rs_out_printf(o, "# %llu TCP connections (%llu at most at once), %llu evicted, %llu expired, %llu port reuses\n",
-		      (unsigned long long)st->conns, (unsigned long long)st->peak,
-		      (unsigned long long)st->evicted, (unsigned long long)st->expired,
-		      (unsigned long long)st->reused);
+	rs_out_printf(o, "# %llu TCP connection%s (%llu at most at once), %llu evicted, %llu expired, %llu port reuse%s\n",
+		      (unsigned long long)st->conns, st->conns == 1 ? "" : "s",
+		      (unsigned long long)st->peak, (unsigned long long)st->evicted,
+		      (unsigned long long)st->expired, (unsigned long long)st->reused,
+		      st->reused == 1 ? "" : "s");
 }
 
 void rs_print_summary_stats_json(struct rs_out *o, const struct rs_tracker_stats *st)

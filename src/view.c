@@ -2,6 +2,7 @@
 #include "rawshake/view.h"
 #include "rawshake/capfile.h"
 #include "rawshake/print_html.h"
+#include "rawshake/capwrite.h"
 #include "rawshake/print_ladder.h"
 #include "rawshake/print_summary.h"
 #include "rawshake/tracker.h"
@@ -83,8 +84,10 @@ bool rs_view_init(struct rs_view *v, const struct rs_view_opts *opts, struct rs_
 	if (zeek_format(opts->format))
 		v->opts.summary = true;   /* conn.log is the summary */
 	opts = &v->opts;
+	/* --conn N needs the tracker's connection numbers even where nothing
+	 * else does (-q, -S). */
 	if (opts->no_track && !opts->summary && opts->format != RS_FORMAT_LADDER &&
-	    !opts->ladder_after)
+	    !opts->ladder_after && !opts->only_conn)
 		return true;
 
 	struct rs_tracker_config cfg;
@@ -171,6 +174,8 @@ bool rs_view_packet_meta(struct rs_view *v, const struct rs_pcap_form *form,
 		rs_print_ladder_add(v->ladder, pkt, ev);
 	if (show && v->html)
 		rs_print_html_add(v->html, pkt, ev);
+	if (show && v->capw && !rs_capwrite_packet(v->capw, form, h, data, meta))
+		return false;
 	if (show && !v->opts.quiet) {
 		const struct rs_tcp_event *pev = v->opts.no_track ? NULL : ev;
 		if (v->opts.format == RS_FORMAT_JSON)
@@ -384,6 +389,26 @@ static void feed_report(const struct feed *f, const char *file, const char *msg)
 	report(f->errfd, f->prog, file, msg);
 }
 
+/* read -w: the writer is told of each input as it is opened (its link
+ * type, snapshot length and precision: the first gives a pcap file's
+ * header, as tcpdump -r IN -w OUT does); false (err) when the file cannot
+ * take it. */
+static bool capture_to_writer(struct rs_capwrite *w, const struct rs_capfile *cf, char *err,
+			      size_t errlen)
+{
+	struct rs_cap_iface ifc;
+	/* libpcap keeps a classic file's snaplen, even one above what it
+	 * reads (it cuts the records, not the figure), unless 0 or above
+	 * INT_MAX; 0 here is rs_capwrite_input's default. */
+	uint32_t snaplen = cf->own.file_snaplen <= INT32_MAX ? cf->own.file_snaplen : 0;
+
+	if (cf->pcap)
+		snaplen = (uint32_t)pcap_snapshot(cf->pcap);
+	else if (cf->ng)
+		snaplen = rs_capfile_interface(cf, 0, &ifc) ? ifc.snaplen : 0;
+	return rs_capwrite_input(w, cf->dlt, snaplen, cf->ts_digits, err, errlen);
+}
+
 /* Opens the capture of an input opened by rs_inputs_open: 0, or 2 with
  * the reason reported (then cf is closed). */
 static int open_capture(const struct feed *f, struct rs_input *in, const char *filter,
@@ -412,6 +437,11 @@ static int open_capture(const struct feed *f, struct rs_input *in, const char *f
 		return 2;
 	}
 	if (filter && !rs_capfile_set_filter(cf, filter, err, sizeof(err))) {
+		report(f->errfd, f->prog, in->name, err);
+		rs_capfile_close(cf);
+		return 2;
+	}
+	if (f->view && f->view->capw && !capture_to_writer(f->view->capw, cf, err, sizeof(err))) {
 		report(f->errfd, f->prog, in->name, err);
 		rs_capfile_close(cf);
 		return 2;
@@ -508,7 +538,8 @@ int rs_read_inputs_sink(struct rs_read_sink *s, struct rs_input *in, int n, cons
  * is gone, or -c packets have been shown). */
 static bool view_done(const struct rs_view *v)
 {
-	return rs_out_closed(v->out) || (v->opts.max_packets && v->frames >= v->opts.max_packets);
+	return rs_out_closed(v->out) || (v->opts.max_packets && v->frames >= v->opts.max_packets) ||
+	       (v->capw && rs_capwrite_stopped(v->capw));
 }
 
 int rs_read_inputs(struct rs_view *v, struct rs_input *in, int n, const char *filter, int errfd)

@@ -332,6 +332,13 @@ static void test_progress(void **state)
 	assert_true(rs_flood_progress_format(&f, &st, buf, 8) > 8);
 	assert_string_equal(buf, "sent 20");
 
+	/* One packet (or no time) is no rate: none is shown. */
+	struct rs_flood_stats one = { .sent = 1, .elapsed_ns = 130000, .pps = 0 };
+	f.count = 1;
+	rs_flood_progress_format(&f, &one, buf, sizeof(buf));
+	assert_string_equal(buf, "sent 1 of 1  elapsed 0.0 s");
+	f.count = 10000;
+
 	int p[2];
 	char got[256];
 	assert_int_equal(pipe(p), 0);

@@ -3,7 +3,7 @@
 # (/dev/full: "No space left on device") says so once on standard error,
 # "rawshake CMD: write error: ...", and exits 1, whatever it would have
 # exited with otherwise: output nobody got is not a result.  read, detect,
-# send (dry runs, text, JSON, and the pcap of -w -), and as root sniff
+# send (dry runs, text, JSON, and the pcap of -w -), read -w -, and as root sniff
 # (text, JSON, and -w - as pcap and pcapng).
 set -eu
 srcdir=${srcdir:-.}
@@ -43,6 +43,8 @@ check "read json" "$bin" read --format json "$p/handshake-v4.pcap"
 check "read summary" "$bin" read --summary "$p/handshake-v4.pcap"
 check "read ladder" "$bin" read --format ladder "$p/handshake-v4.pcap"
 check "read -q" "$bin" read -q "$p/handshake-v4.pcap"
+check "read -w -" "$bin" read -w - "$p/handshake-v4.pcap"
+check "read -q -w -" "$bin" read -q -w - "$p/handshake-v4.pcap"
 check "detect (alerts)" "$bin" detect -r "$p/detect-flood-ports.pcap"
 check "detect json (alerts)" "$bin" detect -r "$p/detect-flood-ports.pcap" --format json
 check "detect (no alert)" "$bin" detect -r "$p/detect-benign.pcap"

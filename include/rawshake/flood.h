@@ -41,7 +41,7 @@ struct rs_flood {
 struct rs_flood_stats {
 	uint64_t sent, errors;
 	int64_t elapsed_ns;
-	double pps;
+	double pps;                   /* 0: no rate (fewer than 2 packets, or no time) */
 };
 
 /* Called between slices, about once a second, and once at the end (last
@@ -49,7 +49,8 @@ struct rs_flood_stats {
 typedef void (*rs_flood_progress_fn)(const struct rs_flood_stats *st, bool last, void *arg);
 
 /* The status line of a running flood, "sent N  rate R pps  elapsed T s",
- * with " of N" and " of T s" for its bounds; its length (as snprintf). */
+ * with " of N" and " of T s" for its bounds (no rate while there is
+ * none); its length (as snprintf). */
 int rs_flood_progress_format(const struct rs_flood *f, const struct rs_flood_stats *st,
 			     char *buf, size_t len);
 

@@ -1,5 +1,5 @@
 /*
- * pcapng_writer.h: writes a pcapng file (one section, one interface), as
+ * pcapng_writer.h: writes a pcapng file (one section, one interface; read -w adds more), as
  * dumpcap does by default: a Section Header Block naming rawshake, an
  * Interface Description Block with the link type, snap length, name and
  * timestamp resolution (for "any", one interface of link type Linux
@@ -45,6 +45,14 @@ bool rs_pcapng_open(struct rs_pcapng_writer *w, struct rs_outfile *f, int linkty
  * Counted in f->records. */
 bool rs_pcapng_write(struct rs_pcapng_writer *w, const struct pcap_pkthdr *h,
 		     const uint8_t *bytes, enum rs_pkt_dir dir);
+/* Another interface, numbered from 1 in the order added (rs_pcapng_open
+ * wrote interface 0), with the file's resolution; its packets go through
+ * rs_pcapng_write_on.  False once a write failed. */
+bool rs_pcapng_add_interface(struct rs_pcapng_writer *w, int linktype, uint32_t snaplen,
+			     const char *ifname);
+/* rs_pcapng_write on interface ifid. */
+bool rs_pcapng_write_on(struct rs_pcapng_writer *w, uint32_t ifid, const struct pcap_pkthdr *h,
+			const uint8_t *bytes, enum rs_pkt_dir dir);
 bool rs_pcapng_write_stats(struct rs_pcapng_writer *w, const struct rs_pcapng_stats *st);
 
 #endif

@@ -35,6 +35,7 @@ struct rs_flow_table;
 struct rs_print_ladder;
 struct rs_print_html;
 struct rs_conn_record;
+struct rs_capwrite;
 
 struct rs_view_opts {
 	enum rs_format format;
@@ -75,6 +76,10 @@ struct rs_view {
 	 * (NULL when unknown).  Set by the caller; NULL for files. */
 	const char *(*ifname_of)(void *ctx, uint32_t ifindex);
 	void *ifname_ctx;
+	/* read -w: every packet shown is also written there, as read (NULL:
+	 * none); each input is announced to it as it is opened.  Set by the
+	 * caller.  Reading stops when the writing does (rs_capwrite_stopped). */
+	struct rs_capwrite *capw;
 };
 
 /* Returns false (err filled) when the tracker or ladder cannot be allocated. */
@@ -100,7 +105,8 @@ void rs_view_free(struct rs_view *v);
  * errfd as "rawshake: FILE: problem".  Returns the exit status: 0 all read,
  * 1 a file ended inside a record or could not be read to its end,
  * 2 a file could not be opened, is not a capture, has an unsupported link
- * type, or the filter is bad (nothing is printed for that file).
+ * type, the filter is bad, or the view's -w file (capw) cannot take its
+ * link type (nothing is printed for that file).
  */
 int rs_read_files(struct rs_view *v, char *const *files, int nfiles, const char *filter,
 		  int errfd);

@@ -199,6 +199,14 @@ static bool parse_opt_u(const char *opt, const char *s, uint64_t max, uint64_t *
 	return opt_ok(opt, rs_parse_uint(s, max, v, e, sizeof(e)), e);
 }
 
+/* A port to connect from or to: 1 to 65535, one message with that range
+ * for 0 as for 70000. */
+static bool parse_port(const char *opt, const char *s, uint64_t *v)
+{
+	char e[128];
+	return opt_ok(opt, rs_parse_uint_range(s, 1, 65535, v, e, sizeof(e)), e);
+}
+
 /* The command line as given, before it becomes a configuration. */
 struct connect_opts {
 	struct rs_view_opts vo;
@@ -341,12 +349,8 @@ static int parse_opt(int c, const char *arg, struct connect_opts *o)
 	case OPT_FIN_WAIT: return parse_seconds("--fin-wait", arg, &o->fin_wait) ? -1 : RS_EXIT_USAGE;
 	case 'r': return parse_opt_u("--retries", arg, 15, &o->retries) ? -1 : RS_EXIT_USAGE;
 	case 'p':
-		if (!parse_opt_u("--sport", arg, 65535, &o->sport))
+		if (!parse_port("--sport", arg, &o->sport))
 			return RS_EXIT_USAGE;
-		if (o->sport == 0) {
-			fprintf(stderr, "rawshake connect: --sport: 0 is not a port\n");
-			return RS_EXIT_USAGE;
-		}
 		break;
 	case OPT_SOURCE: o->source = arg; break;
 	case 'I': o->ifopt = arg; break;
@@ -462,12 +466,8 @@ static bool make_config(const struct connect_opts *o, const char *dst_s, const c
 		fprintf(stderr, "rawshake connect: %s: %s\n", dst_s, err);
 		return false;
 	}
-	if (!parse_opt_u("PORT", port_s, 65535, &v64))
+	if (!parse_port("PORT", port_s, &v64))
 		return false;
-	if (v64 == 0) {
-		fprintf(stderr, "rawshake connect: PORT: 0 is not a port\n");
-		return false;
-	}
 	rs_connect_config_init(cfg, v);
 	memcpy(cfg->dst, dst, 16);
 	cfg->dport = (uint16_t)v64;
@@ -479,15 +479,16 @@ static bool make_config(const struct connect_opts *o, const char *dst_s, const c
 	cfg->ttl = (uint8_t)o->ttl;
 	cfg->sack_perm = !o->no_sack;
 	cfg->timestamps = !o->no_ts;
-	if (o->mss_s) {
-		if (strcmp(o->mss_s, "none") == 0)
-			cfg->mss = 0;
-		else if (parse_opt_u("--mss", o->mss_s, 65535, &v64) && v64 >= 64)
-			cfg->mss = (uint16_t)v64;
-		else {
-			fprintf(stderr, "rawshake connect: --mss: 64 to 65535 or none\n");
+	if (o->mss_s && strcmp(o->mss_s, "none") == 0) {
+		cfg->mss = 0;
+	} else if (o->mss_s) {
+		/* One message, with the range an MSS really has. */
+		if (!rs_parse_uint_range(o->mss_s, 64, 65535, &v64, err, sizeof(err))) {
+			fprintf(stderr, "rawshake connect: --mss: %s; 'none' sends no MSS option\n",
+				err);
 			return false;
 		}
+		cfg->mss = (uint16_t)v64;
 	}
 	if (o->wscale_s) {
 		if (strcmp(o->wscale_s, "none") == 0)

@@ -366,7 +366,11 @@ static void capture_counts(void)
 	rs_cli_live_counts(&live, &st, have);
 }
 
-static int detect_files(struct rs_detect *d, struct rs_input *inputs, int n, const char *filter)
+/* Reads the files; *fatal when none could be read at all (a missing
+ * file, not a capture, a bad filter: status 2 with no packet), where
+ * statistics would only be zeros after the complaint. */
+static int detect_files(struct rs_detect *d, struct rs_input *inputs, int n, const char *filter,
+			bool *fatal)
 {
 	static struct rs_read_sink sink;
 	sink.prog = "rawshake detect";
@@ -374,17 +378,21 @@ static int detect_files(struct rs_detect *d, struct rs_input *inputs, int n, con
 	sink.ctx = d;
 	int status = rs_read_inputs_sink(&sink, inputs, n, filter, STDERR_FILENO);
 	free(inputs);
+	*fatal = status == RS_EXIT_USAGE && sink.frames == 0;
 	return status;
 }
 
-/* The end of a run: open alerts end, the statistics, the exit status. */
-static int detect_end(struct rs_detect *d, struct detect_args *a, struct rs_out *out, int status)
+/* The end of a run: open alerts end, the statistics (none after a fatal
+ * input error; a truncated input was read and keeps them), the exit
+ * status. */
+static int detect_end(struct rs_detect *d, struct detect_args *a, struct rs_out *out, int status,
+		      bool fatal)
 {
 	struct rs_detect_stats ds;
 
 	rs_detect_finish(d);
 	rs_detect_get_stats(d, &ds);
-	if (a->pr.stats && !a->quiet)
+	if (a->pr.stats && !a->quiet && !fatal)
 		rs_detect_print_stats(out, a->pr.format, &ds, &a->so);
 	int out_status = rs_cli_out_finish("detect", out, RS_EXIT_OK);
 	if (a->lo.ifname)
@@ -438,9 +446,10 @@ static int detect_run(int argc, char **argv)
 		free(inputs);
 		status = RS_EXIT_USAGE;
 	} else {
+		bool fatal = false;
 		status = a.lo.ifname ? detect_capture(d, &out)
-				     : detect_files(d, inputs, a.nfiles, a.filter);
-		status = detect_end(d, &a, &out, status);
+				     : detect_files(d, inputs, a.nfiles, a.filter, &fatal);
+		status = detect_end(d, &a, &out, status, fatal);
 		rs_detect_free(d);
 	}
 	free(a.filter);

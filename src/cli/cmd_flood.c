@@ -72,8 +72,13 @@ static void summary(struct rs_out *o, bool json, const struct rs_flood *f, const
 		rs_out_str(o, "{\"type\":\"flood_summary\",\"dst\":");
 		rs_out_json_cstr(o, dst);
 		rs_out_printf(o, ",\"port\":%u,\"sent\":%llu,\"errors\":%llu,\"elapsed_s\":%.6f,"
-			      "\"pps\":%.1f,\"rate\":", f->send.spec.dport,
-			      (unsigned long long)st->sent, (unsigned long long)st->errors, secs, st->pps);
+			      "\"pps\":", f->send.spec.dport, (unsigned long long)st->sent,
+			      (unsigned long long)st->errors, secs);
+		if (st->pps > 0)   /* null: no rate from fewer than 2 packets */
+			rs_out_double(o, st->pps, 1);
+		else
+			rs_out_str(o, "null");
+		rs_out_str(o, ",\"rate\":");
 		if (f->rate > 0)
 			rs_out_double(o, f->rate, 1);
 		else
@@ -85,9 +90,12 @@ static void summary(struct rs_out *o, bool json, const struct rs_flood *f, const
 			rs_out_str(o, "null");
 		rs_out_printf(o, ",\"rand_sport\":%s}\n", f->rand_sport ? "true" : "false");
 	} else {
-		rs_out_printf(o, "%llu SYN%s sent to %s port %u in %.3f s (%.1f packets/s), %llu error%s\n",
+		char rate[48] = "";
+		if (st->pps > 0)
+			snprintf(rate, sizeof(rate), " (%.1f packets/s)", st->pps);
+		rs_out_printf(o, "%llu SYN%s sent to %s port %u in %.3f s%s, %llu error%s\n",
 			      (unsigned long long)st->sent, st->sent == 1 ? "" : "s", dst,
-			      f->send.spec.dport, secs, st->pps, (unsigned long long)st->errors,
+			      f->send.spec.dport, secs, rate, (unsigned long long)st->errors,
 			      st->errors == 1 ? "" : "s");
 	}
 }
@@ -207,10 +215,9 @@ static int parse_opts(int argc, char **argv, struct rs_flood *f, struct flood_op
 	o->dst = argv[optind];
 	if (!rs_parse_addr(o->dst, &s->v, s->dst, why, sizeof(why)))
 		return bad("DST", why);
-	if (!rs_parse_uint(argv[optind + 1], 65535, &v, why, sizeof(why)))
+	/* One message and one range for 0 as for 70000. */
+	if (!rs_parse_uint_range(argv[optind + 1], 1, 65535, &v, why, sizeof(why)))
 		return bad("PORT", why);
-	if (v == 0)
-		return bad("PORT", "must be 1 to 65535");
 	s->dport = (uint16_t)v;
 	return -1;
 }

@@ -168,9 +168,29 @@ static int lab_sub(const char *sub, enum rs_lab_offload offload, int argc, char 
 	return RS_EXIT_USAGE;
 }
 
+/* What a subcommand does with the namespaces, for the line saying it
+ * needs root: status only looks, it creates nothing. */
+static const char *lab_needs_root_for(const char *sub)
+{
+	static const struct {
+		const char *sub, *what;
+	} uses[] = {
+		{ "up", "creating the lab's network namespaces" },
+		{ "down", "removing the lab's network namespaces" },
+		{ "status", "seeing the lab's network namespaces" },
+		{ "exec", "running a command in the lab's network namespaces" },
+		{ "demo", "running the demo in the lab's network namespaces" },
+		{ "synflood", "running the SYN flood lesson in the lab's network namespaces" },
+	};
+	for (size_t i = 0; i < sizeof(uses) / sizeof(uses[0]); i++)
+		if (strcmp(sub, uses[i].sub) == 0)
+			return uses[i].what;
+	return NULL;   /* no such subcommand */
+}
+
 /* The words are checked before root is (a typo needs no sudo), then
- * root, then the signals; an unknown subcommand is reported by lab_sub,
- * after the root check, as it always was. */
+ * root, then the signals; an unknown subcommand is reported by lab_sub
+ * before the root check too. */
 static int lab_run(int argc, char **argv)
 {
 	char err[512];
@@ -199,14 +219,17 @@ static int lab_run(int argc, char **argv)
 		lab_usage(stderr);
 		return RS_EXIT_USAGE;
 	}
+	const char *needs_root_for = lab_needs_root_for(sub);
+	if (!needs_root_for)
+		return lab_sub(sub, offload, argc, argv);   /* says there is no such one */
 	/* Root itself, not only capabilities: ip(8) makes the namespaces
 	 * (mounts under /run/netns, which needs cap_sys_admin) and the lab
 	 * runs this program and nft in them, which a setcap'd binary's
 	 * capabilities would not survive. */
 	if (geteuid() != 0 || !rs_need_caps(RS_CAP_SYS_ADMIN | RS_CAP_NET_ADMIN | RS_CAP_NET_RAW,
 					    false, err, sizeof(err))) {
-		fprintf(stderr, "rawshake lab: creating network namespaces %s\n",
-			geteuid() != 0 ? "needs root (run it as root, or with sudo; setcap is not enough)" : err);
+		fprintf(stderr, "rawshake lab %s: %s needs root (%s)\n", sub, needs_root_for,
+			geteuid() != 0 ? "run it as root, or with sudo; setcap is not enough" : err);
 		return RS_EXIT_USAGE;
 	}
 	/* From here on a signal is a request to stop: each subcommand looks

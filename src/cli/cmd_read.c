@@ -1,10 +1,14 @@
 /* cmd_read.c: "rawshake read": options and arguments, then the library's read loop. */
 #include "cli.h"
 #include "rawshake/capfile.h"
+#include "rawshake/capwrite.h"
 #include "rawshake/out.h"
 #include "rawshake/print_html.h"
 #include "rawshake/view.h"
 
+#include "rawshake/tracker.h"
+
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,16 +28,29 @@ static void read_usage(FILE *f)
 	rs_cli_view_usage(f);
 	fprintf(f,
 		"  -r, --read FILE      a capture file (repeatable); then every argument is FILTER\n"
-		"  -Z, --user USER      started as root: drop to USER once the files are open\n"
-		"                       (default nobody; root keeps root)\n"
-		"  -h, --help           this help\n");
+		"  -w, --write FILE     also write the packets shown to a new pcap file, as read\n"
+		"                       (the first input's link type, snapshot length and\n"
+		"                       precision), opened as the -Z user; '-': standard output,\n"
+		"                       the text then on standard error\n"
+		"      --pcapng         write -w FILE as pcapng: inputs of several link types\n"
+		"  -Z, --user USER      started as root: drop to USER once the input files are\n"
+		"                       open, before opening -w FILE (default nobody; root keeps\n"
+		"                       root)\n"
+		"  -h, --help           this help\n"
+		"Exit status: 0 all read; 1 an input ended mid-record or could not be read to\n"
+		"its end, a write failed (the output, the -w file), or --conn N found no\n"
+		"connection N; 2 usage, an input that cannot be read or written to -w FILE.\n");
 }
+
+enum { OPT_PCAPNG = RS_OPT_FIRST_COMMAND_OPT };
 
 
 static const struct option read_longopts[] = {
 	RS_CLI_VIEW_LONGOPTS,
 	{ "user", required_argument, NULL, 'Z' },
 	{ "read", required_argument, NULL, 'r' },
+	{ "write", required_argument, NULL, 'w' },
+	{ "pcapng", no_argument, NULL, OPT_PCAPNG },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -42,6 +59,9 @@ static const struct option read_longopts[] = {
 struct read_args {
 	struct rs_view_opts vo;
 	const char *user;
+	const char *wfile;          /* -w */
+	const char *as_user;        /* the -w file's owner to name in a refusal */
+	bool pcapng;
 	char **rfiles;              /* those of -r (allocated) */
 	char **files;               /* rfiles, or the captures among the arguments */
 	int nfiles;
@@ -95,7 +115,7 @@ static int read_parse(int argc, char **argv, struct read_args *a)
 	 * order.  A "--" would end option parsing and vanish; it is kept as a
 	 * mark between files and filter instead. */
 	rs_cli_mark_double_dash(argc, argv);
-	while ((c = getopt_long(argc, argv, RS_CLI_VIEW_SHORTOPTS "r:Z:h", read_longopts, NULL)) !=
+	while ((c = getopt_long(argc, argv, RS_CLI_VIEW_SHORTOPTS "r:w:Z:h", read_longopts, NULL)) !=
 	       -1) {
 		int r = rs_cli_view_opt(c, optarg, &a->vo);
 		if (r < 0)
@@ -114,38 +134,116 @@ static int read_parse(int argc, char **argv, struct read_args *a)
 			a->rfiles[nr++] = optarg;
 			continue;
 		}
+		if (c == 'w' || c == OPT_PCAPNG) {
+			a->wfile = c == 'w' ? optarg : a->wfile;
+			a->pcapng |= c == OPT_PCAPNG;
+			continue;
+		}
 		read_usage(stderr);
 		return RS_EXIT_USAGE;
 	}
+	if (a->pcapng && !a->wfile) {
+		fprintf(stderr, "rawshake read: --pcapng: needs -w FILE\n");
+		return RS_EXIT_USAGE;
+	}
 	rs_cli_view_finalize(&a->vo);
+	/* Started as root and switching to another user: the -w file is that
+	 * user's, and a refusal says so. */
+	if (getuid() == 0 && geteuid() == 0 && strcmp(a->user ? a->user : "nobody", "root") != 0)
+		a->as_user = a->user ? a->user : "nobody";
 	return read_positional(argc, argv, nr, a);
+}
+
+/* --conn N names a connection the input does not have: say so (status 1,
+ * as for an input read only in part), rather than print nothing and
+ * succeed. */
+static int check_conn(const struct rs_view *v, int status)
+{
+	struct rs_tracker_stats st;
+
+	if (!v->opts.only_conn || !v->tracker || status == RS_EXIT_USAGE)
+		return status;
+	rs_tracker_get_stats(v->tracker, &st);
+	if (v->opts.only_conn <= st.conns)
+		return status;
+	fprintf(stderr, "rawshake read: --conn %llu: no connection %llu in the input (%llu "
+			"connection%s)\n", (unsigned long long)v->opts.only_conn,
+		(unsigned long long)v->opts.only_conn, (unsigned long long)st.conns,
+		st.conns == 1 ? "" : "s");
+	return status > RS_EXIT_PARTIAL ? status : RS_EXIT_PARTIAL;
+}
+
+/* The -w file's end: closed, and a failure said once (the status). */
+static int close_capture(const struct read_args *a, struct rs_capwrite *w, int status)
+{
+	if (!a->wfile)
+		return status;
+	bool closed = rs_capwrite_close(w);
+	if (w->refusal[0]) {
+		fprintf(stderr, "rawshake read: -w %s: %s; the file holds %llu packet%s\n", a->wfile,
+			w->refusal, (unsigned long long)w->file.records,
+			w->file.records == 1 ? "" : "s");
+		return RS_EXIT_USAGE;
+	}
+	if (closed || w->file.err == EPIPE)
+		return status;   /* a reader that went away (read -w - | head) is no error */
+	fprintf(stderr, "rawshake read: -w %s: write error: %s; the reading stopped, the file "
+			"holds %llu whole packet%s\n", a->wfile, strerror(w->file.err),
+		(unsigned long long)w->file.records, w->file.records == 1 ? "" : "s");
+	return status > RS_EXIT_PARTIAL ? status : RS_EXIT_PARTIAL;
+}
+
+/* Every output, opened as the user the command has become, in this one
+ * step: the -w file, then the text (standard output, or standard error
+ * when the file is standard output, so that the capture stays whole) and
+ * the view's temporary file.  Nothing is opened after it. */
+static bool read_outputs(const struct read_args *a, struct rs_capwrite *w, struct rs_out *out,
+			 struct rs_view *view)
+{
+	char err[768];
+
+	if (a->wfile && !rs_capwrite_open(w, a->wfile, a->pcapng, a->as_user, err, sizeof(err))) {
+		fprintf(stderr, "rawshake read: -w %s\n", err);
+		return false;
+	}
+	rs_out_init(out, a->wfile && w->file.to_stdout ? STDERR_FILENO : STDOUT_FILENO);
+	if (!rs_view_init(view, &a->vo, out, err, sizeof(err))) {
+		fprintf(stderr, "rawshake read: %s\n", err);
+		rs_view_free(view);
+		if (a->wfile)
+			rs_capwrite_close(w);
+		return false;
+	}
+	view->capw = a->wfile ? w : NULL;
+	return true;
 }
 
 static int read_run(int argc, char **argv)
 {
 	static struct read_args a;
 	static struct rs_out out;
+	static struct rs_capwrite capw;
 	struct rs_view view;
 	struct rs_input *in = NULL;
-	char err[256];
 	int status = read_parse(argc, argv, &a);
 
 	if (status != READ_GO) {
 		free(a.rfiles);
 		return status;
 	}
-	rs_out_init(&out, STDOUT_FILENO);
-	if (!rs_view_init(&view, &a.vo, &out, err, sizeof(err))) {
-		fprintf(stderr, "rawshake read: %s\n", err);
-		status = RS_EXIT_USAGE;
 	/* read needs no privilege: run as root (or with capabilities from
 	 * setcap), it opens every file, then gives up root before the first
-	 * byte of a capture is parsed, as tcpdump -r does. */
-	} else if (!rs_cli_open_then_drop("read", a.user, NULL, NULL, a.files, a.nfiles, &in)) {
+	 * byte of a capture is parsed, as tcpdump -r does; the outputs are
+	 * opened after, as the -Z user. */
+	if (!rs_cli_open_then_drop("read", a.user, NULL, NULL, a.files, a.nfiles, &in)) {
+		status = RS_EXIT_USAGE;
+	} else if (!read_outputs(&a, &capw, &out, &view)) {
+		rs_inputs_close(in, a.nfiles);
+		free(in);
 		status = RS_EXIT_USAGE;
 	} else {
 		/* Then nothing but reading the open files and writing the
-		 * output: the filter is compiled before, since compiling may
+		 * outputs: the filter is compiled before, since compiling may
 		 * look names up. */
 		if (view.html)
 			rs_print_html_set_files(view.html, a.files, a.nfiles);
@@ -155,9 +253,11 @@ static int read_run(int argc, char **argv)
 		free(in);
 		if (!rs_out_closed(&out))
 			rs_view_finish(&view);
+		status = close_capture(&a, &capw, status);
 		status = rs_cli_out_finish("read", &out, status);
+		status = check_conn(&view, status);
+		rs_view_free(&view);
 	}
-	rs_view_free(&view);
 	free(a.filter);
 	free(a.rfiles);
 	return status;

@@ -5,7 +5,8 @@
 #  - sniff -w (pcap), sniff --pcapng -w and sniff -w - >FILE, capturing a
 #    bounded flood of 1,000-byte UDP packets on a veth between two network
 #    namespaces of this test's own;
-#  - send --dry-run --flood -w.
+#  - send --dry-run --flood -w;
+#  - read -w of a 2.5 MB capture.
 # Each must stop at the first failed write with exit 1 and one message
 # giving the real errno ("No space left on device") and how many packets
 # the file holds; tcpdump -r must read the file to its end without an
@@ -17,6 +18,7 @@ for t in ip unshare tcpdump timeout; do
 	command -v "$t" >/dev/null || { echo "SKIP: $t is not installed"; exit 77; }
 done
 bin=$(pwd)/rawshake
+pcaps=$(cd "${srcdir:-.}/pcaps" && pwd)
 a=rsfull-a-$$
 b=rsfull-b-$$
 va=rsfa$$
@@ -129,4 +131,8 @@ in_full send "\"$bin\" send udp 192.0.2.1 --src 192.0.2.2 --dport 9 --data-file 
 	--dry-run --flood -c 5000 -q -w \"\$full/x\" >\"$work/send.out\" 2>\"$work/send.err\""
 check send "send --dry-run -w"
 ok "send --dry-run -w on a full tmpfs: exit 1, 'No space left on device' once, the file read to its end"
+in_full read "\"$bin\" read -q -w \"\$full/x\" \"$pcaps/detect-benign.pcap\" \
+	>\"$work/read.out\" 2>\"$work/read.err\""
+check read "read -w"
+ok "read -w on a full tmpfs: exit 1, 'No space left on device' once, the file read to its end"
 echo "outputs-diskfull: all passed"

@@ -1,0 +1,148 @@
+/* capwrite.c: read -w: the packets shown, written to a pcap or pcapng file as they were read. */
+#include "rawshake/capwrite.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* A snapshot length no input gave: libpcap's largest. */
+#define FALLBACK_SNAPLEN 262144u
+
+static const char *dlt_name(int dlt)
+{
+	const char *n = pcap_datalink_val_to_name(dlt);
+	return n ? n : "?";
+}
+
+bool rs_capwrite_open(struct rs_capwrite *w, const char *path, bool pcapng, const char *as_user,
+		      char *err, size_t errlen)
+{
+	memset(w, 0, sizeof(*w));
+	w->path = path;
+	w->pcapng = pcapng;
+	w->dlt = -1;
+	w->snaplen = FALLBACK_SNAPLEN;
+	return rs_outfile_open(&w->file, path, as_user, err, errlen);
+}
+
+/* The interface of link type dlt, added when it is the first of its type;
+ * -1 when the file has no room for another (w->refusal says so) or the
+ * write failed. */
+static int pcapng_interface(struct rs_capwrite *w, int dlt)
+{
+	for (unsigned i = 0; i < w->nifs; i++)
+		if (w->if_dlt[i] == dlt)
+			return (int)i;
+	int lt = rs_outfile_linktype(dlt);
+	if (lt < 0 || w->nifs == RS_CAPWRITE_MAX_IFS) {
+		if (lt < 0)
+			snprintf(w->refusal, sizeof(w->refusal),
+				 "link type %s (%d) cannot be saved in a pcapng file", dlt_name(dlt), dlt);
+		else
+			snprintf(w->refusal, sizeof(w->refusal),
+				 "link type %s (%d) would be the file's link type number %d: %d are "
+				 "kept at most", dlt_name(dlt), dlt, RS_CAPWRITE_MAX_IFS + 1,
+				 RS_CAPWRITE_MAX_IFS);
+		return -1;
+	}
+	bool ok = w->nifs == 0
+		? rs_pcapng_open(&w->ng, &w->file, lt, w->snaplen, NULL, "rawshake", true)
+		: rs_pcapng_add_interface(&w->ng, lt, w->snaplen, NULL);
+	if (!ok)
+		return -1;
+	w->if_dlt[w->nifs] = dlt;
+	return (int)w->nifs++;
+}
+
+/* The header of a pcap file for dlt; false when it cannot hold it
+ * (w->refusal) or the write failed. */
+static bool pcap_start(struct rs_capwrite *w, int dlt, bool nano)
+{
+	char err[256];
+
+	w->started = true;
+	w->dlt = dlt;
+	w->nano = nano;
+	if (rs_outfile_pcap_header(&w->file, dlt, w->snaplen, nano, err, sizeof(err)))
+		return true;
+	if (!w->file.err)
+		snprintf(w->refusal, sizeof(w->refusal), "%s", err);
+	return false;
+}
+
+bool rs_capwrite_input(struct rs_capwrite *w, int dlt, uint32_t snaplen, uint8_t ts_digits,
+		       char *err, size_t errlen)
+{
+	w->snaplen = snaplen ? snaplen : FALLBACK_SNAPLEN;
+	if (dlt < 0 || rs_capwrite_stopped(w))
+		return true;
+	if (w->pcapng) {
+		w->started = true;
+		if (pcapng_interface(w, dlt) >= 0 || !w->refusal[0])
+			return true;
+	} else if (!w->started) {
+		if (pcap_start(w, dlt, ts_digits > 6) || !w->refusal[0])
+			return true;
+	} else if (dlt == w->dlt) {
+		return true;
+	} else {
+		snprintf(w->refusal, sizeof(w->refusal),
+			 "link type %s (%d) differs from the -w pcap file's, %s (%d): a pcap file holds one "
+			 "link type (--pcapng writes several)",
+			 dlt_name(dlt), dlt, dlt_name(w->dlt), w->dlt);
+	}
+	snprintf(err, errlen, "%s", w->refusal);
+	w->refusal[0] = '\0';   /* this input only: the file goes on with the next */
+	return false;
+}
+
+/* The fraction of a second of h in the unit of digits (6 or 9), from
+ * that of the form. */
+static uint32_t frac_in(const struct rs_pcap_form *form, const struct pcap_pkthdr *h,
+			unsigned digits)
+{
+	uint32_t f = (uint32_t)h->ts.tv_usec;
+	if (form->tv_digits == digits)
+		return f;
+	return form->tv_digits > digits ? f / 1000u : f * 1000u;
+}
+
+bool rs_capwrite_packet(struct rs_capwrite *w, const struct rs_pcap_form *form,
+			const struct pcap_pkthdr *h, const uint8_t *data,
+			const struct rs_pkt_meta *meta)
+{
+	struct pcap_pkthdr out = *h;
+
+	if (rs_capwrite_stopped(w))
+		return false;
+	if (w->pcapng) {
+		int ifid = pcapng_interface(w, form->dlt);
+		w->started = true;
+		if (ifid < 0)
+			return false;
+		out.ts.tv_usec = (suseconds_t)frac_in(form, h, 9);
+		return rs_pcapng_write_on(&w->ng, (uint32_t)ifid, &out, data,
+					  meta ? meta->dir : RS_PKT_DIR_UNKNOWN);
+	}
+	if (!w->started && !pcap_start(w, form->dlt, form->ts_digits > 6))
+		return false;
+	if (form->dlt != w->dlt) {
+		/* A pcapng input whose later interface has another link type. */
+		snprintf(w->refusal, sizeof(w->refusal),
+			 "a packet of link type %s (%d), the pcap file's is %s (%d): a pcap file "
+			 "holds one link type (--pcapng writes several)",
+			 dlt_name(form->dlt), form->dlt, dlt_name(w->dlt), w->dlt);
+		return false;
+	}
+	out.ts.tv_usec = (suseconds_t)frac_in(form, h, w->nano ? 9 : 6);
+	return rs_outfile_pcap_record(&w->file, &out, data);
+}
+
+bool rs_capwrite_stopped(const struct rs_capwrite *w)
+{
+	return w->file.err != 0 || w->refusal[0] != '\0';
+}
+
+bool rs_capwrite_close(struct rs_capwrite *w)
+{
+	return rs_outfile_close(&w->file);
+}
