@@ -455,8 +455,15 @@ static enum rs_cap_result zip_end(struct rs_capfile *cf, enum rs_cap_result rc)
 	bool corrupt;
 	const char *why = rs_zip_problem(cf->zip, &corrupt);
 
-	if (!why)
+	if (!why) {
+		/* Damage the decoder cannot see yet (gzip checks its CRC at a
+		 * member's end) may show first as a record that makes no sense. */
+		size_t k = strlen(cf->errbuf);
+		if (rc == RS_CAP_ERROR && k > 0)
+			snprintf(cf->errbuf + k, sizeof(cf->errbuf) - k, " (in the %s-decompressed data)",
+				 cf->zip_name);
 		return rc;
+	}
 	/* A record cut in the middle: the reader's words, then the decoder's. */
 	size_t k = corrupt || rc != RS_CAP_TRUNCATED ? 0 : strlen(cf->errbuf);
 	if (k > 0 && k + 2 < sizeof(cf->errbuf)) {
