@@ -68,9 +68,13 @@ const char *rs_zip_name(enum rs_zip_format fmt)
 	return "uncompressed";
 }
 
+/* what: the library's reason, NULL when it has none better. */
 static int zip_fail(struct rs_zip *z, const char *what)
 {
-	snprintf(z->msg, sizeof(z->msg), "%s data is corrupt (%s)", rs_zip_name(z->fmt), what);
+	if (what)
+		snprintf(z->msg, sizeof(z->msg), "%s data is corrupt (%s)", rs_zip_name(z->fmt), what);
+	else
+		snprintf(z->msg, sizeof(z->msg), "%s data is corrupt", rs_zip_name(z->fmt));
 	z->failed = true;
 	return -1;
 }
@@ -135,7 +139,7 @@ static const char *xz_error(lzma_ret rc)
 	switch (rc) {
 	case LZMA_FORMAT_ERROR: return "not in the .xz format";
 	case LZMA_OPTIONS_ERROR: return "unsupported compression options";
-	case LZMA_DATA_ERROR: return "compressed data is corrupt";
+	case LZMA_DATA_ERROR: return NULL;   /* nothing to add to "corrupt" */
 	case LZMA_MEM_ERROR: return "out of memory";
 	default: return "decoder error";
 	}
