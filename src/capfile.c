@@ -447,6 +447,38 @@ bool rs_capfile_set_filter(struct rs_capfile *cf, const char *expr, char *err, s
 	return true;
 }
 
+/* The stream the reader reads a compressed file's data from. */
+static FILE *zip_stream(const struct rs_capfile *cf)
+{
+	return cf->pcap ? pcap_file(cf->pcap) : cf->own.fp;
+}
+
+/* Damage the decoder cannot see yet (gzip checks its CRC at a member's
+ * end) may show first as a record that makes no sense: decodes on, up to
+ * ZIP_DRAIN_MAX bytes, to tell damaged compressed data (true) from a
+ * capture that was compressed as it was. */
+#define ZIP_DRAIN_MAX (64u << 20)
+static bool zip_drain(struct rs_capfile *cf)
+{
+	FILE *fp = zip_stream(cf);
+	char buf[16384];
+	size_t total = 0, got;
+
+	if (!fp)
+		return false;
+	while (total < ZIP_DRAIN_MAX && (got = fread(buf, 1, sizeof(buf), fp)) > 0)
+		total += got;
+	bool corrupt;
+	return rs_zip_problem(cf->zip, &corrupt) != NULL;
+}
+
+/* The decoded data was read to its end. */
+static bool zip_ended(const struct rs_capfile *cf)
+{
+	FILE *fp = zip_stream(cf);
+	return fp && feof(fp);
+}
+
 /* The end of a compressed file's data as the reader saw it, told with
  * what the decoder knows: corrupt data is a read error, data cut short a
  * truncated file even where the cut fell between records. */
@@ -455,11 +487,11 @@ static enum rs_cap_result zip_end(struct rs_capfile *cf, enum rs_cap_result rc)
 	bool corrupt;
 	const char *why = rs_zip_problem(cf->zip, &corrupt);
 
+	if (!why && rc == RS_CAP_ERROR && zip_drain(cf))
+		why = rs_zip_problem(cf->zip, &corrupt);
 	if (!why) {
-		/* Damage the decoder cannot see yet (gzip checks its CRC at a
-		 * member's end) may show first as a record that makes no sense. */
 		size_t k = strlen(cf->errbuf);
-		if (rc == RS_CAP_ERROR && k > 0)
+		if (rc == RS_CAP_ERROR && k > 0 && !zip_ended(cf))
 			snprintf(cf->errbuf + k, sizeof(cf->errbuf) - k, " (in the %s-decompressed data)",
 				 cf->zip_name);
 		return rc;

@@ -85,6 +85,20 @@ for src in "$pcaps/handshake-v4.pcap" "$pcaps/handshake-v4.pcapng" big.pcap; do
 done
 ok "gzip, zstd, xz, bzip2: the packets of the uncompressed file (file, stdin, pipe, FIFO)"
 
+# Every capture in pcaps/, gzip'd: the same output, complaints and status
+# (broken captures stay broken the same way once compressed).
+for f in "$pcaps"/*.pcap "$pcaps"/*.pcapng; do
+	st=0
+	"$bin" read -v "$f" >want.txt 2>&1 || st=$?
+	gzip -n -c "$f" >one.gz
+	zst=0
+	"$bin" read -v one.gz 2>&1 | sed "s|one\.gz|$f|" >got.txt || true
+	"$bin" read -q one.gz >/dev/null 2>&1 || zst=$?
+	cmp -s want.txt got.txt || fail "$f gzip'd: $(diff want.txt got.txt | head -5)"
+	[ $st -eq $zst ] || fail "$f gzip'd exited $zst, not $st"
+done
+ok "every capture in pcaps/ gzip'd: the same output and status"
+
 # By content, not by name: a gzip file named .pcap, a pcap named .gz.
 compress gz <"$pcaps/handshake-v4.pcap" >named.pcap
 cp "$pcaps/handshake-v4.pcap" plain.gz
