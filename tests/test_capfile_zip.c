@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -24,7 +23,6 @@
 
 enum fmt { GZ, ZST, XZ, BZ2 };
 static const char *const fmt_name[] = { "gzip", "zstd", "xz", "bzip2" };
-static char path[64];
 
 /* A classic little-endian microsecond pcap of PACKETS Ethernet frames,
  * each FRAME bytes, record i at second i: its size in *n. */
@@ -78,16 +76,26 @@ static uint8_t *compress_as(enum fmt f, const uint8_t *in, size_t n, size_t *out
 	return out;
 }
 
-static void write_temp(const uint8_t *b, size_t n)
+/* Opens the first n bytes of a compressed copy of pcap (format f), as a
+ * file on disk (a temporary one, gone when closed); *zn is the copy's
+ * whole size. */
+static void open_compressed(struct rs_capfile *cf, enum fmt f, const uint8_t *pcap, size_t n,
+			    size_t cut, size_t *zn)
 {
-	strcpy(path, "/tmp/rs-test-zip-XXXXXX");
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, b, n), (ssize_t)n);
-	close(fd);
+	uint8_t *z = compress_as(f, pcap, n, zn);
+	FILE *fp = tmpfile();
+	char err[512];
+
+	assert_non_null(fp);
+	size_t keep = *zn - cut;
+	assert_int_equal(fwrite(z, 1, keep, fp), keep);
+	assert_int_equal(fflush(fp), 0);
+	rewind(fp);
+	free(z);
+	assert_true(rs_capfile_open_stream(cf, fp, "compressed", err, sizeof(err)));
 }
 
-/* Reads path to its end: the packets, the result that ended it. */
+/* Reads cf to its end: the packets, the result that ended it. */
 static enum rs_cap_result read_all(struct rs_capfile *cf, unsigned *packets)
 {
 	const struct pcap_pkthdr *h;
@@ -104,58 +112,49 @@ static enum rs_cap_result read_all(struct rs_capfile *cf, unsigned *packets)
 	return rc;
 }
 
-static void test_each_format_whole(void **state)
+/* Each format, whole (cut 0) or without its last cut bytes. */
+static void read_each_format(size_t cut)
 {
-	(void)state;
 	size_t n, zn;
 	uint8_t *pcap = make_pcap(&n);
 
 	for (int f = GZ; f <= BZ2; f++) {
-		uint8_t *z = compress_as((enum fmt)f, pcap, n, &zn);
-		write_temp(z, zn);
 		struct rs_capfile cf;
-		char err[512];
 		unsigned packets;
-		assert_true(rs_capfile_open(&cf, path, err, sizeof(err)));
+		uint64_t done, total;
+		char want[64];
+		open_compressed(&cf, (enum fmt)f, pcap, n, cut, &zn);
 		assert_string_equal(cf.zip_name, fmt_name[f]);
 		assert_false(cf.own.mapped);   /* the decoded bytes are read, not the file mapped */
-		assert_int_equal(read_all(&cf, &packets), RS_CAP_EOF);
-		assert_int_equal(packets, PACKETS);
-		uint64_t done, total;
+		enum rs_cap_result rc = read_all(&cf, &packets);
 		assert_true(rs_capfile_position(&cf, &done, &total));
-		assert_int_equal(total, zn);   /* bytes of the compressed file */
-		assert_int_equal(done, zn);
+		assert_int_equal(total, zn - cut);   /* bytes of the compressed file */
+		assert_int_equal(done, zn - cut);
+		if (cut == 0) {
+			assert_int_equal(rc, RS_CAP_EOF);
+			assert_int_equal(packets, PACKETS);
+		} else {
+			assert_int_equal(rc, RS_CAP_TRUNCATED);
+			snprintf(want, sizeof(want), "the %s data ends early", fmt_name[f]);
+			assert_non_null(strstr(cf.errbuf, want));
+		}
 		rs_capfile_close(&cf);
-		unlink(path);
-		free(z);
 	}
 	free(pcap);
 }
 
+static void test_each_format_whole(void **state)
+{
+	(void)state;
+	read_each_format(0);
+}
+
+/* The last byte gone: every packet may well be there, yet the compressed
+ * data did not end, and the file is said to be cut. */
 static void test_each_format_cut_short(void **state)
 {
 	(void)state;
-	size_t n, zn;
-	uint8_t *pcap = make_pcap(&n);
-
-	for (int f = GZ; f <= BZ2; f++) {
-		uint8_t *z = compress_as((enum fmt)f, pcap, n, &zn);
-		/* The last byte gone: every packet may well be there, yet the
-		 * compressed data did not end, and the file is said to be cut. */
-		write_temp(z, zn - 1);
-		struct rs_capfile cf;
-		char err[512], want[64];
-		unsigned packets;
-		assert_true(rs_capfile_open(&cf, path, err, sizeof(err)));
-		assert_int_equal(read_all(&cf, &packets), RS_CAP_TRUNCATED);
-		assert_true(packets <= PACKETS);
-		snprintf(want, sizeof(want), "the %s data ends early", fmt_name[f]);
-		assert_non_null(strstr(cf.errbuf, want));
-		rs_capfile_close(&cf);
-		unlink(path);
-		free(z);
-	}
-	free(pcap);
+	read_each_format(1);
 }
 
 static void test_gzip_bad_crc_after_every_packet(void **state)
@@ -164,18 +163,20 @@ static void test_gzip_bad_crc_after_every_packet(void **state)
 	size_t n, zn;
 	uint8_t *pcap = make_pcap(&n);
 	uint8_t *z = compress_as(GZ, pcap, n, &zn);
-
-	z[zn - 8] ^= 0xff;   /* the trailer's CRC-32 */
-	write_temp(z, zn);
+	FILE *fp = tmpfile();
 	struct rs_capfile cf;
 	char err[512];
 	unsigned packets;
-	assert_true(rs_capfile_open(&cf, path, err, sizeof(err)));
+
+	z[zn - 8] ^= 0xff;   /* the trailer's CRC-32 */
+	assert_non_null(fp);
+	assert_int_equal(fwrite(z, 1, zn, fp), zn);
+	rewind(fp);
+	assert_true(rs_capfile_open_stream(&cf, fp, "crc", err, sizeof(err)));
 	assert_int_equal(read_all(&cf, &packets), RS_CAP_ERROR);
 	assert_int_equal(packets, PACKETS);
 	assert_string_equal(cf.errbuf, "gzip data is corrupt (incorrect data check)");
 	rs_capfile_close(&cf);
-	unlink(path);
 	free(z);
 	free(pcap);
 }
