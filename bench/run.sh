@@ -185,6 +185,16 @@ main_rows() {
     measure rs_json      "$RAWSHAKE" read --format json "$jf"
     measure ts_json      tshark -T json -r "$jf"
 
+    # Compressed input (issue 17): rawshake decompressing while it reads
+    # vs the decompressor alone.  The compressed copies are made once.
+    [ -s "$CAP.gz" ] || gzip -n -c "$CAP" >"$CAP.gz"
+    [ -s "$CAP.zst" ] || zstd -q -c "$CAP" >"$CAP.zst"
+    cat "$CAP.gz" "$CAP.zst" >/dev/null
+    measure rs_gz        "$RAWSHAKE" read -q "$CAP.gz"
+    measure zc_gz        zcat "$CAP.gz"
+    measure rs_zst       "$RAWSHAKE" read -q "$CAP.zst"
+    measure zc_zst       zstdcat "$CAP.zst"
+
     if [ $HAS_SUMMARY = yes ]; then
         measure rs_summary   "$RAWSHAKE" read -q --summary "$CAP"
         measure tt_summary   tcptrace -n "$CAP"
@@ -195,7 +205,8 @@ main_rows() {
     echo "== times (s) and peak memory =="
     printf '%-12s %-58s %9s %9s %10s  %s\n' key command wall cpu "rss MiB" note
     local k
-    for k in rs_text td_text ts_text rs_json ts_json rs_quiet td_quiet rs_summary tt_summary ts_conv; do
+    for k in rs_text td_text ts_text rs_json ts_json rs_quiet td_quiet rs_gz zc_gz rs_zst zc_zst \
+        rs_summary tt_summary ts_conv; do
         [ -n "${WALL[$k]:-}" ] || continue
         printf '%-12s %-58s %9s %9s %10.1f  %s\n' "$k" "$(cmdof "$k")" "${WALL[$k]}" "${CPU[$k]}" \
             "$(awk -v m="${RSS[$k]}" 'BEGIN{print m / 1024}')" "${NOTE[$k]}"
@@ -207,6 +218,9 @@ main_rows() {
     echo "        JSON rows: $jnote"
     row "read" "json" rs_json ts_json "tshark -T json -r" 20
     row "read" "-q (count only)" rs_quiet td_quiet "tcpdump -n -r" 5
+    # Within 1.3x of zcat alone: zcat / rawshake >= 1 / 1.3.
+    row "17" "-q FILE.gz" rs_gz zc_gz "zcat FILE.gz" 0.77
+    row "17" "-q FILE.zst" rs_zst zc_zst "zstdcat FILE.zst" ""
     if [ $HAS_SUMMARY = yes ]; then
         row "tracker" "-q --summary" rs_summary tt_summary "tcptrace -n" 3
         row "tracker" "-q --summary" rs_summary ts_conv "tshark -q -z conv,tcp -r" 20

@@ -145,28 +145,73 @@ bool rs_capfile_open(struct rs_capfile *cf, const char *path, char *err, size_t 
 	return rs_capfile_open_stream(cf, fp, path, err, errlen);
 }
 
-bool rs_capfile_open_stream(struct rs_capfile *cf, FILE *fp, const char *path, char *err,
-			    size_t errlen)
+/* Reads the first bytes of fp into a new buffer *head (*n of them); false
+ * with the reason in err (fp left open). */
+static bool peek_head(struct rs_capfile *cf, FILE *fp, uint8_t **head, size_t *n, char *err,
+		      size_t errlen)
 {
-	memset(cf, 0, sizeof(*cf));
-	cf->name = path;
-
-	bool is_stdin = fp == stdin;
-	uint8_t *head = malloc(RS_CAPFILE_PEEK_MAX);
-	if (!head) {
+	*head = malloc(RS_CAPFILE_PEEK_MAX);
+	if (!*head) {
 		snprintf(err, errlen, "out of memory");
-		if (!is_stdin)
-			fclose(fp);
 		return false;
 	}
-	size_t n = fread(head, 1, RS_CAPFILE_PEEK_MAX, fp);
-	if (ferror(fp)) {
-		snprintf(err, errlen, "%s", strerror(errno));
-		free(head);
-		if (!is_stdin)
-			fclose(fp);
+	*n = fread(*head, 1, RS_CAPFILE_PEEK_MAX, fp);
+	bool corrupt = false;
+	const char *why = cf->zip ? rs_zip_problem(cf->zip, &corrupt) : NULL;
+	/* Corrupt compressed data after a first part: the packets in that part
+	 * come first, then the complaint (rs_capfile_next). */
+	if (ferror(fp) && (!corrupt || *n == 0)) {
+		snprintf(err, errlen, "%s", corrupt ? why : strerror(errno));
+		free(*head);
+		*head = NULL;
 		return false;
 	}
+	return true;
+}
+
+/* A compressed file: *fp becomes the stream of its decompressed bytes and
+ * *head, *n their first ones.  False with the reason in err (the stream
+ * closed, stdin excepted). */
+static bool open_zip(struct rs_capfile *cf, enum rs_zip_format fmt, FILE **fp, uint8_t **head,
+		     size_t *n, char *err, size_t errlen)
+{
+	FILE *src = *fp;
+
+	/* The decoder starts at the first byte: rewind a file, replay the
+	 * peeked bytes of a pipe. */
+	if (fseek(src, 0, SEEK_SET) == 0) {
+		free(*head);
+	} else {
+		FILE *rf = open_replay(src, *head, *n);
+		if (!rf) {
+			free(*head);
+			goto oom;
+		}
+		src = rf;
+	}
+	*head = NULL;
+	FILE *zf = rs_zip_open(src, fmt, &cf->zip);
+	if (!zf)
+		goto oom;
+	cf->zip_name = rs_zip_name(fmt);
+	*fp = zf;
+	if (!peek_head(cf, zf, head, n, err, errlen)) {
+		fclose(zf);
+		return false;
+	}
+	return true;
+oom:
+	snprintf(err, errlen, "out of memory");
+	if (src != stdin)
+		fclose(src);
+	return false;
+}
+
+/* Chooses the reader for the stream whose first bytes are head[0..n) and
+ * hands it fp and head; false with the reason in err (both given back). */
+static bool open_reader(struct rs_capfile *cf, FILE *fp, bool is_stdin, uint8_t *head, size_t n,
+			char *err, size_t errlen)
+{
 	cf->ts_digits = rs_capfile_sniff_digits(head, n);
 
 	struct rs_reader hr = rs_reader_make(head, n);
@@ -181,7 +226,7 @@ bool rs_capfile_open_stream(struct rs_capfile *cf, FILE *fp, const char *path, c
 		 * file that fit in the peek keeps the peek buffer: reading many
 		 * small captures need not map and unmap 1 MiB for each. */
 		bool whole = n < RS_CAPFILE_PEEK_MAX && feof(fp);
-		if (!whole && !is_stdin && rs_capfile_mmap_open(&cf->own, fp)) {
+		if (!whole && !is_stdin && !cf->zip && rs_capfile_mmap_open(&cf->own, fp)) {
 			free(head);
 		} else {
 			size_t cap = whole ? RS_CAPFILE_PEEK_MAX : RS_CAPFILE_OWN_CHUNK;
@@ -246,6 +291,53 @@ bool rs_capfile_open_stream(struct rs_capfile *cf, FILE *fp, const char *path, c
 	cf->dlt = pcap_datalink(cf->pcap);
 	cf->cur.dlt = cf->dlt;
 	cf->cur.ts_digits = cf->ts_digits;
+	return true;
+}
+
+bool rs_capfile_open_stream(struct rs_capfile *cf, FILE *fp, const char *path, char *err,
+			    size_t errlen)
+{
+	memset(cf, 0, sizeof(*cf));
+	cf->name = path;
+
+	struct stat st;
+	if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+		cf->file_size = (uint64_t)st.st_size;
+	bool is_stdin = fp == stdin;
+	uint8_t *head;
+	size_t n;
+	if (!peek_head(cf, fp, &head, &n, err, errlen)) {
+		if (!is_stdin)
+			fclose(fp);
+		return false;
+	}
+	enum rs_zip_format zip = rs_zip_sniff(head, n);
+	if (zip != RS_ZIP_NONE) {
+		if (!open_zip(cf, zip, &fp, &head, &n, err, errlen)) {
+			cf->zip = NULL;
+			return false;
+		}
+		is_stdin = false;   /* the decoder's stream; it leaves stdin open */
+	}
+	/* What went wrong with compressed data that all fit in the peek, for
+	 * a reader that fails on what came of it. */
+	char zwhy[PCAP_ERRBUF_SIZE] = "";
+	bool corrupt;
+	const char *zp = cf->zip ? rs_zip_problem(cf->zip, &corrupt) : NULL;
+	if (zp)
+		snprintf(zwhy, sizeof(zwhy), "%s", zp);
+	if (!open_reader(cf, fp, is_stdin, head, n, err, errlen)) {
+		if (cf->zip_name) {
+			char why[PCAP_ERRBUF_SIZE + 128];
+			snprintf(why, sizeof(why), "%s", err);
+			if (zwhy[0])   /* the cause: what came of it is no capture */
+				snprintf(err, errlen, "%s", zwhy);
+			else
+				snprintf(err, errlen, "%s-compressed, and %s", rs_zip_name(zip), why);
+		}
+		cf->zip = NULL;
+		return false;
+	}
 	return true;
 }
 
@@ -355,8 +447,78 @@ bool rs_capfile_set_filter(struct rs_capfile *cf, const char *expr, char *err, s
 	return true;
 }
 
+/* The stream the reader reads a compressed file's data from. */
+static FILE *zip_stream(const struct rs_capfile *cf)
+{
+	return cf->pcap ? pcap_file(cf->pcap) : cf->own.fp;
+}
+
+/* Damage the decoder cannot see yet (gzip checks its CRC at a member's
+ * end) may show first as a record that makes no sense: decodes on, up to
+ * ZIP_DRAIN_MAX bytes, to tell damaged compressed data (true) from a
+ * capture that was compressed as it was. */
+#define ZIP_DRAIN_MAX (64u << 20)
+static bool zip_drain(struct rs_capfile *cf)
+{
+	FILE *fp = zip_stream(cf);
+	char buf[16384];
+	size_t total = 0, got;
+
+	if (!fp)
+		return false;
+	while (total < ZIP_DRAIN_MAX && (got = fread(buf, 1, sizeof(buf), fp)) > 0)
+		total += got;
+	bool corrupt;
+	return rs_zip_problem(cf->zip, &corrupt) != NULL;
+}
+
+/* The decoded data was read to its end. */
+static bool zip_ended(const struct rs_capfile *cf)
+{
+	FILE *fp = zip_stream(cf);
+	return fp && feof(fp);
+}
+
+/* The end of a compressed file's data as the reader saw it, told with
+ * what the decoder knows: corrupt data is a read error, data cut short a
+ * truncated file even where the cut fell between records. */
+static enum rs_cap_result zip_end(struct rs_capfile *cf, enum rs_cap_result rc)
+{
+	bool corrupt;
+	const char *why = rs_zip_problem(cf->zip, &corrupt);
+
+	if (!why && rc == RS_CAP_ERROR && zip_drain(cf))
+		why = rs_zip_problem(cf->zip, &corrupt);
+	if (!why) {
+		size_t k = strlen(cf->errbuf);
+		if (rc == RS_CAP_ERROR && k > 0 && !zip_ended(cf))
+			snprintf(cf->errbuf + k, sizeof(cf->errbuf) - k, " (in the %s-decompressed data)",
+				 cf->zip_name);
+		return rc;
+	}
+	/* A record cut in the middle: the reader's words, then the decoder's. */
+	size_t k = corrupt || rc != RS_CAP_TRUNCATED ? 0 : strlen(cf->errbuf);
+	if (k > 0 && k + 2 < sizeof(cf->errbuf)) {
+		memcpy(cf->errbuf + k, "; ", 3);
+		k += 2;
+	}
+	snprintf(cf->errbuf + k, sizeof(cf->errbuf) - k, "%s", why);
+	return corrupt ? RS_CAP_ERROR : RS_CAP_TRUNCATED;
+}
+
+static enum rs_cap_result capfile_next(struct rs_capfile *cf, const struct pcap_pkthdr **hdr,
+				       const uint8_t **data);
+
 enum rs_cap_result rs_capfile_next(struct rs_capfile *cf, const struct pcap_pkthdr **hdr,
 				   const uint8_t **data)
+{
+	enum rs_cap_result rc = capfile_next(cf, hdr, data);
+
+	return rc == RS_CAP_PACKET || !cf->zip ? rc : zip_end(cf, rc);
+}
+
+static enum rs_cap_result capfile_next(struct rs_capfile *cf, const struct pcap_pkthdr **hdr,
+				       const uint8_t **data)
 {
 	struct pcap_pkthdr *h;
 	const u_char *d;
@@ -396,10 +558,43 @@ void rs_capfile_unsupported(const struct rs_capfile *cf, char *buf, size_t n)
 			 cf->dlt);
 }
 
+bool rs_capfile_magic(const uint8_t *head, size_t n)
+{
+	struct rs_reader r = rs_reader_make(head, n);
+	uint32_t m = rs_get_be32(&r, 0);
+
+	if (!r.short_read && (m == 0xa1b2c3d4 || m == 0xd4c3b2a1 || m == 0xa1b23c4d ||
+			      m == 0x4d3cb2a1 || m == 0x0a0d0d0a))
+		return true;
+	return rs_zip_sniff(head, n) != RS_ZIP_NONE;
+}
+
+bool rs_capfile_position(const struct rs_capfile *cf, uint64_t *done, uint64_t *total)
+{
+	*total = cf->file_size;
+	if (cf->zip) {
+		*done = rs_zip_consumed(cf->zip);
+		return true;
+	}
+	if (cf->own.mapped) {
+		*done = cf->own.off;
+		return true;
+	}
+	FILE *fp = cf->pcap ? pcap_file(cf->pcap) : cf->own.fp;
+	off_t pos = fp ? ftello(fp) : -1;
+	if (pos < 0)
+		return false;   /* a pipe */
+	/* The own reader's buffer runs ahead of where reading is. */
+	uint64_t ahead = cf->pcap ? 0 : cf->own.len - cf->own.off;
+	*done = (uint64_t)pos > ahead ? (uint64_t)pos - ahead : 0;
+	return true;
+}
+
 void rs_capfile_close(struct rs_capfile *cf)
 {
 	struct rs_capfile_own *o = &cf->own;
 
+	cf->zip = NULL;   /* freed with the stream it decodes, closed below */
 	if (cf->ng)
 		rs_pcapng_free(cf);
 	if (o->has_prog)

@@ -60,4 +60,19 @@ void rs_capfile_mmap_unwatch(void);
 void rs_capfile_ts_fraction_invalid(struct rs_capfile *cf, struct pcap_pkthdr *h, uint64_t frac,
 				    bool nano);
 
+/* capfile_zip.c: compressed captures, chosen by their first bytes. */
+enum rs_zip_format { RS_ZIP_NONE, RS_ZIP_GZIP, RS_ZIP_ZSTD, RS_ZIP_XZ, RS_ZIP_BZIP2 };
+enum rs_zip_format rs_zip_sniff(const uint8_t *head, size_t n);
+const char *rs_zip_name(enum rs_zip_format fmt);
+/* A stream of src's decompressed bytes (NULL: out of memory).  It owns
+ * src (closed with it, stdin excepted); *z is its state, valid until it
+ * is closed. */
+FILE *rs_zip_open(FILE *src, enum rs_zip_format fmt, struct rs_zip **z);
+/* Why the stream ended before its time: corrupt data or a read error
+ * (*corrupt), or compressed data cut short; NULL when it ended well (or
+ * has not ended). */
+const char *rs_zip_problem(const struct rs_zip *z, bool *corrupt);
+/* Compressed bytes decompressed so far. */
+uint64_t rs_zip_consumed(const struct rs_zip *z);
+
 #endif

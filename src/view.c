@@ -5,6 +5,7 @@
 #include "rawshake/capwrite.h"
 #include "rawshake/print_ladder.h"
 #include "rawshake/print_summary.h"
+#include "rawshake/progress.h"
 #include "rawshake/tracker.h"
 #include "rawshake/tracker_flow.h"
 
@@ -337,7 +338,7 @@ void rs_input_wait(FILE *fp)
 bool rs_input_is_capture(const char *arg)
 {
 	struct stat st;
-	uint8_t m[4];
+	uint8_t m[RS_CAPFILE_MAGIC_LEN];
 
 	if (strcmp(arg, "-") == 0)
 		return true;
@@ -348,10 +349,9 @@ bool rs_input_is_capture(const char *arg)
 	if (fstat(fd, &st) == 0) {
 		if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)) {
 			yes = true;   /* its first bytes cannot be looked at and put back */
-		} else if (S_ISREG(st.st_mode) && read(fd, m, 4) == 4) {
-			uint32_t be = (uint32_t)m[0] << 24 | (uint32_t)m[1] << 16 | (uint32_t)m[2] << 8 | m[3];
-			yes = be == 0xa1b2c3d4 || be == 0xd4c3b2a1 || be == 0xa1b23c4d ||
-			      be == 0x4d3cb2a1 || be == 0x0a0d0d0a;
+		} else if (S_ISREG(st.st_mode)) {
+			ssize_t got = read(fd, m, sizeof(m));
+			yes = got > 0 && rs_capfile_magic(m, (size_t)got);
 		}
 	}
 	close(fd);
@@ -485,18 +485,23 @@ static int read_input(const struct feed *f, struct rs_input *in, const char *fil
 	struct rs_capfile cf;
 	int status = open_capture(f, in, filter, &cf);
 	bool more = status == 0;
+	struct rs_progress pg;
+	rs_progress_start(&pg, more ? f->errfd : -1, in->name, !f->view || !f->view->opts.quiet,
+			  feed_frames(f));
 
 	while (more) {
 		const struct pcap_pkthdr *h;
 		const uint8_t *data;
 		enum rs_cap_result rc = rs_capfile_next(&cf, &h, &data);
 		if (cf.note[0]) {
+			rs_progress_clear(&pg);
 			feed_report(f, in->name, cf.note);
 			cf.note[0] = '\0';
 		}
 		switch (rc) {
 		case RS_CAP_PACKET:
 			more = feed_packet(f, &cf, h, data);
+			rs_progress_tick(&pg, &cf, feed_frames(f));
 			break;
 		case RS_CAP_EOF:
 			more = false;
@@ -508,12 +513,14 @@ static int read_input(const struct feed *f, struct rs_input *in, const char *fil
 				 rc == RS_CAP_TRUNCATED ? "file is truncated after frame %llu (%s)"
 							: "read error after frame %llu: %s",
 				 (unsigned long long)feed_frames(f), cf.errbuf);
+			rs_progress_clear(&pg);
 			feed_report(f, in->name, err);
 			status = 1;
 			more = false;
 			break;
 		}
 	}
+	rs_progress_clear(&pg);
 	if (status != 2)
 		rs_capfile_close(&cf);
 	return status;

@@ -42,6 +42,7 @@ struct rs_capfile_own {
 };
 
 struct rs_capfile_ng;     /* pcapng sections and interfaces (capfile_pcapng.c) */
+struct rs_zip;            /* a compressed file's decoder (capfile_zip.c) */
 
 /*
  * What the capture says about the packet rs_capfile_next returned last,
@@ -66,6 +67,11 @@ struct rs_capfile {
 	struct rs_capfile_own own;
 	struct rs_capfile_ng *ng;   /* pcapng read by rawshake, or NULL */
 	const char *name;     /* as given; "-" is standard input */
+	/* A compressed capture (gzip, zstd, xz, bzip2: told by its first
+	 * bytes) is read through a decoder, never mapped; NULL: not one. */
+	struct rs_zip *zip;
+	const char *zip_name;  /* "gzip", ...; NULL: not compressed */
+	uint64_t file_size;   /* of a regular file as opened (compressed); 0: unknown */
 	int dlt;              /* the file's (pcapng: first interface's); -1: none yet */
 	uint32_t linktype_field; /* classic pcap: the header's link-type field as written */
 	uint8_t ts_digits;    /* 6 (microseconds) or 9 (nanoseconds), likewise */
@@ -114,6 +120,17 @@ bool rs_capfile_set_filter(struct rs_capfile *cf, const char *expr, char *err, s
 enum rs_cap_result rs_capfile_next(struct rs_capfile *cf, const struct pcap_pkthdr **hdr,
 				   const uint8_t **data);
 void rs_capfile_close(struct rs_capfile *cf);
+
+/* Whether a file's first bytes (RS_CAPFILE_MAGIC_LEN of them, fewer for
+ * a shorter file) are those of a capture: pcap, pcapng, or a compressed
+ * file (its content is looked at only when it is read). */
+#define RS_CAPFILE_MAGIC_LEN 6
+bool rs_capfile_magic(const uint8_t *head, size_t n);
+
+/* How far reading is, in bytes of the file (of the compressed file when
+ * compressed): *done, and *total its size (0: unknown, a pipe).  False
+ * when the position itself is unknown (a pipe not compressed). */
+bool rs_capfile_position(const struct rs_capfile *cf, uint64_t *done, uint64_t *total);
 
 /* "link type X is not supported" for the file's link type, naming the
  * field as written when libpcap reads only part of it (the upper bits of a
