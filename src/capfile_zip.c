@@ -18,6 +18,12 @@
 /* Compressed bytes read from the source at a time. */
 #define ZIP_IN_CHUNK (256u * 1024u)
 
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+/* A fuzzer's few kilobytes can be a bomb that expands for minutes; real
+ * captures have no such cap (the reader streams, memory stays bounded). */
+#define ZIP_FUZZ_OUT_MAX (16u * 1024u * 1024u)
+#endif
+
 struct rs_zip {
 	FILE *src;
 	enum rs_zip_format fmt;
@@ -25,6 +31,7 @@ struct rs_zip {
 	size_t in_len, in_off;    /* compressed bytes buffered: [in_off, in_len) */
 	bool in_eof;
 	uint64_t in_read;         /* compressed bytes read from src */
+	uint64_t out_made;        /* decompressed bytes handed to the reader */
 	/* The last member (gzip, bzip2) or frame (zstd) or stream (xz) ended
 	 * and nothing of another has been taken: the input may end here. */
 	bool boundary;
@@ -262,6 +269,14 @@ static ssize_t zip_read(void *cookie, char *buf, size_t size)
 			zip_fail(z, "the decoder made no progress");
 		}
 	}
+	z->out_made += made;
+#ifdef ZIP_FUZZ_OUT_MAX
+	if (z->out_made > ZIP_FUZZ_OUT_MAX) {
+		zip_fail(z, "past the fuzz build's output cap");
+		errno = EIO;
+		return -1;
+	}
+#endif
 	return (ssize_t)made;
 }
 
