@@ -316,7 +316,8 @@ static int send_run(int argc, char **argv)
 	if ((rc = parse_options(argc, argv, &a, &vo)) >= 0 || (rc = settle(argc, argv, &a)) >= 0)
 		return rc;
 
-	/* Privilege first: nothing is opened before this. */
+	/* Privilege first: before this only --data-file / -E was read (and
+	 * closed), with the rights of whoever started the command. */
 	if (!cfg->dry_run && !rs_have_cap_net_raw())
 		return fail("raw sockets need CAP_NET_RAW: run as root, or "
 			    "'setcap cap_net_raw+ep' the rawshake binary (or use --dry-run -w FILE)");
