@@ -123,7 +123,8 @@ static void label(char *buf, size_t n, const struct row *r)
 		{ RS_AN_WINDOW_UPDATE, "win-update" }, { RS_AN_KEEP_ALIVE, "keep-alive" },
 		{ RS_AN_RST_OUT_OF_WINDOW, "ignored" }, { RS_AN_SYN_RETRANS, "retrans" },
 		{ RS_AN_SYNACK_RETRANS, "retrans" }, { RS_AN_PORT_REUSE, "reuse" },
-		{ RS_AN_NEW_ISN, "new ISN" },
+		{ RS_AN_NEW_ISN, "new ISN" }, { RS_AN_RST_CHALLENGE, "challenged" },
+		{ RS_AN_CHALLENGE_ACK, "challenge-ack" }, { RS_AN_OLD_DUP_REJECTED, "old dup" },
 	};
 	for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]) && k < n; i++)
 		if (r->analysis & tags[i].bit)
