@@ -260,10 +260,15 @@ static uint32_t rst_analysis(const struct rs_tcp_event *ev, struct rs_end *e, st
 {
 	uint32_t an = 0;
 	uint8_t fl = tcp->flags;
+	/* Data in flight when the RST arrived may come first; the first
+	 * pure ACK after it is the answer. */
 	if (e->challenge_due && (fl & RS_TH_ACK) && !(fl & (RS_TH_SYN | RS_TH_FIN | RS_TH_RST)) &&
-	    tcp->payload_len == 0)
+	    tcp->payload_len == 0) {
 		an |= RS_AN_CHALLENGE_ACK;
-	e->challenge_due = false;
+		e->challenge_due = false;
+	} else if (fl & (RS_TH_SYN | RS_TH_FIN | RS_TH_RST)) {
+		e->challenge_due = false;
+	}
 	if (!(fl & RS_TH_RST))
 		return an;
 	if (fit == RST_IN_WINDOW) {
