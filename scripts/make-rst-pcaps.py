@@ -91,12 +91,6 @@ CAPTURES = {
 }
 
 
-def main():
-    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "pcaps")
-    for name, make in CAPTURES.items():
-        make().write(os.path.join(out, name))
-        print("wrote", os.path.join(out, name))
-
-
 if __name__ == "__main__":
-    main()
+    ap.CAPTURES = CAPTURES    # make-analysis-pcaps.py's writer, our captures
+    ap.main()
