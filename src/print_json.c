@@ -570,6 +570,8 @@ void rs_print_json(struct rs_printer *pr, struct rs_out *o, const struct rs_pack
 	}
 	rs_out_json_u64(o, "caplen", pkt->caplen);
 	rs_out_json_u64(o, "len", pkt->len);
+	if (pkt->meta.injected)
+		rs_out_json_bool(o, "injected", true);
 	if (pkt->meta.n_comments)
 		print_comment(o, &pkt->meta);
 	print_link(o, &pkt->link, &pkt->meta);

@@ -24,6 +24,7 @@ struct row {
 	int64_t ns;
 	uint32_t rel_seq, rel_ack, len, analysis;
 	uint8_t flags, dir, cs, ss, pcs, pss, v;
+	bool injected;            /* rawshake reset's own segment: a double arrow */
 	uint8_t cvia, svia;           /* a state passed through; RS_TCP_STATE_COUNT: none */
 	bool ack_valid, new_conn, guessed;
 	bool cg, sg;                  /* client's, server's state guessed */
@@ -72,6 +73,7 @@ void rs_print_ladder_add(struct rs_print_ladder *l, const struct rs_packet *pkt,
 	r->ack_valid = ev->rel_ack_valid;
 	r->len = ev->len;
 	r->analysis = ev->analysis;
+	r->injected = pkt->meta.injected;
 	r->flags = ev->flags;
 	r->dir = (uint8_t)ev->dir;
 	r->cs = (uint8_t)ev->client_state;
@@ -123,8 +125,11 @@ static void label(char *buf, size_t n, const struct row *r)
 		{ RS_AN_WINDOW_UPDATE, "win-update" }, { RS_AN_KEEP_ALIVE, "keep-alive" },
 		{ RS_AN_RST_OUT_OF_WINDOW, "ignored" }, { RS_AN_SYN_RETRANS, "retrans" },
 		{ RS_AN_SYNACK_RETRANS, "retrans" }, { RS_AN_PORT_REUSE, "reuse" },
-		{ RS_AN_NEW_ISN, "new ISN" },
+		{ RS_AN_NEW_ISN, "new ISN" }, { RS_AN_RST_CHALLENGE, "challenged" },
+		{ RS_AN_CHALLENGE_ACK, "challenge-ack" }, { RS_AN_OLD_DUP_REJECTED, "old dup" },
 	};
+	if (k < n && r->injected)
+		k += (size_t)snprintf(buf + k, n - k, " [injected]");
 	for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]) && k < n; i++)
 		if (r->analysis & tags[i].bit)
 			k += (size_t)snprintf(buf + k, n - k, " [%s]", tags[i].tag);
@@ -201,6 +206,8 @@ static void header(struct rs_out *o, const struct row *r, bool ascii)
 static void arrow(struct rs_out *o, const struct row *r, bool ascii)
 {
 	const char *bar = ascii ? "|" : "│", *dash = ascii ? "-" : "─";
+	if (r->injected)
+		dash = ascii ? "=" : "═";
 	const char *right = ascii ? ">" : "▶", *left = ascii ? "<" : "◀";
 	char lab[ARROW];
 	label(lab, sizeof(lab) - 4, r);

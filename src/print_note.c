@@ -350,6 +350,10 @@ static void note_flow(const struct note_ctx *c)
 		add(b, "%s RST with seq %u outside the %s's window: ignored (RFC 9293), not a close",
 		    me, seq, you);
 		break;
+	case RS_EV_RST_CHALLENGED:
+		add(b, "%s RST with seq %u: RST in window but not at rcv_nxt: a challenge ACK is "
+		    "expected (RFC 5961), not a close", me, seq);
+		break;
 	case RS_EV_AFTER_CLOSE:
 		add(b, "%s segment after its side closed", me);
 		break;
@@ -392,6 +396,13 @@ static void note_resent_or_missing(const struct note_ctx *c)
 		add(b, "; out of order: fills a hole below data already seen");
 	if (an & RS_AN_LOST_SEGMENT)
 		add(b, "; bytes before seq %u were not captured", seq);
+	if (an & RS_AN_CHALLENGE_ACK)
+		add(b, "; challenge ACK: answers the %s's RST with ack %u, the byte the %s really "
+		    "expects (RFC 5961 section 3.2); the connection survives", you, ack, me);
+	if (an & RS_AN_OLD_DUP_REJECTED)
+		add(b, "; SYN-ACK for a SYN this host never sent: reset, old duplicate rejected "
+		    "(seq = the SYN-ACK's ack: the %s's kernel has no such connection, RFC 9293 "
+		    "figure 8; the SYN was an old one, or made by hand)", me);
 	if (an & RS_AN_DUP_ACK) {
 		add(b, "; duplicate ACK #%u of frame %llu: the %s still waits for byte %u",
 		    ev->dup_ack_n, (unsigned long long)ev->ref_frame, me, ack);
@@ -647,7 +658,7 @@ const char *rs_tcp_event_brief(const struct rs_tcp_event *ev)
 {
 	static const uint32_t order[] = {
 		RS_AN_PORT_REUSE, RS_AN_NEW_ISN, RS_AN_SYN_RETRANS, RS_AN_SYNACK_RETRANS,
-		RS_AN_RST_OUT_OF_WINDOW,
+		RS_AN_RST_OUT_OF_WINDOW, RS_AN_RST_CHALLENGE, RS_AN_CHALLENGE_ACK, RS_AN_OLD_DUP_REJECTED,
 		RS_AN_RETRANSMISSION, RS_AN_OUT_OF_ORDER, RS_AN_KEEP_ALIVE, RS_AN_KEEP_ALIVE_ACK,
 		RS_AN_DUP_ACK, RS_AN_ZERO_WINDOW_PROBE, RS_AN_ZERO_WINDOW, RS_AN_WINDOW_UPDATE,
 	};

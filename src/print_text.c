@@ -773,6 +773,8 @@ static void print_line_head(struct rs_printer *pr, struct rs_out *o, const struc
 	rs_out_char(o, ' ');
 	if (rs_out_ts(o, &pr->clock, pkt->ts_sec, pkt->ts_frac, pkt->ts_digits))
 		rs_out_char(o, ' ');
+	if (pkt->meta.injected)
+		rs_out_str(o, "[injected] ");
 	print_capture_point(o, pkt, (pr->flags & RS_PRINT_LINK) != 0);
 	if (pr->flags & RS_PRINT_LINK) {
 		print_link_header(o, pkt);

@@ -225,14 +225,17 @@ static uint32_t top_seq(const struct rs_end *e)
 	return e->acked_hi_set && sdiff(e->acked_hi, e->next_seq) > 0 ? e->acked_hi : e->next_seq;
 }
 
-/* Would the receiver accept this RST?  (RFC 9293 3.10.7.) */
-static bool rst_acceptable(const struct rs_end *e, const struct rs_end *p, const struct rs_tcp *tcp)
+/* Where an RST's seq falls for its receiver (RFC 9293 3.10.7, RFC 5961
+ * section 3.2). */
+enum rst_fit { RST_OUTSIDE = 0, RST_IN_WINDOW, RST_EXACT };
+
+static enum rst_fit rst_fit(const struct rs_end *e, const struct rs_end *p, const struct rs_tcp *tcp)
 {
 	if (p->state == RS_TCP_SYN_SENT)
 		return (tcp->flags & RS_TH_ACK) && (p->syn_seen || p->isn_inferred) &&
-		       tcp->ack == p->isn + 1;
+		       tcp->ack == p->isn + 1 ? RST_EXACT : RST_OUTSIDE;
 	if (!e->base_set)
-		return true;
+		return RST_EXACT;
 	uint32_t rcv_nxt = top_seq(e);
 	if (p->ack_seen && sdiff(p->max_ack, rcv_nxt) < 0)
 		rcv_nxt = p->max_ack;
@@ -240,7 +243,43 @@ static bool rst_acceptable(const struct rs_end *e, const struct rs_end *p, const
 	if (wnd == 0)
 		wnd = 1;
 	int32_t off = sdiff(tcp->seq, rcv_nxt);
-	return off >= 0 && (uint64_t)off < wnd;
+	if (off < 0 || (uint64_t)off >= wnd)
+		return RST_OUTSIDE;
+	/* The receiver's rcv_nxt is what the capture saw this end send or
+	 * the receiver acknowledge: a guess that can only be low (bytes the
+	 * capture missed), so an RST above it is "in window" for the
+	 * tracker only while nothing says more. */
+	return off == 0 ? RST_EXACT : RST_IN_WINDOW;
+}
+
+/* The RFC 5961 cases around an RST: the RST that is challenged, the
+ * challenge ACK that answers it, and the RST of a host that never sent
+ * the SYN a SYN-ACK answers (an old duplicate, RFC 9293 figure 8). */
+static uint32_t rst_analysis(const struct rs_tcp_event *ev, struct rs_end *e, struct rs_end *p,
+			     const struct rs_tcp *tcp, enum rst_fit fit)
+{
+	uint32_t an = 0;
+	uint8_t fl = tcp->flags;
+	/* Data in flight when the RST arrived may come first; the first
+	 * pure ACK after it is the answer. */
+	if (e->challenge_due && (fl & RS_TH_ACK) && !(fl & (RS_TH_SYN | RS_TH_FIN | RS_TH_RST)) &&
+	    tcp->payload_len == 0) {
+		an |= RS_AN_CHALLENGE_ACK;
+		e->challenge_due = false;
+	} else if (fl & (RS_TH_SYN | RS_TH_FIN | RS_TH_RST)) {
+		e->challenge_due = false;
+	}
+	if (!(fl & RS_TH_RST))
+		return an;
+	if (fit == RST_IN_WINDOW) {
+		an |= RS_AN_RST_CHALLENGE;
+		p->challenge_due = true;
+	}
+	if (ev->dir == RS_DIR_C2S && ev->prev_client_state == RS_TCP_SYN_SENT &&
+	    ev->prev_server_state == RS_TCP_SYN_RECEIVED && e->syn_seen && p->syn_seen &&
+	    p->ack_seen && tcp->seq == p->last_ack && tcp->seq == e->isn + 1)
+		an |= RS_AN_OLD_DUP_REJECTED;
+	return an;
 }
 
 /* The round trip of the handshake when it was seen, else the configured
@@ -779,7 +818,8 @@ const struct rs_tcp_event *rs_tracker_update(struct rs_tracker *t, const struct 
 	ev->prev_client_state = (enum rs_tcp_state)c->end[RS_DIR_C2S].state;
 	ev->prev_server_state = (enum rs_tcp_state)c->end[RS_DIR_S2C].state;
 
-	bool rst_ok = (tcp->flags & RS_TH_RST) ? rst_acceptable(e, p, tcp) : false;
+	enum rst_fit fit = (tcp->flags & RS_TH_RST) ? rst_fit(e, p, tcp) : RST_OUTSIDE;
+	ev->analysis |= rst_analysis(ev, e, p, tcp, fit);
 	bool fin_acked_before = e->ack_seen && p->fin_seen && sdiff(e->max_ack, p->fin_seq + 1) >= 0;
 	ev->analysis |= seq_analysis(t, c, e, p, pkt, now, &keepalive, &rxmit);
 	peer_base_from_ack(ev, e, p, tcp);
@@ -789,7 +829,12 @@ const struct rs_tcp_event *rs_tracker_update(struct rs_tracker *t, const struct 
 	if (tcp->csum_status == RS_CSUM_BAD)
 		ev->analysis |= RS_AN_BAD_CHECKSUM;
 
-	step_states(c, ev, d, tcp, rst_ok, fin_acked_before);
+	step_states(c, ev, d, tcp, fit == RST_EXACT, fin_acked_before);
+	if (ev->analysis & RS_AN_RST_CHALLENGE) {
+		/* Not a close, and not ignored either: challenged. */
+		ev->kind = RS_EV_RST_CHALLENGED;
+		ev->analysis &= ~(uint32_t)RS_AN_RST_OUT_OF_WINDOW;
+	}
 
 	if ((tcp->flags & RS_TH_FIN) && !(tcp->flags & RS_TH_RST) && !e->fin_seen) {
 		e->fin_seen = true;

@@ -409,6 +409,7 @@ const char *rs_tcp_event_kind_str(enum rs_tcp_event_kind k)
 		[RS_EV_RST] = "rst",
 		[RS_EV_RST_OOW] = "rst-out-of-window",
 		[RS_EV_AFTER_CLOSE] = "after-close",
+		[RS_EV_RST_CHALLENGED] = "rst-in-window",
 	};
 	return (unsigned)k < RS_EV_KIND_COUNT ? names[k] : "?";
 }
@@ -421,7 +422,8 @@ const char *rs_analysis_name(uint32_t bit)
 		"rst-out-of-window", "port-reuse", "syn-retransmission",
 		"synack-retransmission", "lost-segment", "acked-unseen",
 		"zero-window-probe", "bad-checksum", "new-isn", "fast-retransmission",
-		"spurious-retransmission",
+		"spurious-retransmission", "rst-challenge-expected", "challenge-ack",
+		"old-duplicate-rejected",
 	};
 	for (unsigned i = 0; i < RS_AN_COUNT; i++)
 		if (bit == (1u << i))

@@ -50,6 +50,8 @@ struct rs_end {
 	bool passive;                 /* its first SYN was a SYN-ACK (opened from LISTEN) */
 	bool isn_inferred;            /* isn is the peer's first ack - 1: its SYN not captured */
 	bool inferred;                /* its state was inferred from the peer's segments */
+	bool challenge_due;           /* the peer sent an RST in window, not at rcv_nxt: this end's
+				       * next pure ACK is the challenge ACK (RFC 5961) */
 	uint8_t wscale, ring_pos;
 	uint16_t last_win;
 	uint32_t base;                /* ISN, or without a SYN first seq - 1 or the peer's ack - 1 */

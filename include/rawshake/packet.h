@@ -121,6 +121,8 @@ struct rs_pkt_meta {
 	const char *ifname;       /* capturing interface, NULL when unknown */
 	bool show_if;             /* text names the interface: the capture has several */
 	const uint8_t *local_mac; /* live: this interface's MAC; a frame from it is going out */
+	bool injected;            /* rawshake reset sent this segment itself (text "[injected]",
+				   * JSON "injected":true, a double arrow in the ladder) */
 	const char *ts_problem;   /* the record's time field was invalid: why (the time shown
 				   * is the nearest valid one); NULL when it was fine */
 	/* pcapng opt_comment options of the packet's block (bytes of the

@@ -48,6 +48,7 @@ enum rs_tcp_event_kind {
 	RS_EV_RST,             /* "rst": abort */
 	RS_EV_RST_OOW,         /* "rst-out-of-window": an RST the receiver ignores */
 	RS_EV_AFTER_CLOSE,     /* "after-close": a segment on a closed endpoint */
+	RS_EV_RST_CHALLENGED,  /* "rst-in-window": in the window, not at rcv_nxt: challenged (RFC 5961) */
 	RS_EV_KIND_COUNT
 };
 const char *rs_tcp_event_kind_str(enum rs_tcp_event_kind k);
@@ -73,7 +74,14 @@ enum {
 	/* Kinds of retransmission, set with RS_AN_RETRANSMISSION: */
 	RS_AN_FAST_RETRANS     = 1u << 16, /* answers two or more duplicate ACKs for this seq */
 	RS_AN_SPURIOUS_RETRANS = 1u << 17, /* all its bytes were already acknowledged */
-	RS_AN_COUNT            = 18
+	/* RFC 5961 section 3.2: an RST in the window but not at rcv_nxt does
+	 * not close; the receiver answers with a challenge ACK. */
+	RS_AN_RST_CHALLENGE    = 1u << 18,
+	RS_AN_CHALLENGE_ACK    = 1u << 19, /* the pure ACK that answers it */
+	/* A SYN-ACK answered by an RST with seq = its ack from the end the
+	 * SYN named: that host never sent the SYN (RFC 9293 figure 8). */
+	RS_AN_OLD_DUP_REJECTED = 1u << 20,
+	RS_AN_COUNT            = 21
 };
 /* Name of one analysis bit ("retransmission", "dup-ack", ...), NULL if none. */
 const char *rs_analysis_name(uint32_t bit);
