@@ -29,38 +29,26 @@ usage() { echo "usage: $0 [--build] [CAPTURE]" >&2; exit 2; }
 HERE=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$HERE/.." && pwd)
 OUTDIR=$HERE/out
+mkdir -p "$OUTDIR"
 ROUNDS=${ROUNDS:-5}
 BUILD=0
-CAP=""
-while [ $# -gt 0 ]; do
-    case $1 in
-        --build) BUILD=1;;
-        -*) usage;;
-        *) [ -z "$CAP" ] || usage; CAP=$1;;
-    esac
-    shift
-done
-CAP=${CAP:-$OUTDIR/lab-1m.pcap}
+if [ "${1:-}" = --build ]; then BUILD=1; shift; fi
+[ $# -le 1 ] || usage
+case ${1:-} in -*) usage;; esac
+CAP=${1:-$OUTDIR/lab-1m.pcap}
 [ -r "$CAP" ] || { echo "$0: no capture $CAP (bench/make-capture.sh $OUTDIR/lab-1m.pcap)" >&2; exit 2; }
 for t in /usr/bin/time tcptrace argus ra capinfos; do
     command -v $t >/dev/null ||
         { echo "$0: $t missing (apt-get install -y time tcptrace argus-server argus-client tshark)" >&2; exit 2; }
 done
 
-mkdir -p "$OUTDIR"
 TMP=$(mktemp -d /tmp/rsbench-zeek.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
 if [ $BUILD = 1 ]; then
-    echo "building rawshake from git HEAD in $OUTDIR/src (plain ./configure, no sanitizers)" >&2
-    rm -rf "$OUTDIR/src" && mkdir -p "$OUTDIR/src" &&
-        (cd "$TOP" && git archive HEAD) | tar -x -C "$OUTDIR/src" &&
-        (cd "$TOP" && git rev-parse --short HEAD) >"$OUTDIR/src/BUILT_FROM" &&
-        (cd "$OUTDIR/src" && autoreconf -fi && ./configure && make -j2) >"$OUTDIR/build.log" 2>&1 ||
-        { echo "$0: build failed, see $OUTDIR/build.log" >&2; exit 2; }
-    RAWSHAKE=$OUTDIR/src/rawshake
+    RAWSHAKE=$("$HERE/build-plain.sh") || exit 2
 fi
 RAWSHAKE=${RAWSHAKE:-./rawshake}
 [ -x "$RAWSHAKE" ] || { echo "$0: no rawshake at $RAWSHAKE (set RAWSHAKE= or use --build)" >&2; exit 2; }

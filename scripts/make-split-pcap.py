@@ -107,67 +107,53 @@ class Tcp:
         self.seg(t + rtt, True, ACK)
 
 
+C4, S4 = a4("192.0.2.1"), a4("192.0.2.2")
+# 192.0.2.1:PORT -> 192.0.2.2:80, step by step: ("open", t), ("x", t) a
+# request and its answer, ("close", t), or (t, from_client, flags) one
+# segment without data
+SCRIPTED = {
+    40002: [("open", 8), ("x", 9.5), ("x", 11.5), ("x", 13.5), (15, True, RST | ACK)],
+    40003: [(9.9, True, SYN), (10.1, False, SYN | ACK), (10.1005, True, ACK), ("x", 11),
+            ("close", 12)],
+    40004: [("open", 14), ("x", 14.5), ("close", 15)],
+    40005: [("open", 9.5), ("x", 9.6), (9.95, True, FIN | ACK), (9.951, False, FIN | ACK),
+            (10.002, True, ACK)],
+    40009: [("open", 16), ("x", 17), (19.9995, True, FIN | ACK), (20.0005, False, ACK),
+            (20.4, False, FIN | ACK), (20.401, True, ACK)],
+}
+
+
+def play(conn, steps):
+    for step in steps:
+        if step[0] in ("open", "x", "close"):
+            {"open": conn.open, "x": conn.exchange, "close": conn.close}[step[0]](step[1])
+        else:
+            conn.seg(*step)
+
+
 def build():
     cap = Capture()
-    c4, s4 = a4("192.0.2.1"), a4("192.0.2.2")
-    long = Tcp(cap, c4, 40001, s4, 80)
-    long.open(0.5)
-    for i in range(1, 25):
-        long.exchange(i + 0.25)
-    long.close(25)
-    rst = Tcp(cap, c4, 40002, s4, 80)
-    rst.open(8)
-    for t in (9, 11, 13):
-        rst.exchange(t + 0.5)
-    rst.seg(15, True, RST | ACK)
-    split_hs = Tcp(cap, c4, 40003, s4, 80)
-    split_hs.seg(9.9, True, SYN)
-    split_hs.seg(10.1, False, SYN | ACK)
-    split_hs.seg(10.1005, True, ACK)
-    split_hs.exchange(11)
-    split_hs.close(12)
-    inside = Tcp(cap, c4, 40004, s4, 80)
-    inside.open(14)
-    inside.exchange(14.5)
-    inside.close(15)
-    last_ack = Tcp(cap, c4, 40005, s4, 80)
-    last_ack.open(9.5)
-    last_ack.exchange(9.6)
-    last_ack.seg(9.95, True, FIN | ACK)
-    last_ack.seg(9.951, False, FIN | ACK)
-    last_ack.seg(10.002, True, ACK)
-    for t0 in (3, 11):
-        reuse = Tcp(cap, c4, 40006, s4, 80, isn=1000 + int(t0) * 100000)
-        reuse.open(t0)
-        reuse.exchange(t0 + 1)
-        reuse.close(t0 + 2 if t0 == 11 else 9)
-    high = Tcp(cap, c4, 50007, s4, 50008)
-    high.open(1)
-    for t in range(2, 10):
-        high.exchange(t + 0.75)
+    long = Tcp(cap, C4, 40001, S4, 80)
+    play(long, [("open", 0.5)] + [("x", i + 0.25) for i in range(1, 25)] + [("close", 25)])
+    for port, steps in SCRIPTED.items():
+        play(Tcp(cap, C4, port, S4, 80), steps)
+    for t0, end in ((3, 9), (11, 13)):   # the same ports again after 2 s
+        play(Tcp(cap, C4, 40006, S4, 80, isn=1000 + t0 * 100000),
+             [("open", t0), ("x", t0 + 1), ("close", end)])
+    high = Tcp(cap, C4, 50007, S4, 50008)
+    play(high, [("open", 1)] + [("x", t + 0.75) for t in range(2, 10)])
     high.seg(10.5, False, PSH | ACK, b"s" * 300)   # the server first in part 2
-    high.seg(10.501, True, ACK)
-    high.exchange(21)
-    high.close(22)
-    fins = Tcp(cap, c4, 40009, s4, 80)
-    fins.open(16)
-    fins.exchange(17)
-    fins.seg(19.9995, True, FIN | ACK)
-    fins.seg(20.0005, False, ACK)
-    fins.seg(20.4, False, FIN | ACK)
-    fins.seg(20.401, True, ACK)
+    play(high, [(10.501, True, ACK), ("x", 21), ("close", 22)])
     v6 = Tcp(cap, a6("2001:db8::1"), 41000, a6("2001:db8::2"), 443)
     v6.open(2)
     for t in range(3, 27, 2):
         v6.exchange(t + 0.1, 500, 1400)
     v6.close(27)
-    for i, t in enumerate(range(1, 30, 2)):
-        q = struct.pack("!HHHH", 5300, 53, 8 + 30, 0) + bytes(30)
-        a = struct.pack("!HHHH", 53, 5300, 8 + 60, 0) + bytes(60)
-        cap.add(t, True, c4, s4, 17, q)
-        cap.add(t + 0.002, False, s4, c4, 17, a)
+    for t in range(1, 30, 2):
+        cap.add(t, True, C4, S4, 17, struct.pack("!HHHH", 5300, 53, 8 + 30, 0) + bytes(30))
+        cap.add(t + 0.002, False, S4, C4, 17, struct.pack("!HHHH", 53, 5300, 8 + 60, 0) + bytes(60))
     for i, t in enumerate(range(5, 15, 3)):
-        for typ, fc, src, dst in ((8, True, c4, s4), (0, False, s4, c4)):
+        for typ, fc, src, dst in ((8, True, C4, S4), (0, False, S4, C4)):
             cap.add(t + (0 if fc else 0.0005), fc, src, dst, 1,
                     struct.pack("!BBHHH", typ, 0, 0, 77, i) + b"ping" * 8)
     return cap

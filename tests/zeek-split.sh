@@ -81,6 +81,12 @@ count() { "$bin" read -q "$@" | sed -n 's/^\([0-9]*\) packets*.*/\1/p'; }
 
 f=$srcdir/pcaps/zeek-split.pcap
 t0=1796216400
+# a time without a zone, a bad date, an empty window: usage errors (2)
+for bad in "--since 2026-12-02T13:00:10" "--until 2026-02-30T00:00:00Z" \
+	"--since $((t0 + 5)) --until $((t0 + 5))" "--since 1e9"; do
+	st=0; "$bin" read -q $bad "$f" >/dev/null 2>&1 || st=$?
+	[ $st = 2 ] || fail "read $bad: exit $st, not 2"
+done
 zeek "$f" >"$tmp/whole.log"
 zeek --until $((t0 + 10)) "$f" >"$tmp/p1.log"
 zeek --since $((t0 + 10)) --until 2026-12-02T13:00:20Z "$f" >"$tmp/p2.log"

@@ -26,7 +26,7 @@ static void read_usage(FILE *f)
 	fprintf(f,
 		"  -r, --read FILE      a capture file (repeatable); then every argument is FILTER\n"
 		"      --since TIME     skip packets stamped before TIME: seconds since 1970\n"
-		"                       (1764680400.25) or ISO 8601 UTC (2026-12-02T13:00:00Z,\n"
+		"                       (1796216400.25) or ISO 8601 UTC (2026-12-02T13:00:00Z,\n"
 		"                       or with an offset: +01:00)\n"
 		"      --until TIME     skip packets stamped at TIME or later (windows tile:\n"
 		"                       --until T then --since T splits without overlap)\n"
@@ -115,8 +115,13 @@ static bool parse_iso8601(const char *s, int64_t *ns)
 	int y, mo, d, h, mi, sec, zh = 0, zm = 0;
 	int64_t frac = 0;
 
+	static const int mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
 	if (!parse_field(&s, 4, 1970, 9999, '-', &y) || !parse_field(&s, 2, 1, 12, '-', &mo) ||
-	    !parse_field(&s, 2, 1, 31, 0, &d) || (*s != 'T' && *s != 't' && *s != ' '))
+	    !parse_field(&s, 2, 1, mdays[mo - 1], 0, &d) || (*s != 'T' && *s != 't' && *s != ' '))
+		return false;
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (mo == 2 && d == 29 && !leap)
 		return false;
 	s++;
 	if (!parse_field(&s, 2, 0, 23, ':', &h) || !parse_field(&s, 2, 0, 59, ':', &mi) ||
@@ -161,7 +166,7 @@ static bool parse_time_opt(const char *opt, const char *arg, int64_t *ns)
 	}
 	if (parse_iso8601(arg, ns))
 		return true;
-	fprintf(stderr, "rawshake read: %s: '%s' is neither seconds since 1970 (1764680400.5) "
+	fprintf(stderr, "rawshake read: %s: '%s' is neither seconds since 1970 (1796216400.25) "
 		"nor an ISO 8601 time with a zone (2026-12-02T13:00:00Z)\n", opt, arg);
 	return false;
 }
