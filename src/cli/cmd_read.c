@@ -144,7 +144,7 @@ static bool parse_iso8601(const char *s, int64_t *ns)
 		return false;
 	int64_t t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec +
 		    sign * (zh * 3600 + zm * 60);
-	if (t < 0)
+	if (t < 0 || t > INT64_C(9000000000))   /* as for seconds: no overflow in ns */
 		return false;
 	*ns = t * 1000000000 + frac;
 	return true;
