@@ -52,13 +52,7 @@ trap 'exit 143' TERM
 [ -x /usr/bin/time ] || { echo "$0: /usr/bin/time missing (apt-get install time)" >&2; exit 2; }
 
 if [ $BUILD = 1 ]; then
-    echo "building rawshake from git HEAD in $OUTDIR/src (plain ./configure, no sanitizers)" >&2
-    rm -rf "$OUTDIR/src" && mkdir -p "$OUTDIR/src" &&
-        (cd "$TOP" && git archive HEAD) | tar -x -C "$OUTDIR/src" &&
-        (cd "$TOP" && git rev-parse --short HEAD) >"$OUTDIR/src/BUILT_FROM" &&
-        (cd "$OUTDIR/src" && autoreconf -fi && ./configure && make -j2) >"$OUTDIR/build.log" 2>&1 ||
-        { echo "$0: build failed, see $OUTDIR/build.log" >&2; exit 2; }
-    RAWSHAKE=$OUTDIR/src/rawshake
+    RAWSHAKE=$("$HERE/build-plain.sh") || exit 2
 fi
 RAWSHAKE=${RAWSHAKE:-./rawshake}
 [ -x "$RAWSHAKE" ] || { echo "$0: no rawshake at $RAWSHAKE (set RAWSHAKE= or use --build)" >&2; exit 2; }

@@ -161,6 +161,14 @@ bool rs_view_packet_meta(struct rs_view *v, const struct rs_pcap_form *form,
 
 	if (v->opts.max_packets && v->frames >= v->opts.max_packets)
 		return false;
+	if (v->opts.window) {
+		uint32_t frac = (uint32_t)h->ts.tv_usec;
+		int64_t ns = rs_time_ns(h->ts.tv_sec, frac, form->tv_digits == 9 ? 9 : 6);
+		if (ns < v->opts.since_ns || ns >= v->opts.until_ns) {
+			v->outside_window++;
+			return true;
+		}
+	}
 	if (rs_packet_from_pcap(pkt, ++v->frames, form, h, data, meta) != RS_OK)
 		v->decode_errors++;
 	if (v->ifname_of && !pkt->meta.ifname && pkt->link.dlt == DLT_LINUX_SLL2)
@@ -249,6 +257,10 @@ void rs_view_finish(struct rs_view *v)
 			rs_out_u64(v->out, v->frames);
 			rs_out_str(v->out, ",\"decode_errors\":");
 			rs_out_u64(v->out, v->decode_errors);
+			if (v->opts.window) {
+				rs_out_str(v->out, ",\"outside_window\":");
+				rs_out_u64(v->out, v->outside_window);
+			}
 			rs_out_str(v->out, "}\n");
 		} else {
 			rs_out_u64(v->out, v->frames);
@@ -257,6 +269,11 @@ void rs_view_finish(struct rs_view *v)
 				rs_out_str(v->out, " (");
 				rs_out_u64(v->out, v->decode_errors);
 				rs_out_str(v->out, " with decode errors)");
+			}
+			if (v->opts.window) {
+				rs_out_str(v->out, ", ");
+				rs_out_u64(v->out, v->outside_window);
+				rs_out_str(v->out, " outside --since/--until");
 			}
 			rs_out_char(v->out, '\n');
 		}

@@ -50,6 +50,12 @@ struct rs_view_opts {
 	uint32_t max_ladder_rows; /* ladder bound; 0 = default */
 	bool ladder_after;        /* text: also a ladder diagram at the end (connect) */
 	bool graph_tsg;           /* svg: the time-sequence graph instead of the ladder */
+	/* read --since / --until: only packets stamped in [since_ns, until_ns)
+	 * (ns since 1970) are shown; the others are skipped before decoding
+	 * and counted in outside_window.  Half-open, so that adjacent windows
+	 * split a capture without overlap. */
+	bool window;
+	int64_t since_ns, until_ns;
 	/* --color: auto (the default) becomes RS_PRINT_COLOR in print_flags
 	 * when standard output is a terminal and NO_COLOR is unset or empty. */
 	enum rs_color_when { RS_COLOR_AUTO, RS_COLOR_ALWAYS, RS_COLOR_NEVER } color;
@@ -62,6 +68,7 @@ struct rs_view {
 	struct rs_packet pkt;     /* reused for every packet: no per-packet allocation */
 	uint64_t frames;          /* packets seen (after the filter) */
 	uint64_t decode_errors;   /* packets with a truncated or invalid layer */
+	uint64_t outside_window;  /* skipped by --since / --until (not in frames) */
 	struct rs_tracker *tracker;
 	struct rs_flow_table *flows;  /* UDP and ICMP, for the Zeek formats */
 	struct rs_zeek_log zeek;

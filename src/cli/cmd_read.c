@@ -8,6 +8,7 @@
 
 #include "rawshake/tracker.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -28,6 +29,11 @@ static void read_usage(FILE *f)
 	rs_cli_view_usage(f);
 	fprintf(f,
 		"  -r, --read FILE      a capture file (repeatable); then every argument is FILTER\n"
+		"      --since TIME     skip packets stamped before TIME: seconds since 1970\n"
+		"                       (1796216400.25) or ISO 8601 UTC (2026-12-02T13:00:00Z,\n"
+		"                       or with an offset: +01:00)\n"
+		"      --until TIME     skip packets stamped at TIME or later (windows tile:\n"
+		"                       --until T then --since T splits without overlap)\n"
 		"  -w, --write FILE     also write the packets shown to a new pcap file, as read\n"
 		"                       (the first input's link type, snapshot length and\n"
 		"                       precision), opened as the -Z user; '-': standard output,\n"
@@ -45,8 +51,12 @@ static void read_usage(FILE *f)
 enum { OPT_PCAPNG = RS_OPT_FIRST_COMMAND_OPT };
 
 
+enum { READ_OPT_SINCE = RS_OPT_FIRST_COMMAND_OPT, READ_OPT_UNTIL };
+
 static const struct option read_longopts[] = {
 	RS_CLI_VIEW_LONGOPTS,
+	{ "since", required_argument, NULL, READ_OPT_SINCE },
+	{ "until", required_argument, NULL, READ_OPT_UNTIL },
 	{ "user", required_argument, NULL, 'Z' },
 	{ "read", required_argument, NULL, 'r' },
 	{ "write", required_argument, NULL, 'w' },
@@ -69,6 +79,136 @@ struct read_args {
 };
 
 enum { READ_GO = -1 };
+
+/* Up to 9 digits of a fraction of a second after the '.' at *p, in ns;
+ * *p moves past them.  False when there is no digit. */
+static bool parse_fraction(const char **p, int64_t *ns)
+{
+	const char *s = *p + 1;
+	int64_t scale = 100000000;
+	int n = 0;
+
+	*ns = 0;
+	for (; isdigit((unsigned char)*s); s++, n++)
+		if (n < 9) {
+			*ns += (*s - '0') * scale;
+			scale /= 10;
+		}
+	*p = s;
+	return n > 0;
+}
+
+/* N digits at *p as a number in [lo, hi], then the separator sep (or
+ * none when sep is 0); *p moves past them. */
+static bool parse_field(const char **p, int n, int lo, int hi, char sep, int *val)
+{
+	const char *s = *p;
+
+	*val = 0;
+	for (int i = 0; i < n; i++, s++) {
+		if (!isdigit((unsigned char)*s))
+			return false;
+		*val = *val * 10 + (*s - '0');
+	}
+	if (*val < lo || *val > hi || (sep && *s++ != sep))
+		return false;
+	*p = s;
+	return true;
+}
+
+/* Days from 1970-01-01 to y-m-d of the proleptic Gregorian calendar. */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t yoe = y - era * 400;
+	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* "YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM)" ('T' or a space) in ns
+ * since 1970.  A zone is required: a bare local time would mean
+ * something else on each worker of a split. */
+static bool parse_iso8601(const char *s, int64_t *ns)
+{
+	int y, mo, d, h, mi, sec, zh = 0, zm = 0;
+	int64_t frac = 0;
+
+	static const int mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	if (!parse_field(&s, 4, 1970, 9999, '-', &y) || !parse_field(&s, 2, 1, 12, '-', &mo) ||
+	    !parse_field(&s, 2, 1, mdays[mo - 1], 0, &d) || (*s != 'T' && *s != 't' && *s != ' '))
+		return false;
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (mo == 2 && d == 29 && !leap)
+		return false;
+	s++;
+	if (!parse_field(&s, 2, 0, 23, ':', &h) || !parse_field(&s, 2, 0, 59, ':', &mi) ||
+	    !parse_field(&s, 2, 0, 60, 0, &sec))
+		return false;
+	if (*s == '.' && !parse_fraction(&s, &frac))
+		return false;
+	int sign = *s == '+' ? -1 : *s == '-' ? 1 : 0;
+	if (sign) {
+		s++;
+		if (!parse_field(&s, 2, 0, 23, *s && s[2] == ':' ? ':' : 0, &zh) ||
+		    !parse_field(&s, 2, 0, 59, 0, &zm))
+			return false;
+	} else if (*s == 'Z' || *s == 'z') {
+		s++;
+	} else {
+		return false;
+	}
+	if (*s)
+		return false;
+	int64_t t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec +
+		    sign * (zh * 3600 + zm * 60);
+	if (t < 0 || t > INT64_C(9000000000))   /* as for seconds: no overflow in ns */
+		return false;
+	*ns = t * 1000000000 + frac;
+	return true;
+}
+
+/* --since / --until: seconds since 1970 with an optional fraction, or
+ * ISO 8601 (parse_iso8601); false with a message when it is neither. */
+static bool parse_time_opt(const char *opt, const char *arg, int64_t *ns)
+{
+	const char *s = arg;
+	int64_t sec = 0, frac = 0;
+
+	for (; isdigit((unsigned char)*s) && sec <= INT64_C(9000000000); s++)
+		sec = sec * 10 + (*s - '0');
+	bool epoch = s > arg && (!*s || (*s == '.' && parse_fraction(&s, &frac) && !*s));
+	if (epoch && sec <= INT64_C(9000000000)) {
+		*ns = sec * 1000000000 + frac;
+		return true;
+	}
+	if (parse_iso8601(arg, ns))
+		return true;
+	fprintf(stderr, "rawshake read: %s: '%s' is neither seconds since 1970 (1796216400.25) "
+		"nor an ISO 8601 time with a zone (2026-12-02T13:00:00Z)\n", opt, arg);
+	return false;
+}
+
+/* --since or --until into the view's window. */
+static bool window_opt(int c, const char *arg, struct rs_view_opts *vo)
+{
+	int64_t ns;
+
+	if (!parse_time_opt(c == READ_OPT_SINCE ? "--since" : "--until", arg, &ns))
+		return false;
+	if (!vo->window) {
+		vo->window = true;
+		vo->since_ns = 0;
+		vo->until_ns = INT64_MAX;
+	}
+	if (c == READ_OPT_SINCE)
+		vo->since_ns = ns;
+	else
+		vo->until_ns = ns;
+	return true;
+}
 
 /* Files: those of -r (then every argument is the filter), or the first
  * argument and each next one that is a capture, up to "--"; the rest is
@@ -130,6 +270,11 @@ static int read_parse(int argc, char **argv, struct read_args *a)
 			a->user = optarg;
 			continue;
 		}
+		if (c == READ_OPT_SINCE || c == READ_OPT_UNTIL) {
+			if (!window_opt(c, optarg, &a->vo))
+				return RS_EXIT_USAGE;
+			continue;
+		}
 		if (c == 'r') {
 			a->rfiles[nr++] = optarg;
 			continue;
@@ -144,6 +289,10 @@ static int read_parse(int argc, char **argv, struct read_args *a)
 	}
 	if (a->pcapng && !a->wfile) {
 		fprintf(stderr, "rawshake read: --pcapng: needs -w FILE\n");
+		return RS_EXIT_USAGE;
+	}
+	if (a->vo.window && a->vo.since_ns >= a->vo.until_ns) {
+		fprintf(stderr, "rawshake read: --since must be before --until\n");
 		return RS_EXIT_USAGE;
 	}
 	rs_cli_view_finalize(&a->vo);
