@@ -17,8 +17,13 @@ exec 9>/tmp/rawshake-lab-tests.lock
 flock 9
 work=$(mktemp -d)
 cleanup() {
+	# Under set -e a false test here would end the trap, and the test,
+	# with status 1 before the lab is down.
 	ip netns pids rslab-server 2>/dev/null | while read -r p; do
-		[ "$(cat /proc/$p/comm 2>/dev/null)" = python3 ] && kill "$p" 2>/dev/null; done
+		if [ "$(cat /proc/$p/comm 2>/dev/null)" = python3 ]; then
+			kill "$p" 2>/dev/null || true
+		fi
+	done || true
 	"$bin" lab down >/dev/null 2>&1 || true
 	rm -rf "$work"
 }
