@@ -202,11 +202,14 @@ static void announce(const struct scan_opts *o)
 	inet_ntop(af, id->src, s, sizeof(s));
 	inet_ntop(af, id->dst, d, sizeof(d));
 	fprintf(stderr, "rawshake scan: %u port%s of %s from %s port %u on %s, %.0f SYN/s, timeout "
-		"%.1f s; %s\n", o->ports.n, o->ports.n == 1 ? "" : "s", d, s, id->sport, o->ifname,
-		o->cfg.rate, (double)o->cfg.timeout_ns / 1e9,
-		o->guard ? "the local kernel's RSTs from this port are dropped by nft table inet "
-			   RS_CONNECT_RSTGUARD_PREFIX "<pid>" :
-			   "no RST guard: the local kernel resets every open port as well");
+		"%.1f s; ", o->ports.n, o->ports.n == 1 ? "" : "s", d, s, id->sport, o->ifname,
+		o->cfg.rate, (double)o->cfg.timeout_ns / 1e9);
+	/* The guard's owner is the supervisor, our parent. */
+	if (o->guard)
+		fprintf(stderr, "the local kernel's RSTs from this port are dropped by nft table inet "
+			RS_CONNECT_RSTGUARD_PREFIX "%ld\n", (long)getppid());
+	else
+		fprintf(stderr, "no RST guard: the local kernel resets every open port as well\n");
 }
 
 /* Opens, drops privileges, scans, prints.  supervisor: the guard's
