@@ -24,7 +24,7 @@ static void scan_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: rawshake scan DST [PORTS] [-p PORTS] [options]\n"
-		"A SYN scan (as nmap -sS): one SYN to each port, paced, sent once more when\n"
+		"A SYN scan, as nmap's: one SYN to each port, paced, sent once more when\n"
 		"unanswered; each port is open (SYN-ACK, answered by our RST so that the server\n"
 		"keeps no half-open connection), closed (RST) or filtered (no reply to either\n"
 		"SYN, or ICMP destination unreachable), shown with the exchange that proves it.\n"
@@ -322,7 +322,7 @@ static int scan_run(int argc, char **argv)
 
 const struct rs_command rs_cmd_scan = {
 	.name = "scan",
-	.summary = "a SYN scan (as nmap -sS), each port with the exchange that proves it",
+	.summary = "a SYN scan (as nmap's), each port with the exchange that proves it",
 	.run = scan_run,
 	.usage = scan_usage,
 };
