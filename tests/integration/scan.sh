@@ -109,6 +109,19 @@ for p in ET.parse(sys.argv[1]).iter("port"):
 PY
 }
 
+# A capture of TCP on the server's side into $work/$1 (pid in $tpid),
+# once tcpdump listens.
+capture() {
+	rm -f "$work/tcpdump.err"
+	ip netns exec "$S" tcpdump -i rsscan1 -n -U --immediate-mode -w "$work/$1" tcp >/dev/null 2>"$work/tcpdump.err" &
+	tpid=$!
+	pids="$pids $tpid"
+	i=0
+	until grep -q 'listening on' "$work/tcpdump.err" 2>/dev/null; do
+		i=$((i + 1)); [ $i -lt 100 ] || fail "tcpdump did not start"; sleep 0.05
+	done
+}
+
 # 1. The same states as nmap, IPv4 and IPv6.
 for dst in 203.0.113.2 2001:db8:5ca::2; do
 	six=
@@ -152,13 +165,7 @@ done
 
 # 2. The text: one line per port with its exchange, the summary; our RST
 # is the only one the server sees, and no connection is left half-open.
-ip netns exec "$S" tcpdump -i rsscan1 -n -U --immediate-mode -w "$work/srv.pcap" tcp >/dev/null 2>"$work/tcpdump.err" &
-tpid=$!
-pids="$pids $tpid"
-i=0
-until grep -q 'listening on' "$work/tcpdump.err" 2>/dev/null; do
-	i=$((i + 1)); [ $i -lt 100 ] || fail "tcpdump did not start"; sleep 0.05
-done
+capture srv.pcap
 inc "$bin" scan 203.0.113.2 -p 80,83 81 --timeout 300ms >"$work/text.out" 2>"$work/text.err" ||
 	fail "text scan exited $?: $(cat "$work/text.err")"
 grep -Eq '^80/tcp open: SYN -> SYN-ACK \(rtt [0-9.]+ ms\), RST sent$' "$work/text.out" ||
@@ -197,13 +204,7 @@ inc "$bin" scan 203.0.113.2 0 2>"$work/r.err" || st=$?
 ok "public and private destinations refused with the guard's reason; port 0 refused"
 
 # 5. detect finds the scan in a capture made on the server.
-ip netns exec "$S" tcpdump -i rsscan1 -n -U --immediate-mode -w "$work/scan.pcap" tcp >/dev/null 2>"$work/tcpdump.err" &
-tpid=$!
-pids="$pids $tpid"
-i=0
-until grep -q 'listening on' "$work/tcpdump.err" 2>/dev/null; do
-	i=$((i + 1)); [ $i -lt 100 ] || fail "tcpdump did not start"; sleep 0.05
-done
+capture scan.pcap
 inc "$bin" scan 203.0.113.2 1-100 --rate 1000 --timeout 300ms -q >"$work/d.out" 2>&1 || fail "scan 1-100: $(cat "$work/d.out")"
 grep -Eq '^2 open, 96 closed, 2 filtered' "$work/d.out" || fail "scan 1-100: $(cat "$work/d.out")"
 sleep 0.3
