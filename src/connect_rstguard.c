@@ -172,6 +172,7 @@ bool rs_connect_rstguard_install(struct rs_connect_rstguard *g, uint8_t v, const
 			 const uint8_t *dst, uint16_t dport, char *err, size_t errlen)
 {
 	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN], rules[1024], comment[96] = "", out[1024];
+	char dmatch[32] = "";
 	int af = v == 4 ? AF_INET : AF_INET6;
 	const char *ipk = v == 4 ? "ip" : "ip6";
 	unsigned long long start;
@@ -183,6 +184,9 @@ bool rs_connect_rstguard_install(struct rs_connect_rstguard *g, uint8_t v, const
 		snprintf(comment, sizeof(comment), "\tcomment \"" OWNER_COMMENT "%llu\";\n", start);
 	inet_ntop(af, src, s, sizeof(s));
 	inet_ntop(af, dst, d, sizeof(d));
+	/* dport 0: every port of the peer (a scan from one source port). */
+	if (dport)
+		snprintf(dmatch, sizeof(dmatch), "tcp dport %u ", dport);
 	catch_signals();
 	if (!at_exit_guard)
 		atexit(remove_at_exit);
@@ -197,11 +201,11 @@ bool rs_connect_rstguard_install(struct rs_connect_rstguard *g, uint8_t v, const
 			 "%s"
 			 "\tchain output {\n"
 			 "\t\ttype filter hook output priority 0; policy accept;\n"
-			 "\t\t%s saddr %s %s daddr %s tcp sport %u tcp dport %u "
+			 "\t\t%s saddr %s %s daddr %s tcp sport %u %s"
 			 "tcp flags & rst == rst meta mark != 0x%08x counter drop\n"
 			 "\t}\n"
 			 "}\n",
-			 g->table, with_comment ? comment : "", ipk, s, ipk, d, sport, dport,
+			 g->table, with_comment ? comment : "", ipk, s, ipk, d, sport, dmatch,
 			 RS_CONNECT_RSTGUARD_MARK);
 		rc = run_nft(args, rules, out, sizeof(out));
 		if (rc == 0)

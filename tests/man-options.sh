@@ -15,7 +15,7 @@ srcdir=${srcdir:-.}
 bin=$(pwd)/rawshake
 man=$srcdir/man/rawshake.1
 comp=$srcdir/contrib/bash-completion/rawshake
-cmds="read sniff lab connect send flood detect reset"
+cmds="read sniff lab connect send flood scan detect reset"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT INT TERM
 bad=0

@@ -44,7 +44,8 @@ bool rs_connect_rstguard_available(char *err, size_t errlen);
 
 /*
  * Installs the table for one 4-tuple (v 4 or 6, our src/sport, the peer's
- * dst/dport).  Catches SIGINT, SIGTERM and SIGHUP from here on (see
+ * dst/dport; dport 0 for every port of dst, as a scan from one source port
+ * needs).  Catches SIGINT, SIGTERM and SIGHUP from here on (see
  * rs_connect_rstguard_signalled()) and removes the guard at exit.
  */
 bool rs_connect_rstguard_install(struct rs_connect_rstguard *g, uint8_t v, const uint8_t *src, uint16_t sport,

@@ -23,6 +23,7 @@ extern const struct rs_command rs_cmd_connect;
 extern const struct rs_command rs_cmd_detect;
 extern const struct rs_command rs_cmd_flood;
 extern const struct rs_command rs_cmd_reset;
+extern const struct rs_command rs_cmd_scan;
 
 /* Exit statuses shared by every command. */
 enum {

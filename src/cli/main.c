@@ -17,6 +17,7 @@ static const struct rs_command *const commands[] = {
 	&rs_cmd_detect,
 	&rs_cmd_flood,
 	&rs_cmd_reset,
+	&rs_cmd_scan,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
