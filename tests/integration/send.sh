@@ -207,6 +207,10 @@ ok "bounded flood"
 #     replies (from an address nobody answers), no UID of the process is 0
 #     and it holds no capability.  -Z with an unknown user exits 2; a dry
 #     run needs no privilege at all.
+# A neighbour entry for the silent address: without it the failed ARP
+# for .3 ends seconds later in a host unreachable that a later case's
+# reply capture would count.
+ina ip neigh replace 198.51.100.3 lladdr 02:00:00:00:00:99 dev rssa0 nud permanent
 ip netns exec "$A" "$bin" send icmp 198.51.100.3 -c 1 --wait 2 >"$work/priv.out" 2>&1 &
 ppid=$!
 pids="$pids $ppid"
