@@ -48,10 +48,8 @@ static void read_usage(FILE *f)
 		"connection N; 2 usage, an input that cannot be read or written to -w FILE.\n");
 }
 
-enum { OPT_PCAPNG = RS_OPT_FIRST_COMMAND_OPT };
-
-
-enum { READ_OPT_SINCE = RS_OPT_FIRST_COMMAND_OPT, READ_OPT_UNTIL };
+/* read's own long options: one enum, so that no two share a number. */
+enum { OPT_PCAPNG = RS_OPT_FIRST_COMMAND_OPT, READ_OPT_SINCE, READ_OPT_UNTIL };
 
 static const struct option read_longopts[] = {
 	RS_CLI_VIEW_LONGOPTS,
