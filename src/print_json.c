@@ -477,6 +477,54 @@ static void print_udp(struct rs_out *o, const struct rs_udp *u)
 	rs_out_char(o, '}');
 }
 
+/* "nd": the target, NA's flags, the link-layer address options. */
+static void print_nd(struct rs_out *o, const struct rs_icmp *ic)
+{
+	rs_out_json_key(o, "nd");
+	rs_out_str(o, "{\"target\":");
+	rs_out_json_ip(o, 6, ic->nd_target);
+	if (ic->type == 136) {
+		rs_out_json_bool(o, "router", (ic->nd_flags & 0x80) != 0);
+		rs_out_json_bool(o, "solicited", (ic->nd_flags & 0x40) != 0);
+		rs_out_json_bool(o, "override", (ic->nd_flags & 0x20) != 0);
+	}
+	if (ic->has_nd_sll) {
+		rs_out_json_key(o, "source_lladdr");
+		json_mac(o, ic->nd_sll);
+	}
+	if (ic->has_nd_tll) {
+		rs_out_json_key(o, "target_lladdr");
+		json_mac(o, ic->nd_tll);
+	}
+	rs_out_char(o, '}');
+}
+
+/* "arp": the header's fields, and the addresses of Ethernet/IPv4 ARP. */
+static void print_arp(struct rs_out *o, const struct rs_arp *a)
+{
+	rs_out_json_key(o, "arp");
+	rs_out_str(o, "{\"htype\":");
+	rs_out_u64(o, a->htype);
+	rs_out_json_u64(o, "ptype", a->ptype);
+	rs_out_json_u64(o, "hlen", a->hlen);
+	rs_out_json_u64(o, "plen", a->plen);
+	rs_out_json_u64(o, "op", a->op);
+	rs_out_json_key(o, "kind");
+	rs_out_json_cstr(o, rs_arp_kind_str((enum rs_arp_kind)a->kind));
+	if (a->ether_ipv4) {
+		rs_out_json_key(o, "sender_mac");
+		json_mac(o, a->sha);
+		rs_out_json_key(o, "sender_ip");
+		rs_out_json_ip(o, 4, a->spa);
+		rs_out_json_key(o, "target_mac");
+		json_mac(o, a->tha);
+		rs_out_json_key(o, "target_ip");
+		rs_out_json_ip(o, 4, a->tpa);
+	}
+	rs_out_json_u64(o, "len", a->len);
+	rs_out_char(o, '}');
+}
+
 static void print_icmp(struct rs_out *o, const struct rs_icmp *ic)
 {
 	const char *code = rs_icmp_code_name(ic->v, ic->type, ic->code);
@@ -503,6 +551,8 @@ static void print_icmp(struct rs_out *o, const struct rs_icmp *ic)
 		rs_out_json_u64(o, "recv", ic->ts_recv);
 		rs_out_json_u64(o, "xmit", ic->ts_xmit);
 	}
+	if (ic->has_nd)
+		print_nd(o, ic);
 	if (ic->has_quote) {
 		rs_out_json_key(o, "quote");
 		rs_out_str(o, "{\"v\":");
@@ -604,6 +654,8 @@ void rs_print_json(struct rs_printer *pr, struct rs_out *o, const struct rs_pack
 	 * or one whose inner header was cut). */
 	if (pkt->has_ip)
 		print_outers(o, "carried", pkt, pkt->n_before_ip, pkt->n_outer);
+	if (pkt->has_arp)
+		print_arp(o, &pkt->arp);
 	if (pkt->has_err) {
 		rs_out_json_key(o, "error");
 		rs_out_str(o, "{\"layer\":");
