@@ -229,7 +229,7 @@ static int settle(int argc, char **argv, struct rs_send_args *a)
 	char err[512];
 
 	if (nargs != want) {
-		fprintf(stderr, "rawshake send: %s\n", nargs < want ? "give a protocol (tcp, udp or icmp, or -1 or -2) and a destination address"
+		fprintf(stderr, "rawshake send: %s\n", nargs < want ? "give a protocol (tcp, udp, icmp or arp, or -1 or -2) and a destination address"
 			: "too many arguments");
 		send_usage(stderr);
 		return RS_EXIT_USAGE;
@@ -239,6 +239,9 @@ static int settle(int argc, char **argv, struct rs_send_args *a)
 	    !rs_send_cfg_check(a, err, sizeof(err)))
 		return fail(err);
 	rs_send_cfg_finish(a);
+	if (cfg->spec.proto == RS_CRAFT_ARP && !cfg->dry_run &&
+	    !rs_guard_link_allowed(cfg->ifname, a->force, err, sizeof(err)))
+		return fail(err);
 	/* The pace, from --rate or from -i (--faster: 1 us), more than one packet. */
 	double pps = (a->given & RS_SEND_GIVEN_RATE) ? a->pps
 		     : cfg->interval_ns ? 1e9 / (double)cfg->interval_ns : 1e9;
