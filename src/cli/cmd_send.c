@@ -20,6 +20,7 @@ static void send_usage(FILE *f)
 	fprintf(f,
 		"usage: rawshake send {tcp|udp|icmp} DST [options]\n"
 		"       rawshake send {-1|-2} DST [options]   (hping3's ICMP and UDP modes)\n"
+		"       rawshake send arp -I IFACE DST [options]   (DST: the IPv4 address asked for)\n"
 		"Build one packet with libnet and send it COUNT times through a raw socket\n"
 		"(or the link layer with --link), showing each packet and the replies.\n"
 		"DST is an IPv4 or IPv6 address (never a name).  Needs CAP_NET_RAW unless --dry-run.\n"
@@ -34,6 +35,10 @@ static void send_usage(FILE *f)
 		"ICMP: --icmp-type echo|echo-reply|unreach|time-exceeded|timestamp\n"
 		"      --icmp-code N  --icmp-id N  --icmp-seq N  (errors quote a packet from DST\n"
 		"      with --sport/--dport and --quote-proto udp|tcp)\n"
+		"ARP:  --op request|reply|N (default request)  --sender-mac MAC  --sender-ip ADDR\n"
+		"      --target-mac MAC  --target-ip ADDR (default DST)  --gratuitous (sender IP =\n"
+		"      target IP = DST)  --dst-mac MAC (default broadcast; a reply: --target-mac);\n"
+		"      only on lab links: not lo, not a physical device outside a namespace (--force)\n"
 		"Data: --data STRING (escapes \\r \\n \\t \\\\ \\0 \\xHH)  --data-hex HEX  --data-file FILE\n"
 		"      --bad-checksum  --bad-ip-checksum (IPv4; needs --link or --dry-run)\n"
 		"      --frag (fragment IPv4 packets larger than the MTU)\n"
