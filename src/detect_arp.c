@@ -207,15 +207,19 @@ static void gratuitous(struct rs_detect *d, const struct rs_arp *m)
 	}
 }
 
-/* A reply from spa to tpa answers a request from tpa about spa. */
-static bool requested(const struct rs_detect *d, const struct rs_arp *m)
+/* A reply from spa to tpa answers a request from tpa about spa; one
+ * request, one answer: a second reply to it (a poisoner racing the real
+ * host) answers nothing. */
+static bool requested(struct rs_detect *d, const struct rs_arp *m)
 {
 	int64_t oldest = d->now - (int64_t)d->o.arp_request_ms * 1000000;
 	for (uint32_t k = 0; k < DETECT_ARP_REQS; k++) {
-		const struct detect_arp_req *q = &d->arp.req[k];
+		struct detect_arp_req *q = &d->arp.req[k];
 		if (q->ts_ns && q->ts_ns >= oldest && memcmp(q->tpa, m->spa, 4) == 0 &&
-		    memcmp(q->spa, m->tpa, 4) == 0)
+		    memcmp(q->spa, m->tpa, 4) == 0) {
+			q->ts_ns = 0;
 			return true;
+		}
 	}
 	return false;
 }
