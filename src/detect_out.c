@@ -153,14 +153,10 @@ static void text_arp(struct rs_out *o, const struct rs_detect_alert *a)
 static void json_arp(struct rs_out *o, const struct rs_detect_alert *a)
 {
 	rs_out_json_key(o, "mac");
-	rs_out_char(o, '"');
-	rs_out_mac(o, a->mac);
-	rs_out_char(o, '"');
+	rs_out_json_mac(o, a->mac);
 	if (a->kind == RS_DETECT_ALERT_ARP_SPOOF) {
 		rs_out_json_key(o, "old_mac");
-		rs_out_char(o, '"');
-		rs_out_mac(o, a->old_mac);
-		rs_out_char(o, '"');
+		rs_out_json_mac(o, a->old_mac);
 		rs_out_json_key(o, "age");
 		rs_out_double(o, a->age, 3);
 	} else if (a->kind == RS_DETECT_ALERT_ARP_UNSOLICITED) {

@@ -29,13 +29,6 @@ static void print_csum(struct rs_out *o, enum rs_csum st)
 	rs_out_json_cstr(o, rs_csum_str(st));
 }
 
-static void json_mac(struct rs_out *o, const uint8_t *m)
-{
-	rs_out_char(o, '"');
-	rs_out_mac(o, m);
-	rs_out_char(o, '"');
-}
-
 /* The fields of IP, UDP and the tunnel headers; false for another kind. */
 static bool outer_ip_tunnel_fields(struct rs_out *o, const struct rs_outer *e)
 {
@@ -153,9 +146,9 @@ static bool outer_link_fields(struct rs_out *o, const struct rs_outer *e)
 	switch ((enum rs_outer_kind)e->kind) {
 	case RS_OUTER_ETH:
 		rs_out_json_key(o, "src");
-		json_mac(o, e->u.eth.src);
+		rs_out_json_mac(o, e->u.eth.src);
 		rs_out_json_key(o, "dst");
-		json_mac(o, e->u.eth.dst);
+		rs_out_json_mac(o, e->u.eth.dst);
 		if (e->u.eth.ethertype)
 			rs_out_json_u64(o, "ethertype", e->u.eth.ethertype);
 		break;
@@ -490,11 +483,11 @@ static void print_nd(struct rs_out *o, const struct rs_icmp *ic)
 	}
 	if (ic->has_nd_sll) {
 		rs_out_json_key(o, "source_lladdr");
-		json_mac(o, ic->nd_sll);
+		rs_out_json_mac(o, ic->nd_sll);
 	}
 	if (ic->has_nd_tll) {
 		rs_out_json_key(o, "target_lladdr");
-		json_mac(o, ic->nd_tll);
+		rs_out_json_mac(o, ic->nd_tll);
 	}
 	rs_out_char(o, '}');
 }
@@ -513,11 +506,11 @@ static void print_arp(struct rs_out *o, const struct rs_arp *a)
 	rs_out_json_cstr(o, rs_arp_kind_str((enum rs_arp_kind)a->kind));
 	if (a->ether_ipv4) {
 		rs_out_json_key(o, "sender_mac");
-		json_mac(o, a->sha);
+		rs_out_json_mac(o, a->sha);
 		rs_out_json_key(o, "sender_ip");
 		rs_out_json_ip(o, 4, a->spa);
 		rs_out_json_key(o, "target_mac");
-		json_mac(o, a->tha);
+		rs_out_json_mac(o, a->tha);
 		rs_out_json_key(o, "target_ip");
 		rs_out_json_ip(o, 4, a->tpa);
 	}
