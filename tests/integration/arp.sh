@@ -47,11 +47,11 @@ after=$(arplab_in srv ip neigh show 192.0.2.1)
 echo "$after" | grep -q "lladdr $ARPLAB_MAC_atk" ||
 	fail "the server's entry for 192.0.2.1 is not the poisoner's: $after"
 
-kill -INT "$cap"; wait "$cap"; cap=""
+kill -TERM "$cap"; wait "$cap"; cap=""
 "$bin" read "$work/srv.pcap" >"$work/read.out" || fail "read the capture"
 for want in 'Reply 192.0.2.2 is-at 02:00:00:00:00:02' \
 	'Reply 192.0.2.1 is-at 02:00:00:00:00:03' \
-	'Reply 192.0.2.1 is-at 02:00:00:00:00:03, length 46 (gratuitous)'; do
+	'Reply 192.0.2.1 is-at 02:00:00:00:00:03, length 28 (gratuitous)'; do
 	grep -qF "$want" "$work/read.out" || fail "no '$want' in: $(cat "$work/read.out")"
 done
 "$bin" detect -r "$work/srv.pcap" --no-stats >"$work/detect.out"
