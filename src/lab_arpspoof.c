@@ -16,6 +16,7 @@
 #define _GNU_SOURCE 1
 #include "config.h"
 #include "rawshake/lab.h"
+#include "rawshake/toolpath.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -35,9 +36,21 @@ static void on_as_signal(int sig)
 	as_stop = sig;
 }
 
-/* argv in ns, its output into out (NULL: ours); its exit status. */
-static int run(const struct rs_lab_session *s, const char *ns, char *const argv[], const char *out)
+/* argv in ns, its output into out (NULL: ours); its exit status.  A
+ * system tool (ip, ping, sysctl) is taken from the system directories
+ * only (toolpath.h), never through PATH: this runs as root. */
+static int run(const struct rs_lab_session *s, const char *ns, char *argv[], const char *out)
 {
+	char path[256], err[256];
+	if (!strchr(argv[0], '/')) {
+		if (!rs_toolpath_find(argv[0], strcmp(argv[0], "ping") == 0 ? "iputils-ping" :
+					      strcmp(argv[0], "sysctl") == 0 ? "procps" : "iproute2",
+				      path, sizeof(path), err, sizeof(err))) {
+			fprintf(stderr, "rawshake lab arpspoof: %s\n", err);
+			return -1;
+		}
+		argv[0] = path;
+	}
 	fflush(NULL);
 	pid_t pid = rs_lab_session_spawn(s, ns, argv, out, NULL, 127);
 	if (pid < 0)
