@@ -109,7 +109,7 @@ static bool poison(const struct rs_lab_session *s, const char *self, FILE *log)
 			  "--sender-ip", AS_THIRD4, "--target-mac", AS_SERVER_MAC, "-c", "2", "-i", "0.3",
 			  RS_LAB_SERVER4, NULL };
 	char *grat[] = { (char *)self, "send", "arp", "-I", RS_LAB_IF, "-Z", "root", "-q",
-			 "--gratuitous", "--op", "reply", "--sender-ip", AS_THIRD4, "-c", "15", "-i",
+			 "--gratuitous", "--op", "reply", "-c", "15", "-i",
 			 "0.02", AS_THIRD4, NULL };
 	fprintf(log, "\nthe client (%s) says %s is at its own MAC, twice, unasked:\n", RS_LAB_CLIENT4,
 		AS_THIRD4);
