@@ -41,7 +41,7 @@ bool detect_arp_alloc(struct rs_detect *d)
 		a->hash[i] = DETECT_NIL;
 	a->hash_mask = nh - 1;
 	rs_lru_init(&a->lru, a->bind, sizeof(*a->bind), offsetof(struct detect_arp_bind, lru));
-	a->g_sec = INT64_MIN;
+	a->g_slot = INT64_MIN;
 	return true;
 }
 
@@ -173,31 +173,54 @@ static void gratuitous_end(struct rs_detect *d)
 	emit(d, &al);
 }
 
-/* Counted per second of capture time; a second below the rate ends it. */
+/* A slot number's place in the ring (times before 1970 are negative). */
+static unsigned slot_at(int64_t slot)
+{
+	int64_t i = slot % DETECT_ARP_SLOTS;
+	return (unsigned)(i < 0 ? i + DETECT_ARP_SLOTS : i);
+}
+
+/* The slots moved on to the one of `now` (older ones cleared); the count
+ * of the second up to now.  A clock that went back keeps the slots. */
+static uint32_t gratuitous_window(struct detect_arp *a, int64_t now)
+{
+	int64_t slot = now / DETECT_ARP_SLOT_NS;
+	uint32_t n = 0;
+
+	if (a->g_slot == INT64_MIN || slot - a->g_slot >= DETECT_ARP_SLOTS) {
+		memset(a->g_slots, 0, sizeof(a->g_slots));
+		a->g_slot = slot;
+	}
+	for (; a->g_slot < slot; a->g_slot++)
+		a->g_slots[slot_at(a->g_slot + 1)] = 0;
+	for (unsigned i = 0; i < DETECT_ARP_SLOTS; i++)
+		n += a->g_slots[i];
+	return n;
+}
+
+/* Counted over the last second of capture time (10 slots); a message that
+ * finds the second before it below the rate, or none for a second, ends it. */
 static void gratuitous(struct rs_detect *d, const struct rs_arp *m)
 {
 	struct detect_arp *a = &d->arp;
-	int64_t sec = d->now / DETECT_NS;
+	uint32_t before = gratuitous_window(a, d->now);
 
-	if (sec != a->g_sec) {
-		if (a->g_alert && (sec > a->g_sec + 1 || a->g_count < d->o.arp_gratuitous_rate))
-			gratuitous_end(d);
-		a->g_sec = sec;
-		a->g_count = 0;
-	}
-	a->g_count++;
+	if (a->g_alert && before < d->o.arp_gratuitous_rate)
+		gratuitous_end(d);
+	uint32_t n = before + 1;
+	a->g_slots[slot_at(a->g_slot)]++;
 	memcpy(a->g_mac, m->sha, 6);
 	if (a->g_alert) {
 		a->g_total++;
 		a->g_last_ns = d->now;
-		if (a->g_count > a->g_peak)
-			a->g_peak = a->g_count;
-	} else if (a->g_count >= d->o.arp_gratuitous_rate) {
+		if (n > a->g_peak)
+			a->g_peak = n;
+	} else if (n >= d->o.arp_gratuitous_rate) {
 		struct rs_detect_alert al;
 		a->g_alert = true;
 		a->g_start_ns = a->g_last_ns = d->now;
-		a->g_peak = a->g_count;
-		a->g_total = a->g_count;
+		a->g_peak = n;
+		a->g_total = n;
 		alert_base(d, &al, RS_DETECT_ALERT_ARP_GRATUITOUS, RS_DETECT_ALERT_START, 4, m->spa,
 			   m->sha);
 		al.peak_rate = a->g_peak;

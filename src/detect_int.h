@@ -158,6 +158,8 @@ struct detect_arp_req {
 };
 
 #define DETECT_ARP_REQS 256         /* requests remembered (a ring) */
+#define DETECT_ARP_SLOTS 10         /* a second of gratuitous counts, 100 ms each */
+#define DETECT_ARP_SLOT_NS (DETECT_NS / DETECT_ARP_SLOTS)
 
 struct detect_arp {
 	struct detect_arp_bind *bind;
@@ -167,9 +169,10 @@ struct detect_arp {
 	uint32_t nused;
 	struct detect_arp_req req[DETECT_ARP_REQS];
 	uint32_t req_next;
-	/* Gratuitous messages: this second's count, the flood's state. */
-	int64_t g_sec;
-	uint32_t g_count;
+	/* Gratuitous messages in the last second, in 100 ms slots (a burst
+	 * that straddles a second is counted whole); the flood's state. */
+	int64_t g_slot;                 /* the newest slot's number (time / 100 ms) */
+	uint32_t g_slots[DETECT_ARP_SLOTS];
 	bool g_alert;
 	int64_t g_start_ns, g_last_ns;
 	double g_peak;

@@ -154,6 +154,25 @@ static void test_gratuitous_flood(void **state)
 	fx_free(f);
 }
 
+/* A burst that straddles a second of the clock is one burst: 15 at 50/s
+ * from 0.9 s on are 5 in one second and 10 in the next, 15 in one second. */
+static void test_gratuitous_straddle(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new(0);
+
+	for (int i = 0; i < 15; i++)
+		arp(f, 9 * (NS / 10) + i * (NS / 50), RS_ARP_GRATUITOUS_REPLY, M3, 1, 1);
+	assert_int_equal(count(f, RS_DETECT_ALERT_ARP_GRATUITOUS), 1);
+	assert_int_equal(f->a[0].phase, RS_DETECT_ALERT_START);
+	/* A second later, one more: the flood is over, no new one. */
+	arp(f, 3 * NS, RS_ARP_GRATUITOUS_REPLY, M3, 1, 1);
+	assert_int_equal(count(f, RS_DETECT_ALERT_ARP_GRATUITOUS), 2);
+	assert_int_equal(f->a[1].phase, RS_DETECT_ALERT_END);
+	assert_int_equal(f->a[1].total_syns, 15);
+	fx_free(f);
+}
+
 static void test_bounded(void **state)
 {
 	(void)state;
@@ -207,6 +226,7 @@ int main(void)
 		cmocka_unit_test(test_second_mac),
 		cmocka_unit_test(test_unsolicited),
 		cmocka_unit_test(test_gratuitous_flood),
+		cmocka_unit_test(test_gratuitous_straddle),
 		cmocka_unit_test(test_bounded),
 		cmocka_unit_test(test_neighbour_advert),
 	};
