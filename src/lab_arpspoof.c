@@ -61,23 +61,33 @@ static int run(const struct rs_lab_session *s, const char *ns, char *argv[], con
 /* The client's lab interface must not answer for the third host's
  * address (Linux answers ARP for any of its addresses on any interface
  * unless arp_ignore says otherwise): written in the client's namespace. */
-static bool set_arp_ignore(const struct rs_lab_session *s, const char *v)
+static bool set_arp_ignore(const char *v)
 {
-	char set[64];
+	char set[64], err[256];
 	snprintf(set, sizeof(set), "%s=%s", AS_ARP_IGNORE, v);
 	char *argv[] = { "sysctl", "-qw", set, NULL };
-	return run(s, RS_LAB_CLIENT_NS, argv, "/dev/null") == 0;
+	return rs_lab_run_tool(RS_LAB_CLIENT_NS, argv, err, sizeof(err)) == 0;
 }
 
-static bool third_up(const struct rs_lab_session *s, char *err, size_t errlen)
+/* A quiet change made by a system tool: runs even once interrupted, so
+ * that the clean-up always happens. */
+static bool tool(const char *ns, char *const argv[])
+{
+	char err[256];
+	return rs_lab_run_tool(ns, argv, err, sizeof(err)) == 0;
+}
+
+static bool third_up(char *err, size_t errlen)
 {
 	char *add[] = { "ip", "link", "add", AS_IF, "link", RS_LAB_IF, "address", AS_THIRD_MAC,
 			"type", "macvlan", "mode", "bridge", NULL };
 	char *addr[] = { "ip", "addr", "add", AS_THIRD4 "/24", "dev", AS_IF, "noprefixroute", NULL };
 	char *up[] = { "ip", "link", "set", AS_IF, "up", NULL };
+	char *stale[] = { "ip", "link", "del", AS_IF, NULL };
 
-	if (!set_arp_ignore(s, "1") || run(s, RS_LAB_CLIENT_NS, add, NULL) != 0 ||
-	    run(s, RS_LAB_CLIENT_NS, addr, NULL) != 0 || run(s, RS_LAB_CLIENT_NS, up, NULL) != 0) {
+	tool(RS_LAB_CLIENT_NS, stale);   /* left by a run that was killed (SIGKILL) */
+	if (!set_arp_ignore("1") || !tool(RS_LAB_CLIENT_NS, add) || !tool(RS_LAB_CLIENT_NS, addr) ||
+	    !tool(RS_LAB_CLIENT_NS, up)) {
 		snprintf(err, errlen, "could not add the third host (%s, a macvlan on %s)", AS_THIRD4,
 			 RS_LAB_IF);
 		return false;
@@ -85,13 +95,13 @@ static bool third_up(const struct rs_lab_session *s, char *err, size_t errlen)
 	return true;
 }
 
-static void third_down(const struct rs_lab_session *s)
+static void third_down(void)
 {
 	char *del[] = { "ip", "link", "del", AS_IF, NULL };
 	char *flush[] = { "ip", "neigh", "flush", "to", AS_THIRD4, "dev", RS_LAB_IF, NULL };
-	run(s, RS_LAB_CLIENT_NS, del, "/dev/null");
-	set_arp_ignore(s, "0");
-	run(s, RS_LAB_SERVER_NS, flush, "/dev/null");
+	tool(RS_LAB_CLIENT_NS, del);
+	set_arp_ignore("0");
+	tool(RS_LAB_SERVER_NS, flush);
 }
 
 static void show_neigh(const struct rs_lab_session *s, FILE *log, const char *when)
@@ -144,7 +154,7 @@ int rs_lab_arpspoof(const char *self, FILE *log)
 	const char *dout = rs_lab_session_file(&s, "detect.out");
 	if (!dout || as_stop)
 		goto out;
-	if (!third_up(&s, err, sizeof(err))) {
+	if (!third_up(err, sizeof(err))) {
 		fprintf(stderr, "rawshake lab arpspoof: %s\n", err);
 		goto out;
 	}
@@ -171,8 +181,8 @@ int rs_lab_arpspoof(const char *self, FILE *log)
 	status = copy_out(dout, log) ? 0 : 1;
 out:
 	rs_lab_end_child(&det, SIGINT, &as_stop);
-	if (s.dir[0] || s.was_up)
-		third_down(&s);
+	if (rs_lab_exists())
+		third_down();
 	rs_lab_session_end(&s, log, "the lab was up before: leaving it up (the third host removed)");
 	return status;
 }
