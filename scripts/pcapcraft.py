@@ -22,3 +22,19 @@ def a6(s):
     h = [int(x, 16) for x in head.split(":") if x]
     t = [int(x, 16) for x in tail.split(":") if x]
     return struct.pack("!8H", *(h + [0] * (8 - len(h) - len(t)) + t))
+
+
+def mac(s):
+    return bytes(int(x, 16) for x in s.split(":"))
+
+
+def write_pcap(path, dlt, frames, t0=1700000000, step_us=100000):
+    """A classic microsecond pcap; a frame is bytes, or (bytes, wire
+    length) for one the snaplen cut.  Frame i is stamped t0 + i*step_us."""
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, dlt))
+        for i, fr in enumerate(frames):
+            data, wire = fr if isinstance(fr, tuple) else (fr, len(fr))
+            t = i * step_us
+            f.write(struct.pack("<IIII", t0 + t // 1000000, t % 1000000, len(data), wire))
+            f.write(data)

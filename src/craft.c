@@ -13,6 +13,7 @@ const char *rs_craft_proto_str(enum rs_craft_proto p)
 	case RS_CRAFT_TCP: return "tcp";
 	case RS_CRAFT_UDP: return "udp";
 	case RS_CRAFT_ICMP: return "icmp";
+	case RS_CRAFT_ARP: return "arp";
 	}
 	return "unknown";
 }
@@ -328,6 +329,8 @@ static bool build_l4(struct rs_crafter *c, const struct rs_craft_spec *s, uint32
 		c->tag_l4 = libnet_build_udp(s->sport, s->dport, (uint16_t)*l4len, 0, pl, pn, c->l,
 					     c->tag_l4);
 		break;
+	case RS_CRAFT_ARP:    /* built by build_arp, never here */
+		return false;
 	case RS_CRAFT_ICMP: {
 		uint8_t type = icmp_type(s->icmp, s->v);
 		if (type == 0xff) {
@@ -432,6 +435,43 @@ static void fill_checksums(struct rs_crafter *c, const struct rs_craft_spec *s, 
 	}
 }
 
+/* The frame's bytes out of libnet's blocks into c->pkt. */
+static bool coalesce(struct rs_crafter *c)
+{
+	uint8_t *buf = NULL;
+	uint32_t n = 0;
+	if (libnet_pblock_coalesce(c->l, &buf, &n) == -1)
+		return lnfail(c, "assembling the packet");
+	if (n > sizeof(c->pkt)) {
+		free(buf);
+		snprintf(c->err, sizeof(c->err), "the packet would be %u bytes", n);
+		return false;
+	}
+	memcpy(c->pkt, buf, n);
+	free(buf);
+	c->len = n;
+	return true;
+}
+
+/* ARP for Ethernet and IPv4 (libnet_build_arp), in an Ethernet frame;
+ * unpadded, as a host's own capture shows what it sends (the driver
+ * pads it to 60 bytes). */
+static bool build_arp(struct rs_crafter *c, const struct rs_craft_spec *s)
+{
+	c->tag_l4 = libnet_build_arp(ARPHRD_ETHER, ETHERTYPE_IP, 6, 4, s->arp_op, s->arp_sha,
+				     s->arp_spa, s->arp_tha, s->arp_tpa, NULL, 0, c->l, c->tag_l4);
+	if (c->tag_l4 == -1)
+		return lnfail(c, "ARP");
+	c->tag_eth = libnet_build_ethernet(s->dst_mac, s->src_mac, ETHERTYPE_ARP, NULL, 0, c->l,
+					   c->tag_eth);
+	if (c->tag_eth == -1)
+		return lnfail(c, "Ethernet");
+	if (!coalesce(c))
+		return false;
+	c->l3_off = c->l4_off = c->csum_off = LIBNET_ETH_H;
+	return true;
+}
+
 bool rs_craft_build(struct rs_crafter *c, const struct rs_craft_spec *s)
 {
 	libnet_t *l = c->l;
@@ -444,6 +484,8 @@ bool rs_craft_build(struct rs_crafter *c, const struct rs_craft_spec *s)
 		return false;
 	}
 	reshape(c, s);
+	if (s->proto == RS_CRAFT_ARP)
+		return build_arp(c, s);
 	if (!build_l4(c, s, &l4len))
 		return false;
 	proto = s->proto == RS_CRAFT_TCP ? IPPROTO_TCP : s->proto == RS_CRAFT_UDP ? IPPROTO_UDP :
@@ -459,18 +501,8 @@ bool rs_craft_build(struct rs_crafter *c, const struct rs_craft_spec *s)
 			return lnfail(c, "Ethernet");
 	}
 
-	uint8_t *buf = NULL;
-	uint32_t n = 0;
-	if (libnet_pblock_coalesce(l, &buf, &n) == -1)
-		return lnfail(c, "assembling the packet");
-	if (n > sizeof(c->pkt)) {
-		free(buf);
-		snprintf(c->err, sizeof(c->err), "the packet would be %u bytes", n);
+	if (!coalesce(c))
 		return false;
-	}
-	memcpy(c->pkt, buf, n);
-	free(buf);
-	c->len = n;
 	c->l3_off = s->link ? LIBNET_ETH_H : 0;
 	c->l4_off = c->l3_off + (s->v == 4 ? LIBNET_IPV4_H : LIBNET_IPV6_H);
 	c->csum_off = c->l4_off + (s->proto == RS_CRAFT_TCP ? 16 : s->proto == RS_CRAFT_UDP ? 6 : 2);

@@ -1,4 +1,5 @@
-/* decode_icmp.c: ICMP (RFC 792) and ICMPv6 (RFC 4443) messages, with the packet an error quotes. */
+/* decode_icmp.c: ICMP (RFC 792) and ICMPv6 (RFC 4443) messages, with the packet an error quotes,
+ * and neighbour discovery's solicitation and advertisement (RFC 4861). */
 #include "decode_int.h"
 
 #define IPPROTO_ICMPV6_NUM 58
@@ -14,6 +15,7 @@ enum body {
 	B_PTR32,     /* ICMPv6 parameter problem: pointer in bytes 4-7, quote */
 	B_GATEWAY,   /* ICMP redirect: gateway, quote */
 	B_TSTAMP,    /* id, seq, three timestamps */
+	B_ND,        /* neighbour solicitation/advertisement: flags, target, options */
 };
 
 struct kind {
@@ -42,6 +44,8 @@ static const struct kind icmp6_kinds[] = {
 	{ 4, B_PTR32 },   /* parameter problem */
 	{ 128, B_ECHO },  /* echo request */
 	{ 129, B_ECHO },  /* echo reply */
+	{ 135, B_ND },    /* neighbour solicitation */
+	{ 136, B_ND },    /* neighbour advertisement */
 };
 
 static enum body body_of(const struct kind *k, size_t n, uint8_t type)
@@ -172,8 +176,55 @@ static enum rs_status icmp_common(struct rs_packet *pkt, struct rs_reader r, enu
 	case B_QUOTE:
 		quote(ic, &r);
 		break;
+	case B_ND:     /* needs the message length: rs_decode_icmp6 */
 	case B_NONE:
 		break;
+	}
+	return RS_OK;
+}
+
+#define ND_HDR 24          /* type, code, csum, flags/reserved, target */
+#define ND_OPT_SLL 1
+#define ND_OPT_TLL 2
+
+/* RFC 4861 4.3/4.4 and 4.6: the target, NA's flags, the link-layer
+ * address options.  `wire` is the message's length from the IPv6 header:
+ * an option cut by the capture ends the walk, one that runs past the
+ * message (or says length 0, which 4.6 forbids) lies. */
+static enum rs_status nd(struct rs_packet *pkt, struct rs_reader r, uint32_t wire)
+{
+	struct rs_icmp *ic = &pkt->icmp;
+	size_t off = ND_HDR;
+
+	if (!rs_reader_has(&r, 0, ND_HDR))
+		return rs_fail_short(pkt, RS_LAYER_ICMPV6, ND_HDR, r.len);
+	ic->has_nd = true;
+	if (ic->type == 136)
+		ic->nd_flags = rs_get_u8(&r, 4) & 0xe0;
+	rs_get_bytes(&r, 8, ic->nd_target, 16);
+	while (off + 2 <= wire) {
+		uint8_t type = rs_get_u8(&r, off);
+		size_t len = (size_t)rs_get_u8(&r, off + 1) * 8;
+
+		if (r.short_read)
+			break;
+		if (len == 0)
+			return rs_fail(pkt, RS_LAYER_ICMPV6, RS_INVALID,
+				       "nd option %u at %zu: length 0", (unsigned)type, off);
+		if (off + len > wire)
+			return rs_fail(pkt, RS_LAYER_ICMPV6, RS_INVALID,
+				       "nd option %u at %zu: length %zu past the %u-byte message",
+				       (unsigned)type, off, len, (unsigned)wire);
+		if (len == 8 && rs_reader_has(&r, off, 8)) {
+			if (type == ND_OPT_SLL) {
+				rs_get_bytes(&r, off + 2, ic->nd_sll, 6);
+				ic->has_nd_sll = true;
+			} else if (type == ND_OPT_TLL) {
+				rs_get_bytes(&r, off + 2, ic->nd_tll, 6);
+				ic->has_nd_tll = true;
+			}
+		}
+		off += len;
 	}
 	return RS_OK;
 }
@@ -213,7 +264,9 @@ enum rs_status rs_decode_icmp6(struct rs_packet *pkt, struct rs_reader r,
 	if (r.len == l3->len && !l3->fragmented && pkt->ip.v == 6)
 		pkt->icmp.csum_status = rs_l4_csum_status(pkt, l3, IPPROTO_ICMPV6_NUM, &r,
 							  pkt->icmp.csum);
-	return icmp_common(pkt, r, RS_LAYER_ICMPV6,
-			   body_of(icmp6_kinds, sizeof(icmp6_kinds) / sizeof(icmp6_kinds[0]),
-				   pkt->icmp.type));
+	enum body body = body_of(icmp6_kinds, sizeof(icmp6_kinds) / sizeof(icmp6_kinds[0]),
+				 pkt->icmp.type);
+	if (body == B_ND)
+		return nd(pkt, r, l3->fragmented ? UINT32_MAX : l3->len);
+	return icmp_common(pkt, r, RS_LAYER_ICMPV6, body);
 }

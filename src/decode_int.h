@@ -52,6 +52,8 @@ static inline void rs_mark_network(struct rs_packet *pkt, const struct rs_reader
 #define ETHERTYPE_FABRICPATH 0x8903
 #define ETHERTYPE_TEB 0x6558   /* transparent Ethernet bridging (GRE, Geneve) */
 #define ETHERTYPE_PPP 0x880b   /* PPP in GRE version 1 */
+#define ETHERTYPE_ARP 0x0806
+#define ETHERTYPE_RARP 0x8035
 
 /*
  * Records the first failure of a packet: layer, kind and a printf-style
@@ -138,6 +140,10 @@ enum rs_status rs_decode_link_juniper(struct rs_packet *pkt, struct rs_reader r,
 enum rs_status rs_decode_link_wlan(struct rs_packet *pkt, struct rs_reader r, size_t wire);
 enum rs_status rs_decode_link_radiotap(struct rs_packet *pkt, struct rs_reader r, size_t wire);
 enum rs_status rs_decode_link_ppi(struct rs_packet *pkt, struct rs_reader r, size_t wire);
+
+/* decode_arp.c: ARP and RARP; `r` starts at the ARP header, `wire` is
+ * the bytes from there on the wire (link padding included). */
+enum rs_status rs_decode_arp(struct rs_packet *pkt, struct rs_reader r, size_t wire);
 
 /* decode_ipv4.c and decode_ipv6.c: `r` starts at the IP header. */
 enum rs_status rs_decode_ipv4(struct rs_packet *pkt, struct rs_reader r, size_t wire);

@@ -362,7 +362,10 @@ enum rs_status rs_decode_ethertype(struct rs_packet *pkt, uint16_t type, struct 
 		return rs_decode_vntag(pkt, r, wire);
 	case ETHERTYPE_TEB:
 		return rs_decode_ether(pkt, r, wire, true);
+	case ETHERTYPE_ARP:
+	case ETHERTYPE_RARP:
+		return rs_decode_arp(pkt, r, wire);
 	default:
-		return RS_OK;  /* ARP, LLDP, ...: not IP, not an error */
+		return RS_OK;  /* LLDP, ...: not IP, not an error */
 	}
 }

@@ -73,6 +73,7 @@ static const char *const layer_names[] = {
 	[RS_LAYER_VNTAG] = "vntag",
 	[RS_LAYER_FABRICPATH] = "fabricpath",
 	[RS_LAYER_WLAN] = "wlan",
+	[RS_LAYER_ARP] = "arp",
 };
 
 const char *rs_layer_str(enum rs_layer l)

@@ -26,6 +26,9 @@ const char *rs_detect_alert_kind_str(enum rs_detect_alert_kind k)
 	case RS_DETECT_ALERT_SYN_FLOOD: return "syn-flood";
 	case RS_DETECT_ALERT_PORT_SCAN: return "port-scan";
 	case RS_DETECT_ALERT_STATE_EXHAUSTED: return "state-exhausted";
+	case RS_DETECT_ALERT_ARP_SPOOF: return "arp-spoof";
+	case RS_DETECT_ALERT_ARP_GRATUITOUS: return "arp-gratuitous-flood";
+	case RS_DETECT_ALERT_ARP_UNSOLICITED: return "arp-unsolicited-reply";
 	}
 	return "?";
 }
@@ -69,6 +72,10 @@ void rs_detect_opts_default(struct rs_detect_opts *o)
 	o->max_scanners = 4096;
 	o->max_hosts = 1024;
 	o->exhaust_rate = 100;
+	o->arp_window_ms = 60000;
+	o->arp_request_ms = 5000;
+	o->arp_gratuitous_rate = 10;
+	o->max_arp = 4096;
 }
 
 bool rs_detect_opts_check(const struct rs_detect_opts *o, char *err, size_t errlen)
@@ -89,6 +96,11 @@ bool rs_detect_opts_check(const struct rs_detect_opts *o, char *err, size_t errl
 	    o->max_half_open > (1u << 26) || o->max_scanners < 1 || o->max_scanners > (1u << 24) ||
 	    o->max_half_open_per_victim < 1 || o->max_hosts < 1 || o->max_hosts > (1u << 20)) {
 		snprintf(err, errlen, "table bounds out of range");
+		return false;
+	}
+	if (o->max_arp < 1 || o->max_arp > (1u << 24) || !(o->arp_gratuitous_rate > 0) ||
+	    o->arp_window_ms == 0 || o->arp_request_ms == 0) {
+		snprintf(err, errlen, "ARP bounds out of range");
 		return false;
 	}
 	if (!(o->exhaust_rate > 0)) {
@@ -112,7 +124,7 @@ struct rs_detect *rs_detect_new(const struct rs_detect_opts *o, char *err, size_
 	if (!d->seed && getrandom(&d->seed, sizeof(d->seed), 0) != sizeof(d->seed))
 		d->seed = 0x9e3779b97f4a7c15ULL ^ (uint64_t)(uintptr_t)d;
 	d->alert_end = detect_alert_end;
-	if (!detect_tables_alloc(d)) {
+	if (!detect_tables_alloc(d) || !detect_arp_alloc(d)) {
 		rs_detect_free(d);
 		snprintf(err, errlen, "out of memory for the detector's tables");
 		return NULL;
@@ -126,6 +138,7 @@ void rs_detect_free(struct rs_detect *d)
 	if (!d)
 		return;
 	detect_tables_free(d);
+	detect_arp_free(d);
 	free(d);
 }
 
@@ -136,6 +149,7 @@ void rs_detect_get_stats(const struct rs_detect *d, struct rs_detect_stats *st)
 	st->half_open = d->nho;
 	st->scanners = d->nscanners;
 	st->hosts = d->htab.n;
+	st->arp_bindings = d->arp.nused;
 }
 
 /* ---- packets ---------------------------------------------------------- */
@@ -284,6 +298,10 @@ void rs_detect_packet(struct rs_detect *d, const struct rs_packet *p)
 	int64_t ts = p->ts_ns;
 	d->ts_digits = p->ts_digits == 9 ? 9 : 6;
 	detect_advance(d, ts);
+	if (p->has_arp || (p->l4 == RS_LAYER_ICMPV6 && p->icmp.has_nd)) {
+		detect_arp_packet(d, p);
+		return;
+	}
 	if (!p->has_ip || p->l4 != RS_LAYER_TCP || p->ip.is_later_fragment)
 		return;
 	d->st.tcp++;

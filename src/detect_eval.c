@@ -620,4 +620,5 @@ void rs_detect_finish(struct rs_detect *d)
 	for (uint32_t si = d->slru.head; si != DETECT_NIL; si = d->scanners[si].lru.next)
 		if (d->scanners[si].alert)
 			detect_scanner_end(d, si);
+	detect_arp_finish(d);
 }

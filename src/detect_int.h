@@ -139,6 +139,47 @@ struct detect_index {
 	uint32_t n;
 };
 
+/* ARP: one address's binding, in a hash table with LRU eviction. */
+struct detect_arp_bind {
+	bool used;
+	uint8_t v;
+	uint8_t ip[16];
+	uint8_t mac[6];
+	int64_t seen_ns;            /* the last message from mac claiming ip */
+	int64_t alerted_ns;         /* the last spoof alert (at most one per update_ms) */
+	uint32_t hnext;
+	struct rs_lru_link lru;
+};
+
+/* A request seen: who (spa) asked for which address (tpa). */
+struct detect_arp_req {
+	uint8_t spa[4], tpa[4];
+	int64_t ts_ns;
+};
+
+#define DETECT_ARP_REQS 256         /* requests remembered (a ring) */
+#define DETECT_ARP_SLOTS 10         /* a second of gratuitous counts, 100 ms each */
+#define DETECT_ARP_SLOT_NS (DETECT_NS / DETECT_ARP_SLOTS)
+
+struct detect_arp {
+	struct detect_arp_bind *bind;
+	uint32_t *hash;
+	uint32_t hash_mask;
+	struct rs_lru lru;
+	uint32_t nused;
+	struct detect_arp_req req[DETECT_ARP_REQS];
+	uint32_t req_next;
+	/* Gratuitous messages in the last second, in 100 ms slots (a burst
+	 * that straddles a second is counted whole); the flood's state. */
+	int64_t g_slot;                 /* the newest slot's number (time / 100 ms) */
+	uint32_t g_slots[DETECT_ARP_SLOTS];
+	bool g_alert;
+	int64_t g_start_ns, g_last_ns;
+	double g_peak;
+	uint64_t g_total;
+	uint8_t g_mac[6];
+};
+
 struct rs_detect {
 	struct rs_detect_opts o;
 	uint64_t seed;
@@ -180,11 +221,21 @@ struct rs_detect {
 	unsigned gone_cur;
 	int64_t gone_since;
 
+	struct detect_arp arp;
+
 	struct rs_detect_stats st;
 	/* Ends the alert of an entry the table is about to evict
 	 * (detect_alert_end): the tables do not call the verdicts. */
 	void (*alert_end)(struct rs_detect *d, enum detect_table t, uint32_t i);
 };
+
+/* detect_arp.c: the ARP and neighbour discovery checks. */
+bool detect_arp_alloc(struct rs_detect *d);
+void detect_arp_free(struct rs_detect *d);
+size_t detect_arp_mem(const struct rs_detect_opts *o);
+void detect_arp_packet(struct rs_detect *d, const struct rs_packet *p);
+void detect_arp_finish(struct rs_detect *d);
+uint32_t detect_pow2_at_least(uint32_t n);
 
 /* detect_table.c: the bounded tables (no alert decisions: an entry that
  * is alerting when it is evicted has its alert ended through d->alert_end). */

@@ -106,6 +106,72 @@ static void text_exhausted(struct rs_out *o, const struct rs_detect_alert *a)
 		      "scans may go unseen\n");
 }
 
+static bool is_arp(enum rs_detect_alert_kind k)
+{
+	return k == RS_DETECT_ALERT_ARP_SPOOF || k == RS_DETECT_ALERT_ARP_GRATUITOUS ||
+	       k == RS_DETECT_ALERT_ARP_UNSOLICITED;
+}
+
+static void text_arp(struct rs_out *o, const struct rs_detect_alert *a)
+{
+	if (a->kind == RS_DETECT_ALERT_ARP_GRATUITOUS && a->phase == RS_DETECT_ALERT_END) {
+		rs_out_str(o, "lasted ");
+		rs_out_double(o, a->duration, 1);
+		rs_out_str(o, " s, peak ");
+		rs_out_double(o, a->peak_rate, 0);
+		rs_out_str(o, " gratuitous/s, ");
+		rs_out_u64(o, a->total_syns);
+		rs_out_str(o, " messages, the last from ");
+		rs_out_mac(o, a->mac);
+		rs_out_char(o, '\n');
+		return;
+	}
+	rs_out_ip(o, a->v, a->victim);
+	if (a->kind == RS_DETECT_ALERT_ARP_SPOOF) {
+		rs_out_str(o, ": claimed by ");
+		rs_out_mac(o, a->mac);
+		rs_out_str(o, ", held by ");
+		rs_out_mac(o, a->old_mac);
+		rs_out_char(o, ' ');
+		rs_out_double(o, a->age, 1);
+		rs_out_str(o, " s before\n");
+	} else if (a->kind == RS_DETECT_ALERT_ARP_GRATUITOUS) {
+		rs_out_str(o, ": ");
+		rs_out_double(o, a->peak_rate, 0);
+		rs_out_str(o, " gratuitous messages in one second, from ");
+		rs_out_mac(o, a->mac);
+		rs_out_char(o, '\n');
+	} else {
+		rs_out_str(o, " is-at ");
+		rs_out_mac(o, a->mac);
+		rs_out_str(o, " to ");
+		rs_out_ip(o, 4, a->source);
+		rs_out_str(o, ": no request for it seen\n");
+	}
+}
+
+static void json_arp(struct rs_out *o, const struct rs_detect_alert *a)
+{
+	rs_out_json_key(o, "mac");
+	rs_out_json_mac(o, a->mac);
+	if (a->kind == RS_DETECT_ALERT_ARP_SPOOF) {
+		rs_out_json_key(o, "old_mac");
+		rs_out_json_mac(o, a->old_mac);
+		rs_out_json_key(o, "age");
+		rs_out_double(o, a->age, 3);
+	} else if (a->kind == RS_DETECT_ALERT_ARP_UNSOLICITED) {
+		rs_out_json_key(o, "source");
+		rs_out_json_ip(o, 4, a->source);
+	} else {
+		rs_out_json_key(o, "duration");
+		rs_out_double(o, a->duration, 3);
+		rs_out_json_key(o, "peak_rate");
+		rs_out_double(o, a->peak_rate, 1);
+		rs_out_json_u64(o, "total", a->total_syns);
+	}
+	rs_out_str(o, "}\n");
+}
+
 static void json_flood(struct rs_out *o, const struct rs_detect_alert *a)
 {
 	rs_out_str(o, ",\"scope\":");
@@ -154,7 +220,9 @@ void rs_detect_alert_print(struct rs_out *o, enum rs_detect_format f, struct rs_
 		rs_out_char(o, ' ');
 		rs_out_str(o, rs_detect_alert_phase_str(a->phase));
 		rs_out_char(o, ' ');
-		if (a->kind == RS_DETECT_ALERT_SYN_FLOOD)
+		if (is_arp(a->kind))
+			text_arp(o, a);
+		else if (a->kind == RS_DETECT_ALERT_SYN_FLOOD)
 			text_flood(o, a);
 		else if (a->kind == RS_DETECT_ALERT_STATE_EXHAUSTED)
 			text_exhausted(o, a);
@@ -167,18 +235,23 @@ void rs_detect_alert_print(struct rs_out *o, enum rs_detect_format f, struct rs_
 	rs_out_json_key(o, "phase");
 	rs_out_json_cstr(o, rs_detect_alert_phase_str(a->phase));
 	rs_out_json_key(o, "victim");
-	if (a->kind == RS_DETECT_ALERT_STATE_EXHAUSTED)
+	if (a->kind == RS_DETECT_ALERT_STATE_EXHAUSTED ||
+	    (a->kind == RS_DETECT_ALERT_ARP_GRATUITOUS && a->phase == RS_DETECT_ALERT_END))
 		rs_out_str(o, "null");
 	else
 		rs_out_json_ip(o, a->v, a->victim);
 	rs_out_json_key(o, "port");
-	if (a->kind == RS_DETECT_ALERT_STATE_EXHAUSTED)
+	if (a->kind == RS_DETECT_ALERT_STATE_EXHAUSTED || is_arp(a->kind))
 		rs_out_str(o, "null");
 	else
 		rs_out_u64(o, a->port);
 	rs_out_str(o, ",\"ts\":\"");
 	rs_out_ts_ns(o, a->ts_ns, a->ts_digits);
 	rs_out_char(o, '"');
+	if (is_arp(a->kind)) {
+		json_arp(o, a);
+		return;
+	}
 	if (a->kind == RS_DETECT_ALERT_SYN_FLOOD) {
 		json_flood(o, a);
 	} else if (a->kind == RS_DETECT_ALERT_STATE_EXHAUSTED) {
@@ -204,6 +277,31 @@ void rs_detect_alert_print(struct rs_out *o, enum rs_detect_format f, struct rs_
 	if (a->kind != RS_DETECT_ALERT_STATE_EXHAUSTED)
 		rs_out_json_u64(o, "total_syns", a->total_syns);
 	rs_out_str(o, "}\n");
+}
+
+/* Only when the input held ARP or neighbour discovery: TCP-only runs
+ * keep their lines. */
+static void json_arp_stats(struct rs_out *o, const struct rs_detect_stats *st,
+			   const struct rs_detect_opts *opts)
+{
+	rs_out_json_u64(o, "arp", st->arp);
+	rs_out_json_u64(o, "arp_bindings", st->arp_bindings);
+	rs_out_json_u64(o, "max_arp", opts->max_arp);
+	rs_out_json_u64(o, "arp_evictions", st->arp_evictions);
+	rs_out_json_u64(o, "arp_spoof_alerts", st->arp_spoof_alerts);
+	rs_out_json_u64(o, "arp_gratuitous_alerts", st->arp_gratuitous_alerts);
+	rs_out_json_u64(o, "arp_unsolicited_alerts", st->arp_unsolicited_alerts);
+}
+
+static void text_arp_stats(struct rs_out *o, const struct rs_detect_stats *st,
+			   const struct rs_detect_opts *opts)
+{
+	rs_out_printf(o, "detect: %llu ARP/ND messages; bindings %u (bound %u, %llu evicted); "
+		      "%llu arp-spoof, %llu arp-gratuitous-flood, %llu arp-unsolicited-reply alerts\n",
+		      (unsigned long long)st->arp, st->arp_bindings, opts->max_arp,
+		      (unsigned long long)st->arp_evictions, (unsigned long long)st->arp_spoof_alerts,
+		      (unsigned long long)st->arp_gratuitous_alerts,
+		      (unsigned long long)st->arp_unsolicited_alerts);
 }
 
 void rs_detect_print_stats(struct rs_out *o, enum rs_detect_format f,
@@ -245,6 +343,8 @@ void rs_detect_print_stats(struct rs_out *o, enum rs_detect_format f,
 		rs_out_str(o, "{\"type\":\"stats\"");
 		for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++)
 			rs_out_json_u64(o, m[i].key, m[i].v);
+		if (st.arp)
+			json_arp_stats(o, &st, opts);
 		rs_out_str(o, "}\n");
 		return;
 	}
@@ -272,4 +372,6 @@ void rs_detect_print_stats(struct rs_out *o, enum rs_detect_format f,
 		      opts->max_scanners, (unsigned long long)st.scanner_evictions,
 		      (unsigned long long)st.scans_in_floods, st.scans_in_floods == 1 ? "" : "s",
 		      (double)mem / (1024.0 * 1024.0));
+	if (st.arp)
+		text_arp_stats(o, &st, opts);
 }

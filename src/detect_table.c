@@ -13,13 +13,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint32_t pow2_at_least(uint32_t n)
+uint32_t detect_pow2_at_least(uint32_t n)
 {
 	uint32_t p = 1;
 	while (p < n && p < (1u << 30))
 		p <<= 1;
 	return p;
 }
+
+#define pow2_at_least detect_pow2_at_least
 
 size_t rs_detect_mem_bound(const struct rs_detect_opts *o)
 {
@@ -35,6 +37,7 @@ size_t rs_detect_mem_bound(const struct rs_detect_opts *o)
 	     (sizeof(struct detect_host) + o->window_s * sizeof(struct detect_bucket));
 	n += (size_t)pow2_at_least(o->max_hosts * 2) * sizeof(uint32_t);
 	n += 2 * (DETECT_GONE_BITS / 8);
+	n += detect_arp_mem(o);
 	return n;
 }
 

@@ -162,6 +162,11 @@ static bool in_initial_netns(void)
 	return self.st_ino == init.st_ino && self.st_dev == init.st_dev;
 }
 
+static bool iface_physical(const char *ifname)
+{
+	return rs_guard_sysfs_physical("/sys/class/net", ifname) || ethtool_has_bus(ifname);
+}
+
 bool rs_guard_route_get(uint8_t v, const uint8_t dst[16], struct rs_guard_route *r, char *err,
 			size_t errlen)
 {
@@ -246,8 +251,23 @@ bool rs_guard_route_get(uint8_t v, const uint8_t dst[16], struct rs_guard_route 
 		break;
 	}
 	if (r->ifname[0] && !r->local)
-		r->physical = rs_guard_sysfs_physical("/sys/class/net", r->ifname) ||
-			      ethtool_has_bus(r->ifname);
+		r->physical = iface_physical(r->ifname);
+	return true;
+}
+
+bool rs_guard_link_allowed(const char *ifname, bool force, char *msg, size_t msglen)
+{
+	if (strcmp(ifname, "lo") == 0) {
+		snprintf(msg, msglen, "%s: loopback has no link layer to resolve: ARP needs a veth, "
+			 "bridge or tap link, as in 'rawshake lab'", ifname);
+		return false;
+	}
+	if (!force && in_initial_netns() && iface_physical(ifname)) {
+		snprintf(msg, msglen, "%s is a physical interface of this machine: the frames would "
+			 "reach a real network and other hosts' ARP caches; use a link inside a "
+			 "network namespace (as in 'rawshake lab'), or --force", ifname);
+		return false;
+	}
 	return true;
 }
 

@@ -365,6 +365,13 @@ void rs_out_mac(struct rs_out *o, const uint8_t *mac)
 	}
 }
 
+void rs_out_json_mac(struct rs_out *o, const uint8_t *mac)
+{
+	rs_out_char(o, '"');
+	rs_out_mac(o, mac);
+	rs_out_char(o, '"');
+}
+
 void rs_out_json_ip(struct rs_out *o, uint8_t v, const uint8_t *a)
 {
 	rs_out_char(o, '"');

@@ -29,13 +29,6 @@ static void print_csum(struct rs_out *o, enum rs_csum st)
 	rs_out_json_cstr(o, rs_csum_str(st));
 }
 
-static void json_mac(struct rs_out *o, const uint8_t *m)
-{
-	rs_out_char(o, '"');
-	rs_out_mac(o, m);
-	rs_out_char(o, '"');
-}
-
 /* The fields of IP, UDP and the tunnel headers; false for another kind. */
 static bool outer_ip_tunnel_fields(struct rs_out *o, const struct rs_outer *e)
 {
@@ -153,9 +146,9 @@ static bool outer_link_fields(struct rs_out *o, const struct rs_outer *e)
 	switch ((enum rs_outer_kind)e->kind) {
 	case RS_OUTER_ETH:
 		rs_out_json_key(o, "src");
-		json_mac(o, e->u.eth.src);
+		rs_out_json_mac(o, e->u.eth.src);
 		rs_out_json_key(o, "dst");
-		json_mac(o, e->u.eth.dst);
+		rs_out_json_mac(o, e->u.eth.dst);
 		if (e->u.eth.ethertype)
 			rs_out_json_u64(o, "ethertype", e->u.eth.ethertype);
 		break;
@@ -477,6 +470,54 @@ static void print_udp(struct rs_out *o, const struct rs_udp *u)
 	rs_out_char(o, '}');
 }
 
+/* "nd": the target, NA's flags, the link-layer address options. */
+static void print_nd(struct rs_out *o, const struct rs_icmp *ic)
+{
+	rs_out_json_key(o, "nd");
+	rs_out_str(o, "{\"target\":");
+	rs_out_json_ip(o, 6, ic->nd_target);
+	if (ic->type == 136) {
+		rs_out_json_bool(o, "router", (ic->nd_flags & 0x80) != 0);
+		rs_out_json_bool(o, "solicited", (ic->nd_flags & 0x40) != 0);
+		rs_out_json_bool(o, "override", (ic->nd_flags & 0x20) != 0);
+	}
+	if (ic->has_nd_sll) {
+		rs_out_json_key(o, "source_lladdr");
+		rs_out_json_mac(o, ic->nd_sll);
+	}
+	if (ic->has_nd_tll) {
+		rs_out_json_key(o, "target_lladdr");
+		rs_out_json_mac(o, ic->nd_tll);
+	}
+	rs_out_char(o, '}');
+}
+
+/* "arp": the header's fields, and the addresses of Ethernet/IPv4 ARP. */
+static void print_arp(struct rs_out *o, const struct rs_arp *a)
+{
+	rs_out_json_key(o, "arp");
+	rs_out_str(o, "{\"htype\":");
+	rs_out_u64(o, a->htype);
+	rs_out_json_u64(o, "ptype", a->ptype);
+	rs_out_json_u64(o, "hlen", a->hlen);
+	rs_out_json_u64(o, "plen", a->plen);
+	rs_out_json_u64(o, "op", a->op);
+	rs_out_json_key(o, "kind");
+	rs_out_json_cstr(o, rs_arp_kind_str((enum rs_arp_kind)a->kind));
+	if (a->ether_ipv4) {
+		rs_out_json_key(o, "sender_mac");
+		rs_out_json_mac(o, a->sha);
+		rs_out_json_key(o, "sender_ip");
+		rs_out_json_ip(o, 4, a->spa);
+		rs_out_json_key(o, "target_mac");
+		rs_out_json_mac(o, a->tha);
+		rs_out_json_key(o, "target_ip");
+		rs_out_json_ip(o, 4, a->tpa);
+	}
+	rs_out_json_u64(o, "len", a->len);
+	rs_out_char(o, '}');
+}
+
 static void print_icmp(struct rs_out *o, const struct rs_icmp *ic)
 {
 	const char *code = rs_icmp_code_name(ic->v, ic->type, ic->code);
@@ -503,6 +544,8 @@ static void print_icmp(struct rs_out *o, const struct rs_icmp *ic)
 		rs_out_json_u64(o, "recv", ic->ts_recv);
 		rs_out_json_u64(o, "xmit", ic->ts_xmit);
 	}
+	if (ic->has_nd)
+		print_nd(o, ic);
 	if (ic->has_quote) {
 		rs_out_json_key(o, "quote");
 		rs_out_str(o, "{\"v\":");
@@ -606,6 +649,8 @@ void rs_print_json(struct rs_printer *pr, struct rs_out *o, const struct rs_pack
 	 * or one whose inner header was cut). */
 	if (pkt->has_ip)
 		print_outers(o, "carried", pkt, pkt->n_before_ip, pkt->n_outer);
+	if (pkt->has_arp)
+		print_arp(o, &pkt->arp);
 	if (pkt->has_err) {
 		rs_out_json_key(o, "error");
 		rs_out_str(o, "{\"layer\":");

@@ -334,6 +334,37 @@ static void print_tcp(struct rs_printer *pr, struct rs_out *o, const struct rs_p
 	print_csum(pr, o, t->csum, t->csum_status);
 }
 
+/* tcpdump's words: "who has T" (solicitation), "tgt is T, Flags [...]"
+ * (advertisement), then the link-layer address options. */
+static void print_nd(struct rs_out *o, const struct rs_icmp *ic)
+{
+	static const struct { uint8_t bit; const char *name; } nd_flag[] = {
+		{ 0x80, "router" }, { 0x40, "solicited" }, { 0x20, "override" },
+	};
+
+	rs_out_str(o, ic->type == 135 ? ", who has " : ", tgt is ");
+	rs_out_ip(o, 6, ic->nd_target);
+	if (ic->nd_flags) {
+		const char *sep = ", Flags [";
+		for (size_t i = 0; i < sizeof(nd_flag) / sizeof(nd_flag[0]); i++) {
+			if (!(ic->nd_flags & nd_flag[i].bit))
+				continue;
+			rs_out_str(o, sep);
+			rs_out_str(o, nd_flag[i].name);
+			sep = ", ";
+		}
+		rs_out_char(o, ']');
+	}
+	if (ic->has_nd_sll) {
+		rs_out_str(o, ", source link-address ");
+		rs_out_mac(o, ic->nd_sll);
+	}
+	if (ic->has_nd_tll) {
+		rs_out_str(o, ", target link-address ");
+		rs_out_mac(o, ic->nd_tll);
+	}
+}
+
 static void print_icmp(struct rs_printer *pr, struct rs_out *o, const struct rs_packet *pkt)
 {
 	const struct rs_icmp *ic = &pkt->icmp;
@@ -358,6 +389,8 @@ static void print_icmp(struct rs_printer *pr, struct rs_out *o, const struct rs_
 		rs_out_str(o, " mtu ");
 		rs_out_u64(o, ic->mtu);
 	}
+	if (ic->has_nd)
+		print_nd(o, ic);
 	if (ic->has_ts) {
 		rs_out_str(o, " orig ");
 		rs_out_u64(o, ic->ts_orig);
@@ -391,6 +424,95 @@ static void print_icmp(struct rs_printer *pr, struct rs_out *o, const struct rs_
 		rs_out_char(o, ')');
 	}
 	print_csum(pr, o, ic->csum, ic->csum_status);
+}
+
+static const uint8_t zero_mac[6];
+
+/* An ARP message as tcpdump -n prints it ("ARP, Request who-has T tell S,
+ * length 28", "ARP, Reply S is-at MAC"), with what RFC 5227 calls it
+ * when it claims an address: "(gratuitous)", "(probe)". */
+static void print_arp(struct rs_out *o, const struct rs_arp *a)
+{
+	bool rarp = a->kind == RS_ARP_RARP_REQUEST || a->kind == RS_ARP_RARP_REPLY;
+
+	rs_out_str(o, rarp ? "RARP, " : "ARP, ");
+	if (a->htype != 1 || a->ptype != 0x0800 || (a->ether_ipv4 ? 0 : a->hlen != 6 || a->plen != 4)) {
+		/* tcpdump: "Ethernet (len 6), IPv6 (len 16), " */
+		const char *pn = rs_ethertype_name(a->ptype);
+		if (a->htype == 1) {
+			rs_out_str(o, "Ethernet");
+		} else {
+			rs_out_str(o, "hardware ");
+			rs_out_u64(o, a->htype);
+		}
+		rs_out_str(o, " (len ");
+		rs_out_u64(o, a->hlen);
+		rs_out_str(o, "), ");
+		if (pn) {
+			rs_out_str(o, pn);
+		} else {
+			rs_out_str(o, "proto 0x");
+			rs_out_hex(o, a->ptype, 4);
+		}
+		rs_out_str(o, " (len ");
+		rs_out_u64(o, a->plen);
+		rs_out_str(o, "), ");
+	}
+	switch (a->ether_ipv4 ? a->kind : RS_ARP_OTHER) {
+	case RS_ARP_REQUEST:
+	case RS_ARP_GRATUITOUS_REQUEST:
+	case RS_ARP_PROBE:
+		rs_out_str(o, "Request who-has ");
+		rs_out_ip(o, 4, a->tpa);
+		if (memcmp(a->tha, zero_mac, 6) != 0) {
+			rs_out_str(o, " (");
+			rs_out_mac(o, a->tha);
+			rs_out_char(o, ')');
+		}
+		rs_out_str(o, " tell ");
+		rs_out_ip(o, 4, a->spa);
+		break;
+	case RS_ARP_REPLY:
+	case RS_ARP_GRATUITOUS_REPLY:
+		rs_out_str(o, "Reply ");
+		rs_out_ip(o, 4, a->spa);
+		rs_out_str(o, " is-at ");
+		rs_out_mac(o, a->sha);
+		break;
+	case RS_ARP_RARP_REQUEST:
+		rs_out_str(o, "Reverse Request who-is ");
+		rs_out_mac(o, a->tha);
+		rs_out_str(o, " tell ");
+		rs_out_mac(o, a->sha);
+		break;
+	case RS_ARP_RARP_REPLY:
+		rs_out_str(o, "Reverse Reply ");
+		rs_out_mac(o, a->tha);
+		rs_out_str(o, " at ");
+		rs_out_ip(o, 4, a->tpa);
+		break;
+	default:
+		rs_out_str(o, a->op == RS_ARP_OP_REQUEST ? "Request" :
+			      a->op == RS_ARP_OP_REPLY ? "Reply" : "op ");
+		if (a->op != RS_ARP_OP_REQUEST && a->op != RS_ARP_OP_REPLY)
+			rs_out_u64(o, a->op);
+		break;
+	}
+	rs_out_str(o, ", length ");
+	rs_out_u64(o, a->wire);
+	if (a->kind == RS_ARP_GRATUITOUS_REQUEST || a->kind == RS_ARP_GRATUITOUS_REPLY)
+		rs_out_str(o, " (gratuitous)");
+	else if (a->kind == RS_ARP_PROBE)
+		rs_out_str(o, " (probe)");
+}
+
+/* A tunnel's inner Ethernet carried ARP: it follows the tunnel's layers. */
+static void print_carried_arp(struct rs_out *o, const struct rs_packet *pkt)
+{
+	if (pkt->has_arp) {
+		rs_out_str(o, " | ");
+		print_arp(o, &pkt->arp);
+	}
 }
 
 /* IP, UDP and the tunnel headers; false for another kind. */
@@ -779,7 +901,7 @@ static void print_line_head(struct rs_printer *pr, struct rs_out *o, const struc
 	if (pr->flags & RS_PRINT_LINK) {
 		print_link_header(o, pkt);
 		/* tcpdump: "length 74: IP ...", "ethertype IPv4 (0x0800), IP ..." */
-		if (pkt->has_ip)
+		if (pkt->has_ip || pkt->has_arp)
 			rs_out_str(o, pkt->link.nvlan ? ", " : ": ");
 		return;
 	}
@@ -826,6 +948,7 @@ static void print_ip_payload(struct rs_printer *pr, struct rs_out *o, const stru
 		rs_out_u64(o, pkt->udp.payload_len);
 		print_csum(pr, o, pkt->udp.csum, pkt->udp.csum_status);
 		print_outers(pr, o, pkt, pkt->n_before_ip, pkt->n_outer, false, true);
+		print_carried_arp(o, pkt);
 		break;
 	case RS_LAYER_ICMP:
 	case RS_LAYER_ICMPV6:
@@ -836,6 +959,7 @@ static void print_ip_payload(struct rs_printer *pr, struct rs_out *o, const stru
 		if (pkt->n_outer > pkt->n_before_ip) {
 			/* A tunnel that carried no IP header: its layers. */
 			print_outers(pr, o, pkt, pkt->n_before_ip, pkt->n_outer, false, false);
+			print_carried_arp(o, pkt);
 			break;
 		}
 		rs_out_str(o, "proto ");
@@ -987,7 +1111,10 @@ void rs_print_text(struct rs_printer *pr, struct rs_out *o, const struct rs_pack
 		   const struct rs_tcp_event *ev)
 {
 	print_line_head(pr, o, pkt);
-	if (!pkt->has_ip) {
+	if (!pkt->has_ip && pkt->has_arp) {
+		print_outers(pr, o, pkt, 0, pkt->n_outer, true, false);
+		print_arp(o, &pkt->arp);
+	} else if (!pkt->has_ip) {
 		if (!(pr->flags & RS_PRINT_LINK)) {
 			print_link_only(o, pkt);
 		}

@@ -113,6 +113,36 @@ static bool check_build(const struct rs_send_cfg *cfg, char *err, size_t errlen)
 	return ok;
 }
 
+/* send arp: the interface's MAC as the frame's and the sender's, its
+ * first IPv4 address as the sender's; a request goes to broadcast, a
+ * reply to the target's MAC when given. */
+static bool arp_prepare(struct rs_send_cfg *cfg, char *err, size_t errlen)
+{
+	static const uint8_t zero[6], bcast[6] = { 255, 255, 255, 255, 255, 255 };
+	struct rs_craft_spec *s = &cfg->spec;
+	uint8_t mac[6];
+	unsigned mtu = 0;
+
+	if (!rs_if_info(cfg->ifname, mac, &mtu, err, errlen))
+		return false;
+	if (!cfg->src_mac_given)
+		memcpy(s->src_mac, mac, 6);
+	if (!(cfg->arp_given & RS_SEND_ARP_SHA))
+		memcpy(s->arp_sha, s->src_mac, 6);
+	if (!(cfg->arp_given & RS_SEND_ARP_SPA) && !cfg->arp_gratuitous &&
+	    !rs_if_ipv4(cfg->ifname, s->arp_spa)) {
+		snprintf(err, errlen, "%s has no IPv4 address to send as the sender's; give --sender-ip",
+			 cfg->ifname);
+		return false;
+	}
+	if (!cfg->dst_mac_given) {
+		bool to_target = s->arp_op != RS_ARP_OP_REQUEST && memcmp(s->arp_tha, zero, 6) != 0;
+		memcpy(s->dst_mac, to_target ? s->arp_tha : bcast, 6);
+	}
+	cfg->mtu = mtu ? mtu : 1500;
+	return check_build(cfg, err, errlen);
+}
+
 bool rs_send_prepare(struct rs_send_cfg *cfg, char *err, size_t errlen)
 {
 	struct rs_craft_spec *s = &cfg->spec;
@@ -120,6 +150,9 @@ bool rs_send_prepare(struct rs_send_cfg *cfg, char *err, size_t errlen)
 	char rif[IF_NAMESIZE] = "";
 	unsigned mtu = 0;
 	char why[160];
+
+	if (s->proto == RS_CRAFT_ARP)
+		return arp_prepare(cfg, err, errlen);
 	bool routed = rs_route_lookup(s->v, s->dst, src, rif, nexthop, &mtu, why, sizeof(why));
 
 	if (!routed) {

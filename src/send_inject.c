@@ -251,6 +251,29 @@ bool rs_if_info(const char *ifname, uint8_t mac[6], unsigned *mtu, char *err, si
 	return true;
 }
 
+bool rs_if_ipv4(const char *ifname, uint8_t addr[4])
+{
+	struct ifreq ifr;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	bool ok = false;
+
+	if (fd < 0 || strlen(ifname) >= sizeof(ifr.ifr_name)) {
+		if (fd >= 0)
+			close(fd);
+		return false;
+	}
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, ifname, strlen(ifname));
+	ifr.ifr_addr.sa_family = AF_INET;
+	if (ioctl(fd, SIOCGIFADDR, &ifr) == 0) {
+		const struct sockaddr_in *sin = (const struct sockaddr_in *)(const void *)&ifr.ifr_addr;
+		memcpy(addr, &sin->sin_addr, 4);
+		ok = true;
+	}
+	close(fd);
+	return ok;
+}
+
 bool rs_neigh_lookup(const char *ifname, uint8_t v, const uint8_t *addr, uint8_t mac[6])
 {
 	struct {

@@ -3,6 +3,7 @@
 #include "rawshake/datafile.h"
 #include "rawshake/craft_opts.h"
 #include "rawshake/guard.h"
+#include "rawshake/packet.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -351,6 +352,52 @@ static bool h_mac(struct rs_send_args *a, const struct rs_send_opt_def *d, const
 	return true;
 }
 
+/* send arp's --op: request, reply or the operation's number. */
+static bool h_arp_op(struct rs_send_args *a, const struct rs_send_opt_def *d, const char *arg,
+		     char *why, size_t whylen)
+{
+	uint64_t v;
+	(void)d;
+	if (strcmp(arg, "request") == 0)
+		v = RS_ARP_OP_REQUEST;
+	else if (strcmp(arg, "reply") == 0)
+		v = RS_ARP_OP_REPLY;
+	else if (!rs_parse_uint(arg, 65535, &v, why, whylen)) {
+		snprintf(why, whylen, "'%.64s' is not request, reply or a number up to 65535", arg);
+		return false;
+	}
+	a->cfg.spec.arp_op = (uint16_t)v;
+	a->cfg.arp_given |= RS_SEND_ARP_OP;
+	return true;
+}
+
+/* --sender-mac, --target-mac (the row's value RS_SEND_ARP_SHA or _THA). */
+static bool h_arp_mac(struct rs_send_args *a, const struct rs_send_opt_def *d, const char *arg,
+		      char *why, size_t whylen)
+{
+	struct rs_craft_spec *s = &a->cfg.spec;
+	if (!rs_parse_mac(arg, d->max == RS_SEND_ARP_SHA ? s->arp_sha : s->arp_tha, why, whylen))
+		return false;
+	a->cfg.arp_given |= (uint8_t)d->max;
+	return true;
+}
+
+/* --sender-ip, --target-ip: IPv4 addresses (RS_SEND_ARP_SPA or _TPA). */
+static bool h_arp_ip(struct rs_send_args *a, const struct rs_send_opt_def *d, const char *arg,
+		     char *why, size_t whylen)
+{
+	uint8_t v, addr[16];
+	if (!rs_parse_addr(arg, &v, addr, why, whylen))
+		return false;
+	if (v != 4) {
+		snprintf(why, whylen, "ARP for IPv4 takes IPv4 addresses (IPv6 has neighbour discovery)");
+		return false;
+	}
+	memcpy(d->max == RS_SEND_ARP_SPA ? a->cfg.spec.arp_spa : a->cfg.spec.arp_tpa, addr, 4);
+	a->cfg.arp_given |= (uint8_t)d->max;
+	return true;
+}
+
 #define AT(m) .off = offsetof(struct rs_send_args, m), \
 	.size = (uint8_t)sizeof(((struct rs_send_args *)0)->m)
 #define REQ_AS(n, l, fn) .name = n, .label = l, .has_arg = RS_SEND_ARG_REQUIRED, .set = fn
@@ -405,6 +452,13 @@ const struct rs_send_opt_def rs_send_opts[] = {
 	{ REQ("icmp-id", h_uint), AT(cfg.spec.echo_id), .max = 65535, .only = RS_SEND_ICMP },
 	{ REQ("icmp-seq", h_uint), AT(cfg.spec.echo_seq), .max = 65535, .only = RS_SEND_ICMP },
 	{ REQ("quote-proto", h_quote_proto), .only = RS_SEND_ICMP },
+	/* ARP */
+	{ REQ("op", h_arp_op), .only = RS_SEND_ARP },
+	{ REQ("sender-mac", h_arp_mac), .max = RS_SEND_ARP_SHA, .only = RS_SEND_ARP },
+	{ REQ("sender-ip", h_arp_ip), .max = RS_SEND_ARP_SPA, .only = RS_SEND_ARP },
+	{ REQ("target-mac", h_arp_mac), .max = RS_SEND_ARP_THA, .only = RS_SEND_ARP },
+	{ REQ("target-ip", h_arp_ip), .max = RS_SEND_ARP_TPA, .only = RS_SEND_ARP },
+	{ FLAG("gratuitous"), AT(cfg.arp_gratuitous), .only = RS_SEND_ARP },
 	/* Data */
 	{ REQ("data", h_data), .max = 0 },
 	{ REQ("data-hex", h_data), .max = 1 },
@@ -517,8 +571,11 @@ bool rs_send_cfg_target(struct rs_send_args *a, const char *proto, const char *d
 	if (!proto && a->mode)
 		s->proto = (enum rs_craft_proto)(a->mode - 1);
 	else if (!proto) {
-		snprintf(err, errlen, "give a protocol (tcp, udp or icmp, or -1 or -2) and a destination address");
+		snprintf(err, errlen, "give a protocol (tcp, udp, icmp or arp, or -1 or -2) and a destination address");
 		return false;
+	} else if (strcmp(proto, "arp") == 0) {
+		s->proto = RS_CRAFT_ARP;
+		s->link = true;
 	} else if (strcmp(proto, "tcp") == 0)
 		s->proto = RS_CRAFT_TCP;
 	else if (strcmp(proto, "udp") == 0)
@@ -526,7 +583,7 @@ bool rs_send_cfg_target(struct rs_send_args *a, const char *proto, const char *d
 	else if (strcmp(proto, "icmp") == 0 || strcmp(proto, "icmp6") == 0)
 		s->proto = RS_CRAFT_ICMP;
 	else {
-		snprintf(err, errlen, "%s: the protocol is tcp, udp or icmp", proto);
+		snprintf(err, errlen, "%s: the protocol is tcp, udp, icmp or arp", proto);
 		return false;
 	}
 	if (a->mode && (unsigned)s->proto + 1 != a->mode) {
@@ -541,6 +598,10 @@ bool rs_send_cfg_target(struct rs_send_args *a, const char *proto, const char *d
 	}
 	if (a->cfg.src_given && srcv != s->v) {
 		snprintf(err, errlen, "--src: not the destination's address family");
+		return false;
+	}
+	if (s->proto == RS_CRAFT_ARP && s->v != 4) {
+		snprintf(err, errlen, "DST: ARP resolves IPv4 addresses (IPv6 has neighbour discovery)");
 		return false;
 	}
 	return true;
@@ -584,6 +645,28 @@ static bool check_family(struct rs_send_args *a, char *err, size_t errlen)
 	return true;
 }
 
+/* send arp: a frame on one link, none of the IP layer's options. */
+static bool check_arp(struct rs_send_args *a, char *err, size_t errlen)
+{
+	const struct rs_send_cfg *cfg = &a->cfg;
+
+	if (!cfg->ifname[0])
+		REFUSE("arp", "give the link: -I IFACE");
+	if (a->only_opt[RS_SEND_TCP] || a->only_opt[RS_SEND_ICMP] || a->only_opt[RS_SEND_V4])
+		REFUSE(a->only_opt[RS_SEND_TCP] ? a->only_opt[RS_SEND_TCP] :
+		       a->only_opt[RS_SEND_ICMP] ? a->only_opt[RS_SEND_ICMP] : a->only_opt[RS_SEND_V4],
+		       "has no meaning for arp");
+	if (cfg->src_given || cfg->rand_source || (a->given & (RS_SEND_GIVEN_DPORT | RS_SEND_GIVEN_SPORT |
+							       RS_SEND_GIVEN_DATA | RS_SEND_GIVEN_DATA_SIZE)))
+		REFUSE("arp", "--src, --rand-source, ports and data are IP's; ARP has --sender-ip");
+	if (cfg->frag || cfg->flood || cfg->no_link)
+		REFUSE(cfg->frag ? "--frag" : cfg->flood ? "--flood" : "--no-link",
+		       "cannot go with arp");
+	if (cfg->arp_gratuitous && (cfg->arp_given & (RS_SEND_ARP_SPA | RS_SEND_ARP_TPA)))
+		REFUSE("--gratuitous", "sets both IP addresses to DST: no --sender-ip or --target-ip");
+	return true;
+}
+
 /* The protocol's options and what a packet of it needs. */
 static bool check_proto(struct rs_send_args *a, char *err, size_t errlen)
 {
@@ -593,9 +676,13 @@ static bool check_proto(struct rs_send_args *a, char *err, size_t errlen)
 		REFUSE(a->only_opt[RS_SEND_TCP], "applies to tcp only");
 	if (a->only_opt[RS_SEND_ICMP] && s->proto != RS_CRAFT_ICMP)
 		REFUSE(a->only_opt[RS_SEND_ICMP], "applies to icmp only");
+	if (a->only_opt[RS_SEND_ARP] && s->proto != RS_CRAFT_ARP)
+		REFUSE(a->only_opt[RS_SEND_ARP], "applies to arp only");
+	if (s->proto == RS_CRAFT_ARP)
+		return check_arp(a, err, errlen);
 	if (s->proto == RS_CRAFT_TCP && s->opts.overflow)
 		REFUSE("TCP options", "they take more than the 40 bytes a header holds");
-	if (s->proto != RS_CRAFT_ICMP && !(a->given & RS_SEND_GIVEN_DPORT))
+	if (s->proto != RS_CRAFT_ICMP && s->proto != RS_CRAFT_ARP && !(a->given & RS_SEND_GIVEN_DPORT))
 		REFUSE("--dport", "required for tcp and udp");
 	if (s->proto == RS_CRAFT_ICMP && s->icmp == RS_ICMPK_TIMESTAMP && s->v == 6)
 		REFUSE("--icmp-type", "timestamp has no ICMPv6 form");
@@ -624,7 +711,7 @@ static bool check_run(struct rs_send_args *a, char *err, size_t errlen)
 		       "add --link (or --dry-run)");
 	if (cfg->no_link && s->link)
 		REFUSE("--no-link", "cannot go with --link");
-	if ((cfg->src_mac_given || cfg->dst_mac_given) && !s->link)
+	if ((cfg->src_mac_given || cfg->dst_mac_given) && !s->link && s->proto != RS_CRAFT_ARP)
 		REFUSE(cfg->src_mac_given ? "--src-mac" : "--dst-mac", "needs --link");
 	if (cfg->dry_run && a->listen == 1)
 		REFUSE("--listen", "cannot go with --dry-run");
@@ -696,6 +783,17 @@ void rs_send_cfg_finish(struct rs_send_args *a)
 		cfg->vary_id = false;
 	else if (s->v == 4)
 		s->id = (uint16_t)getpid();
+	if (s->proto == RS_CRAFT_ARP) {
+		/* Nothing of an IP header to vary, nothing to listen for. */
+		cfg->vary_id = false;
+		cfg->sport_step = 0;
+		if (!(cfg->arp_given & RS_SEND_ARP_OP))
+			s->arp_op = RS_ARP_OP_REQUEST;
+		if (!(cfg->arp_given & RS_SEND_ARP_TPA) || cfg->arp_gratuitous)
+			memcpy(s->arp_tpa, s->dst, 4);
+		if (cfg->arp_gratuitous)
+			memcpy(s->arp_spa, s->dst, 4);
+	}
 	if (s->proto == RS_CRAFT_ICMP && (!a->only_opt[RS_SEND_ICMP] || s->echo_id == 0))
 		s->echo_id = (uint16_t)getpid();
 	if (a->listen < 0)

@@ -113,7 +113,10 @@ static void arp(void **state)
 	assert_int_equal(pkt.link.ethertype, 0x0806);
 	assert_memory_equal(pkt.link.dst, bcast, 6);
 	assert_false(pkt.has_ip);
-	SWEEP(DLT_EN10MB, eth_arp, { 14, RS_TRUNCATED, RS_LAYER_LINK });
+	assert_true(pkt.has_arp);
+	assert_int_equal(pkt.arp.kind, RS_ARP_REQUEST);
+	SWEEP(DLT_EN10MB, eth_arp, { 14, RS_TRUNCATED, RS_LAYER_LINK },
+	      { 42, RS_TRUNCATED, RS_LAYER_ARP });
 }
 
 static void sll(void **state)

@@ -75,6 +75,12 @@ static const struct { const char *name, *bad, *msg; } refused[] = {
 	{ "interface", "aaaaaaaaaaaaaaaaaaaaaaaaa", "--interface: name too long" },
 	{ "src-mac", "zz", "--src-mac: 'zz' is not a MAC address (like 02:00:5e:10:00:01)" },
 	{ "dst-mac", "02:00", "--dst-mac: '02:00' is not a MAC address (like 02:00:5e:10:00:01)" },
+	{ "op", "ask", "--op: 'ask' is not request, reply or a number up to 65535" },
+	{ "op", "65536", "--op: '65536' is not request, reply or a number up to 65535" },
+	{ "sender-mac", "zz", "--sender-mac: 'zz' is not a MAC address (like 02:00:5e:10:00:01)" },
+	{ "target-mac", "1:2", "--target-mac: '1:2' is not a MAC address (like 02:00:5e:10:00:01)" },
+	{ "sender-ip", "2001:db8::1", "--sender-ip: ARP for IPv4 takes IPv4 addresses (IPv6 has neighbour discovery)" },
+	{ "target-ip", "bogus", "--target-ip: 'bogus' is not an IPv4 or IPv6 address" },
 	/* hping3's letters */
 	{ "-p", "++80", "-p: hping3's +PORT and ++PORT are not supported; give one port" },
 	{ "-s", "65536", "-s: 65536 is out of range (0 to 65535)" },
@@ -106,6 +112,8 @@ static const struct { const char *name, *good; } taken[] = {
 	{ "-R", NULL }, { "-P", NULL }, { "-A", NULL }, { "-U", NULL }, { "-X", NULL },
 	{ "-Y", NULL }, { "-d", "40" }, { "-E", "/dev/null" }, { "-1", NULL }, { "-2", NULL },
 	{ "fast", NULL }, { "faster", NULL },
+	{ "op", "reply" }, { "sender-mac", "02:00:00:00:00:03" }, { "sender-ip", "192.0.2.3" },
+	{ "target-mac", "02:00:00:00:00:02" }, { "target-ip", "192.0.2.2" }, { "gratuitous", NULL },
 };
 
 #define N(x) (sizeof(x) / sizeof((x)[0]))
@@ -259,7 +267,27 @@ static void test_conflicts(void **state)
 {
 	(void)state;
 	assert_string_equal(rules("sctp", "127.0.0.1", O("dport=1")),
-			    "sctp: the protocol is tcp, udp or icmp");
+			    "sctp: the protocol is tcp, udp, icmp or arp");
+	/* arp: a link, IPv4, none of IP's options; its options only with it. */
+	assert_string_equal(rules("arp", "192.0.2.2", O("op=reply")), "arp: give the link: -I IFACE");
+	assert_string_equal(rules("arp", "2001:db8::2", O("interface=lo")),
+			    "DST: ARP resolves IPv4 addresses (IPv6 has neighbour discovery)");
+	assert_string_equal(rules("arp", "192.0.2.2", O("interface=lo", "dport=80")),
+			    "arp: --src, --rand-source, ports and data are IP's; ARP has --sender-ip");
+	assert_string_equal(rules("arp", "192.0.2.2", O("interface=lo", "ttl=3", "df")),
+			    "--df: has no meaning for arp");
+	assert_string_equal(rules("arp", "192.0.2.2", O("interface=lo", "gratuitous", "sender-ip=192.0.2.1")),
+			    "--gratuitous: sets both IP addresses to DST: no --sender-ip or --target-ip");
+	assert_string_equal(rules("tcp", "192.0.2.2", O("dport=1", "sender-ip=192.0.2.1")),
+			    "--sender-ip: applies to arp only");
+	assert_string_equal(rules("arp", "192.0.2.2", O("interface=lo", "gratuitous", "op=2")), "");
+	assert_int_equal(a.cfg.spec.proto, RS_CRAFT_ARP);
+	assert_true(a.cfg.spec.link);
+	assert_int_equal(a.cfg.spec.arp_op, 2);
+	assert_memory_equal(a.cfg.spec.arp_spa, a.cfg.spec.dst, 4);
+	assert_memory_equal(a.cfg.spec.arp_tpa, a.cfg.spec.dst, 4);
+	assert_false(a.cfg.vary_id);
+	assert_int_equal(a.cfg.sport_step, 0);
 	assert_string_equal(rules("tcp", "bogus", O("dport=1")),
 			    "DST: 'bogus' is not an IPv4 or IPv6 address");
 	assert_string_equal(rules("tcp", "127.0.0.1", O("dport=1", "src=::1")),
@@ -397,7 +425,7 @@ static void test_hping3_letters(void **state)
 	assert_string_equal(rules("udp", "127.0.0.1", O("-2", "-p=53")), "");
 	assert_string_equal(rules("tcp", "127.0.0.1", O("-2", "-p=53")), "tcp: not the protocol -2 says");
 	assert_string_equal(rules(NULL, "127.0.0.1", O("dport=1")),
-			    "give a protocol (tcp, udp or icmp, or -1 or -2) and a destination address");
+			    "give a protocol (tcp, udp, icmp or arp, or -1 or -2) and a destination address");
 	rs_send_args_init(&a);
 	assert_true(opt("-1", NULL));
 	assert_false(opt("-2", NULL));

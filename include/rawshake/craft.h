@@ -23,8 +23,9 @@ enum rs_craft_proto {
 	RS_CRAFT_TCP,
 	RS_CRAFT_UDP,
 	RS_CRAFT_ICMP,                /* ICMPv6 with an IPv6 destination */
+	RS_CRAFT_ARP,                 /* an Ethernet frame with ARP (RFC 826): arp_* below */
 };
-const char *rs_craft_proto_str(enum rs_craft_proto p);   /* "tcp", "udp", "icmp" */
+const char *rs_craft_proto_str(enum rs_craft_proto p);   /* "tcp", "udp", "icmp", "arp" */
 
 /* ICMP messages we build. */
 enum rs_icmp_kind {
@@ -85,6 +86,11 @@ struct rs_craft_spec {
 
 	bool link;                    /* build an Ethernet frame */
 	uint8_t src_mac[6], dst_mac[6];
+
+	/* ARP: operation (1 request, 2 reply, or any other), sender and
+	 * target hardware and protocol addresses, as they go on the wire. */
+	uint16_t arp_op;
+	uint8_t arp_sha[6], arp_spa[4], arp_tha[6], arp_tpa[4];
 };
 
 /* Fills the defaults: TTL 64, window 64240, ports 0, echo request. */

@@ -12,6 +12,11 @@
  * from rs_detect_tick() with the capture clock), so a file and a live
  * capture of the same traffic give the same alerts.
  *
+ * For ARP (and IPv6 neighbour discovery) it keeps a bounded table of
+ * address-to-MAC bindings and a ring of recent requests: an address
+ * claimed by a second MAC within --arp-window, gratuitous messages above
+ * a rate, and replies that answer no request seen are alerts.
+ *
  * Memory is allocated once in rs_detect_new() and never again: every
  * table is bounded and counts what it evicts.  rs_detect_mem_bound()
  * says how many bytes that is.
@@ -30,8 +35,12 @@ enum rs_detect_alert_kind {
 	RS_DETECT_ALERT_SYN_FLOOD,
 	RS_DETECT_ALERT_PORT_SCAN,
 	RS_DETECT_ALERT_STATE_EXHAUSTED,
+	RS_DETECT_ALERT_ARP_SPOOF,       /* an address claimed by a second MAC */
+	RS_DETECT_ALERT_ARP_GRATUITOUS,  /* gratuitous ARP above the rate */
+	RS_DETECT_ALERT_ARP_UNSOLICITED, /* a reply to no request seen */
 };
-/* "syn-flood", "port-scan", "state-exhausted" */
+/* "syn-flood", "port-scan", "state-exhausted", "arp-spoof",
+ * "arp-gratuitous-flood", "arp-unsolicited-reply" */
 const char *rs_detect_alert_kind_str(enum rs_detect_alert_kind k);
 
 enum rs_detect_alert_phase {
@@ -80,6 +89,13 @@ struct rs_detect_alert {
 	uint32_t capacity;         /* its bound */
 	double evict_rate;         /* evictions from full tables in the last second, all tables */
 	uint64_t evictions;        /* since the alert started */
+	/* ARP: victim is the address claimed (v 4, or 6 for neighbour
+	 * discovery); mac the claiming MAC; old_mac the one that held it
+	 * (spoof), age how long before it was last seen; source the
+	 * address a reply went to (unsolicited).  Gratuitous floods: mac of
+	 * the last sender, peak_rate, total_syns the messages. */
+	uint8_t mac[6], old_mac[6];
+	double age;
 };
 
 typedef void (*rs_detect_alert_fn)(void *ctx, const struct rs_detect_alert *a);
@@ -104,6 +120,11 @@ struct rs_detect_opts {
 	uint32_t max_half_open_per_victim; /* default 65536 */
 	uint32_t max_scanners;      /* (source, target) pairs (default 4096) */
 	uint32_t max_hosts;         /* victim hosts, all ports together (default 1024) */
+	/* ARP and neighbour discovery. */
+	uint32_t arp_window_ms;     /* a second MAC within this of the first is spoofing (60000) */
+	uint32_t arp_request_ms;    /* a reply answers a request at most this old (5000) */
+	double arp_gratuitous_rate; /* gratuitous messages/s that make a flood (default 10) */
+	uint32_t max_arp;           /* address bindings (default 4096) */
 	double exhaust_rate;        /* evictions/s from full tables that raise an alert (100) */
 	uint64_t seed;              /* table hashing; 0 picks a random one */
 	/* Output: the detector prints nothing itself; every alert line (start,
@@ -137,6 +158,12 @@ struct rs_detect_stats {
 	uint64_t scan_alerts;
 	uint64_t scans_in_floods;   /* scans not reported: the host was flooded from many sources */
 	uint64_t exhausted_alerts;
+	uint64_t arp;               /* ARP messages and neighbour solicitations/advertisements */
+	uint32_t arp_bindings;      /* addresses tracked now */
+	uint64_t arp_evictions;
+	uint64_t arp_spoof_alerts;
+	uint64_t arp_gratuitous_alerts;
+	uint64_t arp_unsolicited_alerts;
 };
 
 struct rs_detect;

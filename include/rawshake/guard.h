@@ -66,6 +66,14 @@ bool rs_guard_route_allowed(const struct rs_guard_route *r, char *buf, size_t bu
 bool rs_guard_sysfs_physical(const char *sysfs_net, const char *ifname);
 
 /*
+ * The check for frames sent on a link by name (send arp): loopback has no
+ * ARP at all; a physical device of the initial network namespace (the
+ * same test as the route's) would put the frames on a real network, and
+ * passes only with `force`.  False with the refusal in msg.
+ */
+bool rs_guard_link_allowed(const char *ifname, bool force, char *msg, size_t msglen);
+
+/*
  * The whole check for bulk traffic to dst (and from random sources in
  * src, NULL for none).  `what` names the traffic in the message ("flood",
  * "send 5000 packets/s to").  The route is asked only when packets will

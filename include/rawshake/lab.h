@@ -90,6 +90,13 @@ int rs_lab_serve(bool daemonize);
  * server saw, down (unless it was up before).  Returns connect's status. */
 int rs_lab_demo(const char *self, FILE *log);
 
+/* "lab arpspoof": up, a third host on the link (a macvlan of the client's
+ * interface) that the server resolves, then the client poisons the
+ * server's entry for it with send arp while detect listens on the server;
+ * ip neigh before and after, detect's alerts; the third host removed, down
+ * (unless it was up before).  0 when it ran. */
+int rs_lab_arpspoof(const char *self, FILE *log);
+
 /* ---- What the scenarios (demo, synflood) share: lab_session.c ---- */
 
 /* Sleeps ms, cut short by a signal. */

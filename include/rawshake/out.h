@@ -65,6 +65,8 @@ size_t rs_ip_format(char buf[RS_IP_STRLEN], uint8_t v, const uint8_t *addr);
 void rs_out_mac(struct rs_out *o, const uint8_t *mac);
 /* An address as a JSON string: "192.0.2.1", "2001:db8::1". */
 void rs_out_json_ip(struct rs_out *o, uint8_t v, const uint8_t *addr);
+/* A MAC as a JSON string: "02:00:00:00:00:01". */
+void rs_out_json_mac(struct rs_out *o, const uint8_t *mac);
 /* A JSON object's members after its first: ,"key": then the value, or the
  * whole member for a number or a boolean.  Keys are our own names, given
  * as literals: they are written as they are. */

@@ -50,10 +50,11 @@ enum rs_layer {
 	RS_LAYER_VNTAG,
 	RS_LAYER_FABRICPATH,
 	RS_LAYER_WLAN,
+	RS_LAYER_ARP,
 };
 /* "link", "vlan", "ip", "ipv6", "tcp", "udp", "icmp", "icmpv6", "gre",
  * "erspan", "vxlan", "geneve", "gtp", "teredo", "ayiya", "mpls", "pppoe",
- * "ppp", "pbb", "llc", "vntag", "fabricpath", "wlan"; "none" for an error
+ * "ppp", "pbb", "llc", "vntag", "fabricpath", "wlan", "arp"; "none" for an error
  * of no one layer (nesting too deep). */
 const char *rs_layer_str(enum rs_layer l);
 
@@ -366,6 +367,15 @@ struct rs_icmp {
 	uint32_t pointer;        /* parameter problem */
 	bool has_ts;             /* ICMP timestamp request/reply */
 	uint32_t ts_orig, ts_recv, ts_xmit;
+	/* Neighbour solicitation (135) and advertisement (136), RFC 4861
+	 * 4.3-4.4: the target, NA's R/S/O flags (the top bits of the word
+	 * after the checksum: 0x80 router, 0x40 solicited, 0x20 override),
+	 * and the source/target link-layer address options (6-byte ones). */
+	bool has_nd;
+	uint8_t nd_flags;
+	uint8_t nd_target[16];
+	bool has_nd_sll, has_nd_tll;
+	uint8_t nd_sll[6], nd_tll[6];
 	/* The original packet quoted by an error message. */
 	bool has_quote;
 	struct {
@@ -375,6 +385,37 @@ struct rs_icmp {
 		bool has_ports;
 		uint16_t sport, dport;
 	} quote;
+};
+
+/* ARP and RARP (RFC 826, RFC 903); what a request or reply announces
+ * (RFC 5227: a probe asks from 0.0.0.0, a gratuitous one names the
+ * sender's own address as target). */
+enum rs_arp_kind {
+	RS_ARP_OTHER = 0,      /* an operation we do not name, or not Ethernet/IPv4 */
+	RS_ARP_REQUEST,
+	RS_ARP_REPLY,
+	RS_ARP_GRATUITOUS_REQUEST, /* sender IP == target IP */
+	RS_ARP_GRATUITOUS_REPLY,
+	RS_ARP_PROBE,          /* request from sender IP 0.0.0.0 */
+	RS_ARP_RARP_REQUEST,
+	RS_ARP_RARP_REPLY,
+};
+/* "other", "request", "reply", "gratuitous-request", "gratuitous-reply",
+ * "probe", "rarp-request", "rarp-reply" */
+const char *rs_arp_kind_str(enum rs_arp_kind k);
+
+#define RS_ARP_OP_REQUEST 1
+#define RS_ARP_OP_REPLY 2
+
+struct rs_arp {
+	uint16_t htype, ptype;   /* hardware 1 is Ethernet; protocol 0x0800 IPv4 */
+	uint8_t hlen, plen;
+	uint16_t op;
+	bool ether_ipv4;         /* 1/0x0800/6/4: the addresses below were read */
+	uint8_t sha[6], spa[4], tha[6], tpa[4];
+	uint8_t kind;            /* enum rs_arp_kind */
+	uint32_t len;            /* 8 + 2*hlen + 2*plen: the message, without padding */
+	uint32_t wire;           /* bytes from the ARP header to the frame's end (tcpdump's length) */
 };
 
 struct rs_error {
@@ -403,6 +444,8 @@ struct rs_packet {
 	struct rs_tcp tcp;
 	struct rs_udp udp;
 	struct rs_icmp icmp;
+	bool has_arp;            /* an ARP or RARP message (the link's, or one a tunnel carried) */
+	struct rs_arp arp;
 
 	const uint8_t *payload;  /* application bytes captured (may be NULL) */
 	uint32_t payload_caplen;

@@ -50,6 +50,15 @@ struct rs_send_cfg {
 	uint64_t seed;                /* 0: from getrandom */
 	unsigned threads;             /* flood senders (at most RS_SEND_THREADS_MAX);
 	                               * 0: one per CPU we may run on, at most 4 */
+	/* send arp: the fields given (RS_SEND_ARP_*); the others take their
+	 * defaults in rs_send_prepare. */
+	uint8_t arp_given;
+	bool arp_gratuitous;          /* --gratuitous: sender IP = target IP = DST */
+};
+
+enum {
+	RS_SEND_ARP_OP = 1, RS_SEND_ARP_SHA = 2, RS_SEND_ARP_SPA = 4, RS_SEND_ARP_THA = 8,
+	RS_SEND_ARP_TPA = 16,
 };
 
 #define RS_SEND_THREADS_MAX 8

@@ -45,6 +45,8 @@ bool rs_route_lookup(uint8_t v, const uint8_t *dst, uint8_t src[16], char ifname
 		     uint8_t nexthop[16], unsigned *mtu, char *err, size_t errlen);
 /* The interface's MAC address and MTU. */
 bool rs_if_info(const char *ifname, uint8_t mac[6], unsigned *mtu, char *err, size_t errlen);
+/* The interface's first IPv4 address (getifaddrs); false if it has none. */
+bool rs_if_ipv4(const char *ifname, uint8_t addr[4]);
 /* The neighbour table's MAC for addr on ifname (netlink); false if none. */
 bool rs_neigh_lookup(const char *ifname, uint8_t v, const uint8_t *addr, uint8_t mac[6]);
 

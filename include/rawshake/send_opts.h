@@ -39,7 +39,7 @@ enum {
 };
 
 /* Options that apply to one family or protocol only. */
-enum rs_send_only { RS_SEND_ANY, RS_SEND_V4, RS_SEND_V6, RS_SEND_TCP, RS_SEND_ICMP };
+enum rs_send_only { RS_SEND_ANY, RS_SEND_V4, RS_SEND_V6, RS_SEND_TCP, RS_SEND_ICMP, RS_SEND_ARP };
 
 #define RS_SEND_DATA_MAX 65536
 
@@ -48,7 +48,7 @@ struct rs_send_args {
 	struct rs_send_cfg cfg;
 	uint32_t given;               /* RS_SEND_GIVEN_* */
 	/* The last option given of each class (rs_send_only), for its refusal. */
-	const char *only_opt[5];
+	const char *only_opt[6];
 	int listen;                   /* --listen 1, --no-listen 0, -1 neither */
 	bool force;
 	double pps;                   /* --rate */

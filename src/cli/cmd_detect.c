@@ -34,6 +34,10 @@ enum {
 	OPT_MAX_SCANNERS,
 	OPT_MAX_HOSTS,
 	OPT_EXHAUST_RATE,
+	OPT_ARP_WINDOW,
+	OPT_ARP_REQUEST,
+	OPT_ARP_GRAT_RATE,
+	OPT_MAX_ARP,
 	OPT_NO_UPDATES,
 	OPT_NO_STATS,
 };
@@ -76,12 +80,19 @@ static void detect_usage(FILE *f)
 		"      --scan-ports N     a source probing N ports of one host is a scan (default 20)\n"
 		"      --scan-idle MS     a scan ends after MS without a SYN (default 3000)\n"
 		"      --exhaust-rate N   evictions/s from full tables that alert (default 100)\n"
+		"ARP and neighbour discovery (a live capture sees them with FILTER 'arp'):\n"
+		"      --arp-window MS    a second MAC for an address within MS is arp-spoof\n"
+		"                         (default 60000)\n"
+		"      --arp-request-window MS  a reply answers a request at most MS old\n"
+		"                         (default 5000); later, arp-unsolicited-reply\n"
+		"      --arp-gratuitous-rate N  gratuitous ARP per second that is a flood (default 10)\n"
 		"bounds:\n"
 		"      --max-victims N    victims tracked (default 4096)\n"
 		"      --max-half-open N  half-open SYNs tracked, all victims (default 262144)\n"
 		"      --max-half-open-per-victim N (default 65536)\n"
 		"      --max-scanners N   (source, host) pairs tracked (default 4096)\n"
 		"      --max-hosts N      victim hosts tracked over all their ports (default 1024)\n"
+		"      --max-arp N        ARP/ND address bindings tracked (default 4096)\n"
 		"  -h, --help             this help\n"
 		"FILTER is a BPF expression in tcpdump syntax.  Live capture needs root, or\n"
 		"cap_net_raw,cap_net_admin on the binary.\n");
@@ -208,6 +219,10 @@ static const struct option detect_longopts[] = {
 	{ "max-scanners", required_argument, NULL, OPT_MAX_SCANNERS },
 	{ "max-hosts", required_argument, NULL, OPT_MAX_HOSTS },
 	{ "exhaust-rate", required_argument, NULL, OPT_EXHAUST_RATE },
+	{ "arp-window", required_argument, NULL, OPT_ARP_WINDOW },
+	{ "arp-request-window", required_argument, NULL, OPT_ARP_REQUEST },
+	{ "arp-gratuitous-rate", required_argument, NULL, OPT_ARP_GRAT_RATE },
+	{ "max-arp", required_argument, NULL, OPT_MAX_ARP },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -264,6 +279,12 @@ static int detect_tuning_opt(int c, const char *arg, struct rs_detect_opts *so)
 	case OPT_MAX_HOSTS: return u32_opt("--max-hosts", arg, 1, 1u << 20, &so->max_hosts);
 	case OPT_EXHAUST_RATE:
 		return double_opt("--exhaust-rate", arg, 0.001, 1e9, &so->exhaust_rate);
+	case OPT_ARP_WINDOW: return u32_opt("--arp-window", arg, 1, 86400000, &so->arp_window_ms);
+	case OPT_ARP_REQUEST:
+		return u32_opt("--arp-request-window", arg, 1, 600000, &so->arp_request_ms);
+	case OPT_ARP_GRAT_RATE:
+		return double_opt("--arp-gratuitous-rate", arg, 1, 1e9, &so->arp_gratuitous_rate);
+	case OPT_MAX_ARP: return u32_opt("--max-arp", arg, 1, 1u << 20, &so->max_arp);
 	default: return 0;
 	}
 }

@@ -16,7 +16,7 @@ static void lab_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: rawshake lab up [--offload on|off]\n"
-		"       rawshake lab down|status|demo\n"
+		"       rawshake lab down|status|demo|arpspoof\n"
 		"       rawshake lab synflood [--rate PPS] [--duration T] [--force]\n"
 		"       rawshake lab exec HOST CMD [ARG...]\n"
 		"A two-host lab in network namespaces: client %s / %s (%s) and\n"
@@ -35,6 +35,10 @@ static void lab_usage(FILE *f)
 		"           what it starts, is this program\n"
 		"  demo     up, a hand-made connection (rawshake connect) from client to\n"
 		"           server port 80 captured on the server and explained, down\n"
+		"  arpspoof up, a third host (192.0.2.30, a macvlan) the server resolves by\n"
+		"           ARP, then the client poisons that entry with send arp while\n"
+		"           detect listens on the server; ip neigh before and after, the\n"
+		"           alerts, down\n"
 		"  synflood up, rawshake flood from the client to the server's port 80\n"
 		"           (default 3000 SYN/s for 5 s) while a legitimate client connects;\n"
 		"           rawshake detect's view next to the kernel's counters, down;\n"
@@ -157,6 +161,8 @@ static int lab_sub(const char *sub, enum rs_lab_offload offload, int argc, char 
 	}
 	if (strcmp(sub, "demo") == 0)
 		return rs_lab_demo(self_path(), stdout);
+	if (strcmp(sub, "arpspoof") == 0)
+		return rs_lab_arpspoof(self_path(), stdout);
 	if (strcmp(sub, "synflood") == 0)
 		return synflood(argc - 1, argv + 1);
 	if (strcmp(sub, "down") == 0)

@@ -20,6 +20,7 @@ static void send_usage(FILE *f)
 	fprintf(f,
 		"usage: rawshake send {tcp|udp|icmp} DST [options]\n"
 		"       rawshake send {-1|-2} DST [options]   (hping3's ICMP and UDP modes)\n"
+		"       rawshake send arp -I IFACE DST [options]   (DST: the IPv4 address asked for)\n"
 		"Build one packet with libnet and send it COUNT times through a raw socket\n"
 		"(or the link layer with --link), showing each packet and the replies.\n"
 		"DST is an IPv4 or IPv6 address (never a name).  Needs CAP_NET_RAW unless --dry-run.\n"
@@ -34,6 +35,10 @@ static void send_usage(FILE *f)
 		"ICMP: --icmp-type echo|echo-reply|unreach|time-exceeded|timestamp\n"
 		"      --icmp-code N  --icmp-id N  --icmp-seq N  (errors quote a packet from DST\n"
 		"      with --sport/--dport and --quote-proto udp|tcp)\n"
+		"ARP:  --op request|reply|N (default request)  --sender-mac MAC  --sender-ip ADDR\n"
+		"      --target-mac MAC  --target-ip ADDR (default DST)  --gratuitous (sender IP =\n"
+		"      target IP = DST)  --dst-mac MAC (default broadcast; a reply: --target-mac);\n"
+		"      only on lab links: not lo, not a physical device outside a namespace (--force)\n"
 		"Data: --data STRING (escapes \\r \\n \\t \\\\ \\0 \\xHH)  --data-hex HEX  --data-file FILE\n"
 		"      --bad-checksum  --bad-ip-checksum (IPv4; needs --link or --dry-run)\n"
 		"      --frag (fragment IPv4 packets larger than the MTU)\n"
@@ -229,7 +234,7 @@ static int settle(int argc, char **argv, struct rs_send_args *a)
 	char err[512];
 
 	if (nargs != want) {
-		fprintf(stderr, "rawshake send: %s\n", nargs < want ? "give a protocol (tcp, udp or icmp, or -1 or -2) and a destination address"
+		fprintf(stderr, "rawshake send: %s\n", nargs < want ? "give a protocol (tcp, udp, icmp or arp, or -1 or -2) and a destination address"
 			: "too many arguments");
 		send_usage(stderr);
 		return RS_EXIT_USAGE;
@@ -239,6 +244,9 @@ static int settle(int argc, char **argv, struct rs_send_args *a)
 	    !rs_send_cfg_check(a, err, sizeof(err)))
 		return fail(err);
 	rs_send_cfg_finish(a);
+	if (cfg->spec.proto == RS_CRAFT_ARP && !cfg->dry_run &&
+	    !rs_guard_link_allowed(cfg->ifname, a->force, err, sizeof(err)))
+		return fail(err);
 	/* The pace, from --rate or from -i (--faster: 1 us), more than one packet. */
 	double pps = (a->given & RS_SEND_GIVEN_RATE) ? a->pps
 		     : cfg->interval_ns ? 1e9 / (double)cfg->interval_ns : 1e9;
