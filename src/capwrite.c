@@ -115,6 +115,10 @@ bool rs_capwrite_input(struct rs_capwrite *w, int dlt, uint32_t snaplen, uint8_t
 		/* Interfaces come with the packets, named as theirs are; the
 		 * link type is checked now, as for a plain pcapng file. */
 		if (rs_outfile_linktype(dlt) >= 0) {
+			if (w->dlt < 0) {
+				w->dlt = dlt;   /* for a file no packet gave an interface */
+				w->nano = ts_digits > 6;
+			}
 			pcapng_start(w);   /* a failed write is no refusal (w->file.err) */
 			return true;
 		}
@@ -150,6 +154,30 @@ static uint32_t frac_in(const struct rs_pcap_form *form, const struct pcap_pkthd
 	return form->tv_digits > digits ? f / 1000u : f * 1000u;
 }
 
+/* A packet of a pcapng file; annotated, with the input's comments (the
+ * user's are kept) and then the note. */
+static bool pcapng_packet(struct rs_capwrite *w, uint32_t ifid, const struct pcap_pkthdr *h,
+			  const uint8_t *data, const struct rs_pkt_meta *meta, const char *note)
+{
+	const uint8_t *comment[RS_MAX_COMMENTS + 1];
+	uint16_t len[RS_MAX_COMMENTS + 1];
+	unsigned n = 0;
+	enum rs_pkt_dir dir = meta ? meta->dir : RS_PKT_DIR_UNKNOWN;
+
+	if (!w->annotate)
+		return rs_pcapng_write_on(&w->ng, ifid, h, data, dir);
+	for (unsigned i = 0; meta && i < meta->n_comments && i < RS_MAX_COMMENTS; i++, n++) {
+		comment[n] = meta->comment[i];
+		len[n] = meta->comment_len[i];
+	}
+	if (note) {
+		size_t nlen = strlen(note);
+		comment[n] = (const uint8_t *)note;
+		len[n++] = (uint16_t)(nlen < UINT16_MAX ? nlen : UINT16_MAX);
+	}
+	return rs_pcapng_write_notes(&w->ng, ifid, h, data, dir, comment, len, n);
+}
+
 bool rs_capwrite_packet(struct rs_capwrite *w, const struct rs_pcap_form *form,
 			const struct pcap_pkthdr *h, const uint8_t *data,
 			const struct rs_pkt_meta *meta, const char *note)
@@ -163,11 +191,8 @@ bool rs_capwrite_packet(struct rs_capwrite *w, const struct rs_pcap_form *form,
 		int ifid = pcapng_interface(w, form->dlt, meta ? meta->ifname : NULL, nano);
 		if (ifid < 0)
 			return false;
-		size_t nlen = w->annotate && note ? strlen(note) : 0;
 		out.ts.tv_usec = (suseconds_t)frac_in(form, h, w->ifs[ifid].nano ? 9 : 6);
-		return rs_pcapng_write_note(&w->ng, (uint32_t)ifid, &out, data,
-					    meta ? meta->dir : RS_PKT_DIR_UNKNOWN, note,
-					    (uint16_t)(nlen < UINT16_MAX ? nlen : UINT16_MAX));
+		return pcapng_packet(w, (uint32_t)ifid, &out, data, meta, note);
 	}
 	if (!w->started && !pcap_start(w, form->dlt, form->ts_digits > 6))
 		return false;
@@ -190,5 +215,10 @@ bool rs_capwrite_stopped(const struct rs_capwrite *w)
 
 bool rs_capwrite_close(struct rs_capwrite *w)
 {
+	/* Annotated, interfaces come with packets: without any, the first
+	 * input's, as a plain pcapng file has (editcap refuses a section
+	 * without an interface). */
+	if (w->annotate && w->nifs == 0 && w->dlt >= 0 && !rs_capwrite_stopped(w))
+		pcapng_interface(w, w->dlt, NULL, w->nano);
 	return rs_outfile_close(&w->file);
 }

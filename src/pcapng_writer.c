@@ -176,7 +176,7 @@ bool rs_pcapng_write(struct rs_pcapng_writer *w, const struct pcap_pkthdr *h,
 bool rs_pcapng_write_on(struct rs_pcapng_writer *w, uint32_t ifid, const struct pcap_pkthdr *h,
 			const uint8_t *bytes, enum rs_pkt_dir dir)
 {
-	return rs_pcapng_write_note(w, ifid, h, bytes, dir, NULL, 0);
+	return rs_pcapng_write_notes(w, ifid, h, bytes, dir, NULL, NULL, 0);
 }
 
 /* The code and length of an option: two 16-bit fields in host order, one
@@ -188,21 +188,24 @@ static uint32_t opt_head(uint16_t code, uint16_t len)
 	return (uint32_t)len << 16 | code;
 }
 
-bool rs_pcapng_write_note(struct rs_pcapng_writer *w, uint32_t ifid, const struct pcap_pkthdr *h,
-			  const uint8_t *bytes, enum rs_pkt_dir dir, const char *comment,
-			  uint16_t comment_len)
+static uint32_t pad_of(uint32_t n)
+{
+	return (4 - n % 4) % 4;
+}
+
+bool rs_pcapng_write_notes(struct rs_pcapng_writer *w, uint32_t ifid, const struct pcap_pkthdr *h,
+			   const uint8_t *bytes, enum rs_pkt_dir dir, const uint8_t *const *comment,
+			   const uint16_t *comment_len, unsigned n_comments)
 {
 	uint64_t ts = ticks(w, ifid, (uint64_t)h->ts.tv_sec, (uint64_t)h->ts.tv_usec);
-	uint32_t pad = (4 - h->caplen % 4) % 4;
-	uint32_t cpad = (4 - comment_len % 4) % 4;
 	/* epb_flags: bits 0-1 are the direction, 01 inbound, 10 outbound. */
 	uint32_t flags = dir == RS_PKT_DIR_IN ? 1 : dir == RS_PKT_DIR_OUT ? 2 : 0;
 	uint32_t flag_opt[2] = { opt_head(OPT_EPB_FLAGS, 4), flags };
-	uint32_t comment_head = opt_head(OPT_COMMENT, comment_len);
 	uint32_t end = OPT_ENDOFOPT;
-	bool has_comment = comment && comment_len;
-	uint32_t optlen = (has_comment ? 4 + comment_len + cpad : 0) + (flags ? 8 : 0);
-	uint32_t total = 32 + h->caplen + pad + optlen + (optlen ? 4 : 0);
+	uint32_t optlen = flags ? 8 : 0;
+	for (unsigned i = 0; i < n_comments; i++)
+		optlen += comment_len[i] ? 4 + comment_len[i] + pad_of(comment_len[i]) : 0;
+	uint32_t total = 32 + h->caplen + pad_of(h->caplen) + optlen + (optlen ? 4 : 0);
 	uint32_t head[7] = {
 		BT_EPB, total, ifid, (uint32_t)(ts >> 32), (uint32_t)ts,
 		h->caplen, h->len,
@@ -210,11 +213,14 @@ bool rs_pcapng_write_note(struct rs_pcapng_writer *w, uint32_t ifid, const struc
 	static const uint8_t zero[3];
 	out(w, head, sizeof(head));
 	out(w, bytes, h->caplen);
-	out(w, zero, pad);
-	if (has_comment) {
-		out(w, &comment_head, 4);
-		out(w, comment, comment_len);
-		out(w, zero, cpad);
+	out(w, zero, pad_of(h->caplen));
+	for (unsigned i = 0; i < n_comments; i++) {
+		if (!comment_len[i])
+			continue;
+		uint32_t ch = opt_head(OPT_COMMENT, comment_len[i]);
+		out(w, &ch, 4);
+		out(w, comment[i], comment_len[i]);
+		out(w, zero, pad_of(comment_len[i]));
 	}
 	if (flags)
 		out(w, flag_opt, sizeof(flag_opt));

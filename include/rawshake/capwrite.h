@@ -60,8 +60,8 @@ struct rs_capwrite {
 	const char *path;           /* as given, for messages */
 	bool pcapng;
 	bool started;               /* the file's header is out */
-	int dlt;                    /* pcap: the file's link type */
-	bool nano;                  /* pcap: a nanosecond file */
+	int dlt;                    /* pcap: the file's link type; annotated: the first input's */
+	bool nano;                  /* pcap: a nanosecond file; annotated: the first input is */
 	uint32_t snaplen;           /* of the input being read */
 	struct rs_pcapng_writer ng;
 	bool annotate;              /* annotated pcapng */

@@ -66,11 +66,11 @@ bool rs_pcapng_add_interface_res(struct rs_pcapng_writer *w, int linktype, uint3
 /* rs_pcapng_write on interface ifid (h->ts.tv_usec in its unit). */
 bool rs_pcapng_write_on(struct rs_pcapng_writer *w, uint32_t ifid, const struct pcap_pkthdr *h,
 			const uint8_t *bytes, enum rs_pkt_dir dir);
-/* The same with comment_len bytes of comment (UTF-8, no NUL) as the
- * packet's opt_comment; none when comment is NULL or comment_len 0. */
-bool rs_pcapng_write_note(struct rs_pcapng_writer *w, uint32_t ifid, const struct pcap_pkthdr *h,
-			  const uint8_t *bytes, enum rs_pkt_dir dir, const char *comment,
-			  uint16_t comment_len);
+/* The same with n_comments opt_comment options, comment_len[i] bytes of
+ * comment[i] each (UTF-8, no NUL; an empty one is left out). */
+bool rs_pcapng_write_notes(struct rs_pcapng_writer *w, uint32_t ifid, const struct pcap_pkthdr *h,
+			   const uint8_t *bytes, enum rs_pkt_dir dir, const uint8_t *const *comment,
+			   const uint16_t *comment_len, unsigned n_comments);
 bool rs_pcapng_write_stats(struct rs_pcapng_writer *w, const struct rs_pcapng_stats *st);
 
 #endif

@@ -159,6 +159,8 @@ static int read_parse(int argc, char **argv, struct read_args *a)
 		return RS_EXIT_USAGE;
 	}
 	rs_cli_view_finalize(&a->vo);
+	if (a->annotate)
+		a->vo.no_track = false;   /* -q counts without tracking; the notes need it */
 	/* Started as root and switching to another user: the -w file is that
 	 * user's, and a refusal says so. */
 	if (getuid() == 0 && geteuid() == 0 && strcmp(a->user ? a->user : "nobody", "root") != 0)
