@@ -11,7 +11,8 @@
 #   - capinfos and editcap accept the file; the section names rawshake
 #     and the input, the interfaces keep the input's names and resolution.
 # The input's own packet comments are kept before the note
-# (pcapng-comments.pcapng).  Needs tshark, capinfos, editcap, python3 (77
+# (pcapng-comments.pcapng; pcapng-multi-if.pcapng has blocks the parser
+# here does not read: only its interface names are checked).  Needs tshark, capinfos, editcap, python3 (77
 # without).
 set -eu
 srcdir=${srcdir:-.}
@@ -94,17 +95,22 @@ for f in "$p"/*.pcap "$p"/*.pcapng; do
 for l in sys.stdin:
     c = json.loads(l)
     print(json.dumps(c[-1] if c else "", ensure_ascii=False))' >"$work/got"
-		# The packets: bytes and lengths (the filter's as plain -w's).
+		# The packets: bytes and lengths (the filter's as plain -w --pcapng's).
 		# shellcheck disable=SC2086
-		"$bin" read -q -w "$work/plain" "$f" -- $flt >/dev/null 2>&1 || true
+		"$bin" read -q -w "$work/plain" --pcapng "$f" -- $flt >/dev/null 2>&1 || true
 		python3 "$work/records.py" "$out" >"$work/got-rec"
 		python3 "$work/records.py" "$work/plain" >"$work/want-rec"
 		cmp -s "$work/want-rec" "$work/got-rec" || fail "$name [$flt]: packet bytes differ"
-		if [ -z "$flt" ]; then
+		# pcapng-multi-if has a record longer than its interface's
+		# snaplen (readers cut it, as read does) and simple and obsolete
+		# packet blocks this parser does not read: plain -w's file above.
+		if [ -z "$flt" ] && [ "$name" != pcapng-multi-if.pcapng ]; then
 			python3 "$work/records.py" "$f" >"$work/in-rec"
 			cmp -s "$work/in-rec" "$work/got-rec" || fail "$name: packet bytes not the input's"
 		fi
-		if [ "$name" = pcapng-comments.pcapng ] && [ -z "$flt" ]; then
+		# An input with comments of its own (pcapng-comments, -multi-if).
+		commented=$(python3 "$work/records.py" "$f" --comments | grep -vc '^\[\]$' || true)
+		if [ "$commented" -gt 0 ] && [ -z "$flt" ] && [ "$name" != pcapng-multi-if.pcapng ]; then
 			# Packets with a note carry it after the input's comments.
 			python3 "$work/records.py" "$f" --comments >"$work/in-comments"
 			python3 "$work/records.py" "$out" --comments >"$work/out-comments"
@@ -116,7 +122,7 @@ for i, o, n in zip(ins, outs, notes):
     assert o == i + ([n] if n else []), (i, o, n)
 EOF
 				fail "$name [$flt]: the input's comments and the notes"
-		elif [ "$name" != pcapng-comments.pcapng ]; then
+		elif [ "$commented" -eq 0 ]; then
 			cmp -s "$work/want" "$work/got" ||
 				fail "$name [$flt]: opt_comment is not the JSON note: $(diff "$work/want" "$work/got" | head -4)"
 		fi
@@ -128,7 +134,7 @@ EOF
 		close-fin-ack.pcap | ts-invalid.pcapng) ;;
 		*) checked=$((checked + 1)); continue ;;
 		esac
-		if [ "$name" != pcapng-comments.pcapng ]; then
+		if [ "$commented" -eq 0 ]; then
 			# tshark's frame.comment: the same text.
 			tshark -r "$out" -T fields -e frame.comment 2>/dev/null >"$work/tshark"
 			python3 -c 'import json, sys
@@ -140,7 +146,10 @@ for l in open(sys.argv[1]):
 		[ -z "$flt" ] && {
 			# ts-invalid's time fields are no times: read writes the
 			# times it shows (man page), as for plain -w.
-			case $name in ts-invalid.*) ;; *)
+			# pcapng-multi-if's simple packet block has no time (read
+			# shows and writes 0) and it has a block tshark lists that
+			# is no packet.
+			case $name in ts-invalid.* | pcapng-multi-if.pcapng) ;; *)
 			tshark -r "$f" -T fields -e frame.time_epoch 2>/dev/null >"$work/t-in"
 			tshark -r "$out" -T fields -e frame.time_epoch 2>/dev/null >"$work/t-out"
 			cmp -s "$work/t-in" "$work/t-out" || fail "$name: times differ" ;;
@@ -161,8 +170,11 @@ grep -q "Capture comment: *explained by rawshake from $p/handshake-v4-nano.pcap"
 	fail "the section comment names the input"
 grep -q "Time precision = nanoseconds (9)" "$work/ci" || fail "nanosecond input: if_tsresol 9"
 "$bin" read -q -w "$work/names.pcapng" --annotate "$p/pcapng-multi-if.pcapng" >/dev/null 2>&1
-tshark -r "$p/pcapng-multi-if.pcapng" -T fields -e frame.interface_name 2>/dev/null >"$work/n-in"
-tshark -r "$work/names.pcapng" -T fields -e frame.interface_name 2>/dev/null >"$work/n-out"
+# (The set of names: this input has a block tshark lists with none.)
+tshark -r "$p/pcapng-multi-if.pcapng" -T fields -e frame.interface_name 2>/dev/null |
+	grep . | sort -u >"$work/n-in"
+tshark -r "$work/names.pcapng" -T fields -e frame.interface_name 2>/dev/null |
+	grep . | sort -u >"$work/n-out"
 cmp -s "$work/n-in" "$work/n-out" || fail "interface names are not the input's"
 grep -q . "$work/n-out" || fail "no interface names"
 
