@@ -11,6 +11,7 @@
 #define BYTE_ORDER_MAGIC 0x1A2B3C4Du
 
 #define OPT_ENDOFOPT 0
+#define OPT_COMMENT 1
 #define OPT_SHB_USERAPPL 4
 #define OPT_IF_NAME 2
 #define OPT_IF_TSRESOL 9
@@ -20,8 +21,10 @@
 #define OPT_ISB_OSDROP 7
 #define OPT_ISB_USRDELIV 8
 
-/* Options and names are short: a header block never needs more. */
-#define HDR_MAX 512
+/* A header block's strings are cut to STR_MAX bytes (names are short, a
+ * section comment names the input files): HDR_MAX always holds them. */
+#define STR_MAX 1024
+#define HDR_MAX 2560
 
 struct blk {
 	uint8_t b[HDR_MAX];
@@ -66,11 +69,16 @@ static void opt_u64(struct blk *k, uint16_t code, uint64_t v)
 	opt(k, code, &v, sizeof(v));
 }
 
+/* A string option, cut to STR_MAX bytes at a UTF-8 character's start
+ * (options are UTF-8 by the format's word). */
 static void opt_str(struct blk *k, uint16_t code, const char *s)
 {
 	size_t n = strlen(s);
-	if (n > 255)
-		n = 255;
+	if (n > STR_MAX) {
+		n = STR_MAX;
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	}
 	opt(k, code, s, (uint16_t)n);
 }
 
@@ -96,17 +104,26 @@ static bool block(struct rs_pcapng_writer *w, uint32_t type, const struct blk *b
 	return rs_outfile_end(w->f, false);
 }
 
-/* An Interface Description Block, at the file's resolution. */
 bool rs_pcapng_add_interface(struct rs_pcapng_writer *w, int linktype, uint32_t snaplen,
 			     const char *ifname)
 {
+	return rs_pcapng_add_interface_res(w, linktype, snaplen, ifname, w->nano);
+}
+
+bool rs_pcapng_add_interface_res(struct rs_pcapng_writer *w, int linktype, uint32_t snaplen,
+				 const char *ifname, bool nano)
+{
 	struct blk idb = { .n = 0 };
+
+	if (w->nifs == RS_PCAPNG_MAX_IFS)
+		return false;
+	w->if_nano[w->nifs++] = nano;
 	put16(&idb, (uint16_t)linktype);
 	put16(&idb, 0);
 	put32(&idb, snaplen);
 	if (ifname)
 		opt_str(&idb, OPT_IF_NAME, ifname);
-	if (w->nano) {
+	if (nano) {
 		uint8_t resol = 9;   /* 10^-9 s; without the option, 10^-6 */
 		opt(&idb, OPT_IF_TSRESOL, &resol, 1);
 	}
@@ -116,6 +133,13 @@ bool rs_pcapng_add_interface(struct rs_pcapng_writer *w, int linktype, uint32_t 
 
 bool rs_pcapng_open(struct rs_pcapng_writer *w, struct rs_outfile *f, int linktype,
 		    uint32_t snaplen, const char *ifname, const char *appl, bool nano)
+{
+	return rs_pcapng_section(w, f, appl, NULL, nano) &&
+	       rs_pcapng_add_interface(w, linktype, snaplen, ifname) && rs_outfile_flush(f);
+}
+
+bool rs_pcapng_section(struct rs_pcapng_writer *w, struct rs_outfile *f, const char *appl,
+		       const char *comment, bool nano)
 {
 	memset(w, 0, sizeof(*w));
 	w->f = f;
@@ -127,18 +151,20 @@ bool rs_pcapng_open(struct rs_pcapng_writer *w, struct rs_outfile *f, int linkty
 	put16(&shb, 0);   /* minor version */
 	put32(&shb, 0xffffffffu);   /* section length: not given */
 	put32(&shb, 0xffffffffu);
+	if (comment)
+		opt_str(&shb, OPT_COMMENT, comment);
 	if (appl)
 		opt_str(&shb, OPT_SHB_USERAPPL, appl);
 	opt_end(&shb);
-
-	return block(w, BT_SHB, &shb) && rs_pcapng_add_interface(w, linktype, snaplen, ifname) &&
-	       rs_outfile_flush(f);
+	return block(w, BT_SHB, &shb);
 }
 
-/* A time in the file's unit (if_tsresol): frac is in that unit already. */
-static uint64_t ticks(const struct rs_pcapng_writer *w, uint64_t sec, uint64_t frac)
+/* A time in the unit of interface ifid (its if_tsresol): frac is in that
+ * unit already. */
+static uint64_t ticks(const struct rs_pcapng_writer *w, uint32_t ifid, uint64_t sec, uint64_t frac)
 {
-	return sec * (w->nano ? 1000000000u : 1000000u) + frac;
+	bool nano = ifid < w->nifs ? w->if_nano[ifid] : w->nano;
+	return sec * (nano ? 1000000000u : 1000000u) + frac;
 }
 
 bool rs_pcapng_write(struct rs_pcapng_writer *w, const struct pcap_pkthdr *h,
@@ -150,26 +176,56 @@ bool rs_pcapng_write(struct rs_pcapng_writer *w, const struct pcap_pkthdr *h,
 bool rs_pcapng_write_on(struct rs_pcapng_writer *w, uint32_t ifid, const struct pcap_pkthdr *h,
 			const uint8_t *bytes, enum rs_pkt_dir dir)
 {
-	uint64_t ts = ticks(w, (uint64_t)h->ts.tv_sec, (uint64_t)h->ts.tv_usec);
-	uint32_t pad = (4 - h->caplen % 4) % 4;
+	return rs_pcapng_write_notes(w, ifid, h, bytes, dir, NULL, NULL, 0);
+}
+
+/* The code and length of an option: two 16-bit fields in host order, one
+ * word (on a big-endian host they swap within it). */
+static uint32_t opt_head(uint16_t code, uint16_t len)
+{
+	if (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)
+		return (uint32_t)code << 16 | len;
+	return (uint32_t)len << 16 | code;
+}
+
+static uint32_t pad_of(uint32_t n)
+{
+	return (4 - n % 4) % 4;
+}
+
+bool rs_pcapng_write_notes(struct rs_pcapng_writer *w, uint32_t ifid, const struct pcap_pkthdr *h,
+			   const uint8_t *bytes, enum rs_pkt_dir dir, const uint8_t *const *comment,
+			   const uint16_t *comment_len, unsigned n_comments)
+{
+	uint64_t ts = ticks(w, ifid, (uint64_t)h->ts.tv_sec, (uint64_t)h->ts.tv_usec);
 	/* epb_flags: bits 0-1 are the direction, 01 inbound, 10 outbound. */
 	uint32_t flags = dir == RS_PKT_DIR_IN ? 1 : dir == RS_PKT_DIR_OUT ? 2 : 0;
-	uint32_t opts[3] = { OPT_EPB_FLAGS | 4u << 16, flags, OPT_ENDOFOPT };
-	size_t optlen = flags ? sizeof(opts) : 0;
-	uint32_t total = 32 + h->caplen + pad + (uint32_t)optlen;
+	uint32_t flag_opt[2] = { opt_head(OPT_EPB_FLAGS, 4), flags };
+	uint32_t end = OPT_ENDOFOPT;
+	uint32_t optlen = flags ? 8 : 0;
+	for (unsigned i = 0; i < n_comments; i++)
+		optlen += comment_len[i] ? 4 + comment_len[i] + pad_of(comment_len[i]) : 0;
+	uint32_t total = 32 + h->caplen + pad_of(h->caplen) + optlen + (optlen ? 4 : 0);
 	uint32_t head[7] = {
 		BT_EPB, total, ifid, (uint32_t)(ts >> 32), (uint32_t)ts,
 		h->caplen, h->len,
 	};
 	static const uint8_t zero[3];
-	/* The option's code and length are two 16-bit fields in host order:
-	 * on a big-endian host they swap within the word. */
-	if (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)
-		opts[0] = (uint32_t)OPT_EPB_FLAGS << 16 | 4u;
 	out(w, head, sizeof(head));
 	out(w, bytes, h->caplen);
-	out(w, zero, pad);
-	out(w, opts, optlen);
+	out(w, zero, pad_of(h->caplen));
+	for (unsigned i = 0; i < n_comments; i++) {
+		if (!comment_len[i])
+			continue;
+		uint32_t ch = opt_head(OPT_COMMENT, comment_len[i]);
+		out(w, &ch, 4);
+		out(w, comment[i], comment_len[i]);
+		out(w, zero, pad_of(comment_len[i]));
+	}
+	if (flags)
+		out(w, flag_opt, sizeof(flag_opt));
+	if (optlen)
+		out(w, &end, 4);
 	out(w, &total, 4);
 	return rs_outfile_end(w->f, true);
 }
@@ -177,7 +233,8 @@ bool rs_pcapng_write_on(struct rs_pcapng_writer *w, uint32_t ifid, const struct 
 bool rs_pcapng_write_stats(struct rs_pcapng_writer *w, const struct rs_pcapng_stats *st)
 {
 	uint64_t ns = (uint64_t)st->taken.tv_nsec;
-	uint64_t ts = ticks(w, (uint64_t)st->taken.tv_sec, w->nano ? ns : ns / 1000);
+	bool nano = w->nifs ? w->if_nano[0] : w->nano;
+	uint64_t ts = ticks(w, 0, (uint64_t)st->taken.tv_sec, nano ? ns : ns / 1000);
 	struct blk isb = { .n = 0 };
 	put32(&isb, 0);   /* interface 0 */
 	put32(&isb, (uint32_t)(ts >> 32));

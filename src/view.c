@@ -3,6 +3,7 @@
 #include "rawshake/capfile.h"
 #include "rawshake/print_html.h"
 #include "rawshake/capwrite.h"
+#include "rawshake/print_note.h"
 #include "rawshake/print_ladder.h"
 #include "rawshake/print_summary.h"
 #include "rawshake/progress.h"
@@ -152,6 +153,20 @@ bool rs_view_packet(struct rs_view *v, int dlt, uint8_t ts_digits,
 	return rs_view_packet_meta(v, &form, h, data, NULL);
 }
 
+/* read -w: the packet as read; annotating, with the note read's JSON
+ * gives it (the same call, the same flags, its bounded buffer). */
+static bool write_packet(struct rs_view *v, const struct rs_pcap_form *form,
+			 const struct pcap_pkthdr *h, const uint8_t *data,
+			 const struct rs_pkt_meta *meta, const struct rs_tcp_event *ev)
+{
+	char note[1024];
+
+	if (!v->capw->annotate || !ev)
+		return rs_capwrite_packet(v->capw, form, h, data, meta, NULL);
+	rs_print_note_format(note, sizeof(note), &v->pkt, ev, 0);
+	return rs_capwrite_packet(v->capw, form, h, data, meta, note);
+}
+
 bool rs_view_packet_meta(struct rs_view *v, const struct rs_pcap_form *form,
 			 const struct pcap_pkthdr *h, const uint8_t *data,
 			 const struct rs_pkt_meta *meta)
@@ -183,10 +198,10 @@ bool rs_view_packet_meta(struct rs_view *v, const struct rs_pcap_form *form,
 		rs_print_ladder_add(v->ladder, pkt, ev);
 	if (show && v->html)
 		rs_print_html_add(v->html, pkt, ev);
-	if (show && v->capw && !rs_capwrite_packet(v->capw, form, h, data, meta))
+	const struct rs_tcp_event *pev = v->opts.no_track ? NULL : ev;
+	if (show && v->capw && !write_packet(v, form, h, data, meta, pev))
 		return false;
 	if (show && !v->opts.quiet) {
-		const struct rs_tcp_event *pev = v->opts.no_track ? NULL : ev;
 		if (v->opts.format == RS_FORMAT_JSON)
 			rs_print_json(&v->printer, v->out, pkt, pev);
 		else if (v->opts.format == RS_FORMAT_TEXT)

@@ -22,9 +22,13 @@
 #include "rawshake/outfile.h"
 #include "rawshake/packet.h"
 
+#define RS_PCAPNG_MAX_IFS 64
+
 struct rs_pcapng_writer {
 	struct rs_outfile *f;   /* f->err says why a write failed */
-	bool nano;       /* ts.tv_usec holds nanoseconds; if_tsresol 9 */
+	bool nano;       /* the file's default: ts.tv_usec holds nanoseconds; if_tsresol 9 */
+	uint32_t nifs;
+	bool if_nano[RS_PCAPNG_MAX_IFS];   /* each interface's resolution */
 };
 
 struct rs_pcapng_stats {
@@ -40,6 +44,11 @@ struct rs_pcapng_stats {
  * appl may be NULL; ifname may be NULL.  False once a write failed. */
 bool rs_pcapng_open(struct rs_pcapng_writer *w, struct rs_outfile *f, int linktype,
 		    uint32_t snaplen, const char *ifname, const char *appl, bool nano);
+/* Only the Section Header Block: appl (shb_userappl) and comment
+ * (opt_comment) may be NULL; interfaces follow with
+ * rs_pcapng_add_interface(_res).  False once a write failed. */
+bool rs_pcapng_section(struct rs_pcapng_writer *w, struct rs_outfile *f, const char *appl,
+		       const char *comment, bool nano);
 /* One packet: h->caplen bytes of `bytes`, h->len on the wire; its
  * direction goes into epb_flags (nothing when RS_PKT_DIR_UNKNOWN).
  * Counted in f->records. */
@@ -50,9 +59,18 @@ bool rs_pcapng_write(struct rs_pcapng_writer *w, const struct pcap_pkthdr *h,
  * rs_pcapng_write_on.  False once a write failed. */
 bool rs_pcapng_add_interface(struct rs_pcapng_writer *w, int linktype, uint32_t snaplen,
 			     const char *ifname);
-/* rs_pcapng_write on interface ifid. */
+/* The same with the interface's own resolution (nano: if_tsresol 9,
+ * else 6); false also when RS_PCAPNG_MAX_IFS interfaces are there. */
+bool rs_pcapng_add_interface_res(struct rs_pcapng_writer *w, int linktype, uint32_t snaplen,
+				 const char *ifname, bool nano);
+/* rs_pcapng_write on interface ifid (h->ts.tv_usec in its unit). */
 bool rs_pcapng_write_on(struct rs_pcapng_writer *w, uint32_t ifid, const struct pcap_pkthdr *h,
 			const uint8_t *bytes, enum rs_pkt_dir dir);
+/* The same with n_comments opt_comment options, comment_len[i] bytes of
+ * comment[i] each (UTF-8, no NUL; an empty one is left out). */
+bool rs_pcapng_write_notes(struct rs_pcapng_writer *w, uint32_t ifid, const struct pcap_pkthdr *h,
+			   const uint8_t *bytes, enum rs_pkt_dir dir, const uint8_t *const *comment,
+			   const uint16_t *comment_len, unsigned n_comments);
 bool rs_pcapng_write_stats(struct rs_pcapng_writer *w, const struct rs_pcapng_stats *st);
 
 #endif

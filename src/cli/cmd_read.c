@@ -39,6 +39,9 @@ static void read_usage(FILE *f)
 		"                       precision), opened as the -Z user; '-': standard output,\n"
 		"                       the text then on standard error\n"
 		"      --pcapng         write -w FILE as pcapng: inputs of several link types\n"
+		"      --annotate       write -w FILE as pcapng with each packet's note (the\n"
+		"                       JSON \"note\") as its comment, for Wireshark; interfaces\n"
+		"                       keep the input's names and time resolution\n"
 		"  -Z, --user USER      started as root: drop to USER once the input files are\n"
 		"                       open, before opening -w FILE (default nobody; root keeps\n"
 		"                       root)\n"
@@ -49,7 +52,7 @@ static void read_usage(FILE *f)
 }
 
 /* read's own long options: one enum, so that no two share a number. */
-enum { OPT_PCAPNG = RS_OPT_FIRST_COMMAND_OPT, READ_OPT_SINCE, READ_OPT_UNTIL };
+enum { OPT_PCAPNG = RS_OPT_FIRST_COMMAND_OPT, OPT_ANNOTATE, READ_OPT_SINCE, READ_OPT_UNTIL };
 
 static const struct option read_longopts[] = {
 	RS_CLI_VIEW_LONGOPTS,
@@ -59,6 +62,7 @@ static const struct option read_longopts[] = {
 	{ "read", required_argument, NULL, 'r' },
 	{ "write", required_argument, NULL, 'w' },
 	{ "pcapng", no_argument, NULL, OPT_PCAPNG },
+	{ "annotate", no_argument, NULL, OPT_ANNOTATE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -70,6 +74,7 @@ struct read_args {
 	const char *wfile;          /* -w */
 	const char *as_user;        /* the -w file's owner to name in a refusal */
 	bool pcapng;
+	bool annotate;              /* --annotate: -w as annotated pcapng */
 	char **rfiles;              /* those of -r (allocated) */
 	char **files;               /* rfiles, or the captures among the arguments */
 	int nfiles;
@@ -277,16 +282,23 @@ static int read_parse(int argc, char **argv, struct read_args *a)
 			a->rfiles[nr++] = optarg;
 			continue;
 		}
-		if (c == 'w' || c == OPT_PCAPNG) {
+		if (c == 'w' || c == OPT_PCAPNG || c == OPT_ANNOTATE) {
 			a->wfile = c == 'w' ? optarg : a->wfile;
 			a->pcapng |= c == OPT_PCAPNG;
+			a->annotate |= c == OPT_ANNOTATE;
 			continue;
 		}
 		read_usage(stderr);
 		return RS_EXIT_USAGE;
 	}
-	if (a->pcapng && !a->wfile) {
-		fprintf(stderr, "rawshake read: --pcapng: needs -w FILE\n");
+	if ((a->pcapng || a->annotate) && !a->wfile) {
+		fprintf(stderr, "rawshake read: --%s: needs -w FILE\n",
+			a->annotate ? "annotate" : "pcapng");
+		return RS_EXIT_USAGE;
+	}
+	if (a->annotate && a->vo.no_track) {
+		fprintf(stderr, "rawshake read: --annotate: the notes need the connections "
+				"followed (no --no-track)\n");
 		return RS_EXIT_USAGE;
 	}
 	if (a->vo.window && a->vo.since_ns >= a->vo.until_ns) {
@@ -294,6 +306,8 @@ static int read_parse(int argc, char **argv, struct read_args *a)
 		return RS_EXIT_USAGE;
 	}
 	rs_cli_view_finalize(&a->vo);
+	if (a->annotate)
+		a->vo.no_track = false;   /* -q counts without tracking; the notes need it */
 	/* Started as root and switching to another user: the -w file is that
 	 * user's, and a refusal says so. */
 	if (getuid() == 0 && geteuid() == 0 && strcmp(a->user ? a->user : "nobody", "root") != 0)
@@ -361,6 +375,8 @@ static bool read_outputs(const struct read_args *a, struct rs_capwrite *w, struc
 			rs_capwrite_close(w);
 		return false;
 	}
+	if (a->annotate)
+		rs_capwrite_annotate(w, a->files, a->nfiles);
 	view->capw = a->wfile ? w : NULL;
 	return true;
 }
