@@ -2,7 +2,8 @@
 # kill-cleanup.sh: everything connect and lab change in the system is
 # removed on every way out.  KILL_ITERATIONS times (default 30) one of
 #   lab up, lab demo, lab synflood (lab down before), connect from the
-#   lab client to 192.0.2.20 port 80 --hold 1, lab synflood (lab up before)
+#   lab client to 192.0.2.20 port 80 --hold 1, lab synflood (lab up before),
+#   lab arpspoof (its third host, a macvlan, removed as well)
 # is started and, after a pseudo-random delay of 0 to 1.5 s (0 to 0.3 s
 # for lab up, which is quick; KILL_SEED,
 # default 7, printed, so that a failure can be replayed), sent SIGINT or
@@ -137,7 +138,7 @@ while [ "$i" -lt "$iterations" ]; do
 	i=$((i + 1))
 	next_delay
 	if [ $((i % 2)) -eq 1 ]; then sig=INT; else sig=TERM; fi
-	case $((i % 5)) in
+	case $((i % 6)) in
 	# lab up takes 50 to 300 ms: a fifth of the delay, to land inside it.
 	1) what="lab up"; before=down; delay=$((delay / 5)); set -- lab up ;;
 	2) what="lab demo"; before=down; set -- lab demo ;;
@@ -145,6 +146,7 @@ while [ "$i" -lt "$iterations" ]; do
 	   set -- lab exec client "$bin" connect -q --hold 1 192.0.2.20 80 ;;
 	4) what="lab synflood (from down)"; before=down; set -- lab synflood --rate 500 --duration 2 ;;
 	0) what="lab synflood (from up)"; before=up; set -- lab synflood --rate 500 --duration 2 ;;
+	5) what="lab arpspoof"; before=up; set -- lab arpspoof ;;
 	esac
 	if [ "$before" = up ]; then lab_up; else lab_down; fi
 
