@@ -146,7 +146,7 @@ static void conn_init(struct rs_tracker *t, struct rs_conn *c, const struct rs_p
 	bool sender_is_client;
 
 	c->id = ++t->next_id;
-	c->first_ns = c->last_ns = now;
+	c->first_ns = c->last_ns = c->zeek_last_ns = now;
 	c->ts_digits = pkt->ts_digits == 9 ? 9 : 6;
 	if ((fl & RS_TH_SYN) && !(fl & RS_TH_ACK)) {
 		sender_is_client = true;
@@ -809,9 +809,17 @@ const struct rs_tcp_event *rs_tracker_update(struct rs_tracker *t, const struct 
 	bool keepalive, gap, unseen, rxmit;
 	uint32_t gap_bytes;
 
-	c->last_ns = now;
 	ev->conn_id = c->id;
 	ev->dir = (enum rs_dir)d;
+	if (t->cfg.zeek_compat && tcp->csum_status == RS_CSUM_BAD) {
+		/* Zeek's TCP analyzer stops at the checksum: not even the
+		 * connection's last time, packets or IP bytes see it. */
+		ev->analysis |= RS_AN_BAD_CHECKSUM;
+		rs_tracker_zeek_bad_checksum(c, d);
+		place(t, idx);
+		return ev;
+	}
+	c->last_ns = now;
 	ev->client_guessed = c->client_guessed;
 	ev->flags = tcp->flags;
 	ev->len = tcp->payload_len;

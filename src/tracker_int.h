@@ -143,6 +143,8 @@ static inline bool rs_end_state_guessed(const struct rs_conn *c, int d)
 }
 
 /* tracker_zeek.c: Zeek bookkeeping and the record. */
+/* --zeek-compat: a segment with a bad checksum is its 'C' and nothing else. */
+void rs_tracker_zeek_bad_checksum(struct rs_conn *c, int d);
 void rs_tracker_zeek_segment(struct rs_conn *c, int d, const struct rs_packet *pkt,
 			     uint32_t rel_seq, bool rxmit, bool gap, uint32_t gap_bytes);
 void rs_tracker_zeek_record(const struct rs_conn *c, enum rs_conn_end why, struct rs_conn_record *r);

@@ -40,8 +40,13 @@
  *   OTH no SYN seen, mid-stream traffic
  *
  * Deviations, on purpose: Zeek drops a packet with a bad checksum after
- * recording 'c' (unless ignore_checksums); we record 'c' and still track
- * it, since locally captured packets often carry offloaded checksums.
+ * recording 'c' (unless ignore_checksums): its TCP analyzer returns
+ * before the connection's last time, the endpoint states, sequence
+ * numbers and the packet and IP byte counts see it.  We record 'c' and
+ * still track it, since locally captured packets often carry offloaded
+ * checksums; with the tracker's zeek_compat (read --zeek-compat) the
+ * segment is Zeek's 'c' alone (rs_tracker_zeek_bad_checksum, from
+ * rs_tracker_update before anything else counts it).
  * 'g' is recorded when an ACK covers bytes the capture never saw (Zeek
  * records it when its reassembler skips such a hole, which is the same
  * moment for an analyzer that follows ACKs), and, as Zeek's
@@ -275,6 +280,11 @@ static uint64_t zsize(const struct rs_end *e, const struct rs_end *p)
 	return size;
 }
 
+void rs_tracker_zeek_bad_checksum(struct rs_conn *c, int d)
+{
+	scaled(c, &c->end[d], RS_ZC_CSUM, 'C', d == RS_DIR_C2S);
+}
+
 void rs_tracker_zeek_segment(struct rs_conn *c, int d, const struct rs_packet *pkt,
 			     uint32_t rel_seq, bool rxmit, bool gap, uint32_t gap_bytes)
 {
@@ -292,7 +302,7 @@ void rs_tracker_zeek_segment(struct rs_conn *c, int d, const struct rs_packet *p
 		c->zeek_last_ns = pkt->ts_ns;
 
 	if (tcp->csum_status == RS_CSUM_BAD)
-		scaled(c, e, RS_ZC_CSUM, 'C', orig);
+		rs_tracker_zeek_bad_checksum(c, d);
 	if (bits > 1) {
 		check_history(c, (fl & RS_TH_FIN) && (fl & RS_TH_RST) ? 'I' : 'Q', orig);
 	} else if (bits == 1) {

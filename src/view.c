@@ -96,6 +96,7 @@ bool rs_view_init(struct rs_view *v, const struct rs_view_opts *opts, struct rs_
 	rs_tracker_config_default(&cfg);
 	if (opts->max_conns)
 		cfg.max_conns = opts->max_conns;
+	cfg.zeek_compat = opts->zeek_compat && zeek_format(opts->format);
 	cfg.on_conn_done = on_conn_done;
 	cfg.ctx = v;
 	v->tracker = rs_tracker_new(&cfg);

@@ -883,6 +883,56 @@ static void test_zero_window_ack_not_dup(void **state)
 	assert_null(strstr(buf, "still waits for byte"));
 }
 
+/* A client data segment with a bad checksum, its ACK, then a late bad one:
+ * by default counted after its 'C'; with zeek_compat only the 'C', as Zeek's
+ * TCP analyzer drops it (the ACK then reveals a gap; no packet, IP bytes
+ * or last time of it). */
+static void bad_checksum_conv(struct fx *f, bool compat, struct rs_conn_record *out)
+{
+	struct rs_tracker_config cfg;
+	rs_tracker_config_default(&cfg);
+	cfg.on_conn_done = on_done;
+	cfg.ctx = &f->recs;
+	cfg.zeek_compat = compat;
+	rs_tracker_free(f->t);
+	f->t = rs_tracker_new(&cfg);
+	assert_non_null(f->t);
+	memset(&f->recs, 0, sizeof(f->recs));
+	conv_init(&f->v);
+	handshake(f);
+	seg(&f->v, &f->p, C, A | P, CI + 1, SI + 1, 10, 1000, 10);
+	f->p.tcp.csum_status = RS_CSUM_BAD;
+	rs_tracker_update(f->t, &f->p);
+	go(f, SV, A, SI + 1, CI + 11, 0, 10);
+	seg(&f->v, &f->p, C, A, CI + 11, SI + 1, 0, 1000, 500);
+	f->p.tcp.csum_status = RS_CSUM_BAD;
+	rs_tracker_update(f->t, &f->p);
+	rs_tracker_finish(f->t);
+	assert_int_equal(f->recs.n, 1);
+	*out = f->recs.r[0];
+}
+
+static void test_zeek_compat_bad_checksum(void **state)
+{
+	struct fx *f = *state;
+	struct rs_conn_record d, z;
+
+	bad_checksum_conv(f, false, &d);
+	assert_string_equal(d.history, "ShACDa");
+	assert_int_equal(d.c2s_pkts, 4);
+	assert_int_equal(d.missed_bytes, 0);
+	assert_int_equal(d.orig_bytes, 10);
+	assert_int_equal(d.zeek_last_ns - d.first_ns, 555000);
+
+	bad_checksum_conv(f, true, &z);
+	assert_string_equal(z.history, "ShACaG");
+	assert_int_equal(z.c2s_pkts, 2);
+	assert_int_equal(z.missed_bytes, 10);
+	assert_int_equal(z.orig_bytes, 10);
+	assert_string_equal(z.conn_state, "S1");
+	assert_int_equal(z.zeek_last_ns - z.first_ns, 55000);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -920,6 +970,7 @@ int main(void)
 		T(test_sack_relative_midstream),
 		T(test_rst_without_syn_base),
 		T(test_idle_timeout),
+		T(test_zeek_compat_bad_checksum),
 		cmocka_unit_test(test_flood_bounded),
 		cmocka_unit_test(test_evicts_halfopen_first),
 	};

@@ -96,6 +96,10 @@ struct rs_tracker_config {
 	uint32_t closed_timeout;         /* both ends closed or reset; default 10 */
 	uint32_t ooo_threshold_us;       /* a hole filled faster than this is out-of-order; default 3000 */
 	uint64_t hash_seed;
+	/* Zeek's rule for a segment with a bad checksum: its 'C' is recorded
+	 * and nothing else of it counts (read --zeek-compat); off: it is
+	 * tracked as any other, since captures often hold offloaded ones. */
+	bool zeek_compat;
 	/* Called for every connection record as it is finished, expired,
 	 * evicted or reused, and from rs_tracker_finish() in id order. */
 	void (*on_conn_done)(void *ctx, const struct rs_conn_record *rec);

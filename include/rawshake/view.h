@@ -50,6 +50,7 @@ struct rs_view_opts {
 	uint32_t max_ladder_rows; /* ladder bound; 0 = default */
 	bool ladder_after;        /* text: also a ladder diagram at the end (connect) */
 	bool graph_tsg;           /* svg: the time-sequence graph instead of the ladder */
+	bool zeek_compat;         /* read --zeek-compat: Zeek's bad-checksum rule (the Zeek formats) */
 	/* read --since / --until: only packets stamped in [since_ns, until_ns)
 	 * (ns since 1970) are shown; the others are skipped before decoding
 	 * and counted in outside_window.  Half-open, so that adjacent windows

@@ -42,6 +42,9 @@ static void read_usage(FILE *f)
 		"      --annotate       write -w FILE as pcapng with each packet's note (the\n"
 		"                       JSON \"note\") as its comment, for Wireshark; interfaces\n"
 		"                       keep the input's names and time resolution\n"
+		"      --zeek-compat    --format zeek|zeek-json: Zeek's rule for a packet with a\n"
+		"                       bad checksum (its 'C', then nothing else of it counts);\n"
+		"                       the default still tracks it (offloaded checksums)\n"
 		"  -Z, --user USER      started as root: drop to USER once the input files are\n"
 		"                       open, before opening -w FILE (default nobody; root keeps\n"
 		"                       root)\n"
@@ -52,7 +55,13 @@ static void read_usage(FILE *f)
 }
 
 /* read's own long options: one enum, so that no two share a number. */
-enum { OPT_PCAPNG = RS_OPT_FIRST_COMMAND_OPT, OPT_ANNOTATE, READ_OPT_SINCE, READ_OPT_UNTIL };
+enum {
+	OPT_PCAPNG = RS_OPT_FIRST_COMMAND_OPT,
+	OPT_ANNOTATE,
+	READ_OPT_SINCE,
+	READ_OPT_UNTIL,
+	READ_OPT_ZEEK_COMPAT,
+};
 
 static const struct option read_longopts[] = {
 	RS_CLI_VIEW_LONGOPTS,
@@ -63,6 +72,7 @@ static const struct option read_longopts[] = {
 	{ "write", required_argument, NULL, 'w' },
 	{ "pcapng", no_argument, NULL, OPT_PCAPNG },
 	{ "annotate", no_argument, NULL, OPT_ANNOTATE },
+	{ "zeek-compat", no_argument, NULL, READ_OPT_ZEEK_COMPAT },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -278,6 +288,10 @@ static int read_parse(int argc, char **argv, struct read_args *a)
 				return RS_EXIT_USAGE;
 			continue;
 		}
+		if (c == READ_OPT_ZEEK_COMPAT) {
+			a->vo.zeek_compat = true;
+			continue;
+		}
 		if (c == 'r') {
 			a->rfiles[nr++] = optarg;
 			continue;
@@ -299,6 +313,12 @@ static int read_parse(int argc, char **argv, struct read_args *a)
 	if (a->annotate && a->vo.no_track) {
 		fprintf(stderr, "rawshake read: --annotate: the notes need the connections "
 				"followed (no --no-track)\n");
+		return RS_EXIT_USAGE;
+	}
+	if (a->vo.zeek_compat && a->vo.format != RS_FORMAT_ZEEK &&
+	    a->vo.format != RS_FORMAT_ZEEK_JSON) {
+		fprintf(stderr, "rawshake read: --zeek-compat: only for --format zeek or "
+				"zeek-json\n");
 		return RS_EXIT_USAGE;
 	}
 	if (a->vo.window && a->vo.since_ns >= a->vo.until_ns) {
