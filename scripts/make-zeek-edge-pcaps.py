@@ -13,6 +13,8 @@ changing one thing each:
   zeek-bad-checksum.pcap  handshake-v4.pcap with the client's request
                           segment's TCP checksum off by one ('C' in the
                           history)
+  zeek-bad-udp-checksum.pcap  udp-v4.pcap with the query's UDP checksum
+                          off by one (read --zeek-compat counts it as Zeek)
 
     python3 scripts/make-zeek-edge-pcaps.py [OUTDIR]   (default: pcaps/)
 
@@ -72,10 +74,20 @@ def bad_checksum(src):
     return head, end, recs
 
 
+def bad_udp_checksum(src):
+    head, end, recs = read_pcap(src)
+    frame = recs[0][3]                                        # the query
+    at = 14 + (frame[14] & 15) * 4 + 6
+    c = struct.unpack("!H", frame[at:at + 2])[0]
+    frame[at:at + 2] = struct.pack("!H", (c + 1) & 0xffff or 1)
+    return head, end, recs
+
+
 CAPTURES = {
     "zeek-idle-tcp.pcap": (idle_tcp, "handshake-v4.pcap"),
     "zeek-idle-udp.pcap": (idle_udp, "udp-v4.pcap"),
     "zeek-bad-checksum.pcap": (bad_checksum, "handshake-v4.pcap"),
+    "zeek-bad-udp-checksum.pcap": (bad_udp_checksum, "udp-v4.pcap"),
 }
 
 

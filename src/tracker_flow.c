@@ -20,7 +20,8 @@
  *
  * Deviation, as for TCP: a packet with a bad checksum still counts
  * (Zeek drops it after the 'C'), since local captures often carry
- * offloaded ones.
+ * offloaded ones; with zeek_compat a UDP one counts as Zeek counts it
+ * (packets and IP bytes only).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -329,7 +330,7 @@ static uint32_t create(struct rs_flow_table *t, const struct rs_conn_key *k, con
 	f->key = *k;
 	f->used = true;
 	f->id = ++t->next_id;
-	f->first_ns = pkt->ts_ns;
+	f->first_ns = f->last_ns = pkt->ts_ns;
 	f->ts_digits = pkt->ts_digits == 9 ? 9 : 6;
 	f->csum_thr[0] = f->csum_thr[1] = 1;
 	f->flipped = pkt->l4 == RS_LAYER_UDP && likely_server_port(fp->sport) &&
@@ -368,6 +369,12 @@ void rs_flow_update(struct rs_flow_table *t, const struct rs_packet *pkt)
 		if (fp.bad_csum && ++f->csum_cnt[d] == f->csum_thr[d]) {
 			add_history(f, d ? 'c' : 'C');
 			f->csum_thr[d] *= 10;
+		}
+		if (fp.bad_csum && t->cfg.zeek_compat) {
+			f->pkts[d]++;
+			f->ip_bytes[d] += pkt->ip.total_len;
+			rs_lru_touch(&t->lru, idx);
+			return;
 		}
 		if (!(f->seen & (1u << d))) {
 			f->seen |= (uint8_t)(1u << d);

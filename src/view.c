@@ -123,6 +123,7 @@ bool rs_view_init(struct rs_view *v, const struct rs_view_opts *opts, struct rs_
 		rs_flow_config_default(&fc);
 		fc.on_flow_done = on_conn_done;
 		fc.ctx = v;
+		fc.zeek_compat = opts->zeek_compat;
 		if (opts->max_conns)
 			fc.max_flows = opts->max_conns;
 		v->flows = rs_flow_new(&fc);

@@ -31,6 +31,10 @@ struct rs_flow_config {
 	 * is Zeek's originator; its TCP-only members are zero. */
 	void (*on_flow_done)(void *ctx, const struct rs_conn_record *rec);
 	void *ctx;
+	/* read --zeek-compat: a UDP datagram with a bad checksum counts in
+	 * packets and IP bytes (Zeek counts before it checks) but adds no
+	 * payload bytes, no 'D' and no last time, as Zeek's UDP analyzer. */
+	bool zeek_compat;
 };
 
 struct rs_flow_stats {
