@@ -4,6 +4,8 @@
 #include "rawshake/lab.h"
 #include "rawshake/live.h"
 #include "rawshake/out.h"
+#include "rawshake/outfile.h"
+#include "rawshake/print_html.h"
 #include "rawshake/privdrop.h"
 #include "rawshake/signals.h"
 #include "rawshake/view.h"
@@ -94,49 +96,78 @@ static pid_t start_connect(const struct rs_lab_session *s, const char *self)
 	return rs_lab_session_spawn(s, RS_LAB_CLIENT_NS, argv, "/dev/null", NULL, 2);
 }
 
-/* Prints the capture as `read` would, with the ladder after it.  The
- * packets came from the network: they are parsed in a child that opened
- * the file (standard input) and then gave up root, as `sniff` does. */
-static void show(const char *path)
+/* Where the view goes once privileges are gone: standard output, or the
+ * report, opened as the user the child now is (outfile.h rules). */
+static int view_output(const char *report, const char *user, struct rs_outfile *f)
+{
+	char err[512];
+	if (!report)
+		return STDOUT_FILENO;
+	const char *as = user ? user : "nobody";
+	if (!rs_outfile_open(f, report, strcmp(as, "root") ? as : NULL, err, sizeof(err))) {
+		fprintf(stderr, "rawshake lab demo: --html %s\n", err);
+		return -1;
+	}
+	return f->fd;
+}
+
+/* Shows the capture as `read` would: the text with the ladder after it,
+ * or the HTML report into `report`.  The packets came from the network:
+ * they are parsed in a child that opened the file (standard input) and
+ * then gave up root, as `sniff` does.  The child's status. */
+static int view_capture(const char *path, const char *report, const char *user)
 {
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid < 0) {
 		fprintf(stderr, "rawshake lab demo: fork: %s\n", strerror(errno));
-		return;
+		return 1;
 	}
-	if (pid > 0) {
-		wait_child(pid);
-		return;
-	}
-	struct rs_view_opts vo = { .format = RS_FORMAT_TEXT, .ladder_after = true };
+	if (pid > 0)
+		return wait_child(pid);
+	struct rs_view_opts vo = { .format = report ? RS_FORMAT_HTML : RS_FORMAT_TEXT,
+				   .ladder_after = !report };
 	struct rs_out out;
+	struct rs_outfile f = { .fd = -1 };
 	struct rs_view view;
 	char err[256];
 	char *files[] = { "-" };
+	char *names[] = { RS_LAB_SERVER_NS " " RS_LAB_IF " (rawshake lab demo, " DEMO_FILTER ")" };
 	rs_lab_child_signals();
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || dup2(fd, STDIN_FILENO) < 0 || !rs_drop_privileges(NULL, err, sizeof(err))) {
+	if (fd < 0 || dup2(fd, STDIN_FILENO) < 0 || !rs_drop_privileges(user, err, sizeof(err))) {
 		fprintf(stderr, "rawshake lab demo: %s: %s\n", path,
 			fd < 0 ? strerror(errno) : err);
 		_exit(1);
 	}
-	rs_out_init(&out, STDOUT_FILENO);
-	if (rs_view_init(&view, &vo, &out, err, sizeof(err))) {
+	int ofd = view_output(report, user, &f);
+	if (ofd < 0)
+		_exit(1);
+	rs_out_init(&out, ofd);
+	bool ok = rs_view_init(&view, &vo, &out, err, sizeof(err));
+	if (ok) {
+		if (view.html)
+			rs_print_html_set_files(view.html, names, 1);
 		rs_read_files(&view, files, 1, NULL, STDERR_FILENO);
-		rs_out_char(&out, '\n');
+		if (!report)
+			rs_out_char(&out, '\n');
 		rs_view_finish(&view);
 	} else {
 		fprintf(stderr, "rawshake lab demo: %s\n", err);
 	}
-	rs_out_flush(&out);
+	ok = rs_out_flush(&out) && ok;
 	rs_view_free(&view);
-	_exit(0);
+	if (report && (!ok || !rs_outfile_close(&f))) {
+		fprintf(stderr, "rawshake lab demo: --html %s: %s\n", report,
+			strerror(out.err ? out.err : f.err ? f.err : EIO));
+		_exit(1);
+	}
+	_exit(ok ? 0 : 1);
 }
 
 /* The capture starts (and says it is ready) before connect does: the
  * handshake's first segment must be in it. */
-int rs_lab_demo(const char *self, FILE *log)
+int rs_lab_demo(const char *self, const struct rs_lab_demo_opts *opts, FILE *log)
 {
 	static struct rs_lab_session s;
 	int status = 1, ready = -1;
@@ -172,8 +203,14 @@ int rs_lab_demo(const char *self, FILE *log)
 		goto out;
 	}
 	fprintf(log, "\nwhat the server saw (%s, %s):\n\n", RS_LAB_SERVER_NS, RS_LAB_IF);
-	show(path);
+	view_capture(path, NULL, NULL);
 	fflush(log);
+	if (opts->html && !demo_stop) {
+		if (view_capture(path, opts->html, opts->user) != 0 && status == 0)
+			status = 1;
+		else if (!demo_stop)
+			fprintf(log, "\nthe report: %s\n", opts->html);
+	}
 out:
 	rs_lab_end_child(&cap, SIGTERM, &demo_stop);
 	if (ready >= 0)

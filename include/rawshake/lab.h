@@ -87,8 +87,13 @@ bool rs_lab_enter(const char *ns, char *err, size_t errlen);
 int rs_lab_serve(bool daemonize);
 
 /* "lab demo": up, a capture on the server, connect from the client, what the
- * server saw, down (unless it was up before).  Returns connect's status. */
-int rs_lab_demo(const char *self, FILE *log);
+ * server saw, down (unless it was up before).  Returns connect's status
+ * (1 also when the report asked for cannot be written). */
+struct rs_lab_demo_opts {
+	const char *html;   /* --html FILE: the HTML report of the capture too, or NULL */
+	const char *user;   /* -Z USER: who writes the report (NULL: nobody) */
+};
+int rs_lab_demo(const char *self, const struct rs_lab_demo_opts *opts, FILE *log);
 
 /* "lab arpspoof": up, a third host on the link (a macvlan of the client's
  * interface) that the server resolves, then the client poisons the

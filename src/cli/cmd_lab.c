@@ -7,6 +7,7 @@
 #include "rawshake/signals.h"
 
 #include <limits.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,8 @@ static void lab_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: rawshake lab up [--offload on|off]\n"
-		"       rawshake lab down|status|demo|arpspoof\n"
+		"       rawshake lab down|status|arpspoof\n"
+		"       rawshake lab demo [--html FILE] [-Z USER]\n"
 		"       rawshake lab synflood [--rate PPS] [--duration T] [--force]\n"
 		"       rawshake lab exec HOST CMD [ARG...]\n"
 		"A two-host lab in network namespaces: client %s / %s (%s) and\n"
@@ -35,6 +37,11 @@ static void lab_usage(FILE *f)
 		"           what it starts, is this program\n"
 		"  demo     up, a hand-made connection (rawshake connect) from client to\n"
 		"           server port 80 captured on the server and explained, down\n"
+		"      --html FILE  also write the HTML report of that capture (as read\n"
+		"           writes it, with the SVG ladder) to FILE ('-': standard output,\n"
+		"           after the text), opened as the -Z user\n"
+		"      -Z, --user USER  who reads the capture and writes the report\n"
+		"           (default nobody, as for sniff)\n"
 		"  arpspoof up, a third host (192.0.2.30, a macvlan) the server resolves by\n"
 		"           ARP, then the client poisons that entry with send arp while\n"
 		"           detect listens on the server; ip neigh before and after, the\n"
@@ -145,6 +152,35 @@ static int lab_exec(int argc, char **argv)
 	return 127;
 }
 
+static struct rs_lab_demo_opts demo_opts;
+
+/* "demo [--html FILE] [-Z USER]" into demo_opts, the index of the first
+ * word that is not an option in *first_stray; -1 when all is well, else
+ * the exit status.  An unknown user is said now, not after the demo. */
+static int parse_demo(int argc, char **argv, int *first_stray)
+{
+	for (int *i = first_stray; *i < argc; (*i)++) {
+		const char *a = argv[*i], *eq = strchr(a, '='), *v;
+		bool html = strcmp(a, "--html") == 0 || strncmp(a, "--html=", 7) == 0;
+		bool user = strcmp(a, "-Z") == 0 || strcmp(a, "--user") == 0 ||
+			    strncmp(a, "--user=", 7) == 0;
+		if (!html && !user)
+			break;   /* a stray word */
+		v = eq && a[1] == '-' ? eq + 1 : *i + 1 < argc ? argv[++*i] : NULL;
+		if (!v || !*v) {
+			fprintf(stderr, "rawshake lab demo: %s: a value is missing\n",
+				html ? "--html" : "-Z");
+			return RS_EXIT_USAGE;
+		}
+		if (user && !getpwnam(v)) {
+			fprintf(stderr, "rawshake lab demo: -Z: no user '%s'\n", v);
+			return RS_EXIT_USAGE;
+		}
+		*(html ? &demo_opts.html : &demo_opts.user) = v;
+	}
+	return -1;
+}
+
 /* The subcommands that run as root, once the arguments are checked. */
 static int lab_sub(const char *sub, enum rs_lab_offload offload, int argc, char **argv)
 {
@@ -160,7 +196,7 @@ static int lab_sub(const char *sub, enum rs_lab_offload offload, int argc, char 
 		return RS_EXIT_OK;
 	}
 	if (strcmp(sub, "demo") == 0)
-		return rs_lab_demo(self_path(), stdout);
+		return rs_lab_demo(self_path(), &demo_opts, stdout);
 	if (strcmp(sub, "arpspoof") == 0)
 		return rs_lab_arpspoof(self_path(), stdout);
 	if (strcmp(sub, "synflood") == 0)
@@ -218,10 +254,12 @@ static int lab_run(int argc, char **argv)
 	int first_stray = 2, st;
 	if (strcmp(sub, "up") == 0 && (st = parse_up(argc, argv, &offload, &first_stray)) >= 0)
 		return st;
+	if (strcmp(sub, "demo") == 0 && (st = parse_demo(argc, argv, &first_stray)) >= 0)
+		return st;
 	if ((strcmp(sub, "up") == 0 || strcmp(sub, "down") == 0 || strcmp(sub, "status") == 0 ||
 	     strcmp(sub, "demo") == 0) && argc > first_stray) {
 		fprintf(stderr, "rawshake lab %s: takes no %sarguments (got '%s')\n", sub,
-			strcmp(sub, "up") == 0 ? "other " : "", argv[first_stray]);
+			strcmp(sub, "up") == 0 || strcmp(sub, "demo") == 0 ? "other " : "", argv[first_stray]);
 		lab_usage(stderr);
 		return RS_EXIT_USAGE;
 	}
