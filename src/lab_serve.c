@@ -1,4 +1,5 @@
-/* lab_serve.c: the lab server's service: a tiny HTTP responder and an echo service. */
+/* lab_serve.c: the lab server's service: a tiny HTTP responder, an echo
+ * service and a paced chargen (a transfer that lasts a few seconds). */
 #define _GNU_SOURCE /* accept4 */
 #include "rawshake/lab.h"
 #include "rawshake/privdrop.h"
@@ -98,6 +99,29 @@ static void serve_http(int fd)
 	drain_until_eof(fd);
 }
 
+/* RFC 864's lines (72 characters of the printable ASCII, shifted by one
+ * each line), RS_LAB_CHARGEN_LINES_PER_TICK every 50 ms for 3 s, then
+ * close: a transfer long enough for a third party to watch and interfere
+ * with ("lab reset"), slow enough that the window never fills. */
+static void serve_chargen(int fd)
+{
+	char tick[RS_LAB_CHARGEN_LINES_PER_TICK * 74];
+	unsigned first = 0;
+	for (unsigned t = 0; t < RS_LAB_CHARGEN_TICKS; t++) {
+		for (unsigned l = 0; l < RS_LAB_CHARGEN_LINES_PER_TICK; l++, first++) {
+			char *line = tick + l * 74;
+			for (unsigned c = 0; c < 72; c++)
+				line[c] = (char)(' ' + (first + c) % 95);
+			line[72] = '\r';
+			line[73] = '\n';
+		}
+		/* One write a tick: one segment, not a line and then the rest. */
+		if (!write_all(fd, tick, sizeof(tick)))
+			return;   /* reset by the peer (or a third party) */
+		rs_lab_pause_ms(50);
+	}
+}
+
 static void serve_echo(int fd)
 {
 	char buf[4096];
@@ -111,11 +135,11 @@ static void serve_echo(int fd)
 }
 
 /* Into the background, away from the terminal, with nothing of the
- * caller's but our two sockets: an inherited descriptor (a test's lock
+ * caller's but our three sockets: an inherited descriptor (a test's lock
  * file, anything opened as root) would stay held by the service until
  * 'lab down'.  Called in the first child (the caller's parent has
  * returned); returns only in the service's process. */
-static void detach(int http, int echo)
+static void detach(int http, int echo, int chargen)
 {
 	setsid();
 	pid_t pid = fork();
@@ -134,7 +158,7 @@ static void detach(int http, int echo)
 			close(devnull);
 	}
 	for (int fd = 3; fd < 1024; fd++)
-		if (fd != http && fd != echo)
+		if (fd != http && fd != echo && fd != chargen)
 			close(fd);
 }
 
@@ -151,16 +175,16 @@ static void write_pidfile(void)
 
 /* One child per connection, which the kernel reaps; never returns but
  * on a poll error. */
-static int serve_loop(int http, int echo)
+static int serve_loop(int http, int echo, int chargen)
 {
-	struct pollfd fds[2] = { { http, POLLIN, 0 }, { echo, POLLIN, 0 } };
+	struct pollfd fds[3] = { { http, POLLIN, 0 }, { echo, POLLIN, 0 }, { chargen, POLLIN, 0 } };
 	for (;;) {
-		if (poll(fds, 2, -1) < 0) {
+		if (poll(fds, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			return 1;
 		}
-		for (int i = 0; i < 2; i++) {
+		for (int i = 0; i < 3; i++) {
 			if (!(fds[i].revents & POLLIN))
 				continue;
 			int c = accept4(fds[i].fd, NULL, NULL, SOCK_CLOEXEC);
@@ -170,13 +194,16 @@ static int serve_loop(int http, int echo)
 			if (pid == 0) {
 				close(http);
 				close(echo);
+				close(chargen);
 				/* A lab connection never lives longer than this. */
 				alarm(60);
 				set_timeout(c, 20);
 				if (i == 0)
 					serve_http(c);
-				else
+				else if (i == 1)
 					serve_echo(c);
+				else
+					serve_chargen(c);
 				close(c);
 				_exit(0);
 			}
@@ -188,7 +215,8 @@ static int serve_loop(int http, int echo)
 int rs_lab_serve(bool daemonize)
 {
 	int http = listen_on(RS_LAB_HTTP_PORT), echo = listen_on(RS_LAB_ECHO_PORT);
-	if (http < 0 || echo < 0)
+	int chargen = listen_on(RS_LAB_CHARGEN_PORT);
+	if (http < 0 || echo < 0 || chargen < 0)
 		return 1;
 	if (daemonize) {
 		pid_t pid = fork();
@@ -196,7 +224,7 @@ int rs_lab_serve(bool daemonize)
 			return 1;
 		if (pid > 0)
 			_exit(0);
-		detach(http, echo);
+		detach(http, echo, chargen);
 	}
 	/* Children are reaped by the kernel. */
 	signal(SIGCHLD, SIG_IGN);
@@ -210,5 +238,5 @@ int rs_lab_serve(bool daemonize)
 		unlink(SERVE_PIDFILE);
 		return 1;
 	}
-	return serve_loop(http, echo);
+	return serve_loop(http, echo, chargen);
 }

@@ -5,7 +5,8 @@
  *   rslab-client  [rslab0 192.0.2.10/24 2001:db8::10/64]
  *        <== veth ==>
  *   rslab-server  [rslab0 192.0.2.20/24 2001:db8::20/64]
- *                 listening: TCP 80 (a tiny HTTP responder), TCP 7 (echo)
+ *                 listening: TCP 80 (a tiny HTTP responder), TCP 7 (echo),
+ *                 TCP 19 (chargen, paced: 3 s of lines, then close)
  *
  * Only documentation addresses, no default route, no route anywhere
  * else.  Offloads are off on both ends by default so that captured
@@ -31,6 +32,11 @@
 #define RS_LAB_SERVER6 "2001:db8::20"
 #define RS_LAB_HTTP_PORT 80
 #define RS_LAB_ECHO_PORT 7
+#define RS_LAB_CHARGEN_PORT 19
+/* The chargen's transfer: 13 lines of 74 bytes every 50 ms, 60 times. */
+#define RS_LAB_CHARGEN_LINES_PER_TICK 13u
+#define RS_LAB_CHARGEN_TICKS 60u
+#define RS_LAB_CHARGEN_BYTES (RS_LAB_CHARGEN_LINES_PER_TICK * RS_LAB_CHARGEN_TICKS * 74u)
 #define RS_LAB_RUNDIR "/run/rawshake-lab"
 
 /* What rs_lab_up does with the veth ends' offloads (checksum, scatter-
@@ -83,7 +89,7 @@ int rs_lab_exec_in(const char *ns, char *const argv[], char *err, size_t errlen)
 bool rs_lab_enter(const char *ns, char *err, size_t errlen);
 
 /* The lab's service, run inside the server namespace: HTTP on 80, echo
- * on 7, until SIGTERM.  Detaches when `daemonize`. */
+ * on 7, chargen on 19, until SIGTERM.  Detaches when `daemonize`. */
 int rs_lab_serve(bool daemonize);
 
 /* "lab demo": up, a capture on the server, connect from the client, what the
@@ -101,6 +107,20 @@ int rs_lab_demo(const char *self, const struct rs_lab_demo_opts *opts, FILE *log
  * ip neigh before and after, detect's alerts; the third host removed, down
  * (unless it was up before).  0 when it ran. */
 int rs_lab_arpspoof(const char *self, FILE *log);
+
+/* "lab reset": up, three transfers from the server's chargen to the
+ * client, into each of which the client injects an RST with rawshake
+ * reset (out of the window, in it, exact); reset's verdict, what the
+ * client received and the server's TCPChallengeACK and
+ * TCPACKSkippedChallenge (nstat) for each, down (unless it was up
+ * before).  0 when all three ran. */
+int rs_lab_reset(const char *self, FILE *log);
+
+/* "lab old-syn": up, a capture on the server while the client sends one
+ * SYN with an old ISN from a port it does not use; the server's SYN-ACK
+ * draws the client kernel's RST (RFC 9293 figure 8), the capture
+ * explained, down (unless it was up before).  0 when it ran. */
+int rs_lab_old_syn(const char *self, FILE *log);
 
 /* ---- What the scenarios (demo, synflood) share: lab_session.c ---- */
 

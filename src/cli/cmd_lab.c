@@ -17,13 +17,13 @@ static void lab_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: rawshake lab up [--offload on|off]\n"
-		"       rawshake lab down|status|arpspoof\n"
+		"       rawshake lab down|status|arpspoof|reset|old-syn\n"
 		"       rawshake lab demo [--html FILE] [-Z USER]\n"
 		"       rawshake lab synflood [--rate PPS] [--duration T] [--force]\n"
 		"       rawshake lab exec HOST CMD [ARG...]\n"
 		"A two-host lab in network namespaces: client %s / %s (%s) and\n"
 		"server %s / %s (%s), joined by a veth pair, no route anywhere else;\n"
-		"the server listens on TCP %d (HTTP) and %d (echo).\n"
+		"the server listens on TCP %d (HTTP), %d (echo) and 19 (chargen).\n"
 		"\n"
 		"  up       create the lab (idempotent)\n"
 		"      --offload on|off  off (the default): checksum, segmentation and\n"
@@ -46,6 +46,14 @@ static void lab_usage(FILE *f)
 		"           ARP, then the client poisons that entry with send arp while\n"
 		"           detect listens on the server; ip neigh before and after, the\n"
 		"           alerts, down\n"
+		"  reset    up, three 3 s transfers from the server's chargen (port %d) to\n"
+		"           the client, into which rawshake reset on the client injects an\n"
+		"           RST toward the server (out of the window, in it, exact); what\n"
+		"           each did next to the server's TCPChallengeACK and\n"
+		"           TCPACKSkippedChallenge (nstat), down\n"
+		"  old-syn  up, a SYN with an old ISN from a client port nothing uses; the\n"
+		"           server's SYN-ACK draws the client kernel's RST (RFC 9293 figure\n"
+		"           8), captured on the server and explained, down\n"
 		"  synflood up, rawshake flood from the client to the server's port 80\n"
 		"           (default 3000 SYN/s for 5 s) while a legitimate client connects;\n"
 		"           rawshake detect's view next to the kernel's counters, down;\n"
@@ -53,7 +61,8 @@ static void lab_usage(FILE *f)
 		"           on standard error when it is a terminal\n"
 		"Needs root (with cap_sys_admin, cap_net_admin and cap_net_raw).\n",
 		RS_LAB_CLIENT4, RS_LAB_CLIENT6, RS_LAB_CLIENT_NS, RS_LAB_SERVER4, RS_LAB_SERVER6,
-		RS_LAB_SERVER_NS, RS_LAB_HTTP_PORT, RS_LAB_ECHO_PORT, RS_LAB_SYNFLOOD_MAX_S);
+		RS_LAB_SERVER_NS, RS_LAB_HTTP_PORT, RS_LAB_ECHO_PORT, RS_LAB_CHARGEN_PORT,
+		RS_LAB_SYNFLOOD_MAX_S);
 }
 
 /* This program's own path, to start the lab service with it (never a
@@ -199,6 +208,10 @@ static int lab_sub(const char *sub, enum rs_lab_offload offload, int argc, char 
 		return rs_lab_demo(self_path(), &demo_opts, stdout);
 	if (strcmp(sub, "arpspoof") == 0)
 		return rs_lab_arpspoof(self_path(), stdout);
+	if (strcmp(sub, "reset") == 0)
+		return rs_lab_reset(self_path(), stdout);
+	if (strcmp(sub, "old-syn") == 0)
+		return rs_lab_old_syn(self_path(), stdout);
 	if (strcmp(sub, "synflood") == 0)
 		return synflood(argc - 1, argv + 1);
 	if (strcmp(sub, "down") == 0)
@@ -223,6 +236,9 @@ static const char *lab_needs_root_for(const char *sub)
 		{ "exec", "running a command in the lab's network namespaces" },
 		{ "demo", "running the demo in the lab's network namespaces" },
 		{ "synflood", "running the SYN flood lesson in the lab's network namespaces" },
+		{ "reset", "running the RST injection lesson in the lab's network namespaces" },
+		{ "old-syn", "running the old duplicate SYN lesson in the lab's network namespaces" },
+		{ "arpspoof", "running the ARP spoofing lesson in the lab's network namespaces" },
 	};
 	for (size_t i = 0; i < sizeof(uses) / sizeof(uses[0]); i++)
 		if (strcmp(sub, uses[i].sub) == 0)
@@ -257,7 +273,8 @@ static int lab_run(int argc, char **argv)
 	if (strcmp(sub, "demo") == 0 && (st = parse_demo(argc, argv, &first_stray)) >= 0)
 		return st;
 	if ((strcmp(sub, "up") == 0 || strcmp(sub, "down") == 0 || strcmp(sub, "status") == 0 ||
-	     strcmp(sub, "demo") == 0) && argc > first_stray) {
+	     strcmp(sub, "demo") == 0 || strcmp(sub, "reset") == 0 ||
+	     strcmp(sub, "old-syn") == 0 || strcmp(sub, "arpspoof") == 0) && argc > first_stray) {
 		fprintf(stderr, "rawshake lab %s: takes no %sarguments (got '%s')\n", sub,
 			strcmp(sub, "up") == 0 || strcmp(sub, "demo") == 0 ? "other " : "", argv[first_stray]);
 		lab_usage(stderr);

@@ -3,7 +3,9 @@
 # removed on every way out.  KILL_ITERATIONS times (default 30) one of
 #   lab up, lab demo, lab synflood (lab down before), connect from the
 #   lab client to 192.0.2.20 port 80 --hold 1, lab synflood (lab up before),
-#   lab arpspoof (its third host, a macvlan, removed as well)
+#   lab arpspoof (its third host, a macvlan, removed as well), lab reset
+#   (lab up before: its reset and client processes ended), lab old-syn
+#   (lab down before)
 # is started and, after a pseudo-random delay of 0 to 1.5 s (0 to 0.3 s
 # for lab up, which is quick; KILL_SEED,
 # default 7, printed, so that a failure can be replayed), sent SIGINT or
@@ -138,7 +140,7 @@ while [ "$i" -lt "$iterations" ]; do
 	i=$((i + 1))
 	next_delay
 	if [ $((i % 2)) -eq 1 ]; then sig=INT; else sig=TERM; fi
-	case $((i % 6)) in
+	case $((i % 8)) in
 	# lab up takes 50 to 300 ms: a fifth of the delay, to land inside it.
 	1) what="lab up"; before=down; delay=$((delay / 5)); set -- lab up ;;
 	2) what="lab demo"; before=down; set -- lab demo ;;
@@ -147,6 +149,8 @@ while [ "$i" -lt "$iterations" ]; do
 	4) what="lab synflood (from down)"; before=down; set -- lab synflood --rate 500 --duration 2 ;;
 	0) what="lab synflood (from up)"; before=up; set -- lab synflood --rate 500 --duration 2 ;;
 	5) what="lab arpspoof"; before=up; set -- lab arpspoof ;;
+	6) what="lab reset"; before=up; set -- lab reset ;;
+	7) what="lab old-syn"; before=down; set -- lab old-syn ;;
 	esac
 	if [ "$before" = up ]; then lab_up; else lab_down; fi
 
