@@ -583,11 +583,11 @@ bool rs_send_cfg_target(struct rs_send_args *a, const char *proto, const char *d
 	else if (strcmp(proto, "icmp") == 0 || strcmp(proto, "icmp6") == 0)
 		s->proto = RS_CRAFT_ICMP;
 	else {
-		snprintf(err, errlen, "%s: the protocol is tcp, udp, icmp or arp", proto);
+		snprintf(err, errlen, "%.40s: the protocol is tcp, udp, icmp or arp", proto);
 		return false;
 	}
 	if (a->mode && (unsigned)s->proto + 1 != a->mode) {
-		snprintf(err, errlen, "%s: not the protocol %s says", proto,
+		snprintf(err, errlen, "%.40s: not the protocol %s says", proto,
 			 a->mode == RS_CRAFT_ICMP + 1 ? "-1" : "-2");
 		return false;
 	}
