@@ -95,7 +95,7 @@ from="working tree at git $(cd "$TOP" && git rev-parse --short HEAD)"
 echo "rawshake: $RAWSHAKE ($from)"
 echo "peers: tcptrace $(tcptrace -v 2>&1 | grep -o 'version [0-9.]*' | head -1 | cut -d' ' -f2)," \
     "argus $(dpkg-query -W -f '${Version}' argus-server 2>/dev/null), ra $(dpkg-query -W -f '${Version}' argus-client 2>/dev/null)"
-echo "file: $CAP ($PACKETS packets, $(stat -c %s "$CAP") bytes)"
+echo "file: $CAP ($PACKETS packets, $(stat -L -c %s "$CAP") bytes)"
 for i in $(seq "$ROUNDS"); do
     echo "round $i/$ROUNDS" >&2
     run_rawshake rawshake
