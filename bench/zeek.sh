@@ -9,8 +9,12 @@
 #
 #   bench/zeek.sh [--build] [CAPTURE]
 #
+# rawshake runs twice a round: as a user gets it (decoding and tracking on
+# two threads on a machine with two CPUs) and with RAWSHAKE_THREADS=1 (one
+# thread, as tcptrace and tcpdump work); the ratios are given for both.
+#
 # CAPTURE defaults to bench/out/lab-1m.pcap (bench/make-capture.sh).  The
-# three commands run in ROUNDS (default 5) alternating rounds, output to
+# commands run in ROUNDS (default 5) alternating rounds, output to
 # /dev/null, under /usr/bin/time, after the file has been read once into the
 # page cache; alternating rather than N runs of each keeps a burst of load
 # from other work on the machine from falling on one command only.  The
@@ -60,11 +64,13 @@ PACKETS=$(capinfos -M -c -T "$CAP" | awk -F'\t' 'NR==2{print $2}')
 cat "$CAP" >/dev/null
 
 # One run of each; appends "wall cpu rss_kib" to $TMP/NAME.
+# run_rawshake NAME [THREADS]: THREADS empty is what a user gets (two
+# threads on two CPUs, view_pipe.c); 1 is RAWSHAKE_THREADS=1.
 run_rawshake() {
-    /usr/bin/time -f '%e %U %S %M' -o "$TMP/t" \
+    env ${2:+RAWSHAKE_THREADS=$2} /usr/bin/time -f '%e %U %S %M' -o "$TMP/t" \
         "$RAWSHAKE" read -q --summary --format zeek "$CAP" >"$TMP/conn.log" 2>"$TMP/err" ||
         { echo "$0: rawshake failed: $(head -c 300 "$TMP/err")" >&2; exit 2; }
-    awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}' "$TMP/t" >>"$TMP/rawshake"
+    awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}' "$TMP/t" >>"$TMP/$1"
 }
 run_tcptrace() {
     /usr/bin/time -f '%e %U %S %M' -o "$TMP/t" tcptrace -n "$CAP" >"$TMP/tcptrace.out" 2>&1 ||
@@ -89,14 +95,15 @@ from="working tree at git $(cd "$TOP" && git rev-parse --short HEAD)"
 echo "rawshake: $RAWSHAKE ($from)"
 echo "peers: tcptrace $(tcptrace -v 2>&1 | grep -o 'version [0-9.]*' | head -1 | cut -d' ' -f2)," \
     "argus $(dpkg-query -W -f '${Version}' argus-server 2>/dev/null), ra $(dpkg-query -W -f '${Version}' argus-client 2>/dev/null)"
-echo "file: $CAP ($PACKETS packets, $(stat -c %s "$CAP") bytes)"
+echo "file: $CAP ($PACKETS packets, $(stat -L -c %s "$CAP") bytes)"
 for i in $(seq "$ROUNDS"); do
     echo "round $i/$ROUNDS" >&2
-    run_rawshake
+    run_rawshake rawshake
     run_tcptrace
     run_argus
+    run_rawshake rawshake1 1
 done
-echo "rounds: $ROUNDS alternating (rawshake, tcptrace, argus | ra)"
+echo "rounds: $ROUNDS alternating (rawshake, tcptrace, argus | ra, rawshake on one thread)"
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "connections: rawshake conn.log $(grep -vc '^#' "$TMP/conn.log") rows" \
     "($(awk -F'\t' '!/^#/ && $7 == "tcp"' "$TMP/conn.log" | wc -l) tcp)," \
@@ -117,6 +124,8 @@ line() {
     printf '%-46s %10s %10s %10s %12.1f\n' "$1" "$2" "$3" "$4" "$(awk -v m="$5" 'BEGIN{print m / 1024}')"
 }
 line "rawshake read -q --summary --format zeek" "$RS_W" "$RS_B" "$RS_C" "$RS_M"
+read -r R1_W R1_B R1_C R1_M <<<"$(stats rawshake1)"
+line "  the same, RAWSHAKE_THREADS=1" "$R1_W" "$R1_B" "$R1_C" "$R1_M"
 for p in tcptrace argus; do
     read -r W B C M <<<"$(stats $p)"
     case $p in tcptrace) l="tcptrace -n";; argus) l="argus -r FILE -w - | ra -n";; esac
@@ -133,6 +142,9 @@ for p in tcptrace argus; do
     sw=$(awk -v a="$1" -v b="$RS_W" 'BEGIN{printf "%.2f", a / b}')
     sc=$(awk -v a="$2" -v b="$RS_C" 'BEGIN{printf "%.2f", a / b}')
     printf 'vs %-9s %6sx faster (wall), %6sx (cpu)   target >= 3x: %s\n' "$p" "$sw" "$sc" "$(verdict "$sw" ">=" 3)"
+    printf '   one thread: %6sx faster (wall), %6sx (cpu)\n' \
+        "$(awk -v a="$1" -v b="$R1_W" 'BEGIN{printf "%.2f", a / b}')" \
+        "$(awk -v a="$2" -v b="$R1_C" 'BEGIN{printf "%.2f", a / b}')"
     if [ $p = tcptrace ]; then
         mr=$(awk -v a="$RS_M" -v b="$3" 'BEGIN{printf "%.3f", a / b}')
         printf 'peak RSS vs tcptrace: %s (%.1f / %.1f MiB)   target < 0.25: %s\n' "$mr" \

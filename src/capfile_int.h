@@ -32,7 +32,7 @@ enum rs_cap_result rs_capfile_cut_short(struct rs_capfile *cf);
  * mapped pages before it; then, once own.off has moved past it, hints the
  * next record's bytes (rs_capfile_prefetch). */
 void rs_capfile_drop_read(struct rs_capfile_own *o);
-void rs_capfile_prefetch(const struct rs_capfile_own *o);
+void rs_capfile_prefetch(struct rs_capfile_own *o);
 
 /* pcapng (capfile_pcapng.c).  rs_pcapng_start reads the section header
  * at own.off and the blocks up to the first interface (cf->dlt and

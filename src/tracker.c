@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rawshake/clear.h"
 #include "rawshake/tracker.h"
 #include "tracker_fsm.h"
 #include "tracker_int.h"
@@ -799,7 +800,7 @@ const struct rs_tcp_event *rs_tracker_update(struct rs_tracker *t, const struct 
 	int64_t now = pkt->ts_ns;
 	int side;
 
-	memset(ev, 0, sizeof(*ev));
+	rs_clear(ev, sizeof(*ev));
 	t->st.packets++;
 	expire(t, now);
 	uint32_t idx = find_or_make(t, pkt, now, &side);

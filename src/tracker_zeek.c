@@ -75,7 +75,8 @@
 #include "rawshake/tracker.h"
 #include "tracker_int.h"
 
-static const char zletters[] = "SHADFRCGTWIQ";
+/* hist_seen has one bit per letter: S H A D F R C G T W I Q, the
+ * originator's in the low 16 bits, the responder's above. */
 
 static void add_history(struct rs_conn *c, char ch)
 {
@@ -91,10 +92,31 @@ static char letter(char up, bool orig)
 	return orig ? up : (char)(up - 'A' + 'a');
 }
 
+/* The bit of each letter in hist_seen, by letter:
+ * a lookup rather than a strchr, since this runs for every segment. */
+static uint32_t letter_bit(char up)
+{
+	switch (up) {
+	case 'S': return 1u << 0;
+	case 'H': return 1u << 1;
+	case 'A': return 1u << 2;
+	case 'D': return 1u << 3;
+	case 'F': return 1u << 4;
+	case 'R': return 1u << 5;
+	case 'C': return 1u << 6;
+	case 'G': return 1u << 7;
+	case 'T': return 1u << 8;
+	case 'W': return 1u << 9;
+	case 'I': return 1u << 10;
+	case 'Q': return 1u << 11;
+	}
+	return 0;
+}
+
 /* Zeek's CheckHistory: records the letter the first time; true if seen before. */
 static bool check_history(struct rs_conn *c, char up, bool orig)
 {
-	uint32_t bit = 1u << (strchr(zletters, up) - zletters);
+	uint32_t bit = letter_bit(up);
 	if (!orig)
 		bit <<= 16;
 	if (c->hist_seen & bit)

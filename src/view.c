@@ -169,32 +169,54 @@ static bool write_packet(struct rs_view *v, const struct rs_pcap_form *form,
 	return rs_capwrite_packet(v->capw, form, h, data, meta, note);
 }
 
-bool rs_view_packet_meta(struct rs_view *v, const struct rs_pcap_form *form,
-			 const struct pcap_pkthdr *h, const uint8_t *data,
-			 const struct rs_pkt_meta *meta)
+/* The reader's half of a packet: -c, --since/--until, the decoding into
+ * pkt.  1: decoded; 0: outside the window, skipped; -1: -c packets were
+ * shown already. */
+static int view_decode(struct rs_view *v, const struct rs_pcap_form *form,
+		       const struct pcap_pkthdr *h, const uint8_t *data,
+		       const struct rs_pkt_meta *meta, struct rs_packet *pkt)
 {
-	struct rs_packet *pkt = &v->pkt;
-	const struct rs_tcp_event *ev = NULL;
-
 	if (v->opts.max_packets && v->frames >= v->opts.max_packets)
-		return false;
+		return -1;
 	if (v->opts.window) {
 		uint32_t frac = (uint32_t)h->ts.tv_usec;
 		int64_t ns = rs_time_ns(h->ts.tv_sec, frac, form->tv_digits == 9 ? 9 : 6);
 		if (ns < v->opts.since_ns || ns >= v->opts.until_ns) {
 			v->outside_window++;
-			return true;
+			return 0;
 		}
 	}
 	if (rs_packet_from_pcap(pkt, ++v->frames, form, h, data, meta) != RS_OK)
 		v->decode_errors++;
 	if (v->ifname_of && !pkt->meta.ifname && pkt->link.dlt == DLT_LINUX_SLL2)
 		pkt->meta.ifname = v->ifname_of(v->ifname_ctx, pkt->link.ifindex);
-	if (v->tracker && pkt->l4 == RS_LAYER_TCP)
-		ev = rs_tracker_update(v->tracker, pkt);
-	else if (v->flows)
-		rs_flow_update(v->flows, pkt);
+	return 1;
+}
 
+const struct rs_tcp_event *rs_view_track(struct rs_view *v, const struct rs_packet *pkt)
+{
+	if (v->tracker && pkt->l4 == RS_LAYER_TCP)
+		return rs_tracker_update(v->tracker, pkt);
+	if (v->flows)
+		rs_flow_update(v->flows, pkt);
+	return NULL;
+}
+
+static bool view_done_packets(const struct rs_view *v)
+{
+	return v->opts.max_packets && v->frames >= v->opts.max_packets;
+}
+
+bool rs_view_packet_meta(struct rs_view *v, const struct rs_pcap_form *form,
+			 const struct pcap_pkthdr *h, const uint8_t *data,
+			 const struct rs_pkt_meta *meta)
+{
+	struct rs_packet *pkt = &v->pkt;
+	int decoded = view_decode(v, form, h, data, meta, pkt);
+
+	if (decoded <= 0)
+		return decoded == 0;
+	const struct rs_tcp_event *ev = rs_view_track(v, pkt);
 	bool show = !v->opts.only_conn || (ev && ev->conn_id == v->opts.only_conn);
 	if (show && v->ladder && ev)
 		rs_print_ladder_add(v->ladder, pkt, ev);
@@ -209,7 +231,21 @@ bool rs_view_packet_meta(struct rs_view *v, const struct rs_pcap_form *form,
 		else if (v->opts.format == RS_FORMAT_TEXT)
 			rs_print_text(&v->printer, v->out, pkt, pev);
 	}
-	return !(v->opts.max_packets && v->frames >= v->opts.max_packets);
+	return !view_done_packets(v);
+}
+
+/* The same with two threads: decoded into the ring, tracked by the worker. */
+static bool view_packet_piped(struct rs_view *v, const struct rs_pcap_form *form,
+			      const struct pcap_pkthdr *h, const uint8_t *data,
+			      const struct rs_pkt_meta *meta)
+{
+	struct rs_packet *pkt = rs_view_pipe_slot(v->pipe);
+	int decoded = view_decode(v, form, h, data, meta, pkt);
+
+	if (decoded <= 0)
+		return decoded == 0;
+	rs_view_pipe_push(v->pipe);
+	return !view_done_packets(v);
 }
 
 /* Appends what waited in the temporary file to the output. */
@@ -244,6 +280,7 @@ static void finish_zeek(struct rs_view *v)
 
 void rs_view_finish(struct rs_view *v)
 {
+	rs_view_stop_pipe(v);
 	if (v->ladder && !v->opts.quiet)
 		rs_print_ladder_print(v->ladder, v->out, v->opts.ascii, v->opts.only_conn);
 	if (v->tracker && zeek_format(v->opts.format)) {
@@ -300,6 +337,7 @@ void rs_view_finish(struct rs_view *v)
 
 void rs_view_free(struct rs_view *v)
 {
+	rs_view_stop_pipe(v);
 	if (v->tracker)
 		rs_tracker_free(v->tracker);
 	rs_flow_free(v->flows);
@@ -502,6 +540,9 @@ static bool feed_packet(const struct feed *f, const struct rs_capfile *cf,
 		with_problem.ts_problem = cf->cur.ts_problem;
 		meta = &with_problem;
 	}
+	if (f->view && f->view->pipe)
+		return view_packet_piped(f->view, &form, h, data, meta) &&
+		       !rs_view_pipe_stopped(f->view->pipe);
 	if (f->view)
 		return rs_view_packet_meta(f->view, &form, h, data, meta) &&
 		       !rs_out_closed(f->view->out);
@@ -509,6 +550,14 @@ static bool feed_packet(const struct feed *f, const struct rs_capfile *cf,
 	rs_packet_from_pcap(&s->pkt, ++s->frames, &form, h, data, meta);
 	s->on_packet(s->ctx, &s->pkt);
 	return true;
+}
+
+/* With two threads: waits until the worker has handled every packet
+ * given, before anything is said or the input changes. */
+static void feed_drain(const struct feed *f)
+{
+	if (f->view && f->view->pipe)
+		rs_view_pipe_drain(f->view->pipe);
 }
 
 /* Reads one input to its end; the status as for rs_read_inputs, for this
@@ -528,6 +577,7 @@ static int read_input(const struct feed *f, struct rs_input *in, const char *fil
 		const uint8_t *data;
 		enum rs_cap_result rc = rs_capfile_next(&cf, &h, &data);
 		if (cf.note[0]) {
+			feed_drain(f);
 			rs_progress_clear(&pg);
 			feed_report(f, in->name, cf.note);
 			cf.note[0] = '\0';
@@ -535,6 +585,8 @@ static int read_input(const struct feed *f, struct rs_input *in, const char *fil
 		switch (rc) {
 		case RS_CAP_PACKET:
 			more = feed_packet(f, &cf, h, data);
+			if (rs_progress_due(&pg))
+				feed_drain(f);
 			rs_progress_tick(&pg, &cf, feed_frames(f));
 			break;
 		case RS_CAP_EOF:
@@ -543,6 +595,7 @@ static int read_input(const struct feed *f, struct rs_input *in, const char *fil
 		case RS_CAP_TRUNCATED:
 		case RS_CAP_ERROR:
 			/* Every complete packet is out before the complaint. */
+			feed_drain(f);
 			snprintf(err, sizeof(err),
 				 rc == RS_CAP_TRUNCATED ? "file is truncated after frame %llu (%s)"
 							: "read error after frame %llu: %s",
@@ -554,6 +607,7 @@ static int read_input(const struct feed *f, struct rs_input *in, const char *fil
 			break;
 		}
 	}
+	feed_drain(f);
 	rs_progress_clear(&pg);
 	if (status != 2)
 		rs_capfile_close(&cf);

@@ -36,6 +36,7 @@ struct rs_capfile_own {
 	bool eof;
 	bool mapped;          /* buf is the whole file, mapped (cap = len = size) */
 	size_t dropped;       /* mapped pages below this were given back */
+	size_t prefetched;    /* mapped bytes below this were already hinted */
 	struct bpf_program prog;
 	bool has_prog;
 	struct pcap_pkthdr hdr;

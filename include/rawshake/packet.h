@@ -451,16 +451,19 @@ struct rs_packet {
 	uint32_t payload_caplen;
 
 	bool has_err;
-	struct rs_error err;
 
 	/*
 	 * Outer layers, in wire order.  outer[0 .. n_before_ip) lie outside
 	 * pkt->ip; outer[n_before_ip .. n_outer) lie inside it: a tunnel whose
 	 * payload held no IP header (Ethernet with ARP, a truncated inner
-	 * header).  Kept last in the struct: a reset clears only n_outer.
+	 * header).
 	 */
 	uint8_t n_outer;
 	uint8_t n_before_ip;
+	/* A reset clears everything from link to here; err and outer, the
+	 * largest and the rarest, are counted (has_err, n_outer) and only
+	 * their heads are cleared. */
+	struct rs_error err;
 	struct rs_outer outer[RS_MAX_OUTER];
 };
 

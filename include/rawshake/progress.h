@@ -43,6 +43,12 @@ static inline void rs_progress_tick(struct rs_progress *p, const struct rs_capfi
 		rs_progress_update(p, cf, frames);
 }
 
+/* The next tick looks at the clock and may draw. */
+static inline bool rs_progress_due(const struct rs_progress *p)
+{
+	return p->on && p->countdown == 1;
+}
+
 /* Erases the line (before a message, and at the end); it comes back at
  * the next redraw. */
 void rs_progress_clear(struct rs_progress *p);

@@ -36,6 +36,8 @@ struct rs_print_ladder;
 struct rs_print_html;
 struct rs_conn_record;
 struct rs_capwrite;
+struct rs_view_pipe;
+struct rs_tcp_event;
 
 struct rs_view_opts {
 	enum rs_format format;
@@ -88,6 +90,8 @@ struct rs_view {
 	 * none); each input is announced to it as it is opened.  Set by the
 	 * caller.  Reading stops when the writing does (rs_capwrite_stopped). */
 	struct rs_capwrite *capw;
+	/* Decoding and tracking on two threads (view_pipe.c); NULL: one. */
+	struct rs_view_pipe *pipe;
 };
 
 /* Returns false (err filled) when the tracker or ladder cannot be allocated. */
@@ -103,6 +107,28 @@ bool rs_view_packet(struct rs_view *v, int dlt, uint8_t ts_digits,
 bool rs_view_packet_meta(struct rs_view *v, const struct rs_pcap_form *form,
 			 const struct pcap_pkthdr *h, const uint8_t *data,
 			 const struct rs_pkt_meta *meta);
+/*
+ * Two threads for a read that prints nothing per packet (-q, no -w, no
+ * ladder, no report) on a machine with two CPUs: rs_read_inputs then
+ * decodes on the calling thread and a worker tracks (view_pipe.c).
+ * Called once the view is set up and before the sandbox (the worker
+ * enters the files sandbox itself); false: one thread, as before.
+ * RAWSHAKE_THREADS=1 in the environment keeps one.  rs_view_finish and
+ * rs_view_free stop the worker first.
+ */
+bool rs_view_start_pipe(struct rs_view *v);
+void rs_view_stop_pipe(struct rs_view *v);
+/* The worker's part of one decoded packet: the tracker or the flow table
+ * (and through them the rows of ended connections).  The event, if any. */
+const struct rs_tcp_event *rs_view_track(struct rs_view *v, const struct rs_packet *pkt);
+/* The reader's side of the ring: the slot to decode the next packet
+ * into (waits for a free one), then push it; drain waits until the
+ * worker has handled every packet pushed; stopped: the output closed. */
+struct rs_packet *rs_view_pipe_slot(struct rs_view_pipe *p);
+void rs_view_pipe_push(struct rs_view_pipe *p);
+void rs_view_pipe_drain(struct rs_view_pipe *p);
+bool rs_view_pipe_stopped(const struct rs_view_pipe *p);
+
 /* End of input: final lines (count, summary). */
 void rs_view_finish(struct rs_view *v);
 void rs_view_free(struct rs_view *v);

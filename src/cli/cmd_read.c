@@ -431,6 +431,7 @@ static int read_run(int argc, char **argv)
 		if (view.html)
 			rs_print_html_set_files(view.html, a.files, a.nfiles);
 		rs_capfile_precompile(a.filter);
+		rs_view_start_pipe(&view);
 		rs_cli_sandbox("read", RS_SANDBOX_FILES, -1);
 		status = rs_read_inputs(&view, in, a.nfiles, a.filter, STDERR_FILENO);
 		free(in);
