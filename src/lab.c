@@ -438,7 +438,7 @@ enum svc_state {
 	SVC_NONE,      /* no pid file */
 	SVC_GONE,      /* its process has ended */
 	SVC_FOREIGN,   /* it names a process that is not the lab's service */
-	SVC_DEAF,      /* the lab's service, not listening on both ports */
+	SVC_DEAF,      /* the lab's service, not listening on all its ports */
 	SVC_RUNNING,
 };
 
@@ -485,12 +485,23 @@ static void service_check(struct svc *s)
 	else if (!rs_proc_exe_is(s->pid, argv[0]))
 		snprintf(s->why, sizeof(s->why), "its executable is not %.96s", argv[0]);
 	else {
-		bool http = rs_proc_listens_tcp(s->pid, RS_LAB_HTTP_PORT);
-		bool echo = rs_proc_listens_tcp(s->pid, RS_LAB_ECHO_PORT);
-		s->st = http && echo ? SVC_RUNNING : SVC_DEAF;
-		if (!http || !echo)
+		static const int ports[] = { RS_LAB_HTTP_PORT, RS_LAB_ECHO_PORT, RS_LAB_CHARGEN_PORT };
+		enum { N_PORTS = sizeof(ports) / sizeof(ports[0]) };
+		int deaf_port[N_PORTS], n_deaf = 0;
+		for (int i = 0; i < N_PORTS; i++)
+			if (!rs_proc_listens_tcp(s->pid, ports[i]))
+				deaf_port[n_deaf++] = ports[i];
+		/* "80", "80 and 7", "80, 7 and 19" */
+		char deaf[48] = "";
+		for (int i = 0; i < n_deaf; i++) {
+			size_t used = strlen(deaf);
+			snprintf(deaf + used, sizeof(deaf) - used, "%s%d",
+				 i == 0 ? "" : i == n_deaf - 1 ? " and " : ", ", deaf_port[i]);
+		}
+		s->st = n_deaf ? SVC_DEAF : SVC_RUNNING;
+		if (n_deaf)
 			snprintf(s->why, sizeof(s->why), "process %ld, the lab's service, does not "
-				 "listen on TCP %s", pid, !http && !echo ? "80 and 7" : !http ? "80" : "7");
+				 "listen on TCP %s", pid, deaf);
 	}
 }
 
@@ -637,9 +648,10 @@ bool rs_lab_up(const char *self, enum rs_lab_offload offload, volatile sig_atomi
 		return false;
 	}
 	fprintf(log, "lab is up: client %s %s (%s) <-> server %s %s (%s), "
-		     "server listens on TCP %d (HTTP) and %d (echo); %s\n",
+		     "server listens on TCP %d (HTTP), %d (echo) and %d (chargen); %s\n",
 		RS_LAB_CLIENT4, RS_LAB_CLIENT6, RS_LAB_CLIENT_NS, RS_LAB_SERVER4, RS_LAB_SERVER6,
-		RS_LAB_SERVER_NS, RS_LAB_HTTP_PORT, RS_LAB_ECHO_PORT, offload_words(on));
+		RS_LAB_SERVER_NS, RS_LAB_HTTP_PORT, RS_LAB_ECHO_PORT, RS_LAB_CHARGEN_PORT,
+		offload_words(on));
 	return true;
 }
 
@@ -778,8 +790,8 @@ bool rs_lab_status(FILE *out)
 	fprintf(out, "\nservice ");
 	/* Running means listening: a live pid is not enough. */
 	if (running)
-		fprintf(out, "running (pid %ld): TCP %d HTTP, TCP %d echo\n", (long)svc.pid,
-			RS_LAB_HTTP_PORT, RS_LAB_ECHO_PORT);
+		fprintf(out, "running (pid %ld): TCP %d HTTP, TCP %d echo, TCP %d chargen\n",
+			(long)svc.pid, RS_LAB_HTTP_PORT, RS_LAB_ECHO_PORT, RS_LAB_CHARGEN_PORT);
 	else if (svc.st == SVC_FOREIGN)
 		fprintf(out, "not running (the pid file names process %ld, which is not the lab's "
 			     "service: %s)\n", (long)svc.pid, svc.why);

@@ -9,7 +9,7 @@
 #   - a pid file naming a process in rslab-server that is not the service
 #     (a sleep), and one that looks like it (its arguments 'lab serve', its
 #     own executable) but listens on nothing: not running;
-#   - otherwise 'service running' only while TCP 80 and 7 are listened on.
+#   - otherwise 'service running' only while TCP 80, 7 and 19 are listened on.
 # Needs root: skipped (77) otherwise.
 set -eu
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root"; exit 77; }
@@ -47,7 +47,7 @@ status_says() {
 
 "$bin" lab down >/dev/null 2>&1 || true
 "$bin" lab up >/dev/null || fail "lab up"
-status_says '^service running (pid [0-9]*): TCP 80 HTTP, TCP 7 echo$' 0 "a fresh lab"
+status_says '^service running (pid [0-9]*): TCP 80 HTTP, TCP 7 echo, TCP 19 chargen$' 0 "a fresh lab"
 serve=$(cat "$pidfile")
 
 # 1. The service killed: its pid file stays, naming a dead process.
@@ -120,7 +120,7 @@ until [ -n "$fake" ]; do
 	i=$((i + 1)); [ $i -lt 100 ] || fail "no fake service in rslab-server"; sleep 0.05
 done
 echo "$fake" >"$pidfile"
-status_says "^service not running (process $fake, the lab's service, does not listen on TCP 80 and 7)$" 1 "a service listening on nothing"
+status_says "^service not running (process $fake, the lab's service, does not listen on TCP 80, 7 and 19)$" 1 "a service listening on nothing"
 "$bin" lab down >/dev/null || fail "lab down"
 alive "$fake" && fail "lab down left process $fake in rslab-server"
 ok "a pid file naming a process in the lab that is not the service, or one that listens on nothing: not running"
