@@ -34,38 +34,8 @@ fail() { echo "FAIL: $*"; exit 1; }
 pass=0
 ok() { pass=$((pass + 1)); echo "ok $pass - $*"; }
 
-cat > "$work/srv.py" <<'PY'
-import socket, sys, time
-fam = socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET
-s = socket.socket(fam)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind((sys.argv[1], 9000))
-s.listen(1)
-c, _ = s.accept()
-t = time.time()
-try:
-    while time.time() - t < 3:
-        c.send(b"x" * 1000)
-        time.sleep(0.05)
-    print("server: sent to the end")
-except OSError as e:
-    print("server: send failed:", e.strerror)
-PY
-cat > "$work/cli.py" <<'PY'
-import socket, sys
-c = socket.create_connection((sys.argv[1], 9000))
-c.settimeout(2)
-n = 0
-try:
-    while True:
-        d = c.recv(65536)
-        if not d:
-            break
-        n += len(d)
-except OSError:
-    pass
-print("client: received", n)
-PY
+. "$(dirname "$0")/reset-peers.sh"
+reset_peers "$work"
 
 "$bin" lab down >/dev/null 2>&1 || true
 "$bin" lab up >/dev/null || fail "lab up"
